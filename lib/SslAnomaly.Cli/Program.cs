@@ -1,0 +1,7 @@
+using System.CommandLine;
+using SslAnomaly.Cli;
+using SslAnomaly.Cli.Commands;
+
+var root = new RootCommand("ssl-anomaly: self-supervised anomaly detection under controlled imbalance (Sewer-ML workbook).");
+root.Subcommands.Add(DoctorCommand.Create());
+return await CliErrors.InvokeAsync(root, args);

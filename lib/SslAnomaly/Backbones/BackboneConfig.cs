@@ -1,0 +1,15 @@
+namespace SslAnomaly.Backbones;
+
+/// <summary>
+/// Which backbone to build and for what input. <see cref="PatchSize"/> (ViT) and <see cref="Stem"/>
+/// (ResNet) default from the resolution; see <see cref="BackboneFactory"/>.
+/// </summary>
+public sealed record BackboneConfig(string Name, int Resolution, int PatchSize = 0, ResNetStem Stem = ResNetStem.Auto)
+{
+    public const string ResNet18 = "resnet18";
+    public const string VitTiny = "vit-tiny";
+    public static readonly IReadOnlyList<string> Names = [ResNet18, VitTiny];
+}
+
+/// <summary>ResNet input stem: ImageNet (7x7 stride 2 + max-pool) or small-image (3x3 stride 1, no pool).</summary>
+public enum ResNetStem { Auto, ImageNet, Small }

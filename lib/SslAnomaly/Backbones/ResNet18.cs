@@ -1,0 +1,86 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SslAnomaly.Backbones;
+
+/// <summary>
+/// ResNet-18 in torchvision's layout and parameter names (conv1, bn1, layer1..4, downsample.0/1), without
+/// the fc layer: returns the globally pooled 512-d feature. The ImageNet stem (7x7 stride 2 + max-pool)
+/// suits >= 96 px; the small-image stem (3x3 stride 1, no pool) keeps spatial detail for 32-64 px inputs.
+/// </summary>
+public sealed class ResNet18 : Backbone
+{
+    readonly Conv2d conv1;
+    readonly BatchNorm2d bn1;
+    readonly nn.Module<Tensor, Tensor> maxpool;
+    readonly Sequential layer1, layer2, layer3, layer4;
+
+    public ResNet18(BackboneConfig config, ResNetStem stem) : base(nameof(ResNet18), config)
+    {
+        Stem = stem;
+        conv1 = stem == ResNetStem.Small
+            ? nn.Conv2d(3, 64, 3, stride: 1, padding: 1, bias: false)
+            : nn.Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
+        bn1 = nn.BatchNorm2d(64);
+        maxpool = stem == ResNetStem.Small ? nn.Identity() : nn.MaxPool2d(3, stride: 2, padding: 1);
+        layer1 = Layer(64, 64, stride: 1);
+        layer2 = Layer(64, 128, stride: 2);
+        layer3 = Layer(128, 256, stride: 2);
+        layer4 = Layer(256, 512, stride: 2);
+        RegisterComponents();
+        InitialiseLikeTorchvision();
+    }
+
+    public ResNetStem Stem { get; }
+    public override int FeatureDim => 512;
+
+    static Sequential Layer(int inChannels, int outChannels, int stride) =>
+        nn.Sequential(("0", new BasicBlock(inChannels, outChannels, stride)), ("1", new BasicBlock(outChannels, outChannels, 1)));
+
+    public override Tensor forward(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var x = maxpool.call(nn.functional.relu(bn1.call(conv1.call(images))));
+        x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
+        return x.mean([2, 3]).MoveToOuterDisposeScope(); // adaptive average pool to 1x1, flattened
+    }
+
+    /// <summary>torchvision: Kaiming-normal (fan_out, ReLU) convolutions, BN weight 1 and bias 0.</summary>
+    void InitialiseLikeTorchvision()
+    {
+        using var noGrad = no_grad();
+        foreach (var (_, module) in named_modules())
+        {
+            if (module is Conv2d conv) nn.init.kaiming_normal_(conv.weight!, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+            else if (module is BatchNorm2d bn) { nn.init.ones_(bn.weight!); nn.init.zeros_(bn.bias!); }
+        }
+    }
+
+    /// <summary>Two 3x3 convolutions with a residual; a 1x1 projection when the shape changes.</summary>
+    sealed class BasicBlock : nn.Module<Tensor, Tensor>
+    {
+        readonly Conv2d conv1, conv2;
+        readonly BatchNorm2d bn1, bn2;
+        readonly Sequential? downsample;
+
+        public BasicBlock(int inChannels, int outChannels, int stride) : base(nameof(BasicBlock))
+        {
+            conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
+            bn1 = nn.BatchNorm2d(outChannels);
+            conv2 = nn.Conv2d(outChannels, outChannels, 3, stride: 1, padding: 1, bias: false);
+            bn2 = nn.BatchNorm2d(outChannels);
+            if (stride != 1 || inChannels != outChannels)
+                downsample = nn.Sequential(("0", nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false)), ("1", nn.BatchNorm2d(outChannels)));
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            using var scope = NewDisposeScope();
+            var y = bn2.call(conv2.call(nn.functional.relu(bn1.call(conv1.call(x)))));
+            var identity = downsample is null ? x : downsample.call(x);
+            return nn.functional.relu(y.add_(identity)).MoveToOuterDisposeScope();
+        }
+    }
+}

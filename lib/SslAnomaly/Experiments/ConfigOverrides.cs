@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using YamlDotNet.RepresentationModel;
+
+namespace SslAnomaly.Experiments;
+
+/// <summary>
+/// Builds an <see cref="ExperimentConfig"/> from layers: defaults, a profile, a JSON/YAML file, then
+/// <c>--set key=value</c> pairs (dotted keys such as <c>augmentation.min_scale</c>). A key that does not
+/// exist is an error naming it, never silently ignored.
+/// </summary>
+public static class ConfigOverrides
+{
+    /// <summary>Reads a JSON or YAML config file (by extension) into a JSON object.</summary>
+    public static JsonObject ReadFile(string path)
+    {
+        if (!File.Exists(path)) throw new UserInputException($"config file {path} does not exist.");
+        var text = File.ReadAllText(path);
+        try
+        {
+            var ext = Path.GetExtension(path).ToLowerInvariant();
+            JsonNode? node = ext is ".yaml" or ".yml" ? FromYaml(text) : JsonNode.Parse(text);
+            return node as JsonObject ?? throw new UserInputException($"config file {path}: the top level must be a mapping of keys to values.");
+        }
+        catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException)
+        {
+            throw new UserInputException($"config file {path} is not valid {(path.EndsWith(".json") ? "JSON" : "YAML/JSON")}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Merges <paramref name="layer"/> into <paramref name="target"/>; every key must already exist in the target.</summary>
+    public static void Merge(JsonObject target, JsonObject layer, string source, string prefix = "")
+    {
+        foreach (var (key, value) in layer.ToList())
+        {
+            string normalised = Normalise(key);
+            string path = prefix + normalised;
+            if (!target.ContainsKey(normalised))
+                throw UnknownKey(path, source, target, prefix);
+            if (value is JsonObject child && target[normalised] is JsonObject existing && !IsOpenMap(path))
+                Merge(existing, child, source, path + ".");
+            else
+                target[normalised] = value?.DeepClone();
+        }
+    }
+
+    /// <summary>Applies "key=value" pairs; values are typed like YAML scalars (numbers, booleans, null, [a, b] lists).</summary>
+    public static void ApplySets(JsonObject target, IEnumerable<string> assignments)
+    {
+        foreach (var assignment in assignments)
+        {
+            int eq = assignment.IndexOf('=');
+            if (eq <= 0) throw new UserInputException($"--set '{assignment}': expected key=value, e.g. --set epochs=5.");
+            var keys = assignment[..eq].Trim().Split('.').Select(Normalise).ToArray();
+            var value = ParseScalar(assignment[(eq + 1)..].Trim());
+            if (IsOpenMap(keys[0]) && keys.Length > 1)
+            {
+                // method_params.<name>: validated by the method itself when it is built.
+                ((JsonObject)target[keys[0]]!)[string.Join('.', keys[1..])] = value;
+                continue;
+            }
+            JsonObject node = target;
+            for (int i = 0; i < keys.Length - 1; i++)
+            {
+                if (node[keys[i]] is not JsonObject child)
+                    throw UnknownKey(string.Join('.', keys), "--set", node, i == 0 ? "" : string.Join('.', keys[..i]) + ".");
+                node = child;
+            }
+            if (!node.ContainsKey(keys[^1]))
+                throw UnknownKey(string.Join('.', keys), "--set", node, keys.Length == 1 ? "" : string.Join('.', keys[..^1]) + ".");
+            node[keys[^1]] = value;
+        }
+    }
+
+    /// <summary>Turns the merged JSON back into a typed config (a wrong type is an error naming the key).</summary>
+    public static ExperimentConfig ToConfig(JsonObject merged)
+    {
+        try
+        {
+            return merged.Deserialize<ExperimentConfig>(ExperimentConfig.Json)
+                ?? throw new UserInputException("the configuration is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new UserInputException($"configuration value has the wrong type at {e.Path?.TrimStart('$', '.')}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>method_params is keyed by the method's own hyper-parameter names, checked when the method is built.</summary>
+    static bool IsOpenMap(string path) => path == "method_params";
+
+    /// <summary>Accepts kebab-case and camelCase spellings of snake_case keys.</summary>
+    public static string Normalise(string key)
+    {
+        var chars = new System.Text.StringBuilder();
+        for (int i = 0; i < key.Length; i++)
+        {
+            char c = key[i];
+            if (c == '-') c = '_';
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && key[i - 1] != '_' && key[i - 1] != '-') chars.Append('_');
+                c = char.ToLowerInvariant(c);
+            }
+            chars.Append(c);
+        }
+        return chars.ToString();
+    }
+
+    static UserInputException UnknownKey(string key, string source, JsonObject scope, string prefix) =>
+        new($"config key '{key}' ({source}) does not exist; valid keys here: {string.Join(", ", scope.Select(p => prefix + p.Key))}.");
+
+    public static JsonNode? ParseScalar(string text)
+    {
+        if (text.Length == 0) return JsonValue.Create("");
+        if (text is "null" or "~") return null;
+        if (text is "true" or "True") return JsonValue.Create(true);
+        if (text is "false" or "False") return JsonValue.Create(false);
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
+        if (text.StartsWith('[') && text.EndsWith(']'))
+            return new JsonArray(text[1..^1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseScalar).ToArray());
+        if (text.Length >= 2 && (text[0] == '"' && text[^1] == '"' || text[0] == '\'' && text[^1] == '\'')) return JsonValue.Create(text[1..^1]);
+        return JsonValue.Create(text);
+    }
+
+    static JsonNode? FromYaml(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        return stream.Documents.Count == 0 ? new JsonObject() : Convert(stream.Documents[0].RootNode);
+    }
+
+    static JsonNode? Convert(YamlNode node) => node switch
+    {
+        YamlMappingNode map => new JsonObject(map.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? "", Convert(kv.Value)))),
+        YamlSequenceNode seq => new JsonArray(seq.Children.Select(Convert).ToArray()),
+        YamlScalarNode scalar => scalar.Style is YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted
+            ? JsonValue.Create(scalar.Value)
+            : ParseScalar(scalar.Value ?? ""),
+        _ => null,
+    };
+}

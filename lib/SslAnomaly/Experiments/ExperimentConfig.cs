@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace SslAnomaly.Experiments;
+
+/// <summary>
+/// Everything that defines one experiment: what to pretrain, on which subset, for how long, and how
+/// to probe it. Serialised as snake_case JSON into every run directory's config.json; loaded from JSON
+/// or YAML and overridable key by key (<see cref="ConfigOverrides"/>). The paper does not state epochs,
+/// batch size or optimiser: the defaults here are ours, recorded in every run.
+/// </summary>
+public sealed record ExperimentConfig
+{
+    public string Method { get; init; } = "simclr";
+    public string Backbone { get; init; } = "resnet18";
+    /// <summary>Square input size of pretraining and probing (the paper uses 224).</summary>
+    public int Resolution { get; init; } = 64;
+    /// <summary>ViT patch size; 0 picks one from the resolution.</summary>
+    public int PatchSize { get; init; }
+    /// <summary>ResNet stem: auto (ImageNet stem from 96 px), imagenet or small.</summary>
+    public string Stem { get; init; } = "auto";
+
+    /// <summary>Defect share of the pretraining (and probe-training) subset, in percent.</summary>
+    public double TrainDefectPct { get; init; } = 5;
+    /// <summary>Images in the pretraining subset; the probe trains on the same images with their labels.</summary>
+    public int TrainSize { get; init; } = 2000;
+    /// <summary>Images in each validation subset of the grid.</summary>
+    public int ValSize { get; init; } = 500;
+    /// <summary>Validation defect shares of the imbalance grid (percent); "natural" is added when <see cref="ValNatural"/>.</summary>
+    public double[] ValDefectPcts { get; init; } = [1, 2, 5, 15, 45];
+    public bool ValNatural { get; init; } = true;
+
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 64;
+    /// <summary>"default" takes the method's optimiser (LARS for joint-embedding methods, AdamW for MAE).</summary>
+    public string Optimizer { get; init; } = "default";
+    /// <summary>Base learning rate before batch scaling; 0 takes the method's default.</summary>
+    public double LearningRate { get; init; }
+    /// <summary>Weight decay; a negative value takes the method's default.</summary>
+    public double WeightDecay { get; init; } = -1;
+    /// <summary>Linear warm-up length as a fraction of all steps (the paper's "10 epochs" scales badly to short runs).</summary>
+    public double WarmupFraction { get; init; } = 0.1;
+
+    public AugmentationSettings Augmentation { get; init; } = new();
+    /// <summary>Per-method hyper-parameters overriding the method's defaults (keys as in the method config).</summary>
+    public JsonObject MethodParams { get; init; } = new();
+
+    public ProbeSettings Probe { get; init; } = new();
+
+    public int Seed { get; init; }
+    public string Profile { get; init; } = "quick";
+    /// <summary>Sewer-ML root (CSV + images); null uses the embedded synthetic dataset.</summary>
+    public string? DataRoot { get; init; }
+    /// <summary>Embedded dataset size when <see cref="DataRoot"/> is null.</summary>
+    public SyntheticDataSettings Embedded { get; init; } = new();
+
+    public int CheckpointEverySteps { get; init; } = 200;
+    /// <summary>Images of the fixed monitoring sample (RankMe, feature statistics) per epoch; RankMe caps at 25,600.</summary>
+    public int MonitorSamples { get; init; } = 512;
+    /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core).</summary>
+    public int Threads { get; init; }
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public JsonObject ToJsonObject() => JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+}
+
+/// <summary>The paper's augmentation pipeline (Appendix A): RandomResizedCrop + ColorJitter with t_val.</summary>
+public sealed record AugmentationSettings
+{
+    public double MinScale { get; init; } = 0.395;
+    /// <summary>ColorJitter strength: brightness = contrast = saturation = t_val, hue = t_val / 2.</summary>
+    public double TVal { get; init; } = 0.275;
+    public double JitterProbability { get; init; } = 0.8;
+    public double GrayscaleProbability { get; init; } = 0.2;
+    public double FlipProbability { get; init; } = 0.5;
+    /// <summary>Method-specific view recipes (asymmetric blur/solarisation for BYOL and DINO) when true; else one symmetric pipeline.</summary>
+    public bool MethodViewRecipes { get; init; } = true;
+}
+
+/// <summary>The weighted linear probe on frozen features.</summary>
+public sealed record ProbeSettings
+{
+    public int MaxIterations { get; init; } = 200;
+    public double L2 { get; init; } = 1e-4;
+    /// <summary>Bootstrap resamples for confidence intervals of every probe metric.</summary>
+    public int BootstrapSamples { get; init; } = 1000;
+}
+
+/// <summary>How large an embedded dataset to render when no Sewer-ML root is given.</summary>
+public sealed record SyntheticDataSettings
+{
+    public int Train { get; init; } = 6000;
+    public int Val { get; init; } = 3000;
+    /// <summary>Rendered image size (runs resize to their own resolution).</summary>
+    public int Resolution { get; init; } = 64;
+    public int Seed { get; init; } = 2024;
+}

@@ -1,0 +1,23 @@
+using System.Text.Json.Nodes;
+
+namespace SslAnomaly.Experiments;
+
+/// <summary>Layers defaults, profile, config file, explicit CLI options and --set pairs into one validated config.</summary>
+public static class ExperimentConfigBuilder
+{
+    public static ExperimentConfig Build(string? profile = null, string? configFile = null,
+        JsonObject? explicitOptions = null, IEnumerable<string>? sets = null)
+    {
+        var merged = new ExperimentConfig().ToJsonObject();
+        JsonObject? file = configFile is null ? null : ConfigOverrides.ReadFile(configFile);
+        // The profile comes from the command line, else from the file, else quick.
+        string chosen = profile ?? file?["profile"]?.GetValue<string>() ?? Profiles.Quick;
+        ConfigOverrides.Merge(merged, Profiles.Layer(chosen), $"profile {chosen}");
+        if (file is not null) ConfigOverrides.Merge(merged, file, configFile!);
+        if (explicitOptions is not null) ConfigOverrides.Merge(merged, explicitOptions, "command line");
+        if (sets is not null) ConfigOverrides.ApplySets(merged, sets);
+        var config = ConfigOverrides.ToConfig(merged);
+        ExperimentValidator.Validate(config);
+        return config;
+    }
+}

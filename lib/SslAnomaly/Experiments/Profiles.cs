@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+
+namespace SslAnomaly.Experiments;
+
+/// <summary>
+/// Named presets of an experiment's scale. <c>smoke</c>: one experiment in about two minutes on two
+/// cores (tests, CI, notebooks in CI). <c>quick</c>: the whole grid on the embedded data on a CPU in about
+/// half an hour. <c>paper</c>: Sewer-ML at 224 px on a GPU with paper-scale subsets (our choice of sizes:
+/// the paper does not state them; 200k training images keep even the 1 % subset at 2,000 defects).
+/// </summary>
+public static class Profiles
+{
+    public const string Smoke = "smoke", Quick = "quick", Paper = "paper";
+    public static readonly IReadOnlyList<string> Names = [Smoke, Quick, Paper];
+
+    /// <summary>The profile's overrides of <see cref="ExperimentConfig"/> defaults.</summary>
+    public static JsonObject Layer(string profile) => profile switch
+    {
+        Smoke => new JsonObject
+        {
+            ["profile"] = Smoke, ["resolution"] = 32, ["stem"] = "imagenet", ["patch_size"] = 8,
+            ["train_size"] = 256, ["val_size"] = 200, ["epochs"] = 2, ["batch_size"] = 32,
+            ["checkpoint_every_steps"] = 4, ["monitor_samples"] = 128,
+            ["probe"] = new JsonObject { ["bootstrap_samples"] = 200, ["max_iterations"] = 100 },
+            ["embedded"] = new JsonObject { ["train"] = 1200, ["val"] = 1200, ["resolution"] = 32 },
+            ["method_params"] = new JsonObject { ["small_heads"] = true },
+        },
+        Quick => new JsonObject
+        {
+            ["profile"] = Quick, ["resolution"] = 32, ["stem"] = "imagenet", ["patch_size"] = 8,
+            ["train_size"] = 768, ["val_size"] = 400, ["epochs"] = 3, ["batch_size"] = 64,
+            ["checkpoint_every_steps"] = 12, ["monitor_samples"] = 256,
+            ["probe"] = new JsonObject { ["bootstrap_samples"] = 1000, ["max_iterations"] = 200 },
+            ["embedded"] = new JsonObject { ["train"] = 4000, ["val"] = 2400, ["resolution"] = 32 },
+            ["method_params"] = new JsonObject { ["small_heads"] = true },
+        },
+        Paper => new JsonObject
+        {
+            ["profile"] = Paper, ["resolution"] = 224, ["stem"] = "auto", ["patch_size"] = 16,
+            ["train_size"] = 200_000, ["val_size"] = 20_000, ["epochs"] = 100, ["batch_size"] = 256,
+            ["checkpoint_every_steps"] = 1000, ["monitor_samples"] = 25_600,
+            ["probe"] = new JsonObject { ["bootstrap_samples"] = 1000, ["max_iterations"] = 500 },
+        },
+        _ => throw new UserInputException($"unknown profile '{profile}' (valid: {string.Join(", ", Names)})."),
+    };
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SslAnomaly.Util;
+
+namespace SslAnomaly.Experiments;
+
+/// <summary>
+/// One experiment's folder: config.json, checkpoints/, logs, metrics.csv, TensorBoard events and, on
+/// completion, result.json (written atomically, so its presence means the run finished). A lock file
+/// held for the process's lifetime keeps two processes from running the same experiment; the OS
+/// releases it when the holder dies, even by kill -9.
+/// </summary>
+public sealed class RunDirectory : IDisposable
+{
+    public const string ConfigFile = "config.json";
+    public const string ResultFile = "result.json";
+    public const string LockFile = "run.lock";
+
+    readonly FileStream lockStream;
+
+    RunDirectory(string path, FileStream lockStream)
+    {
+        Path = path;
+        this.lockStream = lockStream;
+    }
+
+    public string Path { get; }
+    public string ConfigPath => System.IO.Path.Combine(Path, ConfigFile);
+    public string ResultPath => System.IO.Path.Combine(Path, ResultFile);
+    public string CheckpointDirectory => System.IO.Path.Combine(Path, "checkpoints");
+    public string LogPath => System.IO.Path.Combine(Path, "run.log");
+    public string MetricsCsvPath => System.IO.Path.Combine(Path, "metrics.csv");
+    public string TensorBoardDirectory => System.IO.Path.Combine(Path, "tensorboard");
+    public string FeatureCacheDirectory => System.IO.Path.Combine(Path, "features");
+
+    /// <summary>Creates (if needed) and locks the folder; null when another process holds it.</summary>
+    public static RunDirectory? TryOpen(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        try
+        {
+            Directory.CreateDirectory(full);
+            var probe = System.IO.Path.Combine(full, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new UserInputException($"output directory {full} is not writable: {e.Message}", e);
+        }
+        try
+        {
+            var stream = new FileStream(System.IO.Path.Combine(full, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            stream.SetLength(0);
+            var owner = System.Text.Encoding.UTF8.GetBytes($"{Environment.ProcessId} {Environment.MachineName}\n");
+            stream.Write(owner);
+            stream.Flush();
+            return new RunDirectory(full, stream);
+        }
+        catch (IOException)
+        {
+            return null; // locked by a live process
+        }
+    }
+
+    /// <summary>Opens and locks, or fails with a message naming the folder.</summary>
+    public static RunDirectory Open(string path) =>
+        TryOpen(path) ?? throw new UserInputException($"run directory {System.IO.Path.GetFullPath(path)} is in use by another process (see its {LockFile}).");
+
+    /// <summary>True when result.json exists with status "completed".</summary>
+    public static bool IsCompleted(string path) => ReadStatus(path) == "completed";
+
+    /// <summary>The status in result.json, or null when the run has not finished.</summary>
+    public static string? ReadStatus(string path)
+    {
+        var result = System.IO.Path.Combine(path, ResultFile);
+        if (!File.Exists(result)) return null;
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(result))?["status"]?.GetValue<string>();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Records the config. A folder that already holds a different experiment is refused, so results of
+    /// two experiments are never mixed; <paramref name="force"/> starts over.
+    /// </summary>
+    public void WriteConfig(ExperimentConfig config, bool force)
+    {
+        var json = config.ToJson();
+        if (File.Exists(ConfigPath) && !force)
+        {
+            var existing = File.ReadAllText(ConfigPath);
+            if (!JsonNode.DeepEquals(JsonNode.Parse(existing), JsonNode.Parse(json)))
+                throw new UserInputException($"{ConfigPath} holds a different experiment; use another --out or --force to start over.");
+            return;
+        }
+        AtomicFile.WriteAllText(ConfigPath, json);
+    }
+
+    /// <summary>Removes everything but the lock: used by --force.</summary>
+    public void Clear()
+    {
+        foreach (var entry in Directory.EnumerateFileSystemEntries(Path))
+        {
+            if (System.IO.Path.GetFileName(entry) == LockFile) continue;
+            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+            else File.Delete(entry);
+        }
+    }
+
+    public void WriteResult<T>(T result, JsonSerializerOptions options) =>
+        AtomicFile.WriteAllText(ResultPath, JsonSerializer.Serialize(result, options));
+
+    public void Dispose() => lockStream.Dispose();
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SslAnomaly.Backbones;
+using SslAnomaly.Util;
+
+namespace SslAnomaly.Experiments;
+
+/// <summary>One experiment of a sweep: its index (the Slurm array index) and its run folder.</summary>
+public sealed record SweepEntry(int Index, string Method, string Backbone, double TrainDefectPct, int Seed)
+{
+    public string RunName => $"{Method}-{Backbone}-t{TrainDefectPct.ToString(CultureInfo.InvariantCulture)}-s{Seed}";
+}
+
+/// <summary>
+/// The paper's grid: methods x backbones x train defect shares (each run then probes every validation
+/// share). MAE x ResNet-18 is left out, as in the paper. The plan is written to sweep.json so that
+/// every later invocation, and every Slurm array task, sees the same indices.
+/// </summary>
+public sealed record SweepPlan
+{
+    public const string PlanFile = "sweep.json";
+    public static readonly IReadOnlyList<double> PaperTrainShares = [1, 2, 5, 15, 45];
+    public static readonly IReadOnlyList<string> Grids = ["paper", "quick"];
+
+    public string Grid { get; init; } = "quick";
+    public string Profile { get; init; } = Profiles.Quick;
+    public IReadOnlyList<string> Methods { get; init; } = ExperimentValidator.Methods;
+    public IReadOnlyList<string> Backbones { get; init; } = BackboneConfig.Names;
+    public IReadOnlyList<double> TrainDefectPcts { get; init; } = PaperTrainShares;
+    public int Seed { get; init; }
+    public string? DataRoot { get; init; }
+    public string? ConfigFile { get; init; }
+    public IReadOnlyList<string> Sets { get; init; } = [];
+    public IReadOnlyList<SweepEntry> Entries { get; init; } = [];
+
+    static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    public static SweepPlan Create(string grid, string? profile, IReadOnlyList<string>? methods, IReadOnlyList<string>? backbones,
+        int seed, string? dataRoot, string? configFile, IReadOnlyList<string>? sets)
+    {
+        if (!Grids.Contains(grid)) throw new UserInputException($"unknown grid '{grid}' (valid: {string.Join(", ", Grids)}).");
+        var chosenMethods = methods is { Count: > 0 } ? methods : ExperimentValidator.Methods;
+        var chosenBackbones = backbones is { Count: > 0 } ? backbones : BackboneConfig.Names;
+        foreach (var m in chosenMethods.Where(m => !ExperimentValidator.Methods.Contains(m)))
+            throw new UserInputException($"--methods: unknown method '{m}' (valid: {string.Join(", ", ExperimentValidator.Methods)}).");
+        foreach (var b in chosenBackbones.Where(b => !BackboneConfig.Names.Contains(b)))
+            throw new UserInputException($"--backbones: unknown backbone '{b}' (valid: {string.Join(", ", BackboneConfig.Names)}).");
+        var entries = new List<SweepEntry>();
+        foreach (var method in chosenMethods)
+            foreach (var backbone in chosenBackbones)
+            {
+                if (method == "mae" && backbone != BackboneConfig.VitTiny) continue; // blank in the paper too
+                foreach (var share in PaperTrainShares)
+                    entries.Add(new SweepEntry(entries.Count, method, backbone, share, seed));
+            }
+        if (entries.Count == 0) throw new UserInputException("the sweep is empty (MAE runs only on vit-tiny).");
+        return new SweepPlan
+        {
+            Grid = grid,
+            Profile = profile ?? (grid == "paper" ? Profiles.Paper : Profiles.Quick),
+            Methods = chosenMethods.ToList(), Backbones = chosenBackbones.ToList(), Seed = seed,
+            DataRoot = dataRoot is null ? null : Path.GetFullPath(dataRoot),
+            ConfigFile = configFile is null ? null : Path.GetFullPath(configFile),
+            Sets = sets?.ToList() ?? [], Entries = entries,
+        };
+    }
+
+    public static string RunsDirectory(string sweepDir) => Path.Combine(sweepDir, "runs");
+    public string RunDirectoryOf(string sweepDir, SweepEntry e) => Path.Combine(RunsDirectory(sweepDir), e.RunName);
+
+    /// <summary>Writes the plan, or checks that the folder's existing plan is the same sweep.</summary>
+    public SweepPlan SaveOrVerify(string sweepDir)
+    {
+        var path = Path.Combine(sweepDir, PlanFile);
+        if (File.Exists(path))
+        {
+            var existing = Load(sweepDir);
+            if (JsonSerializer.Serialize(existing, Json) != JsonSerializer.Serialize(this, Json))
+                throw new UserInputException($"{path} describes a different sweep (grid, methods, backbones, profile, data or settings differ); use another --out.");
+            return existing;
+        }
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+        return this;
+    }
+
+    public static SweepPlan Load(string sweepDir)
+    {
+        var path = Path.Combine(sweepDir, PlanFile);
+        if (!File.Exists(path)) throw new UserInputException($"{sweepDir} holds no {PlanFile}: not a sweep directory.");
+        return JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(path), Json)
+            ?? throw new UserInputException($"{path} is empty.");
+    }
+
+    /// <summary>The `ssl-anomaly run` arguments of one entry.</summary>
+    public IReadOnlyList<string> RunArguments(string sweepDir, SweepEntry e)
+    {
+        var args = new List<string>
+        {
+            "run", "--method", e.Method, "--backbone", e.Backbone,
+            "--train-defect-pct", e.TrainDefectPct.ToString(CultureInfo.InvariantCulture),
+            "--profile", Profile, "--seed", e.Seed.ToString(CultureInfo.InvariantCulture),
+            "--out", RunDirectoryOf(sweepDir, e),
+        };
+        if (DataRoot is not null) args.AddRange(["--data-root", DataRoot]);
+        if (ConfigFile is not null) args.AddRange(["--config", ConfigFile]);
+        foreach (var s in Sets) args.AddRange(["--set", s]);
+        return args;
+    }
+}

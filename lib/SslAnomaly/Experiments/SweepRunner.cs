@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using SslAnomaly.Util;
+
+namespace SslAnomaly.Experiments;
+
+/// <summary>
+/// Runs the missing experiments of a sweep, each as its own `ssl-anomaly run` child process (so a crash
+/// or an out-of-memory kill costs one experiment, not the sweep). Every run folder is locked by whoever
+/// runs it and result.json is written atomically, so interrupting and restarting the sweep (or running
+/// two sweeps on the same folder) never loses or duplicates a result.
+/// </summary>
+public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
+{
+    public sealed record Summary(int Completed, int Failed, int Total);
+
+    public Summary Run(int parallel, CancellationToken cancel = default)
+    {
+        if (parallel < 1) throw new UserInputException($"--parallel {parallel} must be at least 1.");
+        var pending = new Queue<SweepEntry>(plan.Entries.Where(e => RunDirectory.ReadStatus(plan.RunDirectoryOf(sweepDir, e)) is null));
+        log.WriteLine($"sweep {sweepDir}: {plan.Entries.Count} experiments, {plan.Entries.Count - pending.Count} already finished, {pending.Count} to run ({parallel} at a time)");
+        var workers = Enumerable.Range(0, parallel).Select(_ => Task.Run(() =>
+        {
+            while (!cancel.IsCancellationRequested)
+            {
+                SweepEntry entry;
+                lock (pending)
+                {
+                    if (pending.Count == 0) return;
+                    entry = pending.Dequeue();
+                }
+                RunOne(entry, cancel);
+            }
+        }, cancel)).ToArray();
+        Task.WaitAll(workers, cancel);
+        return Summarise();
+    }
+
+    public Summary Summarise()
+    {
+        int completed = 0, failed = 0;
+        foreach (var e in plan.Entries)
+        {
+            var status = RunDirectory.ReadStatus(plan.RunDirectoryOf(sweepDir, e));
+            if (status == "completed") completed++;
+            else if (status == "failed") failed++;
+        }
+        return new Summary(completed, failed, plan.Entries.Count);
+    }
+
+    void RunOne(SweepEntry entry, CancellationToken cancel)
+    {
+        var runDir = plan.RunDirectoryOf(sweepDir, entry);
+        // Another process (an earlier sweep's orphan, a Slurm task) may hold this run: wait for it to finish.
+        while (!cancel.IsCancellationRequested)
+        {
+            if (RunDirectory.ReadStatus(runDir) is not null) return;
+            using (var probe = RunDirectory.TryOpen(runDir))
+                if (probe is not null) break;
+            Thread.Sleep(1000);
+        }
+        var info = SelfInvocation.StartInfo(plan.RunArguments(sweepDir, entry));
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.Environment["SSL_ANOMALY_PLAIN_PROGRESS"] = "1";
+        var clock = Stopwatch.StartNew();
+        lock (log) log.WriteLine($"[{entry.Index + 1}/{plan.Entries.Count}] {entry.RunName}: started");
+        using var child = Process.Start(info)!;
+        var stdout = child.StandardOutput.ReadToEndAsync(cancel);
+        var stderr = child.StandardError.ReadToEndAsync(cancel);
+        child.WaitForExit();
+        var status = RunDirectory.ReadStatus(runDir) ?? $"exit code {child.ExitCode}";
+        lock (log)
+        {
+            log.WriteLine($"[{entry.Index + 1}/{plan.Entries.Count}] {entry.RunName}: {status} in {clock.Elapsed.TotalSeconds:F0} s");
+            if (child.ExitCode != 0)
+                log.WriteLine(Indent(stderr.Result.Length > 0 ? stderr.Result : stdout.Result));
+        }
+    }
+
+    static string Indent(string text) => string.Join('\n', text.TrimEnd().Split('\n').TakeLast(10).Select(l => "    " + l));
+}

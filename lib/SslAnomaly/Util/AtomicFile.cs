@@ -1,0 +1,40 @@
+using System.Text;
+
+namespace SslAnomaly.Util;
+
+/// <summary>
+/// Writes files so that readers see either the old content or the new, never a half-written file:
+/// write a temp file in the same folder, flush it to disk, then rename over the target.
+/// </summary>
+public static class AtomicFile
+{
+    public static void WriteAllText(string path, string text) => WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
+
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    {
+        var buffer = bytes.ToArray();
+        Write(path, stream => stream.Write(buffer));
+    }
+
+    /// <summary>Streams content into a temp file, then renames it over <paramref name="path"/>.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(folder);
+        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}

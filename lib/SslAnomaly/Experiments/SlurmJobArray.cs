@@ -25,7 +25,7 @@ public static class SlurmJobArray
         Directory.CreateDirectory(Path.Combine(dir, "logs"));
         var script = Path.Combine(dir, ScriptName);
         AtomicFile.WriteAllText(script, Render(Path.GetFullPath(sweepDir), missing, options));
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         return (script, missing);
     }
 

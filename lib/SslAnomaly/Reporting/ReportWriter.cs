@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Plotly.NET;
+using SslAnomaly.Util;
+
+namespace SslAnomaly.Reporting;
+
+/// <summary>
+/// Writes a report folder from finished runs: Table 1 (CSV, markdown), the imbalance heatmaps, the
+/// monitoring curves and the RankMe scatter as offline Plotly HTML (plotly.js written once beside
+/// them), an index.html that shows everything, and runs.json listing every run that fed a number
+/// (folder, seed, manifest hash) so each figure traces back to its runs.
+/// </summary>
+public sealed class ReportWriter(string outDir)
+{
+    public sealed record Figure(string Name, string Title, GenericChart Chart);
+
+    public static readonly IReadOnlyList<string> HeatmapMetrics = ["f1", "f2_ciw", "f1_normal", "precision", "recall"];
+
+    /// <summary>Names of the per-epoch curves (metrics.csv) the report plots, in order.</summary>
+    public static IReadOnlyList<string> CurveNames { get; set; } = ["rankme/backbone", "rankme/projector", "feature_mean/backbone", "feature_std/backbone"];
+
+    /// <summary>Maps final RankMe values onto the x axis of Figure 7 (identity until replaced).</summary>
+    public static Func<IReadOnlyList<RunSummary>, IReadOnlyList<double>> RankMeRescale { get; set; } =
+        runs => runs.Select(r => r.RankMe ?? double.NaN).ToList();
+
+    public string Write(IReadOnlyList<RunSummary> runs)
+    {
+        if (runs.Count == 0) throw new UserInputException("no finished runs (result.json) were found: nothing to report.");
+        Directory.CreateDirectory(outDir);
+        Directory.CreateDirectory(Path.Combine(outDir, "figures"));
+
+        var table = Table1.Build(runs);
+        AtomicFile.WriteAllText(Path.Combine(outDir, "table1.csv"), Table1.ToCsv(table));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "table1.md"), Table1.ToMarkdown(table));
+        AtomicFile.WriteAllText(Path.Combine(outDir, PlotlyHtml.ScriptFile), PlotlyHtml.PlotlyJs);
+
+        var figures = BuildFigures(runs);
+        foreach (var f in figures)
+            AtomicFile.WriteAllText(Path.Combine(outDir, "figures", f.Name + ".html"), PlotlyHtml.Page(f.Chart, f.Title, "../" + PlotlyHtml.ScriptFile));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "runs.json"), JsonSerializer.Serialize(
+            runs.Select(r => new { r.RunDirectory, r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Status, r.FailureReason, r.ManifestSha256 }),
+            new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        var index = Path.Combine(outDir, "index.html");
+        AtomicFile.WriteAllText(index, Index(runs, table, figures));
+        return index;
+    }
+
+    public static IReadOnlyList<Figure> BuildFigures(IReadOnlyList<RunSummary> runs)
+    {
+        var figures = new List<Figure>();
+        foreach (var backbone in runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
+            foreach (var metric in HeatmapMetrics)
+            {
+                var title = $"{backbone}: {Table1.Display(metric)} by train share (rows) and validation share (columns)";
+                figures.Add(new Figure($"heatmap-{backbone}-{metric}", title, Figures.ImbalanceHeatmap(runs, backbone, metric, title)));
+            }
+        foreach (var curve in CurveNames)
+            figures.Add(new Figure($"curve-{curve.Replace('/', '-')}", $"{curve} per epoch", Figures.Curves(runs, curve, $"{curve} per epoch")));
+        figures.Add(new Figure("rankme-vs-f1", "Probe F1 (natural validation split) against re-scaled final RankMe",
+            Figures.RankMeScatter(runs, "natural", RankMeRescale, "Probe F1 (natural validation split) against re-scaled final RankMe")));
+        return figures;
+    }
+
+    static string Index(IReadOnlyList<RunSummary> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Figure> figures)
+    {
+        var s = new StringBuilder();
+        s.AppendLine("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>SSL anomaly detection: report</title>");
+        s.AppendLine($"<script src=\"{PlotlyHtml.ScriptFile}\"></script>");
+        s.AppendLine("<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}th{background:#eee}</style></head><body>");
+        int completed = runs.Count(r => r.Status == "completed");
+        s.AppendLine($"<h1>SSL anomaly detection under controlled imbalance</h1><p>{completed} completed and {runs.Count - completed} failed runs. Table 1 is measured on the natural validation split; cells show ours (paper).</p>");
+        foreach (var failed in runs.Where(r => r.Status != "completed"))
+            s.AppendLine($"<p>failed: {WebUtility.HtmlEncode($"{failed.Method}/{failed.Backbone}/{failed.TrainDefectPct}%: {failed.FailureReason}")}</p>");
+        foreach (var metric in Table1.Metrics)
+        {
+            var rows = table.Where(r => r.Metric == metric).ToList();
+            var shares = rows.Select(r => r.TrainDefectPct).Distinct().Order().ToList();
+            s.AppendLine($"<h2>Table 1: {Table1.Display(metric)}</h2><table><tr><th>method</th><th>backbone</th>{string.Concat(shares.Select(p => $"<th>{p:0.##} %</th>"))}</tr>");
+            foreach (var g in rows.GroupBy(r => (r.Method, r.Backbone)))
+                s.AppendLine($"<tr><th>{g.Key.Method}</th><th>{g.Key.Backbone}</th>{string.Concat(shares.Select(p => g.FirstOrDefault(r => r.TrainDefectPct == p) is { } r ? $"<td>{F(r.Ours)} ({F(r.Paper)})</td>" : "<td></td>"))}</tr>");
+            s.AppendLine("</table>");
+        }
+        foreach (var f in figures)
+            s.AppendLine($"<h2>{WebUtility.HtmlEncode(f.Title)}</h2>\n{PlotlyHtml.Fragment(f.Chart)}");
+        s.AppendLine("</body></html>");
+        return s.ToString();
+    }
+
+    static string F(double? v) => v is null ? "–" : v.Value.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using SslAnomaly.Experiments;
+using SslAnomaly.Tests.Support;
+using Xunit;
+
+namespace SslAnomaly.Tests.Experiments;
+
+public class ExperimentConfigTests
+{
+    [Fact]
+    public void Profile_then_file_then_sets_layer_in_order()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("c.yaml"), "epochs: 7\naugmentation:\n  min_scale: 0.5\nmethod: byol\nval_defect_pcts: [2, 45]\n");
+        var c = ExperimentConfigBuilder.Build("smoke", dir.File("c.yaml"), null, ["epochs=3", "augmentation.t-val=0.1", "method_params.temperature=0.3"]);
+        Assert.Equal("smoke", c.Profile);
+        Assert.Equal(32, c.Resolution);           // from the profile
+        Assert.Equal(3, c.Epochs);                // --set beats the file
+        Assert.Equal(0.5, c.Augmentation.MinScale); // file beats the default
+        Assert.Equal(0.1, c.Augmentation.TVal);   // kebab-case key accepted
+        Assert.Equal("byol", c.Method);
+        Assert.Equal(new double[] { 2, 45 }, c.ValDefectPcts);
+        Assert.Equal(0.3, c.MethodParams["temperature"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void Json_file_and_explicit_options_work_too()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("c.json"), """{"profile": "smoke", "train_size": 300}""");
+        var c = ExperimentConfigBuilder.Build(null, dir.File("c.json"), new JsonObject { ["seed"] = 9, ["train_defect_pct"] = 15.0 });
+        Assert.Equal(300, c.TrainSize);
+        Assert.Equal(9, c.Seed);
+        Assert.Equal(15, c.TrainDefectPct);
+        Assert.Equal("smoke", c.Profile);
+    }
+
+    [Theory]
+    [InlineData("epochz=3", "config key 'epochz'")]
+    [InlineData("augmentation.min_scal=0.3", "config key 'augmentation.min_scal'")]
+    [InlineData("noequals", "expected key=value")]
+    [InlineData("epochs=many", "wrong type at epochs")]
+    public void Bad_sets_name_the_key(string set, string expected)
+    {
+        var e = Assert.Throws<UserInputException>(() => ExperimentConfigBuilder.Build("smoke", null, null, [set]));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Unknown_key_in_a_file_names_the_key_and_the_file()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("bad.yaml"), "lerning_rate: 0.1\n");
+        var e = Assert.Throws<UserInputException>(() => ExperimentConfigBuilder.Build("smoke", dir.File("bad.yaml")));
+        Assert.Contains("'lerning_rate'", e.Message);
+        Assert.Contains("bad.yaml", e.Message);
+    }
+
+    [Theory]
+    [InlineData("method=simclrr", "unknown method 'simclrr' (valid: simclr, byol, barlow, dino, mae, supervised)")]
+    [InlineData("backbone=resnet50", "unknown backbone 'resnet50' (valid: resnet18, vit-tiny)")]
+    [InlineData("train_defect_pct=0", "outside (0, 100)")]
+    [InlineData("train_defect_pct=100", "outside (0, 100)")]
+    [InlineData("method=mae", "needs --backbone vit-tiny")]
+    [InlineData("profile=huge", "unknown profile 'huge'")]
+    [InlineData("batch_size=1", "at least 2 images")]
+    public void Invalid_experiments_are_refused_with_a_clear_message(string set, string expected)
+    {
+        var e = Assert.Throws<UserInputException>(() => ExperimentConfigBuilder.Build("smoke", null, null, [set]));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Vit_resolution_must_fit_the_patch()
+    {
+        var e = Assert.Throws<UserInputException>(() => ExperimentConfigBuilder.Build("smoke", null, null, ["backbone=vit-tiny", "resolution=36"]));
+        Assert.Contains("not divisible by the patch size 8", e.Message);
+    }
+
+    [Fact]
+    public void Config_round_trips_through_json()
+    {
+        var c = ExperimentConfigBuilder.Build("quick", null, null, ["method=dino", "method_params.teacher_temperature=0.05"]);
+        var again = ConfigOverrides.ToConfig(JsonNode.Parse(c.ToJson())!.AsObject());
+        Assert.Equal(c.ToJson(), again.ToJson());
+    }
+}

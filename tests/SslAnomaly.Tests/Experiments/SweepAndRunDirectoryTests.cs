@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using SslAnomaly.Experiments;
+using SslAnomaly.Tests.Support;
+using Xunit;
+
+namespace SslAnomaly.Tests.Experiments;
+
+public class SweepAndRunDirectoryTests
+{
+    [Fact]
+    public void Paper_grid_has_55_experiments_without_mae_on_resnet()
+    {
+        var plan = SweepPlan.Create("paper", null, null, null, 0, null, null, null);
+        Assert.Equal(Profiles.Paper, plan.Profile);
+        Assert.Equal(55, plan.Entries.Count); // (5 SSL + supervised) x 2 backbones x 5 shares - MAE x ResNet-18
+        Assert.DoesNotContain(plan.Entries, e => e.Method == "mae" && e.Backbone == "resnet18");
+        Assert.Equal(Enumerable.Range(0, 55), plan.Entries.Select(e => e.Index));
+        Assert.Equal(55, plan.Entries.Select(e => e.RunName).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_sweep_folder_refuses_a_different_sweep()
+    {
+        using var dir = new TempDir();
+        SweepPlan.Create("quick", null, ["simclr", "byol"], ["resnet18"], 0, null, null, null).SaveOrVerify(dir.Path);
+        SweepPlan.Create("quick", null, ["simclr", "byol"], ["resnet18"], 0, null, null, null).SaveOrVerify(dir.Path);
+        var e = Assert.Throws<UserInputException>(() => SweepPlan.Create("quick", null, ["dino"], ["resnet18"], 0, null, null, null).SaveOrVerify(dir.Path));
+        Assert.Contains("different sweep", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_methods_in_a_sweep_are_listed()
+    {
+        var e = Assert.Throws<UserInputException>(() => SweepPlan.Create("quick", null, ["simclr", "moco"], null, 0, null, null, null));
+        Assert.Contains("'moco'", e.Message);
+    }
+
+    [Fact]
+    public void Slurm_script_has_one_array_task_per_missing_experiment()
+    {
+        using var dir = new TempDir();
+        var plan = SweepPlan.Create("quick", "smoke", ["simclr", "byol"], ["resnet18"], 0, null, null, null).SaveOrVerify(dir.Path);
+        // Mark experiment 3 as complete: it must not be in the array.
+        var done = plan.RunDirectoryOf(dir.Path, plan.Entries[3]);
+        Directory.CreateDirectory(done);
+        File.WriteAllText(Path.Combine(done, "result.json"), """{"status": "completed"}""");
+        var (script, indices) = SlurmJobArray.Write(dir.Path, plan, new SlurmOptions(MaxConcurrent: 2));
+        Assert.Equal(new[] { 0, 1, 2, 4, 5, 6, 7, 8, 9 }, indices);
+        var text = File.ReadAllText(script);
+        Assert.Contains("#SBATCH --array=0-2,4-9%2", text);
+        Assert.Contains("sweep task --out", text);
+        Assert.Contains("\"$SLURM_ARRAY_TASK_ID\"", text);
+    }
+
+    [Theory]
+    [InlineData(new[] { 0 }, "0")]
+    [InlineData(new[] { 0, 1, 2 }, "0-2")]
+    [InlineData(new[] { 1, 3, 4, 5, 9 }, "1,3-5,9")]
+    public void Array_ranges_are_compact(int[] indices, string expected) => Assert.Equal(expected, SlurmJobArray.CompactRanges(indices));
+
+    [Fact]
+    public void A_run_directory_is_locked_while_open_and_released_on_dispose()
+    {
+        using var dir = new TempDir();
+        var run = Path.Combine(dir.Path, "run");
+        using (var first = RunDirectory.Open(run))
+        {
+            Assert.Null(RunDirectory.TryOpen(run));
+            var e = Assert.Throws<UserInputException>(() => RunDirectory.Open(run));
+            Assert.Contains("in use by another process", e.Message);
+        }
+        using var again = RunDirectory.Open(run);
+        Assert.NotNull(again);
+    }
+
+    [Fact]
+    public void A_lock_held_by_another_process_is_seen_and_freed_when_it_dies()
+    {
+        using var dir = new TempDir();
+        var run = Path.Combine(dir.Path, "run");
+        Directory.CreateDirectory(run);
+        // flock from util-linux holds the same advisory lock .NET takes for FileShare.None.
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["-x", Path.Combine(run, RunDirectory.LockFile), "sleep", "30"]) { UseShellExecute = false })!;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (RunDirectory.TryOpen(run) is { } probe && DateTime.UtcNow < deadline) { probe.Dispose(); Thread.Sleep(50); }
+        Assert.Null(RunDirectory.TryOpen(run));
+        holder.Kill(entireProcessTree: true);
+        holder.WaitForExit();
+        using var mine = RunDirectory.TryOpen(run);
+        Assert.NotNull(mine);
+    }
+
+    [Fact]
+    public void A_run_directory_refuses_a_different_config_unless_forced()
+    {
+        using var dir = new TempDir();
+        using var run = RunDirectory.Open(Path.Combine(dir.Path, "run"));
+        run.WriteConfig(ExperimentConfigBuilder.Build("smoke"), force: false);
+        run.WriteConfig(ExperimentConfigBuilder.Build("smoke"), force: false);
+        var other = ExperimentConfigBuilder.Build("smoke", null, null, ["seed=5"]);
+        Assert.Throws<UserInputException>(() => run.WriteConfig(other, force: false));
+        run.WriteConfig(other, force: true);
+    }
+
+    [Fact]
+    public void Unwritable_output_directory_is_named()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("file"), "");
+        var e = Assert.Throws<UserInputException>(() => RunDirectory.Open(Path.Combine(dir.File("file"), "run")));
+        Assert.Contains("is not writable", e.Message);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.Json;
+using SslAnomaly.Reporting;
+using SslAnomaly.Tests.Support;
+using Xunit;
+
+namespace SslAnomaly.Tests.Experiments;
+
+public class ReportTests
+{
+    /// <summary>Writes a result.json in the design-notes contract with metrics that depend on the inputs.</summary>
+    static void FakeRun(string root, string method, string backbone, double pct, double f1Natural, double rankMe)
+    {
+        var dir = Path.Combine(root, $"{method}-{backbone}-{pct}");
+        Directory.CreateDirectory(dir);
+        var metrics = new Dictionary<string, object>();
+        foreach (var key in new[] { "1", "2", "5", "15", "45", "natural" })
+        {
+            double f1 = key == "natural" ? f1Natural : f1Natural * double.Parse(key == "natural" ? "1" : key, CultureInfo.InvariantCulture) / 45.0;
+            metrics[key] = new { f1, f2_ciw = f1 * 0.9, f1_normal = 1 - f1 / 2, precision = f1, recall = 0.95 };
+        }
+        File.WriteAllText(Path.Combine(dir, "result.json"), JsonSerializer.Serialize(new
+        {
+            status = "completed", failure_reason = (string?)null, method, backbone, resolution = 32, train_defect_pct = pct, seed = 0,
+            manifest_sha256 = "abc", rankme = rankMe, metrics,
+        }));
+        File.WriteAllText(Path.Combine(dir, "metrics.csv"), "step,name,value\n10,rankme/backbone,5\n20,rankme/backbone,7.5\n");
+    }
+
+    [Fact]
+    public void Table1_puts_our_numbers_beside_the_papers()
+    {
+        using var dir = new TempDir();
+        FakeRun(dir.Path, "simclr", "resnet18", 1, 0.8, 10);
+        FakeRun(dir.Path, "simclr", "resnet18", 45, 0.9, 12);
+        var runs = RunSummary.ReadAll(dir.Path);
+        Assert.Equal(2, runs.Count);
+        var table = Table1.Build(runs);
+        var cell = table.Single(r => r.Metric == "f1" && r.Method == "simclr" && r.Backbone == "resnet18" && r.TrainDefectPct == 45);
+        Assert.Equal(0.9, cell.Ours!.Value, 12);
+        var paper = PaperReference.Table1().Single(v => v.Metric == "f1" && v.Method == "simclr" && v.Backbone == "resnet18" && v.TrainDefectPct == 45);
+        Assert.Equal(paper.Value, cell.Paper);
+        Assert.Equal(0.9 - paper.Value, cell.Difference!.Value, 12);
+        // Rows of the paper without our runs are kept (ours empty), so the table is always complete.
+        Assert.Contains(table, r => r.Method == "dino" && r.Ours is null && r.Paper is not null);
+        Assert.Equal(table.Count, (int)Table1.ToDataFrame(table).Rows.Count);
+        Assert.Contains("| simclr | resnet18 |", Table1.ToMarkdown(table));
+    }
+
+    [Fact]
+    public void Paper_reference_maps_names_and_has_the_published_grid()
+    {
+        var t1 = PaperReference.Table1();
+        Assert.Equal(new[] { "barlow", "byol", "dino", "mae", "simclr", "supervised" }, t1.Select(v => v.Method).Distinct().Order());
+        Assert.DoesNotContain(t1, v => v.Method == "mae" && v.Backbone == "resnet18"); // blank in the paper
+        Assert.Equal(10, PaperReference.Table2().Count);
+        Assert.NotEmpty(PaperReference.Figure2());
+    }
+
+    [Fact]
+    public void Report_writes_offline_html_tables_and_trace_of_runs()
+    {
+        using var runs = new TempDir();
+        using var outDir = new TempDir();
+        FakeRun(runs.Path, "simclr", "resnet18", 1, 0.8, 10);
+        FakeRun(runs.Path, "byol", "vit-tiny", 5, 0.7, 6);
+        var index = new ReportWriter(outDir.Path).Write(RunSummary.ReadAll(runs.Path));
+        var html = File.ReadAllText(index);
+        Assert.Contains($"<script src=\"{PlotlyHtml.ScriptFile}\">", html);
+        Assert.DoesNotContain("cdn.plot.ly/plotly-2.28.0.min.js\"", html);
+        Assert.Contains("Plotly.newPlot", html);
+        Assert.StartsWith("/**\n* plotly.js v2.28", File.ReadAllText(Path.Combine(outDir.Path, PlotlyHtml.ScriptFile)).TrimStart().Replace("\r", ""));
+        Assert.True(File.Exists(Path.Combine(outDir.Path, "figures", "heatmap-resnet18-f1.html")));
+        Assert.True(File.Exists(Path.Combine(outDir.Path, "figures", "rankme-vs-f1.html")));
+        Assert.Contains("simclr,resnet18,1,0.8", File.ReadAllText(Path.Combine(outDir.Path, "table1.csv")));
+        Assert.Contains("\"manifest_sha256\": \"abc\"", File.ReadAllText(Path.Combine(outDir.Path, "runs.json")));
+    }
+
+    [Fact]
+    public void Report_without_runs_is_an_error()
+    {
+        using var dir = new TempDir();
+        Assert.Throws<UserInputException>(() => new ReportWriter(dir.Path).Write(RunSummary.ReadAll(dir.Path)));
+    }
+}

@@ -19,7 +19,8 @@ public sealed class ReportWriter(string outDir)
     public static readonly IReadOnlyList<string> HeatmapMetrics = ["f1", "f2_ciw", "f1_normal", "precision", "recall"];
 
     /// <summary>Names of the per-epoch curves (metrics.csv) the report plots, in order.</summary>
-    public static IReadOnlyList<string> CurveNames { get; set; } = ["rankme/backbone", "rankme/projector", "feature_mean/backbone", "feature_std/backbone"];
+    public static IReadOnlyList<string> CurveNames { get; set; } =
+        ["rankme/backbone", "rankme/projector", "features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"];
 
     /// <summary>Maps final RankMe values onto the x axis of Figure 7 (identity until replaced).</summary>
     public static Func<IReadOnlyList<RunSummary>, IReadOnlyList<double>> RankMeRescale { get; set; } =

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SslAnomaly.Experiments;
+
+namespace SslAnomaly.Cli.Commands;
+
+/// <summary>`ssl-anomaly run`: pretrain one method, then probe it over the validation imbalance grid.</summary>
+public static class RunCommand
+{
+    static readonly Option<string?> Method = new("--method") { Description = "simclr | byol | barlow | dino | mae | supervised" };
+    static readonly Option<string?> Backbone = new("--backbone") { Description = "resnet18 | vit-tiny" };
+    static readonly Option<double?> TrainPct = new("--train-defect-pct") { Description = "defect share of the training subset, in percent (0, 100)" };
+    static readonly Option<string?> Profile = new("--profile") { Description = "smoke | quick | paper (default quick)" };
+    static readonly Option<string?> DataRoot = new("--data-root") { Description = "Sewer-ML root (CSV + images); omitted: the embedded dataset" };
+    static readonly Option<string?> Config = new("--config") { Description = "JSON or YAML experiment config" };
+    static readonly Option<string[]> Set = new("--set") { Description = "override one config key, e.g. --set epochs=5 (repeatable)" };
+    static readonly Option<int?> Seed = new("--seed");
+    static readonly Option<string> Out = new("--out") { Description = "run folder (config.json, checkpoints, logs, result.json)", Required = true };
+    static readonly Option<bool> Force = new("--force") { Description = "start over even if the run folder holds a completed or partial run" };
+
+    public static Command Create()
+    {
+        var command = new Command("run", "Pretrain one method on a controlled-imbalance subset, then probe it over the validation grid.")
+        {
+            Method, Backbone, TrainPct, Profile, DataRoot, Config, Set, Seed, Out, Force,
+        };
+        command.SetAction((p, cancel) => Task.FromResult(Execute(p, cancel)));
+        return command;
+    }
+
+    /// <summary>Runs `run` with the given arguments in this process (used by `sweep task`).</summary>
+    public static Task<int> InvokeAsync(string[] args, CancellationToken cancel)
+    {
+        var root = new RootCommand { Create() };
+        return root.Parse(["run", .. args]).InvokeAsync(cancellationToken: cancel);
+    }
+
+    static int Execute(ParseResult p, CancellationToken cancel)
+    {
+        var explicitOptions = new JsonObject();
+        if (p.GetValue(Method) is { } m) explicitOptions["method"] = m;
+        if (p.GetValue(Backbone) is { } b) explicitOptions["backbone"] = b;
+        if (p.GetValue(TrainPct) is { } t) explicitOptions["train_defect_pct"] = t;
+        if (p.GetValue(DataRoot) is { } d) explicitOptions["data_root"] = Path.GetFullPath(d);
+        if (p.GetValue(Seed) is { } s) explicitOptions["seed"] = s;
+        var config = ExperimentConfigBuilder.Build(p.GetValue(Profile), p.GetValue(Config), explicitOptions, p.GetValue(Set) ?? []);
+        var outcome = ExperimentRunner.Run(config, p.GetValue(Out)!, p.GetValue(Force), Progress.Create(), cancel);
+        Console.WriteLine(outcome.Message);
+        return outcome.ExitCode;
+    }
+
+    internal static string Pct(double v) => v.ToString(CultureInfo.InvariantCulture);
+}

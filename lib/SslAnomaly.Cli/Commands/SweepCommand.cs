@@ -1,0 +1,73 @@
+using System.CommandLine;
+using SslAnomaly.Experiments;
+
+namespace SslAnomaly.Cli.Commands;
+
+/// <summary>`ssl-anomaly sweep`: the paper's grid, resumable, locally or as a Slurm job array.</summary>
+public static class SweepCommand
+{
+    public static Command Create()
+    {
+        var grid = new Option<string>("--grid") { Description = "paper (Sewer-ML scale) or quick (embedded data)", DefaultValueFactory = _ => "quick" };
+        grid.AcceptOnlyFromAmong([.. SweepPlan.Grids]);
+        var methods = new Option<string?>("--methods") { Description = "comma-separated subset of simclr,byol,barlow,dino,mae,supervised" };
+        var backbones = new Option<string?>("--backbones") { Description = "comma-separated subset of resnet18,vit-tiny" };
+        var profile = new Option<string?>("--profile") { Description = "smoke, quick or paper (default: from the grid)" };
+        var dataRoot = new Option<string?>("--data-root") { Description = "Sewer-ML root; omitted: the embedded dataset" };
+        var config = new Option<string?>("--config") { Description = "JSON/YAML config applied to every experiment" };
+        var sets = new Option<string[]>("--set") { Description = "key=value override applied to every experiment", AllowMultipleArgumentsPerToken = false };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
+        var outDir = new Option<string>("--out") { Description = "sweep folder (sweep.json, runs/)", Required = true };
+        var parallel = new Option<int>("--parallel") { Description = "experiments run at once on this machine", DefaultValueFactory = _ => 1 };
+        var slurm = new Option<bool>("--slurm") { Description = "write an sbatch job array (one task per missing experiment) and submit it" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "with --slurm: write the script, do not submit" };
+        var cpus = new Option<int>("--slurm-cpus") { Description = "CPUs per array task", DefaultValueFactory = _ => 2 };
+        var time = new Option<string>("--slurm-time") { Description = "time limit per task", DefaultValueFactory = _ => "24:00:00" };
+        var partition = new Option<string?>("--slurm-partition");
+        var gres = new Option<string?>("--slurm-gres") { Description = "e.g. gpu:1 for the paper profile" };
+
+        var command = new Command("sweep", "Run the paper's grid of experiments (missing ones only), locally or on Slurm.")
+        {
+            grid, methods, backbones, profile, dataRoot, config, sets, seed, outDir, parallel, slurm, dryRun, cpus, time, partition, gres,
+        };
+        command.SetAction(p =>
+        {
+            var dir = Path.GetFullPath(p.GetValue(outDir)!);
+            Directory.CreateDirectory(dir);
+            var plan = SweepPlan.Create(p.GetValue(grid)!, p.GetValue(profile), Split(p.GetValue(methods)), Split(p.GetValue(backbones)),
+                p.GetValue(seed), p.GetValue(dataRoot), p.GetValue(config), p.GetValue(sets) ?? []).SaveOrVerify(dir);
+            // Fail fast on a bad shared config before launching anything.
+            ExperimentConfigBuilder.Build(plan.Profile, plan.ConfigFile, null, plan.Sets);
+            if (p.GetValue(slurm))
+            {
+                var (script, indices) = SlurmJobArray.Write(dir, plan, new SlurmOptions(p.GetValue(cpus), p.GetValue(time)!, p.GetValue(partition), p.GetValue(gres), p.GetValue(parallel) > 1 ? p.GetValue(parallel) : 0));
+                Console.WriteLine($"wrote {script} ({indices.Count} of {plan.Entries.Count} experiments missing)");
+                if (indices.Count == 0) { Console.WriteLine("nothing to submit: every experiment is complete"); return 0; }
+                if (p.GetValue(dryRun)) return 0;
+                var job = SlurmJobArray.Submit(script);
+                File.WriteAllText(Path.Combine(SlurmJobArray.SlurmDirectory(dir), "job-id"), job + "\n");
+                Console.WriteLine($"submitted job array {job}");
+                return 0;
+            }
+            var summary = new SweepRunner(dir, plan, Console.Out).Run(p.GetValue(parallel));
+            Console.WriteLine($"sweep {dir}: {summary.Completed} completed, {summary.Failed} failed, {summary.Total - summary.Completed - summary.Failed} missing of {summary.Total}");
+            return summary.Completed + summary.Failed == summary.Total ? 0 : 1;
+        });
+
+        var index = new Option<int>("--index") { Description = "entry of sweep.json (the Slurm array index)", Required = true };
+        var taskOut = new Option<string>("--out") { Description = "sweep folder", Required = true };
+        var task = new Command("task", "Run one experiment of a sweep in this process (what each Slurm array task does).") { taskOut, index };
+        task.SetAction(async (p, cancel) =>
+        {
+            var dir = Path.GetFullPath(p.GetValue(taskOut)!);
+            var plan = SweepPlan.Load(dir);
+            int i = p.GetValue(index);
+            if (i < 0 || i >= plan.Entries.Count) throw new UserInputException($"--index {i} is outside the sweep's 0..{plan.Entries.Count - 1}.");
+            return await RunCommand.InvokeAsync(plan.RunArguments(dir, plan.Entries[i]).Skip(1).ToArray(), cancel);
+        });
+        command.Subcommands.Add(task);
+        return command;
+    }
+
+    static string[]? Split(string? list) => list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -5,4 +5,5 @@ using SslAnomaly.Cli.Commands;
 var root = new RootCommand("ssl-anomaly: self-supervised anomaly detection under controlled imbalance (Sewer-ML workbook).");
 root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(MetricsCommand.Create());
 return await CliErrors.InvokeAsync(root, args);

@@ -1,0 +1,40 @@
+namespace SslAnomaly.Eval;
+
+/// <summary>
+/// Every metric the workbook reports for one evaluation set (see <see cref="EvaluationSet"/> for the
+/// definitions). Undefined values: F-scores, precision and recall are 0; F2_CIW is NaN without code
+/// labels; AUROC/AUPRC are NaN without both classes (AUPRC: without positives).
+/// </summary>
+public sealed record DefectMetrics(
+    long Count,
+    long Positives,
+    double Precision,
+    double Recall,
+    double F1,
+    double F2,
+    double F1Normal,
+    double F2Ciw,
+    IReadOnlyList<double> F2PerCode,
+    double Auroc,
+    double Auprc)
+{
+    /// <summary>Names of the scalar metrics, as they appear in result.json, CSV and data frames.</summary>
+    public static readonly IReadOnlyList<string> ScalarNames = ["f1", "f2_ciw", "f1_normal", "precision", "recall", "f2", "auroc", "auprc"];
+
+    public double Scalar(string name) => name switch
+    {
+        "f1" => F1,
+        "f2_ciw" => F2Ciw,
+        "f1_normal" => F1Normal,
+        "precision" => Precision,
+        "recall" => Recall,
+        "f2" => F2,
+        "auroc" => Auroc,
+        "auprc" => Auprc,
+        _ => throw new ArgumentException($"Unknown metric '{name}' (known: {string.Join(", ", ScalarNames)}).", nameof(name)),
+    };
+
+    /// <summary>The official metrics at the official threshold for <paramref name="scores"/> against <paramref name="truth"/>.</summary>
+    public static DefectMetrics Compute(GroundTruth truth, DefectScores scores, double threshold = EvaluationSet.OfficialThreshold) =>
+        new EvaluationSet(truth, scores, threshold).Evaluate();
+}

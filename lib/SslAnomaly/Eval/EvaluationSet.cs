@@ -1,0 +1,131 @@
+using System.Numerics;
+using SslAnomaly.Data;
+
+namespace SslAnomaly.Eval;
+
+/// <summary>
+/// Ground truth and scores of one evaluation set, turned once into decisions so that the metrics can be
+/// recomputed cheaply on bootstrap resamples (integer multiplicities per row).
+/// <para>Definitions (official Sewer-ML evaluation, Haurum &amp; Moeslund 2021; design.md sections 2 and 7):</para>
+/// <list type="bullet">
+/// <item>A probability p is a positive decision when p &gt;= threshold (0.5), as in the official code.</item>
+/// <item>Defect class: precision, recall, F1, F2 of "defect predicted" against the Defect label.</item>
+/// <item>Normal class: predicted when no code (for a binary model: no defect) is predicted, true when no code
+///   is present; F1_Normal is its F1.</item>
+/// <item>F2_CIW = sum_k w_k F2_k / sum_k w_k over the 17 codes with the official weights, F2_k from the per-code
+///   counts; a code with no predicted positives has precision 0 (denominator 1), undefined F2_k is 0, and a
+///   code absent from the split therefore contributes 0 while its weight stays in the denominator.</item>
+/// <item>Binary model: code k counts as predicted for an image exactly when "defect" is predicted, and as
+///   true from the multi-label columns; its F2_k is the F2 of the defect decision against code k.</item>
+/// <item>AUROC and AUPRC rank the defect score (binary: p; multi-label: the largest code probability).</item>
+/// </list>
+/// </summary>
+public sealed class EvaluationSet
+{
+    public const double OfficialThreshold = 0.5;
+    static readonly int CodeCount = SewerMlCodes.Codes.Count;
+
+    readonly bool[] _actual;       // defect label
+    readonly bool[] _predicted;    // defect decision
+    readonly int[]? _actualCodes;  // code masks, when known
+    readonly int[] _predictedCodes;
+    readonly double[] _score;
+    readonly int[] _order;         // rows by descending score, for the ranking metrics
+
+    public EvaluationSet(GroundTruth truth, DefectScores scores, double threshold = OfficialThreshold)
+    {
+        if (truth.Count != scores.Count)
+            throw new ArgumentException($"{truth.Count} labelled rows but {scores.Count} scored rows.");
+        Truth = truth;
+        _actual = truth.Defect;
+        _actualCodes = truth.CodeMasks;
+        _score = scores.Defect;
+        _predictedCodes = new int[truth.Count];
+        _predicted = new bool[truth.Count];
+        for (int i = 0; i < truth.Count; i++)
+        {
+            if (scores.PerCode is { } perCode)
+            {
+                for (int k = 0; k < CodeCount; k++)
+                    if (perCode[i, k] >= threshold) _predictedCodes[i] |= 1 << k;
+                _predicted[i] = _predictedCodes[i] != 0;
+            }
+            else
+            {
+                _predicted[i] = _score[i] >= threshold;
+                _predictedCodes[i] = _predicted[i] ? GroundTruth.AllCodesMask : 0;
+            }
+        }
+        _order = RankingMetrics.DescendingOrder(_score);
+    }
+
+    public GroundTruth Truth { get; }
+    public int Count => _actual.Length;
+
+    public DefectMetrics Evaluate() => Evaluate(default);
+
+    /// <summary>The metrics with row i counted <paramref name="multiplicity"/>[i] times (empty: once each).</summary>
+    public DefectMetrics Evaluate(ReadOnlySpan<int> multiplicity)
+    {
+        if (!multiplicity.IsEmpty && multiplicity.Length != Count)
+            throw new ArgumentException($"{multiplicity.Length} multiplicities for {Count} rows.", nameof(multiplicity));
+
+        long tp = 0, fp = 0, fn = 0, tn = 0;
+        var truePerCode = new long[CodeCount];
+        var predictedPerCode = new long[CodeCount];
+        var correctPerCode = new long[CodeCount];
+        for (int i = 0; i < Count; i++)
+        {
+            int m = multiplicity.IsEmpty ? 1 : multiplicity[i];
+            if (m == 0) continue;
+            if (_predicted[i]) { if (_actual[i]) tp += m; else fp += m; }
+            else if (_actual[i]) fn += m; else tn += m;
+
+            if (_actualCodes is null) continue;
+            AddBits(truePerCode, _actualCodes[i], m);
+            AddBits(predictedPerCode, _predictedCodes[i], m);
+            AddBits(correctPerCode, _actualCodes[i] & _predictedCodes[i], m);
+        }
+
+        var defect = new ConfusionCounts(tp, fp, fn, tn);
+        // The normal class is the complement on both sides (codes and the Defect label agree, see GroundTruth).
+        var normal = new ConfusionCounts(tn, fn, fp, tp);
+        var (f2Ciw, f2PerCode) = _actualCodes is null
+            ? (double.NaN, Array.Empty<double>())
+            : ClassWeightedF2(truePerCode, predictedPerCode, correctPerCode, SewerMlCodes.ClassImportanceWeights);
+
+        return new DefectMetrics(
+            Count: defect.Total,
+            Positives: defect.ActualPositives,
+            Precision: defect.Precision,
+            Recall: defect.Recall,
+            F1: defect.F1,
+            F2: defect.F2,
+            F1Normal: normal.F1,
+            F2Ciw: f2Ciw,
+            F2PerCode: f2PerCode,
+            Auroc: RankingMetrics.Auroc(_score, _actual, _order, multiplicity),
+            Auprc: RankingMetrics.AveragePrecision(_score, _actual, _order, multiplicity));
+    }
+
+    /// <summary>Official F2_CIW from per-class counts: true (Ng), predicted (Np) and correct (Nc) positives.</summary>
+    public static (double F2Ciw, double[] F2PerClass) ClassWeightedF2(
+        IReadOnlyList<long> actual, IReadOnlyList<long> predicted, IReadOnlyList<long> correct, IReadOnlyList<double> weights)
+    {
+        var f2 = new double[weights.Count];
+        double weighted = 0;
+        for (int k = 0; k < f2.Length; k++)
+        {
+            var counts = new ConfusionCounts(correct[k], predicted[k] - correct[k], actual[k] - correct[k], 0);
+            f2[k] = counts.F2;
+            weighted += weights[k] * f2[k];
+        }
+        return (weighted / weights.Sum(), f2);
+    }
+
+    static void AddBits(long[] counts, int mask, int m)
+    {
+        for (uint bits = (uint)mask; bits != 0; bits &= bits - 1)
+            counts[BitOperations.TrailingZeroCount(bits)] += m;
+    }
+}

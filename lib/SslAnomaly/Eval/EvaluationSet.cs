@@ -25,67 +25,87 @@ public sealed class EvaluationSet
     public const double OfficialThreshold = 0.5;
     static readonly int CodeCount = SewerMlCodes.Codes.Count;
 
-    readonly bool[] _actual;       // defect label
-    readonly bool[] _predicted;    // defect decision
-    readonly int[]? _actualCodes;  // code masks, when known
-    readonly int[] _predictedCodes;
+    // Rows are stored by descending score ("positions"), so every pass over a replicate is sequential.
+    readonly int[] _rowAt;          // position -> original row
     readonly double[] _score;
-    readonly int[] _order;         // rows by descending score, for the ranking metrics
+    readonly bool[] _actual;        // defect label
+    readonly bool[] _predicted;     // defect decision
+    readonly int[]? _actualCodes;   // code masks, when known
+    readonly int[] _predictedCodes;
 
     public EvaluationSet(GroundTruth truth, DefectScores scores, double threshold = OfficialThreshold)
     {
         if (truth.Count != scores.Count)
             throw new ArgumentException($"{truth.Count} labelled rows but {scores.Count} scored rows.");
         Truth = truth;
-        _actual = truth.Defect;
-        _actualCodes = truth.CodeMasks;
-        _score = scores.Defect;
-        _predictedCodes = new int[truth.Count];
-        _predicted = new bool[truth.Count];
-        for (int i = 0; i < truth.Count; i++)
+        _rowAt = RankingMetrics.DescendingOrder(scores.Defect);
+        int n = _rowAt.Length;
+        _score = new double[n];
+        _actual = new bool[n];
+        _predicted = new bool[n];
+        _predictedCodes = new int[n];
+        _actualCodes = truth.CodeMasks is null ? null : new int[n];
+        for (int j = 0; j < n; j++)
         {
+            int i = _rowAt[j];
+            _score[j] = scores.Defect[i];
+            _actual[j] = truth.Defect[i];
+            if (_actualCodes is not null) _actualCodes[j] = truth.CodeMasks![i];
             if (scores.PerCode is { } perCode)
             {
                 for (int k = 0; k < CodeCount; k++)
-                    if (perCode[i, k] >= threshold) _predictedCodes[i] |= 1 << k;
-                _predicted[i] = _predictedCodes[i] != 0;
+                    if (perCode[i, k] >= threshold) _predictedCodes[j] |= 1 << k;
+                _predicted[j] = _predictedCodes[j] != 0;
             }
             else
             {
-                _predicted[i] = _score[i] >= threshold;
-                _predictedCodes[i] = _predicted[i] ? GroundTruth.AllCodesMask : 0;
+                _predicted[j] = _score[j] >= threshold;
+                _predictedCodes[j] = _predicted[j] ? GroundTruth.AllCodesMask : 0;
             }
         }
-        _order = RankingMetrics.DescendingOrder(_score);
     }
 
     public GroundTruth Truth { get; }
-    public int Count => _actual.Length;
+    public int Count => _rowAt.Length;
 
-    public DefectMetrics Evaluate() => Evaluate(default);
+    public DefectMetrics Evaluate() => EvaluateByPosition(default);
 
-    /// <summary>The metrics with row i counted <paramref name="multiplicity"/>[i] times (empty: once each).</summary>
+    /// <summary>The metrics with row i counted <paramref name="multiplicity"/>[i] times.</summary>
     public DefectMetrics Evaluate(ReadOnlySpan<int> multiplicity)
     {
-        if (!multiplicity.IsEmpty && multiplicity.Length != Count)
+        if (multiplicity.Length != Count)
             throw new ArgumentException($"{multiplicity.Length} multiplicities for {Count} rows.", nameof(multiplicity));
+        var byPosition = new int[Count];
+        for (int j = 0; j < Count; j++) byPosition[j] = multiplicity[_rowAt[j]];
+        return EvaluateByPosition(byPosition);
+    }
 
-        long tp = 0, fp = 0, fn = 0, tn = 0;
+    /// <summary>Positions (internal row order) of the defects and of the normals, for stratified resampling.</summary>
+    internal (int[] Positives, int[] Negatives) PositionsByClass() =>
+        (Enumerable.Range(0, Count).Where(j => _actual[j]).ToArray(), Enumerable.Range(0, Count).Where(j => !_actual[j]).ToArray());
+
+    /// <summary>The metrics with the row at position j counted <paramref name="multiplicity"/>[j] times (empty: once each).</summary>
+    internal DefectMetrics EvaluateByPosition(ReadOnlySpan<int> multiplicity)
+    {
+        long tp = 0, fp = 0, fn = 0, tn = 0, predictedEverywhere = 0;
         var truePerCode = new long[CodeCount];
         var predictedPerCode = new long[CodeCount];
         var correctPerCode = new long[CodeCount];
-        for (int i = 0; i < Count; i++)
+        for (int j = 0; j < Count; j++)
         {
-            int m = multiplicity.IsEmpty ? 1 : multiplicity[i];
+            int m = multiplicity.IsEmpty ? 1 : multiplicity[j];
             if (m == 0) continue;
-            if (_predicted[i]) { if (_actual[i]) tp += m; else fp += m; }
-            else if (_actual[i]) fn += m; else tn += m;
+            if (_predicted[j]) { if (_actual[j]) tp += m; else fp += m; }
+            else if (_actual[j]) fn += m; else tn += m;
 
             if (_actualCodes is null) continue;
-            AddBits(truePerCode, _actualCodes[i], m);
-            AddBits(predictedPerCode, _predictedCodes[i], m);
-            AddBits(correctPerCode, _actualCodes[i] & _predictedCodes[i], m);
+            AddBits(truePerCode, _actualCodes[j], m);
+            AddBits(correctPerCode, _actualCodes[j] & _predictedCodes[j], m);
+            // A binary model predicts all codes at once: count it once, not per code.
+            if (_predictedCodes[j] == GroundTruth.AllCodesMask) predictedEverywhere += m;
+            else AddBits(predictedPerCode, _predictedCodes[j], m);
         }
+        for (int k = 0; k < CodeCount; k++) predictedPerCode[k] += predictedEverywhere;
 
         var defect = new ConfusionCounts(tp, fp, fn, tn);
         // The normal class is the complement on both sides (codes and the Defect label agree, see GroundTruth).
@@ -93,6 +113,7 @@ public sealed class EvaluationSet
         var (f2Ciw, f2PerCode) = _actualCodes is null
             ? (double.NaN, Array.Empty<double>())
             : ClassWeightedF2(truePerCode, predictedPerCode, correctPerCode, SewerMlCodes.ClassImportanceWeights);
+        var (auroc, auprc) = RankingMetrics.OfDescending(_score, _actual, multiplicity);
 
         return new DefectMetrics(
             Count: defect.Total,
@@ -104,8 +125,8 @@ public sealed class EvaluationSet
             F1Normal: normal.F1,
             F2Ciw: f2Ciw,
             F2PerCode: f2PerCode,
-            Auroc: RankingMetrics.Auroc(_score, _actual, _order, multiplicity),
-            Auprc: RankingMetrics.AveragePrecision(_score, _actual, _order, multiplicity));
+            Auroc: auroc,
+            Auprc: auprc);
     }
 
     /// <summary>Official F2_CIW from per-class counts: true (Ng), predicted (Np) and correct (Nc) positives.</summary>

@@ -19,6 +19,9 @@ public static class ImbalanceGrid
     {
         var duplicate = subsets.GroupBy(s => s.Key).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"Validation subset '{duplicate.Key}' is given twice.", nameof(subsets));
+        foreach (var subset in subsets)
+            if (subset.Indices.Any(i => i < 0 || i >= validation.Rows))
+                throw new ArgumentException($"Validation subset '{subset.Key}' refers to rows outside the {validation.Rows} validation features.", nameof(subsets));
 
         // Score every validation row once; subsets only select rows.
         var scores = probe.Score(validation);

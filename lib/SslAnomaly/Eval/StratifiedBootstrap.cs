@@ -21,8 +21,7 @@ public static class StratifiedBootstrap
     public static DefectMetrics[] Replicates(EvaluationSet set, BootstrapOptions options)
     {
         options.Validate();
-        var positives = Enumerable.Range(0, set.Count).Where(i => set.Truth.Defect[i]).ToArray();
-        var negatives = Enumerable.Range(0, set.Count).Where(i => !set.Truth.Defect[i]).ToArray();
+        var (positives, negatives) = set.PositionsByClass();
         var results = new DefectMetrics[options.Replicates];
         Parallel.For(0, options.Replicates,
             () => new int[set.Count],
@@ -30,14 +29,15 @@ public static class StratifiedBootstrap
             {
                 var random = new Random(options.ReplicateSeed(b));
                 Resample(random, positives, negatives, multiplicity);
-                results[b] = set.Evaluate(multiplicity);
+                results[b] = set.EvaluateByPosition(multiplicity);
                 return multiplicity;
             },
             _ => { });
         return results;
     }
 
-    /// <summary>Fills <paramref name="multiplicity"/> with how often each row is drawn in one stratified replicate.</summary>
+    /// <summary>Fills <paramref name="multiplicity"/> with how often each row is drawn in one stratified replicate
+    /// (rows of either class are drawn from their own list, as many times as the list is long).</summary>
     public static void Resample(Random random, IReadOnlyList<int> positives, IReadOnlyList<int> negatives, int[] multiplicity)
     {
         Array.Clear(multiplicity);

@@ -1,10 +1,11 @@
 using SslAnomaly.Eval;
 using SslAnomaly.Tests.Support;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace SslAnomaly.Tests.Eval;
 
-public class CorrelationTests
+public class CorrelationTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData("continuous")]
@@ -14,6 +15,8 @@ public class CorrelationTests
         var c = Fixtures.Json("eval/correlation.json").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
         var x = Fixtures.Doubles(c.GetProperty("x"));
         var y = Fixtures.Doubles(c.GetProperty("y"));
+        output.WriteLine($"spearman |deviation| {Math.Abs(c.GetProperty("spearman").GetDouble() - Correlation.Spearman(x, y)):E2}, " +
+            $"kendall |deviation| {Math.Abs(c.GetProperty("kendall_tau_b").GetDouble() - Correlation.KendallTauB(x, y)):E2}");
         Assert.Equal(c.GetProperty("spearman").GetDouble(), Correlation.Spearman(x, y), 1e-12);
         Assert.Equal(c.GetProperty("kendall_tau_b").GetDouble(), Correlation.KendallTauB(x, y), 1e-12);
     }

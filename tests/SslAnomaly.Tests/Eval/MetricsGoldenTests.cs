@@ -2,11 +2,12 @@ using System.Text.Json;
 using SslAnomaly.Eval;
 using SslAnomaly.Tests.Support;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace SslAnomaly.Tests.Eval;
 
 /// <summary>Metrics against scikit-learn and a numpy port of the official Sewer-ML evaluation (tests/fixtures/gen_eval.py).</summary>
-public class MetricsGoldenTests
+public class MetricsGoldenTests(ITestOutputHelper output)
 {
     const double Tolerance = 1e-12;
 
@@ -23,6 +24,11 @@ public class MetricsGoldenTests
 
         var m = DefectMetrics.Compute(new GroundTruth(labels), DefectScores.Binary(scores));
 
+        output.WriteLine($"max |deviation| {new[] { Math.Abs(c.GetProperty("f1").GetDouble() - m.F1), Math.Abs(c.GetProperty("f2").GetDouble() - m.F2),
+            Math.Abs(c.GetProperty("f1_normal").GetDouble() - m.F1Normal), Math.Abs(c.GetProperty("precision").GetDouble() - m.Precision),
+            Math.Abs(c.GetProperty("recall").GetDouble() - m.Recall),
+            c.GetProperty("auroc").ValueKind == JsonValueKind.Null ? 0 : Math.Abs(c.GetProperty("auroc").GetDouble() - m.Auroc),
+            c.GetProperty("auprc").ValueKind == JsonValueKind.Null ? 0 : Math.Abs(c.GetProperty("auprc").GetDouble() - m.Auprc) }.Max():E2}");
         Assert.Equal(c.GetProperty("precision").GetDouble(), m.Precision, Tolerance);
         Assert.Equal(c.GetProperty("recall").GetDouble(), m.Recall, Tolerance);
         Assert.Equal(c.GetProperty("f1").GetDouble(), m.F1, Tolerance);
@@ -50,6 +56,8 @@ public class MetricsGoldenTests
         Assert.Equal(c.GetProperty("f2_ciw").GetDouble(), m.F2Ciw, Tolerance);
         Assert.Equal(c.GetProperty("f1_normal").GetDouble(), m.F1Normal, Tolerance);
         var expected = Fixtures.Doubles(c.GetProperty("f2_per_class"));
+        output.WriteLine($"max |deviation| {expected.Select((e, k) => Math.Abs(e - m.F2PerCode[k])).Append(Math.Abs(c.GetProperty("f2_ciw").GetDouble() - m.F2Ciw))
+            .Append(Math.Abs(c.GetProperty("f1_normal").GetDouble() - m.F1Normal)).Max():E2}");
         Assert.Equal(expected.Length, m.F2PerCode.Count);
         for (int k = 0; k < expected.Length; k++) Assert.Equal(expected[k], m.F2PerCode[k], Tolerance);
     }

@@ -1,10 +1,11 @@
 using SslAnomaly.Eval;
 using SslAnomaly.Tests.Support;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace SslAnomaly.Tests.Eval;
 
-public class ProbeTests
+public class ProbeTests(ITestOutputHelper output)
 {
     static FeatureSet Features(float[][] rows, bool[] labels) =>
         new(rows.SelectMany(r => r).ToArray(), rows[0].Length, rows.Select((_, i) => $"{i:D8}.png").ToArray(), new GroundTruth(labels));
@@ -70,10 +71,11 @@ public class ProbeTests
         Assert.Equal(1, result.X[1], 1e-6);
     }
 
-    static void AssertClose(double[] expected, double[] actual, double tolerance)
+    void AssertClose(double[] expected, double[] actual, double tolerance)
     {
         Assert.Equal(expected.Length, actual.Length);
         double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        output.WriteLine($"max |deviation| {worst:E2} (tolerance {tolerance:E0})");
         Assert.True(worst <= tolerance, $"max deviation {worst:E3} > {tolerance:E1}");
     }
 }

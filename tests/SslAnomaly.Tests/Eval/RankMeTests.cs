@@ -1,11 +1,12 @@
 using SslAnomaly.Eval;
 using SslAnomaly.Tests.Support;
 using Xunit;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Eval;
 
-public class RankMeTests
+public class RankMeTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData("gaussian")]
@@ -16,8 +17,10 @@ public class RankMeTests
         var rows = c.GetProperty("z").EnumerateArray().Select(Fixtures.Floats).ToArray();
         using var z = tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
 
-        Assert.Equal(c.GetProperty("rankme").GetDouble(), RankMe.Compute(z), 1e-9);
         var stats = FeatureStats.Compute(z);
+        output.WriteLine($"RankMe |deviation| {Math.Abs(c.GetProperty("rankme").GetDouble() - RankMe.Compute(z)):E2}, stats max |deviation| " +
+            $"{new[] { c.GetProperty("mean").GetDouble() - stats.Mean, c.GetProperty("std").GetDouble() - stats.Std, c.GetProperty("normalized_std").GetDouble() - stats.NormalizedStd }.Max(Math.Abs):E2}");
+        Assert.Equal(c.GetProperty("rankme").GetDouble(), RankMe.Compute(z), 1e-9);
         Assert.Equal(c.GetProperty("mean").GetDouble(), stats.Mean, 1e-12);
         Assert.Equal(c.GetProperty("std").GetDouble(), stats.Std, 1e-12);
         Assert.Equal(c.GetProperty("normalized_std").GetDouble(), stats.NormalizedStd, 1e-12);

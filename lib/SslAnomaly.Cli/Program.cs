@@ -6,4 +6,8 @@ var root = new RootCommand("ssl-anomaly: self-supervised anomaly detection under
 root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(MetricsCommand.Create());
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(SweepCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(ReproduceCommand.Create());
 return await CliErrors.InvokeAsync(root, args);

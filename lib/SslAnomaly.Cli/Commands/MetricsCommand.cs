@@ -29,7 +29,7 @@ public static class MetricsCommand
 
     public static int Run(string truthPath, string predictionsPath, bool asJson, TextWriter output)
     {
-        var truth = MetricsTruthCsv.Read(truthPath);
+        var truth = TruthTable.Read(truthPath);
         var predictions = PredictionCsv.Read(predictionsPath);
         var scores = predictions.AlignTo(truth.Filenames, Path.GetFileName(truthPath));
         var report = MetricsReport.From(DefectMetrics.Compute(truth.Truth, scores));

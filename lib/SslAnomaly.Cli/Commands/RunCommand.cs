@@ -45,7 +45,7 @@ public static class RunCommand
         if (p.GetValue(DataRoot) is { } d) explicitOptions["data_root"] = Path.GetFullPath(d);
         if (p.GetValue(Seed) is { } s) explicitOptions["seed"] = s;
         var config = ExperimentConfigBuilder.Build(p.GetValue(Profile), p.GetValue(Config), explicitOptions, p.GetValue(Set) ?? []);
-        var outcome = ExperimentRunner.Run(config, p.GetValue(Out)!, p.GetValue(Force), Progress.Create(), cancel);
+        var outcome = ExperimentRunner.Run(config, p.GetValue(Out)!, p.GetValue(Force), ConsoleRunProgress.Create(), cancel);
         Console.WriteLine(outcome.Message);
         return outcome.ExitCode;
     }

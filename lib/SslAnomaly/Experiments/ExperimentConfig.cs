@@ -33,17 +33,15 @@ public sealed record ExperimentConfig
 
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 64;
-    /// <summary>"default" takes the method's optimiser (LARS for joint-embedding methods, AdamW for MAE).</summary>
+    /// <summary>"default" takes the method's optimiser (LARS for joint-embedding methods, AdamW for MAE, SGD for supervised).</summary>
     public string Optimizer { get; init; } = "default";
     /// <summary>Base learning rate before batch scaling; 0 takes the method's default.</summary>
     public double LearningRate { get; init; }
     /// <summary>Weight decay; a negative value takes the method's default.</summary>
     public double WeightDecay { get; init; } = -1;
-    /// <summary>Linear warm-up length as a fraction of all steps (the paper's "10 epochs" scales badly to short runs).</summary>
-    public double WarmupFraction { get; init; } = 0.1;
 
     public AugmentationSettings Augmentation { get; init; } = new();
-    /// <summary>Per-method hyper-parameters overriding the method's defaults (keys as in the method config).</summary>
+    /// <summary>Per-method hyper-parameters overriding the method's defaults (snake_case keys of <c>MethodConfig</c>, e.g. temperature, projector_hidden_dim, warmup_epochs).</summary>
     public JsonObject MethodParams { get; init; } = new();
 
     public ProbeSettings Probe { get; init; } = new();
@@ -56,6 +54,8 @@ public sealed record ExperimentConfig
     public SyntheticDataSettings Embedded { get; init; } = new();
 
     public int CheckpointEverySteps { get; init; } = 200;
+    /// <summary>Keep decoded images of the run's subsets in a memory-mapped file in the run folder, so later epochs skip PNG decoding.</summary>
+    public bool DecodedCache { get; init; } = true;
     /// <summary>Images of the fixed monitoring sample (RankMe, feature statistics) per epoch; RankMe caps at 25,600.</summary>
     public int MonitorSamples { get; init; } = 512;
     /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core).</summary>

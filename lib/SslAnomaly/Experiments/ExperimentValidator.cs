@@ -6,7 +6,7 @@ namespace SslAnomaly.Experiments;
 public static class ExperimentValidator
 {
     public static readonly IReadOnlyList<string> Methods = ["simclr", "byol", "barlow", "dino", "mae", "supervised"];
-    public static readonly IReadOnlyList<string> Optimizers = ["default", "lars", "adamw"];
+    public static readonly IReadOnlyList<string> Optimizers = ["default", "lars", "adamw", "sgd"];
 
     public static void Validate(ExperimentConfig c)
     {
@@ -34,7 +34,6 @@ public static class ExperimentValidator
         if (c.BatchSize > c.TrainSize) throw new UserInputException($"batch_size {c.BatchSize} is larger than train_size {c.TrainSize}.");
         if (!Optimizers.Contains(c.Optimizer))
             throw new UserInputException($"unknown optimizer '{c.Optimizer}' (valid: {string.Join(", ", Optimizers)}).");
-        if (c.WarmupFraction is < 0 or >= 1) throw new UserInputException($"warmup_fraction {c.WarmupFraction} is outside [0, 1).");
         if (c.Augmentation.MinScale is <= 0 or > 1) throw new UserInputException($"augmentation.min_scale {c.Augmentation.MinScale} is outside (0, 1].");
         if (c.Augmentation.TVal < 0) throw new UserInputException($"augmentation.t_val {c.Augmentation.TVal} is negative.");
         if (c.Probe.BootstrapSamples < 0) throw new UserInputException("probe.bootstrap_samples is negative.");

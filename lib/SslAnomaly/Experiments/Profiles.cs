@@ -23,7 +23,7 @@ public static class Profiles
             ["checkpoint_every_steps"] = 4, ["monitor_samples"] = 128,
             ["probe"] = new JsonObject { ["bootstrap_samples"] = 200, ["max_iterations"] = 100 },
             ["embedded"] = new JsonObject { ["train"] = 1200, ["val"] = 1200, ["resolution"] = 32 },
-            ["method_params"] = new JsonObject { ["small_heads"] = true },
+            ["method_params"] = SmallHeads(),
         },
         Quick => new JsonObject
         {
@@ -32,15 +32,23 @@ public static class Profiles
             ["checkpoint_every_steps"] = 12, ["monitor_samples"] = 256,
             ["probe"] = new JsonObject { ["bootstrap_samples"] = 1000, ["max_iterations"] = 200 },
             ["embedded"] = new JsonObject { ["train"] = 4000, ["val"] = 2400, ["resolution"] = 32 },
-            ["method_params"] = new JsonObject { ["small_heads"] = true },
+            ["method_params"] = SmallHeads(),
         },
         Paper => new JsonObject
         {
             ["profile"] = Paper, ["resolution"] = 224, ["stem"] = "auto", ["patch_size"] = 16,
             ["train_size"] = 200_000, ["val_size"] = 20_000, ["epochs"] = 100, ["batch_size"] = 256,
-            ["checkpoint_every_steps"] = 1000, ["monitor_samples"] = 25_600,
+            ["checkpoint_every_steps"] = 1000, ["monitor_samples"] = 25_600, ["decoded_cache"] = false,
             ["probe"] = new JsonObject { ["bootstrap_samples"] = 1000, ["max_iterations"] = 500 },
         },
         _ => throw new UserInputException($"unknown profile '{profile}' (valid: {string.Join(", ", Names)})."),
     };
+
+    /// <summary>CPU profiles shrink the heads (projectors, DINO prototypes, MAE decoder) to fit tiny images and short runs.</summary>
+    static JsonObject SmallHeads() => new JsonObject
+            {
+                ["projector_hidden_dim"] = 512, ["projector_output_dim"] = 128, ["predictor_hidden_dim"] = 512,
+                ["dino_hidden_dim"] = 512, ["dino_bottleneck_dim"] = 128, ["dino_prototypes"] = 1024,
+                ["mae_decoder_dim"] = 128, ["mae_decoder_depth"] = 2, ["mae_decoder_heads"] = 4,
+            };
 }

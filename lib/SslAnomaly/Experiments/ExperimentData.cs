@@ -1,0 +1,71 @@
+using System.Globalization;
+using SslAnomaly.Data;
+
+namespace SslAnomaly.Experiments;
+
+/// <summary>One subset of an experiment: its manifest (written into the run folder) and its image files.</summary>
+public sealed record ExperimentSubset(string Key, Manifest Manifest, string ManifestSha256, IReadOnlyList<string> ImagePaths, IReadOnlyList<int> CodeMasks);
+
+/// <summary>
+/// The data of one experiment: the pretraining subset at the train defect share, one validation subset per
+/// validation share plus the natural split, all as manifests in the run folder's manifests/. The validation
+/// subsets depend only on the seed, so every method and train share is probed on the same images.
+/// </summary>
+public sealed record ExperimentData(
+    string DataRoot,
+    string Source,
+    ExperimentSubset Train,
+    IReadOnlyList<ExperimentSubset> Validation,
+    ExperimentSubset ValidationUnion)
+{
+    /// <summary>Seed offset of the validation subsets, so they differ from the training draw of the same seed.</summary>
+    const long ValidationSeedOffset = 1_000_003;
+
+    public static ExperimentData Prepare(ExperimentConfig config, string runDirectory, TextWriter log)
+    {
+        string source = config.DataRoot is null ? "embedded" : "sewer-ml";
+        string rootPath = config.DataRoot ?? EmbeddedDataset.Ensure(config.Embedded, log);
+        var root = SewerMlDataRoot.Open(rootPath);
+        var manifests = Path.Combine(runDirectory, "manifests");
+        Directory.CreateDirectory(manifests);
+
+        var trainTable = root.ReadTable(SewerMlSplit.Train, requireLabels: true);
+        string trainSha = FileHash.Sha256(trainTable.SourcePath);
+        var trainRows = ImbalancedSubset.Select(trainTable, config.TrainDefectPct, config.TrainSize, config.Seed);
+        var train = Subset(root, trainTable, trainSha, trainRows, $"train-{Pct(config.TrainDefectPct)}", SewerMlSplit.Train,
+            config.TrainDefectPct, config.Seed, manifests);
+
+        var valTable = root.ReadTable(SewerMlSplit.Val, requireLabels: true);
+        string valSha = FileHash.Sha256(valTable.SourcePath);
+        long valSeed = config.Seed + ValidationSeedOffset;
+        var subsets = new List<ExperimentSubset>();
+        foreach (var pct in config.ValDefectPcts)
+            subsets.Add(Subset(root, valTable, valSha, ImbalancedSubset.Select(valTable, pct, config.ValSize, valSeed),
+                Pct(pct), SewerMlSplit.Val, pct, valSeed, manifests));
+        if (config.ValNatural)
+            subsets.Add(Subset(root, valTable, valSha, ImbalancedSubset.Natural(valTable, null, valSeed), "natural", SewerMlSplit.Val, null, valSeed, manifests));
+        // Features are extracted once for every validation image any subset uses.
+        var unionRows = subsets.SelectMany(s => valTable.RowsOf(s.Manifest.Filenames)).Distinct().Order().ToArray();
+        var union = Subset(root, valTable, valSha, unionRows, "union", SewerMlSplit.Val, null, valSeed, manifests);
+        log.WriteLine($"data: {source} at {rootPath}; train {train.Manifest.Size} images ({train.Manifest.ActualDefectPct:F2} % defects, manifest {train.ManifestSha256[..12]}); " +
+                      $"validation subsets {string.Join(", ", subsets.Select(s => $"{s.Key}: {s.Manifest.Size}"))}");
+        return new ExperimentData(rootPath, source, train, subsets, union);
+    }
+
+    static ExperimentSubset Subset(SewerMlDataRoot root, SewerMlTable table, string csvSha, IReadOnlyList<int> rows, string key,
+        SewerMlSplit split, double? pct, long seed, string manifestFolder)
+    {
+        var manifest = Manifest.FromRows(table, rows, key, split, pct, seed, csvSha);
+        string sha = manifest.Write(Path.Combine(manifestFolder, split == SewerMlSplit.Train ? $"{key}.json" : $"val-{key}.json"));
+        var codes = table.Codes;
+        var masks = rows.Select(r =>
+        {
+            int mask = 0;
+            for (int k = 0; k < SewerMlCodes.Codes.Count; k++) if (codes[r, k]) mask |= 1 << k;
+            return mask;
+        }).ToArray();
+        return new ExperimentSubset(key, manifest, sha, root.ImagePaths(split, manifest.Filenames), masks);
+    }
+
+    static string Pct(double pct) => pct.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using SslAnomaly.Augment;
+using SslAnomaly.Backbones;
+using SslAnomaly.Data;
+using SslAnomaly.Eval;
+using SslAnomaly.Methods;
+using SslAnomaly.Monitoring;
+using SslAnomaly.Native;
+using SslAnomaly.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SslAnomaly.Experiments;
+
+/// <summary>How a run ended, for the CLI: exit code and a one-line summary.</summary>
+public sealed record RunOutcome(int ExitCode, string Message, RunResult? Result);
+
+/// <summary>Progress of a run, shown by the CLI (Spectre.Console or plain lines) or ignored.</summary>
+public interface IRunProgress
+{
+    void Stage(string message);
+    void Training(long step, long totalSteps, int epochs, double loss, double imagesPerSecond);
+}
+
+/// <summary>
+/// One experiment end to end: subsets as manifests, pretraining with checkpoints and per-epoch monitors,
+/// frozen features (cached), the weighted linear probe, the validation imbalance grid, and result.json
+/// written atomically last. The same call after an interruption resumes from the latest checkpoint; a
+/// finished run is skipped unless forced.
+/// </summary>
+public static class ExperimentRunner
+{
+    public const int ExitFailedRun = 4;
+    public const int ExitInterrupted = 130;
+
+    public static RunOutcome Run(ExperimentConfig config, string outDir, bool force, IRunProgress progress, CancellationToken cancel = default)
+    {
+        ExperimentValidator.Validate(config);
+        using var run = RunDirectory.Open(outDir);
+        if (!force && RunDirectory.ReadStatus(run.Path) is { } finished)
+            return new RunOutcome(finished == "completed" ? 0 : ExitFailedRun, $"{run.Path}: already {finished}; skipped (use --force to run it again)", null);
+        if (force) run.Clear();
+        run.WriteConfig(config, force);
+        using var log = new StreamWriter(run.LogPath, append: true) { AutoFlush = true };
+        log.WriteLine($"--- {DateTimeOffset.UtcNow:O} start (pid {Environment.ProcessId})");
+
+        TorchRuntime.EnsureLoaded();
+        if (config.Threads > 0) torch.set_num_threads(config.Threads);
+        var device = torch.cuda.is_available() ? CUDA : CPU;
+
+        progress.Stage("preparing data");
+        var data = ExperimentData.Prepare(config, run.Path, log);
+
+        var clock = Stopwatch.StartNew();
+        var stem = Enum.Parse<ResNetStem>(config.Stem, ignoreCase: true);
+        using var backbone = BackboneFactory.Create(new BackboneConfig(config.Backbone, config.Resolution, config.PatchSize, stem));
+        var methodConfig = MethodSettings(config);
+        using var method = MethodFactory.Create(config.Method, backbone, methodConfig, config.TrainDefectPct / 100.0);
+        method.to(device);
+
+        var loaderOptions = new BatchSourceOptions
+        {
+            BatchSize = config.BatchSize, Width = config.Resolution, Height = config.Resolution, Seed = config.Seed,
+            CacheDirectory = config.DecodedCache ? Path.Combine(run.Path, "decoded") : null,
+        };
+        using var source = new ManifestTrainingSource(data.Train.ImagePaths, data.Train.Manifest.Labels, loaderOptions, device);
+        long totalSteps = (long)source.StepsPerEpoch * config.Epochs;
+        var store = new CheckpointStore(run.CheckpointDirectory);
+        long? resumeStep = store.Latest() is { } latest ? CheckpointStore.StepOf(latest) : null;
+        if (resumeStep is not null) log.WriteLine($"resuming from checkpoint at step {resumeStep}");
+
+        using var csv = new CsvMetricsSink(run.MetricsCsvPath, resumeAfterStep: resumeStep);
+        using var tensorBoard = new TensorBoardMetricsSink(run.TensorBoardDirectory);
+        var sink = new CompositeMetricsSink(csv, tensorBoard, new ProgressSink(progress, totalSteps, config.Epochs));
+        var rankMe = new RankMeMonitor();
+        using var monitorImages = EvalImages(data.Train.ImagePaths.Take(config.MonitorSamples).ToList(), config, device);
+
+        progress.Stage($"pretraining {config.Method} on {config.Backbone} ({totalSteps} steps)");
+        var trainer = new Trainer(method, source, AugmentedViews.For(config), new TrainerOptions
+        {
+            Epochs = config.Epochs, Seed = config.Seed, CheckpointDirectory = run.CheckpointDirectory,
+            CheckpointEverySteps = config.CheckpointEverySteps, Resume = true,
+        }, sink, [rankMe], monitorImages);
+        var outcome = trainer.Run(cancel);
+        sink.Flush();
+        double pretrainSeconds = clock.Elapsed.TotalSeconds;
+        log.WriteLine($"training {outcome.Status} after {outcome.StepsDone} steps in {pretrainSeconds:F1} s ({outcome.MeanImagesPerSecond:F1} img/s)");
+
+        var curves = CsvMetricsSink.Read(run.MetricsCsvPath).ToList();
+        double? Last(string name) => curves.LastOrDefault(c => c.Name == name) is { Name: not null } c ? c.Value : null;
+        RunResult Result(string status, string? reason) => new()
+        {
+            Status = status, FailureReason = reason, Method = config.Method, Backbone = config.Backbone, Resolution = config.Resolution,
+            TrainDefectPct = config.TrainDefectPct, Seed = config.Seed, Profile = config.Profile,
+            ManifestSha256 = data.Train.ManifestSha256,
+            ValManifestSha256 = data.Validation.ToDictionary(s => s.Key, s => s.ManifestSha256),
+            ConfigSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config.ToJson()))),
+            Rankme = rankMe.LatestBackboneRankMe ?? Last("rankme/backbone"),
+            RankmeProjector = rankMe.Latest.TryGetValue("rankme/projector", out var p) ? p : Last("rankme/projector"),
+            Steps = outcome.StepsDone,
+            FinalLoss = double.IsFinite(outcome.LastLoss) ? outcome.LastLoss : Last("train/loss"),
+            ImagesPerSecond = outcome.MeanImagesPerSecond > 0 ? outcome.MeanImagesPerSecond : null,
+            PretrainSeconds = pretrainSeconds,
+            SkippedImages = source.Skipped.Count,
+            DataSource = data.Source,
+            Environment = EnvironmentFacts(device),
+        };
+
+        if (outcome.Failure is { } failure)
+        {
+            var failed = Result("failed", failure.Reason);
+            run.WriteResult(failed, RunResult.Json);
+            return new RunOutcome(ExitFailedRun, $"{run.Path}: failed: {failure.Reason}", failed);
+        }
+        if (!outcome.Completed)
+            return new RunOutcome(ExitInterrupted, $"{run.Path}: interrupted at step {outcome.StepsDone} of {totalSteps}; run the same command to resume", null);
+
+        progress.Stage("extracting frozen features and probing");
+        clock.Restart();
+        string modelKey = $"{config.Method}-{config.Backbone}-{config.Resolution}px-steps{outcome.StepsDone}-{Path.GetFileName(outcome.LatestCheckpoint) ?? "none"}";
+        var trainFeatures = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.Train.ManifestSha256, modelKey),
+            () => FeatureExtractor.Extract(backbone, LabeledBatches(data.Train, config, device)));
+        var valFeatures = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.ValidationUnion.ManifestSha256, modelKey),
+            () => FeatureExtractor.Extract(backbone, LabeledBatches(data.ValidationUnion, config, device)));
+        var probe = LinearProbe.Train(trainFeatures, new LinearProbeOptions(config.Probe.L2, config.Probe.MaxIterations));
+        var subsets = data.Validation.Select(s => ValidationSubset.FromFilenames(s.Key, s.Manifest.Filenames, valFeatures)).ToList();
+        var grid = ImbalanceGrid.Evaluate(probe, valFeatures, subsets,
+            new BootstrapOptions(Math.Max(1, config.Probe.BootstrapSamples), config.Seed), intervals: config.Probe.BootstrapSamples > 0);
+        PredictionCsv.WriteBinary(Path.Combine(run.Path, "predictions-val.csv"), valFeatures.Filenames, probe.PredictProbability(valFeatures));
+
+        var result = Result("completed", null) with { Metrics = grid.ToReports(), EvaluationSeconds = clock.Elapsed.TotalSeconds };
+        run.WriteResult(result, RunResult.Json);
+        log.WriteLine($"--- {DateTimeOffset.UtcNow:O} completed");
+        var natural = result.Metrics.TryGetValue(ImbalanceGrid.NaturalKey, out var n) ? n : result.Metrics.Values.Last();
+        return new RunOutcome(0, string.Create(CultureInfo.InvariantCulture,
+            $"{run.Path}: completed; F1 {natural.F1:F3}, F2_CIW {natural.F2Ciw:F3}, F1_Normal {natural.F1Normal:F3} on the natural split; RankMe {result.Rankme:F1}"), result);
+    }
+
+    /// <summary>The method's defaults, then the experiment's optimiser settings, then method_params.</summary>
+    public static MethodConfig MethodSettings(ExperimentConfig config)
+    {
+        var settings = MethodConfig.For(config.Method);
+        if (config.Optimizer != "default") settings = settings with { Optimizer = config.Optimizer };
+        if (config.LearningRate > 0) settings = settings with { LearningRate = config.LearningRate };
+        if (config.WeightDecay >= 0) settings = settings with { WeightDecay = config.WeightDecay };
+        settings = settings.WithOverrides(config.MethodParams);
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>The evaluation transform: resize to the run resolution, normalise with Sewer-ML's statistics.</summary>
+    static IEnumerable<LabeledBatch> LabeledBatches(ExperimentSubset subset, ExperimentConfig config, Device device)
+    {
+        using var loader = new BatchSource(subset.ImagePaths, new BatchSourceOptions
+        {
+            BatchSize = Math.Max(config.BatchSize, 64), Width = config.Resolution, Height = config.Resolution, Shuffle = false, DropLast = false,
+        });
+        var labels = subset.Manifest.Labels;
+        foreach (var batch in loader.Epoch(0))
+        {
+            using (batch)
+            {
+                using var raw = batch.ToFloat(device);
+                var images = ImageNormalization.Normalize(raw);
+                yield return new LabeledBatch(images, batch.Indices.Select(i => new SampleLabel(subset.Manifest.Filenames[i], labels[i], subset.CodeMasks[i])).ToList());
+            }
+        }
+    }
+
+    static Tensor EvalImages(IReadOnlyList<string> paths, ExperimentConfig config, Device device)
+    {
+        using var loader = new BatchSource(paths, new BatchSourceOptions
+        {
+            BatchSize = Math.Max(1, paths.Count), Width = config.Resolution, Height = config.Resolution, Shuffle = false, DropLast = false,
+        });
+        using var batch = loader.Epoch(0).Single();
+        using var raw = batch.ToFloat(device);
+        return ImageNormalization.Normalize(raw);
+    }
+
+    static IReadOnlyDictionary<string, string> EnvironmentFacts(Device device) => new Dictionary<string, string>
+    {
+        ["dotnet"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+        ["torchsharp"] = EnvironmentReport.TorchSharpVersion,
+        ["libtorch"] = torch.__version__,
+        ["device"] = device.type.ToString(),
+        ["threads"] = torch.get_num_threads().ToString(CultureInfo.InvariantCulture),
+        ["machine"] = Environment.MachineName,
+    };
+
+    /// <summary>Turns the trainer's per-step scalars into progress updates.</summary>
+    sealed class ProgressSink(IRunProgress progress, long totalSteps, int epochs) : IMetricsSink
+    {
+        double loss = double.NaN;
+
+        public void Log(long step, string name, double value)
+        {
+            if (name == "train/loss") loss = value;
+            else if (name == "train/images_per_second") progress.Training(step, totalSteps, epochs, loss, value);
+        }
+
+        public void Flush() { }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SslAnomaly.Eval;
+
+namespace SslAnomaly.Experiments;
+
+/// <summary>
+/// result.json: the contract every report and check reads (design notes, section 6) plus what makes the
+/// number traceable: the manifests' hashes, the config's hash, steps, timings and the environment.
+/// </summary>
+public sealed record RunResult
+{
+    public required string Status { get; init; }
+    public string? FailureReason { get; init; }
+    public required string Method { get; init; }
+    public required string Backbone { get; init; }
+    public required int Resolution { get; init; }
+    public required double TrainDefectPct { get; init; }
+    public required int Seed { get; init; }
+    public required string Profile { get; init; }
+    /// <summary>SHA-256 of the pretraining (and probe-training) manifest.</summary>
+    public required string ManifestSha256 { get; init; }
+    public IReadOnlyDictionary<string, string> ValManifestSha256 { get; init; } = new Dictionary<string, string>();
+    public required string ConfigSha256 { get; init; }
+    /// <summary>Final RankMe of the backbone features on the monitoring sample (null when training stopped before an epoch end).</summary>
+    public double? Rankme { get; init; }
+    public double? RankmeProjector { get; init; }
+    /// <summary>Probe metrics keyed by validation defect share ("1" ... "45", "natural").</summary>
+    public IReadOnlyDictionary<string, MetricsReport> Metrics { get; init; } = new Dictionary<string, MetricsReport>();
+    public long Steps { get; init; }
+    public double? FinalLoss { get; init; }
+    public double? ImagesPerSecond { get; init; }
+    public double PretrainSeconds { get; init; }
+    public double EvaluationSeconds { get; init; }
+    public int SkippedImages { get; init; }
+    public string DataSource { get; init; } = "";
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    public DateTimeOffset FinishedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    public static readonly JsonSerializerOptions Json = new(EvalJson.Options)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+}

@@ -77,7 +77,7 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
     void Crack(float s)
     {
         var theta = WallAngle(0.15f);
-        var z = rng.Uniform(0.8f, 2.6f);
+        var z = rng.Uniform(0.75f, 2.0f);
         var alongPipe = rng.Chance(0.6);
         var steps = 5 + (int)(9 * s);
         var color = Lit((0.05f, 0.045f, 0.04f), z, theta);
@@ -124,15 +124,17 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
     void SurfaceDamage(float s)
     {
         var theta = WallAngle(0.25f);
-        var z = rng.Uniform(0.8f, 2.4f);
-        var rho = rng.Uniform(0.1f, 0.28f) * (0.6f + 0.6f * s);
-        var (cx, cy, ax, ay, bx, by) = WallPatch(theta, z, rho, rho * rng.Uniform(0.7f, 1.6f));
+        var z = rng.Uniform(0.75f, 1.8f);
+        var rho = rng.Uniform(0.14f, 0.32f) * (0.7f + 0.5f * s);
+        var (cx, cy, ax, ay, bx, by) = WallPatch(theta, z, rho, rho * rng.Uniform(0.8f, 1.6f));
         var seed = (uint)rng.NextUInt64();
+        // Exposed aggregate: lighter, grainy, with dark pits.
+        var aggregate = Lit((0.72f, 0.68f, 0.6f), z, theta);
         canvas.Ellipse(cx, cy, ax, ay, bx, by, (x, y, _, _, cov) =>
         {
             var n = Noise.Value(x * 0.9f / Px, y * 0.9f / Px, seed);
-            var factor = n > 0.72f ? 0.45f : 1.1f + 0.45f * n;
-            canvas.Shade(x, y, factor, cov * (0.45f + 0.5f * s));
+            if (n > 0.7f) canvas.Shade(x, y, 0.3f, cov * (0.6f + 0.4f * s));
+            else canvas.Blend(x, y, aggregate.R * (0.8f + 0.5f * n), aggregate.G * (0.8f + 0.5f * n), aggregate.B * (0.8f + 0.5f * n), cov * (0.45f + 0.45f * s));
         }, phi => 0.8f + 0.35f * Noise.Value(phi * 2.5f + 10, 0.5f, seed));
     }
 
@@ -164,22 +166,23 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
         var z = scene.Camera.Focal / de.Depth;
         var points = new List<(float, float)>();
         for (var t = -0.5f; t <= 0.5f; t += 0.1f) points.Add(scene.Camera.Project(de.Angle + t, z * 0.97f));
-        canvas.Polyline(points, Px * 0.8f, 0.05f, 0.05f, 0.05f, 0.15f + 0.25f * s);
+        canvas.Polyline(points, Px * 0.9f, 0.05f, 0.05f, 0.05f, 0.3f + 0.4f * s);
     }
 
-    /// <summary>A joint ahead of the camera at a depth that shows up well (1..3 pipe radii).</summary>
+    /// <summary>A joint near enough to show what grows or leaks there (0.8..2.2 radii ahead).</summary>
     float VisibleJoint()
     {
-        var candidates = Enumerable.Range(0, 6).Select(scene.Joint).Where(z => z is > 0.9f and < 3.2f).ToArray();
-        return candidates.Length == 0 ? scene.Joint(1) : candidates[rng.NextInt(candidates.Length)];
+        var candidates = Enumerable.Range(0, 4).Select(scene.Joint).Where(z => z is > 0.8f and < 2.2f).ToArray();
+        var pick = rng.Uniform(0.9f, 1.8f); // drawn either way, so the stream does not depend on the scene
+        return candidates.Length == 0 ? pick : candidates[rng.NextInt(candidates.Length)];
     }
 
     void Sealing(float s)
     {
         var zj = VisibleJoint();
         var center = WallAngle(0.3f);
-        var span = rng.Uniform(0.5f, 1.6f) * (0.6f + 0.5f * s);
-        var sag = rng.Uniform(0.05f, 0.14f) * (0.5f + 0.7f * s);
+        var span = rng.Uniform(0.8f, 2.0f) * (0.7f + 0.4f * s);
+        var sag = rng.Uniform(0.08f, 0.18f) * (0.6f + 0.6f * s);
         var color = Lit((0.07f, 0.07f, 0.07f), zj, center);
         var f = scene.Camera.Focal;
         // Points inside the pipe at depth zj and radius 1 − sag(θ) project between f(1 − sag)/zj and f/zj.
@@ -217,8 +220,8 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
         dirX /= len;
         dirY /= len;
         var reach = scene.Camera.Scale(zj) * rng.Uniform(0.25f, 0.6f) * (0.5f + 0.6f * s);
-        var strands = 3 + (int)(9 * s);
-        var color = Lit((0.62f, 0.52f, 0.36f), zj, theta);
+        var strands = 5 + (int)(9 * s);
+        var color = Lit((0.78f, 0.7f, 0.52f), zj, theta);
         for (int k = 0; k < strands; k++)
         {
             float x = origin.X + rng.Uniform(-1.5f, 1.5f) * Px, y = origin.Y + rng.Uniform(-1.5f, 1.5f) * Px;
@@ -263,12 +266,14 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
     void Encrustation(float s)
     {
         // Scale and grease collect near the water line; otherwise anywhere on the wall.
+        var nearWater = MathF.Asin(Math.Clamp(scene.WaterHeight - 0.12f, -1, 1));
         var theta = scene.HasWater && rng.Chance(0.6)
-            ? MathF.Asin(Math.Clamp(scene.WaterHeight - 0.12f, -1, 1)) * (rng.Chance(0.5) ? 1 : -1) + (rng.Chance(0.5) ? 0 : MathF.PI)
+            ? (rng.Chance(0.5) ? nearWater : MathF.PI - nearWater)
             : WallAngle(0.2f);
         if (!scene.AboveWater(theta, 0.05f)) theta = WallAngle(0.2f);
-        var z = rng.Uniform(0.8f, 2.4f);
-        var crust = rng.Chance(0.5) ? (0.82f, 0.78f, 0.62f) : (0.42f, 0.36f, 0.26f);
+        var z = rng.Uniform(0.75f, 1.9f);
+        // Calcite scale (pale) or grease (yellowish grey).
+        var crust = rng.Chance(0.5) ? (0.85f, 0.82f, 0.68f) : (0.66f, 0.6f, 0.36f);
         var color = Lit(crust, z, theta);
         var blobs = 2 + (int)(5 * s);
         var seed = (uint)rng.NextUInt64();
@@ -276,25 +281,25 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
         {
             var t = theta + rng.Uniform(-0.35f, 0.35f);
             var zz = z + rng.Uniform(-0.3f, 0.3f);
-            var rho = rng.Uniform(0.04f, 0.12f) * (0.6f + 0.6f * s);
+            var rho = rng.Uniform(0.06f, 0.15f) * (0.7f + 0.5f * s);
             var (cx, cy, ax, ay, bx, by) = WallPatch(t, zz, rho, rho * 1.4f);
             canvas.Ellipse(cx, cy, ax, ay, bx, by, (x, y, alpha, beta, cov) =>
             {
                 var relief = 1.15f - 0.35f * beta + 0.3f * (Noise.Value(x * 1.3f / Px, y * 1.3f / Px, seed) - 0.5f);
-                canvas.Blend(x, y, color.Item1 * relief, color.Item2 * relief, color.Item3 * relief, cov * (0.55f + 0.4f * s));
+                canvas.Blend(x, y, color.Item1 * relief, color.Item2 * relief, color.Item3 * relief, cov * (0.7f + 0.3f * s));
             }, phi => 0.75f + 0.4f * Noise.Value(phi * 2f + b, 3.5f, seed));
         }
     }
 
     void Obstacle(float s)
     {
-        var z = rng.Uniform(0.9f, 2.6f);
-        var size = rng.Uniform(0.12f, 0.3f) * (0.6f + 0.6f * s);
+        var z = rng.Uniform(0.8f, 2.0f);
+        var size = rng.Uniform(0.14f, 0.3f) * (0.7f + 0.5f * s);
         var floor = MathF.Min(scene.WaterHeight, 0.95f);
         var lateral = rng.Uniform(-0.35f, 0.35f) * MathF.Sqrt(MathF.Max(0.05f, 1 - floor * floor));
         var (cx, cy) = scene.Camera.ProjectPoint(lateral, floor - size * 0.45f, z);
         var scale = scene.Camera.Scale(z);
-        (float, float, float)[] palette = [(0.55f, 0.24f, 0.16f), (0.5f, 0.5f, 0.48f), (0.16f, 0.14f, 0.12f), (0.6f, 0.55f, 0.4f)];
+        (float, float, float)[] palette = [(0.62f, 0.26f, 0.16f), (0.62f, 0.62f, 0.6f), (0.08f, 0.07f, 0.06f), (0.75f, 0.68f, 0.48f)];
         var color = Lit(palette[rng.NextInt(palette.Length)], z, MathF.PI / 2);
         var seed = (uint)rng.NextUInt64();
         var tilt = rng.Uniform(-0.5f, 0.5f);
@@ -313,12 +318,12 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
     {
         var rho = code switch
         {
-            "PB" => rng.Uniform(0.06f, 0.14f),
+            "PB" => rng.Uniform(0.08f, 0.16f),
             "GR" => rng.Uniform(0.16f, 0.36f),
             _ => rng.Uniform(0.13f, 0.3f),
         } * (0.7f + 0.4f * s);
         var theta = WallAngle(rho + 0.1f);
-        var z = rng.Uniform(1.0f, 2.6f);
+        var z = rng.Uniform(0.85f, 2.0f);
         var (cx, cy, ax, ay, bx, by) = WallPatch(theta, z, rho, rho);
         var seed = (uint)rng.NextUInt64();
         var wall = scene.Wall;

@@ -54,16 +54,17 @@ public static class Noise
         return sum / norm;
     }
 
-    /// <summary>Value noise that repeats every <paramref name="period"/> units in x (for angles around the pipe).</summary>
+    /// <summary>Value noise that repeats every <paramref name="period"/> units in x (for angles around the pipe); period is a power of two.</summary>
     public static float ValuePeriodicX(float x, float y, int period, uint seed)
     {
+        var mask = period - 1;
         var fx = MathF.Floor(x);
         var fy = MathF.Floor(y);
         int ix = (int)fx, iy = (int)fy;
         float tx = x - fx, ty = y - fy;
         tx = tx * tx * (3 - 2 * tx);
         ty = ty * ty * (3 - 2 * ty);
-        int x0 = ((ix % period) + period) % period, x1 = x0 + 1 == period ? 0 : x0 + 1;
+        int x0 = ix & mask, x1 = (ix + 1) & mask;
         var a = Lattice(x0, iy, seed);
         var b = Lattice(x1, iy, seed);
         var c = Lattice(x0, iy + 1, seed);

@@ -22,20 +22,31 @@ public static class SewerFrameRenderer
 
     public static byte[] Render(FrameLabels labels, SeededRandom rng, int size)
     {
-        var scene = BuildScene(labels, rng, size);
+        // One sub-stream per part, and one per defect code: adding a defect to a frame changes that defect's
+        // pixels only, never the camera, the pipe, the distractors or the noise around it.
+        long sceneSeed = (long)(rng.NextUInt64() >> 1), defectSeed = (long)(rng.NextUInt64() >> 1);
+        var distractorRng = new SeededRandom(rng.NextUInt64());
+        var cameraRng = new SeededRandom(rng.NextUInt64());
+        SeededRandom CodeRng(int k) => SeededRandom.For(defectSeed, (ulong)k);
+
+        var scene = BuildScene(labels, new SeededRandom((ulong)sceneSeed), CodeRng, size);
         var canvas = new Canvas(size);
         scene.PaintBase(canvas);
-        var distractors = new Distractors(scene, canvas, rng);
+        var distractors = new Distractors(scene, canvas, distractorRng);
         distractors.Paint();
-        var painter = new DefectPainter(scene, canvas, rng);
         for (int k = 0; k < labels.Codes.Length; k++)
-            if (labels.Codes[k]) painter.Paint(SewerMlCodes.Codes[k], Severity(rng));
-        Finish(canvas, rng);
+        {
+            if (!labels.Codes[k]) continue;
+            var codeRng = CodeRng(k);
+            new DefectPainter(scene, canvas, codeRng).Paint(SewerMlCodes.Codes[k], Severity(codeRng));
+        }
+        Finish(canvas, cameraRng);
         distractors.PaintOverlay();
         return Quantize(canvas);
     }
 
-    static SewerScene BuildScene(FrameLabels labels, SeededRandom rng, int size)
+    /// <summary>The scene; geometric defects (DE, FS, AF) draw from their code's own stream.</summary>
+    static SewerScene BuildScene(FrameLabels labels, SeededRandom rng, Func<int, SeededRandom> codeRng, int size)
     {
         bool Has(string code) => labels.Codes[SewerMlCodes.IndexOf(code)];
         var camera = PipeCamera.Random(rng, size);
@@ -47,28 +58,32 @@ public static class SewerFrameRenderer
         SewerScene.Deformation? deform = null;
         if (Has("DE"))
         {
-            var s = Severity(rng);
-            var depth = rng.Uniform(1f, 2.4f);
-            deform = new(-MathF.PI / 2 + rng.Uniform(-1.2f, 1.2f), camera.Focal / depth, rng.Uniform(0.12f, 0.3f) * (0.5f + 0.6f * s), camera.Focal / depth * 0.45f);
+            var r = codeRng(SewerMlCodes.IndexOf("DE"));
+            var s = Severity(r);
+            var depth = r.Uniform(0.9f, 1.8f);
+            deform = new(-MathF.PI / 2 + r.Uniform(-1.2f, 1.2f), camera.Focal / depth, r.Uniform(0.18f, 0.35f) * (0.6f + 0.5f * s), camera.Focal / depth * 0.5f);
         }
         SewerScene.DisplacedJoint? displaced = null;
         var phase = rng.Uniform(0.5f, 0.5f + spacing);
         if (Has("FS"))
         {
-            var s = Severity(rng);
-            var n = phase > 1.2f ? 0 : 1;
-            var offset = rng.Uniform(0.05f, 0.16f) * (0.5f + 0.6f * s);
-            var direction = rng.Uniform(-MathF.PI, MathF.PI);
-            displaced = new(phase + n * spacing, offset * MathF.Cos(direction), offset * MathF.Sin(direction));
+            var r = codeRng(SewerMlCodes.IndexOf("FS"));
+            var s = Severity(r);
+            // A joint near enough to show its step (far joints are a few pixels wide).
+            var depth = r.Uniform(0.9f, 1.9f);
+            var offset = r.Uniform(0.08f, 0.2f) * (0.6f + 0.5f * s);
+            var direction = r.Uniform(-MathF.PI, MathF.PI);
+            displaced = new(depth, offset * MathF.Cos(direction), offset * MathF.Sin(direction));
         }
         SewerScene.DepositBed? deposit = null;
         if (Has("AF"))
         {
-            var s = Severity(rng);
-            var start = rng.Uniform(0.7f, 1.8f);
-            var thickness = rng.Uniform(0.06f, 0.22f) * (0.5f + 0.6f * s);
+            var r = codeRng(SewerMlCodes.IndexOf("AF"));
+            var s = Severity(r);
+            var start = r.Uniform(0.7f, 1.8f);
+            var thickness = r.Uniform(0.06f, 0.22f) * (0.5f + 0.6f * s);
             (float, float, float)[] sediments = [(0.58f, 0.5f, 0.38f), (0.45f, 0.43f, 0.4f), (0.36f, 0.3f, 0.22f)];
-            deposit = new(MathF.Min(waterHeight, 0.98f) - thickness, start, start + rng.Uniform(0.6f, 3f), sediments[rng.NextInt(sediments.Length)]);
+            deposit = new(MathF.Min(waterHeight, 0.98f) - thickness, start, start + r.Uniform(0.6f, 3f), sediments[r.NextInt(sediments.Length)]);
         }
 
         return new SewerScene
@@ -107,21 +122,27 @@ public static class SewerFrameRenderer
         var sigma = rng.Uniform(0.008f, 0.035f);
         var noiseSeed = (uint)rng.NextUInt64();
 
-        // 3x3 binomial blur mixed in by `soft`: inspection video is rarely sharp.
+        // 3x3 binomial blur (separable [1 2 1] / 4 twice) mixed in by `soft`: inspection video is rarely sharp.
+        var rows = new float[p.Length];
         var blurred = new float[p.Length];
         for (int y = 0; y < n; y++)
             for (int x = 0; x < n; x++)
-                for (int c = 0; c < 3; c++)
-                {
-                    float sum = 0;
-                    for (int dy = -1; dy <= 1; dy++)
-                        for (int dx = -1; dx <= 1; dx++)
-                        {
-                            var w = (dx == 0 ? 2 : 1) * (dy == 0 ? 2 : 1);
-                            sum += w * p[(Math.Clamp(y + dy, 0, n - 1) * n + Math.Clamp(x + dx, 0, n - 1)) * 3 + c];
-                        }
-                    blurred[(y * n + x) * 3 + c] = sum / 16f;
-                }
+            {
+                int left = (y * n + Math.Max(x - 1, 0)) * 3, mid = (y * n + x) * 3, right = (y * n + Math.Min(x + 1, n - 1)) * 3;
+                for (int c = 0; c < 3; c++) rows[mid + c] = (p[left + c] + 2 * p[mid + c] + p[right + c]) * 0.25f;
+            }
+        for (int y = 0; y < n; y++)
+            for (int x = 0; x < n; x++)
+            {
+                int up = (Math.Max(y - 1, 0) * n + x) * 3, mid = (y * n + x) * 3, down = (Math.Min(y + 1, n - 1) * n + x) * 3;
+                for (int c = 0; c < 3; c++) blurred[mid + c] = (rows[up + c] + 2 * rows[mid + c] + rows[down + c]) * 0.25f;
+            }
+
+        // The tone curve from a table: a per-pixel Pow was a third of the rendering time.
+        const int steps = 1024;
+        const float range = 2f;
+        Span<float> curve = stackalloc float[steps + 2];
+        for (int k = 0; k < curve.Length; k++) curve[k] = MathF.Pow(k * range / steps, gamma);
 
         for (int y = 0; y < n; y++)
             for (int x = 0; x < n; x++)
@@ -133,7 +154,9 @@ public static class SewerFrameRenderer
                 for (int c = 0; c < 3; c++)
                 {
                     var value = p[i + c] + (blurred[i + c] - p[i + c]) * soft;
-                    value = MathF.Pow(MathF.Max(value * vig, 0), gamma) * (c == 0 ? gr : c == 1 ? gg : gb);
+                    var t = Math.Clamp(value * vig, 0, range) * (steps / range);
+                    var k = (int)t;
+                    value = (curve[k] + (curve[k + 1] - curve[k]) * (t - k)) * (c == 0 ? gr : c == 1 ? gg : gb);
                     p[i + c] = value + luma + sigma * 0.35f * Noise.Gaussianish(x, y, noiseSeed + (uint)c + 1);
                 }
             }

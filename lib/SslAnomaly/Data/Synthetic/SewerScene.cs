@@ -9,7 +9,7 @@ namespace SslAnomaly.Data.Synthetic;
 public sealed class SewerScene
 {
     const float TwoPi = MathF.PI * 2;
-    const int TexturePeriod = 24;
+    const int TexturePeriod = 32; // a power of two: the noise wraps with a mask
 
     public required PipeCamera Camera { get; init; }
     public required uint Seed { get; init; }
@@ -128,10 +128,7 @@ public sealed class SewerScene
         var f = Camera.Focal;
         // Depth covered by one pixel here: textures and joints fade rather than alias in the distance.
         var dz = z * z / f * Camera.PixelSize;
-        var u = (theta / TwoPi + 0.5f) * TexturePeriod;
-        var detail = Math.Clamp(1.6f - dz * TextureScale * 1.2f, 0, 1);
-        var tex = Noise.FbmPeriodicX(u, z * TextureScale, TexturePeriod, Seed, 3) - 0.5f;
-        var shade = 1 + TextureContrast * (tex * 1.6f) * (0.4f + 0.6f * detail);
+        var shade = 1 + TextureContrast * 1.6f * Texture(theta, z, r, dz);
 
         var q = (z - JointPhase) / JointSpacing;
         var dj = MathF.Abs(q - MathF.Round(q)) * JointSpacing;
@@ -145,6 +142,33 @@ public sealed class SewerScene
         }
         var l = Light(z, theta) * shade;
         return (Wall.R * l, Wall.G * l, Wall.B * l);
+    }
+
+    /// <summary>
+    /// Fractal wall texture in [-0.5, 0.5], periodic around the pipe. Each octave fades out where its texels
+    /// shrink below about two pixels, along the pipe (depth per pixel dz) or around it (2πr px per turn):
+    /// without this the far end fills with moiré spokes.
+    /// </summary>
+    float Texture(float theta, float z, float r, float dz)
+    {
+        float u = (theta / TwoPi + 0.5f) * TexturePeriod, v = z * TextureScale;
+        var pixelsAround = TwoPi * r / Camera.PixelSize / TexturePeriod;
+        var pixelsAlong = 1 / MathF.Max(dz * TextureScale, 1e-6f);
+        float sum = 0, amplitude = 0.5f, norm = 0;
+        int period = TexturePeriod;
+        for (int o = 0; o < 3; o++)
+        {
+            norm += amplitude;
+            var fade = Math.Clamp(MathF.Min(pixelsAround, pixelsAlong) - 1f, 0, 1);
+            if (fade > 0) sum += amplitude * fade * (Noise.ValuePeriodicX(u, v, period, Seed + (uint)o * 0x9E3779B9u) - 0.5f);
+            u *= 2;
+            v = v * 2 + 7.3f;
+            period *= 2;
+            pixelsAround *= 0.5f;
+            pixelsAlong *= 0.5f;
+            amplitude *= 0.5f;
+        }
+        return sum / norm;
     }
 
     bool OnBed(DepositBed bed, float x, float y, float z)

@@ -8,7 +8,7 @@ namespace SslAnomaly.Data.Synthetic;
 public sealed record SyntheticSewerOptions
 {
     public int Train { get; init; } = 6000;
-    public int Val { get; init; } = 3000;
+    public int Val { get; init; } = 4000;
     public int Resolution { get; init; } = 64;
     public long Seed { get; init; }
     /// <summary>Images rendered in parallel; defaults to all cores.</summary>

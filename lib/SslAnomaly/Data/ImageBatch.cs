@@ -28,6 +28,16 @@ public sealed class ImageBatch(int epoch, int batchIndex, int[] indices, Tensor 
         return moved.to_type(ScalarType.Float32).div_(255f);
     }
 
+    /// <summary>
+    /// The evaluation input: pixels in [0, 1] normalised with the dataset's mean/std (Sewer-ML's by
+    /// default), on <paramref name="device"/>. Training instead augments <see cref="ToFloat"/> first.
+    /// </summary>
+    public Tensor ToNormalized(Device? device = null, IReadOnlyList<float>? mean = null, IReadOnlyList<float>? std = null)
+    {
+        using var x = ToFloat(device);
+        return Augment.ImageNormalization.Normalize(x, mean, std);
+    }
+
     /// <summary>Labels of this batch's images, gathered from a per-image array of the source.</summary>
     public T[] Gather<T>(IReadOnlyList<T> perImage) => Indices.Select(i => perImage[i]).ToArray();
 

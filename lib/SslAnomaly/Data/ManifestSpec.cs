@@ -54,6 +54,13 @@ public sealed record ManifestSpec(string? Name, SewerMlSplit Split, double? Defe
         throw new UserInputException($"--defect-pct must be a percentage in [0, 100] or 'natural', not '{value}'");
     }
 
+    /// <summary>"train-05pct" for "train-05pct.spec.json".</summary>
+    static string DefaultName(string path)
+    {
+        var file = Path.GetFileName(path);
+        return file.EndsWith(".spec.json", StringComparison.OrdinalIgnoreCase) ? file[..^".spec.json".Length] : Path.GetFileNameWithoutExtension(file);
+    }
+
     public static ManifestSpec Read(string path)
     {
         JsonElement root;
@@ -70,7 +77,7 @@ public sealed record ManifestSpec(string? Name, SewerMlSplit Split, double? Defe
             if (sha is not null && !FileHash.IsSha256Hex(sha.ToLowerInvariant()))
                 throw new UserInputException($"manifest spec {path}: 'expected_csv_sha256' is not a SHA-256 hex string");
             return new ManifestSpec(
-                root.TryGetProperty("name", out var n) ? n.GetString() : Path.GetFileNameWithoutExtension(path),
+                root.TryGetProperty("name", out var n) ? n.GetString() : DefaultName(path),
                 SewerMlSplits.Parse(root.GetProperty("split").GetString() ?? ""),
                 pct.ValueKind switch
                 {

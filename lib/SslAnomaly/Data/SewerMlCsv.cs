@@ -7,7 +7,9 @@ namespace SslAnomaly.Data;
 /// Reads and writes Sewer-ML annotation files (<c>SewerML_Train.csv</c>, <c>SewerML_Val.csv</c>, ...) by
 /// column name, as the official loader does. Columns: <c>Filename</c>, the 17 codes, <c>VA</c>, <c>ND</c>,
 /// <c>Defect</c>, <c>WaterLevel</c>; unknown extra columns are ignored. Every check fails with a
-/// <see cref="UserInputException"/> naming the file, the line and the column.
+/// <see cref="UserInputException"/> naming the file, the line and the column. <c>VA</c> and <c>ND</c> are
+/// checked to be 0/1 when present but not cross-checked: the task's label is <c>Defect</c>, which must
+/// equal "any of the 17 codes".
 /// </summary>
 public static class SewerMlCsv
 {

@@ -77,6 +77,8 @@ public class BatchSourceTests
         Assert.Equal(hwc, image.data<byte>().ToArray());
         using var floats = batch.ToFloat();
         Assert.Equal(hwc[0] / 255f, floats[2, 0, 0, 0].item<float>(), 6);
+        using var normalised = batch.ToNormalized();
+        Assert.Equal((hwc[0] / 255f - SewerMlCodes.Mean[0]) / SewerMlCodes.Std[0], normalised[2, 0, 0, 0].item<float>(), 5);
         batch.Dispose();
     }
 

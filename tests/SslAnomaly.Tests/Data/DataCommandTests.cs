@@ -47,6 +47,16 @@ public class DataCommandTests
         Assert.Contains("available:", tooMany.Stderr);
         Assert.False(File.Exists(dir.File("no.json")));
 
+        var natural = CliProcess.Run("data", "manifest", "--data-root", data, "--split", "val", "--defect-pct", "natural", "--out", dir.File("val.json"));
+        Assert.True(natural.ExitCode == 0, natural.All);
+        Assert.Equal((10, null), (Manifest.Read(dir.File("val.json")).Size, Manifest.Read(dir.File("val.json")).DefectPct));
+
+        File.WriteAllText(dir.File("s.spec.json"), $$"""{"split": "train", "defect_pct": 10, "size": 20, "expected_csv_sha256": "{{new string('a', 64)}}"}""");
+        var stale = CliProcess.Run("data", "manifest", "--spec", dir.File("s.spec.json"), "--data-root", data, "--out", dir.File("s.json"));
+        Assert.Equal(2, stale.ExitCode);
+        Assert.Contains("expects aaaa", stale.Stderr);
+        Assert.False(File.Exists(dir.File("s.json")));
+
         var check = CliProcess.Run("data", "check", "--data-root", data);
         Assert.True(check.ExitCode == 0, check.All);
         Assert.Contains("train: 40 images", check.Stdout);

@@ -163,7 +163,7 @@ public class ManifestTests
         File.WriteAllText(dir.File("bad.spec.json"), """{"split": "train"}""");
 
         Assert.Equal(new ManifestSpec("x", SewerMlSplit.Val, 2, 50, 4), ManifestSpec.Read(dir.File("a.spec.json")));
-        Assert.Equal(new ManifestSpec("b.spec", SewerMlSplit.Train, null, null, 0), ManifestSpec.Read(dir.File("b.spec.json")));
+        Assert.Equal(new ManifestSpec("b", SewerMlSplit.Train, null, null, 0), ManifestSpec.Read(dir.File("b.spec.json")));
         Assert.Contains("bad.spec.json", Assert.Throws<UserInputException>(() => ManifestSpec.Read(dir.File("bad.spec.json"))).Message);
     }
 

@@ -39,6 +39,23 @@ public static class DinoLoss
         return total!.div(terms).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Mean entropy of the centred, sharpened teacher distributions: the floor of <see cref="Compute"/> (loss = entropy + KL
+    /// from teacher to student). DINO watches both: entropy -> log K with KL -> 0 is collapse to uniform; entropy -> 0 is
+    /// collapse to one prototype.
+    /// </summary>
+    public static Tensor TeacherEntropy(IReadOnlyList<Tensor> teacherLogits, Tensor center, double teacherTemperature)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var entropies = teacherLogits.Select(t =>
+        {
+            var logits = t.detach().sub(center).div(teacherTemperature);
+            return logits.softmax(-1).mul(logits.log_softmax(-1)).sum(-1).neg().mean();
+        }).ToArray();
+        return stack(entropies).mean().MoveToOuterDisposeScope();
+    }
+
     /// <summary>c' = m c + (1 - m) mean over the batch (all global crops) of the teacher outputs; no gradient.</summary>
     public static Tensor UpdatedCenter(Tensor center, IReadOnlyList<Tensor> teacherLogits, double momentum)
     {

@@ -1,0 +1,73 @@
+using SslAnomaly.Backbones;
+using SslAnomaly.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SslAnomaly.Methods;
+
+/// <summary>
+/// A training method: a backbone plus its heads, one training step, the parameter groups its optimiser sees and hooks
+/// around the optimiser step. The backbone is registered as "backbone", so every state-dict key of the trunk starts with
+/// "backbone.". <see cref="TrainingStep"/> runs inside the trainer's per-step dispose scope, which frees its tensors.
+/// </summary>
+public abstract class SslMethod : nn.Module
+{
+    protected SslMethod(string name, Backbone backbone, MethodConfig config) : base(name)
+    {
+        config.Validate();
+        Backbone = backbone;
+        Config = config;
+        register_module("backbone", backbone);
+    }
+
+    public Backbone Backbone { get; }
+    public MethodConfig Config { get; }
+
+    /// <summary>Name as in <see cref="MethodFactory.Names"/>.</summary>
+    public abstract string MethodName { get; }
+
+    /// <summary>Views per image a step needs (SimCLR/BYOL/Barlow/DINO 2 global crops; MAE and supervised 1).</summary>
+    public virtual int ViewCount => 2;
+
+    /// <summary>Computes the loss of one batch (modules are in training mode).</summary>
+    public abstract StepOutput TrainingStep(StepInput input);
+
+    /// <summary>Projector embeddings of backbone features, for monitoring (null for methods without a projector).</summary>
+    public virtual Tensor? ProjectorEmbeddings(Tensor features) => null;
+
+    /// <summary>Called between backward and the optimiser step (DINO drops the prototype layer's gradient early on).</summary>
+    public virtual void OnAfterBackward(TrainingProgress progress) { }
+
+    /// <summary>Called after the optimiser step (teacher EMA updates).</summary>
+    public virtual void OnAfterOptimizerStep(TrainingProgress progress) { }
+
+    /// <summary>Trainable parameters (requires_grad), with their qualified names.</summary>
+    public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters() =>
+        named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
+
+    /// <summary>
+    /// The optimiser's groups. With <see cref="MethodConfig.ExcludeBiasAndNorm"/> (solo-learn's exclude_bias_n_norm),
+    /// 1-d tensors (biases, BatchNorm/LayerNorm weights) go to a group without weight decay or LARS adaptation.
+    /// </summary>
+    public virtual IReadOnlyList<ParameterGroup> ParameterGroups()
+    {
+        var trainable = TrainableParameters();
+        if (!Config.ExcludeBiasAndNorm)
+            return [new ParameterGroup("all", trainable, Config.WeightDecay, Adapt: true)];
+        return
+        [
+            new ParameterGroup("decay", trainable.Where(p => p.Parameter.dim() > 1).ToList(), Config.WeightDecay, Adapt: true),
+            new ParameterGroup("no_decay", trainable.Where(p => p.Parameter.dim() <= 1).ToList(), 0, Adapt: false),
+        ];
+    }
+
+    /// <summary>Backbone features of each view, computed view by view so that BatchNorm sees per-view statistics (as solo-learn).</summary>
+    protected Tensor[] Features(IEnumerable<Tensor> views) => views.Select(v => Backbone.call(v)).ToArray();
+
+    protected void RequireViews(StepInput input)
+    {
+        if (input.Views.Count < ViewCount)
+            throw new ArgumentException($"{MethodName} needs {ViewCount} views per image, the view recipe gave {input.Views.Count}");
+    }
+}

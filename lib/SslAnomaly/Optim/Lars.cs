@@ -1,0 +1,49 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SslAnomaly.Optim;
+
+/// <summary>
+/// LARS (You et al. 2017) with solo-learn's / lightly's semantics: SGD with momentum whose update, for groups
+/// marked <see cref="ParameterGroup.Adapt"/>, is (g + wd w) scaled by the trust ratio
+/// eta ||w|| / (||g|| + wd ||w|| + eps) — only when both norms are non-zero, else the raw gradient is used.
+/// Groups without adaptation (biases, norm parameters) get plain SGD, g + wd w (their wd is 0 by default).
+/// The momentum buffer starts as the first update (no dampening, as torch.optim.SGD).
+/// With no adapted group this is exactly SGD with momentum ("sgd" in the method config).
+/// </summary>
+public sealed class Lars(IReadOnlyList<ParameterGroup> groups, double learningRate, double momentum = 0.9, double eta = 0.02,
+    double eps = 1e-8, bool nesterov = false) : Optimizer(groups, learningRate)
+{
+    public double Momentum { get; } = momentum;
+    public double Eta { get; } = eta;
+    public double Eps { get; } = eps;
+    public bool Nesterov { get; } = nesterov;
+
+    protected override void Update(ParameterGroup group, string name, Parameter parameter, Tensor grad)
+    {
+        double wd = group.WeightDecay;
+        Tensor update;
+        if (group.Adapt)
+        {
+            // Tensor arithmetic instead of branching on .item(): no host sync per parameter.
+            var weightNorm = parameter.norm();
+            var gradNorm = grad.norm();
+            var usable = weightNorm.gt(0).logical_and(gradNorm.gt(0));
+            var ratio = weightNorm.mul(Eta).div(gradNorm.add(weightNorm.mul(wd)).add(Eps));
+            var scaled = grad.add(parameter, alpha: wd).mul(ratio);
+            update = where(usable, scaled, grad);
+        }
+        else
+        {
+            update = wd == 0 ? grad : grad.add(parameter, alpha: wd);
+        }
+        if (Momentum != 0)
+        {
+            bool first = !HasState(name, "momentum_buffer");
+            var buffer = State(name, "momentum_buffer", () => update.clone());
+            if (!first) buffer.mul_(Momentum).add_(update);
+            update = Nesterov ? update.add(buffer, alpha: Momentum) : buffer;
+        }
+        parameter.add_(update, alpha: -LearningRate);
+    }
+}

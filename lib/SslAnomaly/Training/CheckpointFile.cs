@@ -1,0 +1,124 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json.Nodes;
+using static TorchSharp.torch;
+
+namespace SslAnomaly.Training;
+
+/// <summary>
+/// A self-describing file of named tensors plus JSON metadata, written atomically (temp file in the same folder, flushed,
+/// then renamed over the target). Layout: 8-byte magic "SSLCKPT1", little-endian int64 header length, a UTF-8 JSON header
+/// {"metadata": {...}, "tensors": [{"name", "dtype", "shape", "offset", "bytes"}]}, then the raw little-endian bytes of
+/// every tensor (C order), offsets counted from the end of the header. Readable from Python with a dozen lines of numpy.
+/// </summary>
+public static class CheckpointFile
+{
+    static readonly byte[] Magic = "SSLCKPT1"u8.ToArray();
+
+    static readonly Dictionary<ScalarType, string> DtypeNames = new()
+    {
+        [ScalarType.Float32] = "float32", [ScalarType.Float64] = "float64", [ScalarType.Float16] = "float16",
+        [ScalarType.BFloat16] = "bfloat16", [ScalarType.Int64] = "int64", [ScalarType.Int32] = "int32",
+        [ScalarType.Int16] = "int16", [ScalarType.Int8] = "int8", [ScalarType.Byte] = "uint8", [ScalarType.Bool] = "bool",
+    };
+
+    public static void Write(string path, IEnumerable<(string Name, Tensor Tensor)> tensors, JsonObject metadata)
+    {
+        var list = tensors.ToList();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var index = new JsonArray();
+        long offset = 0;
+        var blobs = new List<Tensor>();
+        using var scope = NewDisposeScope();
+        foreach (var (name, t) in list)
+        {
+            if (!names.Add(name)) throw new ArgumentException($"tensor name '{name}' appears twice in the checkpoint");
+            if (!DtypeNames.TryGetValue(t.dtype, out var dtype)) throw new NotSupportedException($"{name}: dtype {t.dtype} cannot be checkpointed");
+            var cpu = t.detach().cpu().contiguous();
+            long bytes = cpu.numel() * cpu.ElementSize;
+            index.Add(new JsonObject
+            {
+                ["name"] = name, ["dtype"] = dtype, ["shape"] = new JsonArray(t.shape.Select(s => (JsonNode)s).ToArray()),
+                ["offset"] = offset, ["bytes"] = bytes,
+            });
+            blobs.Add(cpu);
+            offset += bytes;
+        }
+        var header = Encoding.UTF8.GetBytes(new JsonObject { ["metadata"] = metadata.DeepClone(), ["tensors"] = index }.ToJsonString());
+
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                stream.Write(Magic);
+                Span<byte> length = stackalloc byte[8];
+                BinaryPrimitives.WriteInt64LittleEndian(length, header.Length);
+                stream.Write(length);
+                stream.Write(header);
+                foreach (var blob in blobs) stream.Write(blob.bytes);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>The metadata only (cheap: the tensors are not read).</summary>
+    public static JsonObject ReadMetadata(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return ReadHeader(stream, path).metadata;
+    }
+
+    /// <summary>Metadata and every tensor (CPU, caller disposes).</summary>
+    public static (JsonObject Metadata, Dictionary<string, Tensor> Tensors) Read(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var (metadata, index, dataStart) = ReadHeader(stream, path);
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var entry in index)
+            {
+                string name = entry!["name"]!.GetValue<string>();
+                string dtypeName = entry["dtype"]!.GetValue<string>();
+                var dtype = DtypeNames.Single(kv => kv.Value == dtypeName).Key;
+                long[] shape = entry["shape"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
+                long offset = entry["offset"]!.GetValue<long>(), bytes = entry["bytes"]!.GetValue<long>();
+                var t = empty(shape, dtype: dtype).DetachFromDisposeScope();
+                tensors[name] = t;
+                if (t.numel() * t.ElementSize != bytes) throw new InvalidDataException($"{path}: tensor {name} has {bytes} bytes for shape [{string.Join(",", shape)}] {dtypeName}");
+                if (dataStart + offset + bytes > stream.Length) throw new InvalidDataException($"{path} is truncated (tensor {name})");
+                stream.Position = dataStart + offset;
+                var buffer = new byte[bytes];
+                stream.ReadExactly(buffer);
+                t.bytes = buffer;
+            }
+        }
+        catch
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+            throw;
+        }
+        return (metadata, tensors);
+    }
+
+    static (JsonObject metadata, JsonArray index, long dataStart) ReadHeader(Stream stream, string path)
+    {
+        Span<byte> prefix = stackalloc byte[16];
+        if (stream.Read(prefix) != 16 || !prefix[..8].SequenceEqual(Magic))
+            throw new InvalidDataException($"{path} is not an ssl-anomaly checkpoint (bad magic)");
+        long headerLength = BinaryPrimitives.ReadInt64LittleEndian(prefix[8..]);
+        if (headerLength <= 0 || 16 + headerLength > stream.Length) throw new InvalidDataException($"{path}: header length {headerLength} is invalid");
+        var header = new byte[headerLength];
+        stream.ReadExactly(header);
+        var json = JsonNode.Parse(header)!.AsObject();
+        return (json["metadata"]!.AsObject(), json["tensors"]!.AsArray(), 16 + headerLength);
+    }
+}

@@ -1,0 +1,21 @@
+namespace SslAnomaly.Training;
+
+/// <summary>Why a run stopped early: the kind, and a sentence for result.json's failure_reason.</summary>
+public enum FailureKind { NonFiniteLoss, Collapse }
+
+public sealed record TrainingFailure(FailureKind Kind, string Reason, long Step);
+
+/// <summary>
+/// How a <see cref="Trainer.Run"/> ended. <see cref="Completed"/>: every epoch ran; <see cref="Failure"/>: stopped by a guard;
+/// neither: interrupted on request (<see cref="TrainerOptions.StopAfterSteps"/> or cancellation) after checkpointing.
+/// </summary>
+public sealed record TrainingOutcome(
+    bool Completed,
+    TrainingFailure? Failure,
+    long StepsDone,
+    double LastLoss,
+    double MeanImagesPerSecond,
+    string? LatestCheckpoint)
+{
+    public string Status => Failure is not null ? "failed" : Completed ? "completed" : "interrupted";
+}

@@ -13,6 +13,10 @@ public sealed class CheckpointStore(string directory, int keep = 2)
 
     public static string FileName(long stepsDone) => $"step-{stepsDone:D9}.ckpt";
 
+    /// <summary>The optimiser steps done at a checkpoint, from its file name.</summary>
+    public static long StepOf(string path) =>
+        long.Parse(Path.GetFileNameWithoutExtension(path)["step-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+
     public string Save(long stepsDone, IEnumerable<(string, Tensor)> tensors, JsonObject metadata)
     {
         string path = Path.Combine(Directory, FileName(stepsDone));

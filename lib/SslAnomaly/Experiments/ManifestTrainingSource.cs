@@ -32,13 +32,13 @@ public sealed class ManifestTrainingSource : IBatchSource, IDisposable
 
     public TrainingBatch GetBatch(int epoch, int step)
     {
-        if (cursor is null || next != (epoch, step))
+        if (cursor is null || next != (epoch, step) || step == 0)
         {
             cursor?.Dispose();
             cursor = source.Epoch(epoch, step).GetEnumerator();
         }
         if (!cursor.MoveNext()) throw new InvalidOperationException($"batch {step} of epoch {epoch} is past the end of the epoch");
-        next = step + 1 < StepsPerEpoch ? (epoch, step + 1) : (epoch + 1, 0);
+        next = (epoch, step + 1); // a new epoch always opens a new enumerator
         using var batch = cursor.Current;
         var images = batch.ToFloat(device);
         var y = tensor(batch.Gather(labels).Select(l => l ? 1f : 0f).ToArray(), device: device);

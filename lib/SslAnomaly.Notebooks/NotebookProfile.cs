@@ -11,15 +11,13 @@ public static class NotebookProfile
     public const string EnvironmentVariable = "SSL_ANOMALY_PROFILE";
 
     /// <summary>The profile named by the environment, <c>quick</c> when unset; an unknown name is an error.</summary>
-    public static string Current
+    public static string Current => Parse(Environment.GetEnvironmentVariable(EnvironmentVariable));
+
+    public static string Parse(string? value)
     {
-        get
-        {
-            var name = Environment.GetEnvironmentVariable(EnvironmentVariable);
-            if (string.IsNullOrWhiteSpace(name)) return Profiles.Quick;
-            name = name.Trim().ToLowerInvariant();
-            return Profiles.Names.Contains(name) ? name
-                : throw new UserInputException($"{EnvironmentVariable}={name} is not a profile (valid: {string.Join(", ", Profiles.Names)}).");
-        }
+        if (string.IsNullOrWhiteSpace(value)) return Profiles.Quick;
+        var name = value.Trim().ToLowerInvariant();
+        return Profiles.Names.Contains(name) ? name
+            : throw new UserInputException($"{EnvironmentVariable}={value} is not a profile (valid: {string.Join(", ", Profiles.Names)}).");
     }
 }

@@ -3,7 +3,7 @@
 # Tests that need a tool which is still missing fail loudly with the tool's name; they never pass silently.
 set -euo pipefail
 # command -> Debian package
-declare -A tools=([sbatch]=slurm-wlm [slurmctld]=slurm-wlm [flock]=util-linux)
+declare -A tools=([sbatch]=slurm-wlm [slurmctld]=slurm-wlm [flock]=util-linux [chromium]=chromium)
 need=()
 for cmd in "${!tools[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || need+=("${tools[$cmd]}")

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+using SslAnomaly.Reporting;
+
+namespace SslAnomaly.Notebooks;
+
+/// <summary>A finished run (result.json) at a glance: identity, status, RankMe, probe metrics per validation share.</summary>
+public static class RunSummaryDisplay
+{
+    public static readonly IReadOnlyList<string> MetricNames = ["f1", "f2_ciw", "f1_normal", "precision", "recall"];
+
+    public static string Headline(RunSummary run) =>
+        $"{run.Method} · {run.Backbone} · train {run.TrainDefectPct.ToString("0.##", CultureInfo.InvariantCulture)} % defects · seed {run.Seed} · {run.Resolution} px: {run.Status}"
+        + (run.FailureReason is { Length: > 0 } reason ? $" ({reason})" : "")
+        + (run.RankMe is { } rankMe ? $"; RankMe {rankMe.ToString("0.##", CultureInfo.InvariantCulture)}" : "");
+
+    /// <summary>Rows: validation shares in the paper's order; columns: the five probe metrics.</summary>
+    public static TextTable MetricsTable(RunSummary run)
+    {
+        var keys = Figures.ValKeys.Where(run.Metrics.ContainsKey).Concat(run.Metrics.Keys.Except(Figures.ValKeys).Order(StringComparer.Ordinal)).ToList();
+        var rows = keys.Select(k => (IReadOnlyList<string>)new[] { k == "natural" ? "natural" : k + " %" }
+            .Concat(MetricNames.Select(m => run.Metric(k, m) is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "")).ToList()).ToList();
+        return new TextTable(["validation defects", .. MetricNames], rows, rows.Count);
+    }
+
+    /// <summary>Several runs, one row each, with the natural-split metrics.</summary>
+    public static TextTable RunsTable(IEnumerable<RunSummary> runs)
+    {
+        var all = runs.ToList();
+        var rows = all.Take(Tables.MaxRows).Select(r => (IReadOnlyList<string>)new[]
+        {
+            r.Method, r.Backbone, r.TrainDefectPct.ToString("0.##", CultureInfo.InvariantCulture), r.Seed.ToString(CultureInfo.InvariantCulture), r.Status,
+            r.RankMe?.ToString("0.##", CultureInfo.InvariantCulture) ?? "",
+        }.Concat(MetricNames.Select(m => r.Metric("natural", m)?.ToString("0.000", CultureInfo.InvariantCulture) ?? "")).ToList()).ToList();
+        return new TextTable(["method", "backbone", "train %", "seed", "status", "RankMe", .. MetricNames.Select(m => m + " (natural)")], rows, all.Count);
+    }
+
+    public static string ToHtml(RunSummary run)
+    {
+        var s = new StringBuilder("<div class=\"ssl-run\">");
+        s.Append($"<p><b>{HtmlText.Encode(Headline(run))}</b><br/><small>{HtmlText.Encode(run.RunDirectory)} · manifest {HtmlText.Encode(Short(run.ManifestSha256))}</small></p>");
+        if (run.Metrics.Count > 0) s.Append(MetricsTable(run).ToHtml());
+        return s.Append("</div>").ToString();
+    }
+
+    public static string ToText(RunSummary run)
+    {
+        var s = new StringBuilder(Headline(run)).Append('\n').Append($"{run.RunDirectory} (manifest {Short(run.ManifestSha256)})");
+        if (run.Metrics.Count > 0) s.Append('\n').Append(MetricsTable(run).ToText());
+        return s.ToString();
+    }
+
+    static string Short(string hash) => hash.Length > 12 ? hash[..12] + "…" : hash;
+}

@@ -1,0 +1,44 @@
+using System.Runtime.InteropServices;
+using SslAnomaly.Native;
+
+namespace SslAnomaly.Notebooks;
+
+/// <summary>One line of the environment check: what was checked, what was found, and whether it is fine.</summary>
+public sealed record CheckLine(string Check, string Found, bool Ok);
+
+/// <summary>
+/// The notebook form of `ssl-anomaly doctor`: .NET, TorchSharp and libtorch versions, how libtorch was
+/// loaded (and whether the GLIBCXX fix was needed), threads, CUDA and a tiny forward/backward pass.
+/// </summary>
+public static class SetupCheck
+{
+    public static IReadOnlyList<CheckLine> Run()
+    {
+        var lines = new List<CheckLine>
+        {
+            new(".NET", $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier})", true),
+            new("TorchSharp", EnvironmentReport.TorchSharpVersion, true),
+            new("profile", NotebookProfile.Current, true),
+        };
+        TorchLoadReport load;
+        try
+        {
+            load = TorchRuntime.EnsureLoaded();
+        }
+        catch (TorchLoadException e)
+        {
+            lines.Add(new("libtorch", e.Message, false));
+            return lines;
+        }
+        var env = EnvironmentReport.Collect();
+        lines.Add(new("libtorch", $"{env.LibTorchVersion} from {load.NativeDirectory}", true));
+        lines.Add(new("compat fix", load.Describe(), true));
+        lines.Add(new("threads", $"{env.Threads} intra-op, {env.InteropThreads} inter-op ({Environment.ProcessorCount} cores)", true));
+        lines.Add(new("CUDA", env.CudaAvailable ? $"{env.CudaDevices} device(s): {env.CudaDeviceName}" : "not available (CPU build or no GPU)", true));
+        var check = EnvironmentReport.ForwardBackwardCheck();
+        lines.Add(new("forward/backward", check.Message, check.Ok));
+        return lines;
+    }
+
+    public static bool AllOk(IEnumerable<CheckLine> lines) => lines.All(l => l.Ok);
+}

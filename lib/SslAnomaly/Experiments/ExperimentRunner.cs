@@ -55,6 +55,8 @@ public static class ExperimentRunner
         var data = ExperimentData.Prepare(config, run.Path, log);
 
         var clock = Stopwatch.StartNew();
+        // Weight initialisation draws from libtorch's global generator: seed it so a run is a function of its config.
+        torch.manual_seed(config.Seed);
         var stem = Enum.Parse<ResNetStem>(config.Stem, ignoreCase: true);
         using var backbone = BackboneFactory.Create(new BackboneConfig(config.Backbone, config.Resolution, config.PatchSize, stem));
         var methodConfig = MethodSettings(config);

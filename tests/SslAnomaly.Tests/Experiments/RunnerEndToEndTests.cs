@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using SslAnomaly.Experiments;
+using SslAnomaly.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SslAnomaly.Tests.Experiments;
+
+/// <summary>A tiny embedded dataset shared by the end-to-end tests of one class.</summary>
+public sealed class TinyDataFixture : IDisposable
+{
+    public TempDir Cache { get; } = new();
+    public Dictionary<string, string> Environment => new()
+    {
+        [EmbeddedDataset.CacheEnvironmentVariable] = Cache.Path,
+        ["SSL_ANOMALY_PLAIN_PROGRESS"] = "1",
+    };
+
+    /// <summary>Experiment settings small enough for a run to take seconds on two cores.</summary>
+    public static readonly string[] TinySets =
+    [
+        "train_size=96", "val_size=60", "epochs=2", "batch_size=16", "checkpoint_every_steps=2", "monitor_samples=32",
+        "embedded.train=400", "embedded.val=400", "probe.bootstrap_samples=20", "val_defect_pcts=[5, 45]",
+    ];
+
+    public static string[] RunArgs(string method, string outDir, params string[] extra) =>
+        ["run", "--method", method, "--backbone", "resnet18", "--train-defect-pct", "15", "--profile", "smoke", "--out", outDir,
+         .. TinySets.SelectMany(s => new[] { "--set", s }), .. extra];
+
+    public void Dispose() => Cache.Dispose();
+}
+
+public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output) : IClassFixture<TinyDataFixture>
+{
+    static JsonObject Result(string runDir) => JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "result.json")))!.AsObject();
+
+    [Fact]
+    public void A_run_writes_the_result_contract_and_a_second_call_skips_it()
+    {
+        using var dir = new TempDir();
+        var run = dir.File("run");
+        var first = CliProcess.Run(TinyDataFixture.RunArgs("supervised", run), data.Environment);
+        output.WriteLine(first.All);
+        Assert.True(first.ExitCode == 0, first.All);
+
+        var result = Result(run);
+        Assert.Equal("completed", result["status"]!.GetValue<string>());
+        Assert.Equal("supervised", result["method"]!.GetValue<string>());
+        Assert.Equal(15, result["train_defect_pct"]!.GetValue<double>());
+        Assert.Equal(64, result["manifest_sha256"]!.GetValue<string>().Length);
+        Assert.True(result["rankme"]!.GetValue<double>() > 1);
+        var metrics = result["metrics"]!.AsObject();
+        Assert.Equal(new[] { "45", "5", "natural" }, metrics.Select(m => m.Key).Order());
+        foreach (var (_, cell) in metrics)
+        {
+            double p = cell!["precision"]!.GetValue<double>(), r = cell["recall"]!.GetValue<double>(), f1 = cell["f1"]!.GetValue<double>();
+            Assert.Equal(p + r == 0 ? 0 : 2 * p * r / (p + r), f1, 9); // F1 consistent with precision and recall
+            Assert.NotNull(cell["f2_ciw"]);
+            Assert.NotNull(cell["f1_normal"]);
+        }
+        Assert.True(File.Exists(Path.Combine(run, "config.json")));
+        Assert.True(File.Exists(Path.Combine(run, "metrics.csv")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(run, "tensorboard")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(run, "manifests"), "*.json"));
+
+        var clock = Stopwatch.StartNew();
+        var second = CliProcess.Run(TinyDataFixture.RunArgs("supervised", run), data.Environment);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("skipped", second.Stdout);
+        Assert.True(clock.Elapsed.TotalSeconds < 30, $"skipping took {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public void Kill_minus_nine_then_the_same_command_gives_identical_metrics()
+    {
+        using var dir = new TempDir();
+        var straight = dir.File("straight");
+        var killed = dir.File("killed");
+        var reference = CliProcess.Run(TinyDataFixture.RunArgs("simclr", straight), data.Environment);
+        Assert.True(reference.ExitCode == 0, reference.All);
+
+        // Start the same experiment, kill it hard once a mid-training checkpoint exists.
+        using (var child = Process.Start(CliProcess.StartInfo(TinyDataFixture.RunArgs("simclr", killed), data.Environment))!)
+        {
+            var checkpoints = Path.Combine(killed, "checkpoints");
+            var deadline = DateTime.UtcNow.AddMinutes(5);
+            while (!(Directory.Exists(checkpoints) && Directory.GetFiles(checkpoints, "step-*.ckpt").Length > 0))
+            {
+                Assert.False(child.HasExited, "the run finished before it could be killed");
+                Assert.True(DateTime.UtcNow < deadline, "no checkpoint appeared");
+                Thread.Sleep(50);
+            }
+            child.Kill(entireProcessTree: true); // SIGKILL
+            child.WaitForExit();
+        }
+        Assert.False(File.Exists(Path.Combine(killed, "result.json")));
+        var resumed = CliProcess.Run(TinyDataFixture.RunArgs("simclr", killed), data.Environment);
+        output.WriteLine(resumed.All);
+        Assert.True(resumed.ExitCode == 0, resumed.All);
+        Assert.Contains("resuming from checkpoint", File.ReadAllText(Path.Combine(killed, "run.log")));
+        Assert.Equal(Result(straight)["metrics"]!.ToJsonString(), Result(killed)["metrics"]!.ToJsonString());
+        Assert.Equal(Result(straight)["rankme"]!.GetValue<double>(), Result(killed)["rankme"]!.GetValue<double>());
+    }
+
+    [Theory]
+    [InlineData(new[] { "--method", "moco" }, "unknown method 'moco' (valid: simclr, byol, barlow, dino, mae, supervised)")]
+    [InlineData(new[] { "--backbone", "resnet50" }, "unknown backbone 'resnet50'")]
+    [InlineData(new[] { "--train-defect-pct", "120" }, "outside (0, 100)")]
+    [InlineData(new[] { "--set", "nope=1" }, "config key 'nope'")]
+    [InlineData(new[] { "--data-root", "/nonexistent/sewer" }, "/nonexistent/sewer does not exist")]
+    [InlineData(new[] { "--backbone", "vit-tiny", "--set", "resolution=36" }, "not divisible by the patch size")]
+    public void Bad_input_is_one_clear_error_and_nothing_is_written(string[] bad, string expected)
+    {
+        using var dir = new TempDir();
+        var run = dir.File("run");
+        var args = new List<string> { "run", "--method", "simclr", "--backbone", "resnet18", "--train-defect-pct", "5", "--profile", "smoke", "--out", run };
+        for (int i = 0; i < bad.Length; i += 2)
+        {
+            int at = args.IndexOf(bad[i]);
+            if (at >= 0 && bad[i] != "--set") args[at + 1] = bad[i + 1];
+            else args.AddRange([bad[i], bad[i + 1]]);
+        }
+        var r = CliProcess.Run(args, data.Environment);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(run, "result.json")));
+    }
+}

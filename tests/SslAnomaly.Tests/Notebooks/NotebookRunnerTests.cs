@@ -76,7 +76,7 @@ public class NotebookRunnerTests(SampleRuns runs) : IClassFixture<SampleRuns>
         AssertValid(run);
         var nb = run.Notebook!.Value;
         var kinds = nb.GetProperty("cells").EnumerateArray().Select(c => c.GetProperty("cell_type").GetString()).ToList();
-        Assert.Equal(new[] { "markdown", "code", "code", "code", "code", "code" }, kinds);
+        Assert.Equal(new[] { "markdown", "code", "code", "code", "code", "code", "code" }, kinds);
         Assert.DoesNotContain(Outputs(nb), o => Type(o.Output) == "error");
         Assert.Matches(@"^hello from helper\.csx, dib\nWall time: \d+(\.\d)?ms\n$", StreamText(nb, 2));
 
@@ -100,6 +100,11 @@ public class NotebookRunnerTests(SampleRuns runs) : IClassFixture<SampleRuns>
         var heatmap = nb.GetProperty("cells")[5].GetProperty("outputs")[0];
         Assert.Equal("execute_result", Type(heatmap));
         Assert.StartsWith("Plotly figure: F1 by train and validation share\n  heatmap: 2 x 2 cells", Data(heatmap, "text/plain"));
+
+        // display() returns a handle that updates its output in place; HTML() is shown as markup.
+        var last = nb.GetProperty("cells")[6].GetProperty("outputs");
+        Assert.Equal("step 2 of 2", Data(last[0], "text/plain"));
+        Assert.Equal("<b>done</b>", Data(last[1], "text/html"));
     }
 
     [Fact]

@@ -150,6 +150,17 @@ public class NotebookRunnerTests(SampleRuns runs) : IClassFixture<SampleRuns>
     }
 
     [Fact]
+    public void A_notebook_that_cannot_be_read_exits_with_2_and_writes_nothing()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("broken.ipynb"), "{ not json");
+        var run = Run(dir.File("broken.ipynb"), dir.File("out.ipynb"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("broken.ipynb: not valid JSON", run.Stderr);
+        Assert.Null(run.Notebook);
+    }
+
+    [Fact]
     public void Html_page_of_a_failed_run_shows_the_error()
     {
         var page = File.ReadAllText(runs.FailingHtml);

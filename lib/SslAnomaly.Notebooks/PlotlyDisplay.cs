@@ -24,13 +24,13 @@ public static class PlotlyDisplay
 
     public static string ToHtml(GenericChart chart)
     {
-        var figure = JsonDocument.Parse(GenericChart.toFigureJson(chart)).RootElement;
+        var figure = Figure(chart); // Plotly.NET's serialisation is the slow part: once per rendering
         string id = "ssl-plot-" + Guid.NewGuid().ToString("N");
         var (width, height) = Size(figure);
         var s = new StringBuilder();
         // The fallback text is what static viewers that drop scripts (GitHub) show; drawing replaces it.
         s.Append($"<div id=\"{id}\" class=\"ssl-plotly\" style=\"width:{width};height:{height}\">")
-         .Append($"<pre class=\"ssl-plotly-fallback\">{HtmlText.Encode(ToText(chart))}</pre></div>\n");
+         .Append($"<pre class=\"ssl-plotly-fallback\">{HtmlText.Encode(ToText(figure))}</pre></div>\n");
         if (Interlocked.Exchange(ref scriptEmitted, 1) == 0)
         {
             // define/module/exports are shadowed so that plotly's UMD wrapper sets window.Plotly even where
@@ -57,9 +57,12 @@ public static class PlotlyDisplay
     }
 
     /// <summary>A plain-text summary: title, axes and one line per trace with its size.</summary>
-    public static string ToText(GenericChart chart)
+    public static string ToText(GenericChart chart) => ToText(Figure(chart));
+
+    static JsonElement Figure(GenericChart chart) => JsonDocument.Parse(GenericChart.toFigureJson(chart)).RootElement;
+
+    static string ToText(JsonElement figure)
     {
-        var figure = JsonDocument.Parse(GenericChart.toFigureJson(chart)).RootElement;
         var s = new StringBuilder();
         var layout = figure.TryGetProperty("layout", out var l) ? l : default;
         s.Append("Plotly figure");

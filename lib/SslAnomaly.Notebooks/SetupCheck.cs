@@ -41,4 +41,12 @@ public static class SetupCheck
     }
 
     public static bool AllOk(IEnumerable<CheckLine> lines) => lines.All(l => l.Ok);
+
+    /// <summary>Stops a notebook (and the headless run) when a check failed, naming what failed.</summary>
+    public static void EnsureOk(IEnumerable<CheckLine> lines)
+    {
+        var failed = lines.Where(l => !l.Ok).ToList();
+        if (failed.Count > 0)
+            throw new InvalidOperationException("environment check failed: " + string.Join("; ", failed.Select(l => $"{l.Check}: {l.Found}")));
+    }
 }

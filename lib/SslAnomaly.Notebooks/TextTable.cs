@@ -14,18 +14,24 @@ public sealed class TextTable(IReadOnlyList<string> headers, IReadOnlyList<IRead
     public int TotalRows { get; } = totalRows;
 
     const string Style = "border-collapse:collapse;font-size:90%";
-    const string CellStyle = "border:1px solid #ccc;padding:2px 6px;text-align:right";
+    const string CellStyle = "border:1px solid #ccc;padding:2px 6px";
+
+    /// <summary>Columns whose cells are all numbers (or empty) are right-aligned, the others left-aligned.</summary>
+    bool[] NumericColumns() => Headers.Select((header, j) =>
+        Rows.All(r => r[j].Length == 0 || double.TryParse(r[j], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))).ToArray();
 
     public string ToHtml()
     {
+        var numeric = NumericColumns();
+        string Align(int j) => numeric[j] ? "right" : "left";
         var s = new StringBuilder();
         s.Append($"<table class=\"ssl-table\" style=\"{Style}\"><thead><tr>");
-        foreach (var h in Headers) s.Append($"<th style=\"{CellStyle};background:#eee\">{HtmlText.Encode(h)}</th>");
+        for (int j = 0; j < Headers.Count; j++) s.Append($"<th style=\"{CellStyle};text-align:{Align(j)};background:#eee\">{HtmlText.Encode(Headers[j])}</th>");
         s.Append("</tr></thead><tbody>");
         foreach (var row in Rows)
         {
             s.Append("<tr>");
-            foreach (var cell in row) s.Append($"<td style=\"{CellStyle}\">{HtmlText.Encode(cell)}</td>");
+            for (int j = 0; j < row.Count; j++) s.Append($"<td style=\"{CellStyle};text-align:{Align(j)}\">{HtmlText.Encode(row[j])}</td>");
             s.Append("</tr>");
         }
         s.Append("</tbody></table>");
@@ -36,9 +42,10 @@ public sealed class TextTable(IReadOnlyList<string> headers, IReadOnlyList<IRead
     public string ToText()
     {
         var widths = Headers.Select((h, j) => Rows.Select(r => r[j].Length).Append(h.Length).Max()).ToArray();
+        var numeric = NumericColumns();
         var s = new StringBuilder();
         void Line(IReadOnlyList<string> cells) =>
-            s.AppendLine(string.Join("  ", cells.Select((c, j) => c.PadLeft(widths[j]))).TrimEnd());
+            s.AppendLine(string.Join("  ", cells.Select((c, j) => numeric[j] ? c.PadLeft(widths[j]) : c.PadRight(widths[j]))).TrimEnd());
         Line(Headers);
         s.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
         foreach (var row in Rows) Line(row);

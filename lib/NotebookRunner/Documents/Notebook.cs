@@ -32,12 +32,22 @@ public sealed class Notebook(IReadOnlyList<NotebookCell> cells, JsonObject metad
     public static readonly IReadOnlySet<string> CSharpNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "csharp", "cs", "c#", "C#" };
 
     /// <summary>Reads a notebook by extension: .ipynb (nbformat 4) or .dib (Polyglot text format).</summary>
-    public static Notebook Load(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    public static Notebook Load(string path)
     {
-        ".ipynb" => IpynbReader.Read(File.ReadAllText(path), path),
-        ".dib" => DibReader.Read(File.ReadAllText(path)),
-        var other => throw new NotebookFormatException($"{path}: unknown notebook type '{other}' (expected .ipynb or .dib)."),
-    };
+        try
+        {
+            return Path.GetExtension(path).ToLowerInvariant() switch
+            {
+                ".ipynb" => IpynbReader.Read(File.ReadAllText(path), path),
+                ".dib" => DibReader.Read(File.ReadAllText(path)),
+                var other => throw new NotebookFormatException($"{path}: unknown notebook type '{other}' (expected .ipynb or .dib)."),
+            };
+        }
+        catch (InvalidOperationException e) // a JSON value of the wrong kind (e.g. a number where text belongs)
+        {
+            throw new NotebookFormatException($"{path}: {e.Message}");
+        }
+    }
 }
 
 /// <summary>The notebook file cannot be read; the message names the file and the problem.</summary>

@@ -111,7 +111,9 @@ public sealed class NotebookExecutor(string notebookPath, TextWriter log)
 
     void AddSource(SourceDirective directive, string folder)
     {
-        var target = StripNuGetPrefix(directive.Target, directive.Line, "#i");
+        if (!IsNuGet(directive.Target))
+            throw new DirectiveException($"line {directive.Line}: #i expects \"nuget: <folder>\", got \"{directive.Target}\".");
+        var target = AfterNuGetPrefix(directive.Target);
         if (Uri.TryCreate(target, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
         {
             Warn($"#i {target}: remote feeds are not used offline; packages must already be in {string.Join(", ", Packages.Sources)}.");
@@ -122,7 +124,7 @@ public sealed class NotebookExecutor(string notebookPath, TextWriter log)
 
     void Reference(ReferenceDirective directive, string folder)
     {
-        if (!directive.Target.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase))
+        if (!IsNuGet(directive.Target))
         {
             var path = Path.GetFullPath(Path.Combine(folder, directive.Target));
             if (!File.Exists(path))
@@ -130,7 +132,7 @@ public sealed class NotebookExecutor(string notebookPath, TextWriter log)
             Session.Assemblies.AddAssemblyFile(path);
             return;
         }
-        var spec = StripNuGetPrefix(directive.Target, directive.Line, "#r").Split(',', 2, StringSplitOptions.TrimEntries);
+        var spec = AfterNuGetPrefix(directive.Target).Split(',', 2, StringSplitOptions.TrimEntries);
         foreach (var package in Packages.Resolve(spec[0], spec.Length > 1 && spec[1].Length > 0 ? spec[1] : null))
         {
             Session.Assemblies.AddProbeFolder(package.Folder);
@@ -139,9 +141,9 @@ public sealed class NotebookExecutor(string notebookPath, TextWriter log)
         }
     }
 
-    static string StripNuGetPrefix(string target, int line, string directive) =>
-        target.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase) ? target["nuget:".Length..].Trim()
-            : directive == "#i" ? throw new DirectiveException($"line {line}: #i expects \"nuget: <folder>\", got \"{target}\".") : target;
+    static bool IsNuGet(string target) => target.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase);
+
+    static string AfterNuGetPrefix(string target) => target["nuget:".Length..].Trim();
 
     void Warn(string message) => log.WriteLine($"warning: {message}");
 

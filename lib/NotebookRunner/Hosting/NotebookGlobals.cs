@@ -8,20 +8,14 @@ namespace NotebookRunner.Hosting;
 /// </summary>
 public class NotebookGlobals
 {
-#pragma warning disable IDE1006 // lower-case names: notebooks written for the kernel call display(...) and HTML(...)
-    public DisplayedValue display(object? value, params string[] mimeTypes) => NotebookDisplay.Show(value, mimeTypes);
+    // Lower-case on purpose: notebooks written for the kernel call display(...).
+    public DisplayedValue display(object? value, params string[] mimeTypes) => DisplayCall.Show(value, mimeTypes);
 
     public IHtmlContent HTML(string markup) => new HtmlString(markup);
-#pragma warning restore IDE1006
 }
 
-/// <summary><c>value.Display()</c>, as the kernel offers it.</summary>
-public static class DisplayExtensions
-{
-    public static DisplayedValue Display(this object? value, params string[] mimeTypes) => NotebookDisplay.Show(value, mimeTypes);
-}
-
-static class NotebookDisplay
+/// <summary>display() and Display() both land here: format the value, add it to the running cell.</summary>
+static class DisplayCall
 {
     public static DisplayedValue Show(object? value, string[] mimeTypes)
     {

@@ -42,8 +42,10 @@ public class NotebookDisplayTests
     public void Records_become_tables_while_other_sequences_keep_the_default_look()
     {
         var scores = new List<Score> { new("simclr", 0.61), new("byol", 0.5) };
-        Assert.Equal("Method    F1\n------  ----\nsimclr  0.61\n  byol   0.5", scores.ToDisplayString("text/plain"));
-        Assert.Contains("<th style=\"border:1px solid #ccc;padding:2px 6px;text-align:right;background:#eee\">Method</th>", scores.ToDisplayString("text/html"));
+        Assert.Equal("Method    F1\n------  ----\nsimclr  0.61\nbyol     0.5", scores.ToDisplayString("text/plain"));
+        string html = scores.ToDisplayString("text/html");
+        Assert.Contains("<th style=\"border:1px solid #ccc;padding:2px 6px;text-align:left;background:#eee\">Method</th>", html);
+        Assert.Contains("<td style=\"border:1px solid #ccc;padding:2px 6px;text-align:right\">0.61</td>", html);
         var anonymous = new[] { new { Share = 5, Runs = 3 } };
         Assert.Contains(">Share</th>", anonymous.ToDisplayString("text/html"));
         Assert.Contains("[ 1, 2, 3 ]", new[] { 1, 2, 3 }.ToDisplayString("text/html"));
@@ -100,7 +102,7 @@ public class NotebookDisplayTests
         string text = failed.ToDisplayString("text/plain");
         Assert.StartsWith("byol · vit-tiny · train 1 % defects · seed 2 · 32 px: failed (loss was NaN)\n/runs/x (manifest 0123456789ab…)", text);
         // Rows in the paper's order of validation shares: 1 % before natural.
-        Assert.Matches(@"1 %\s+0\.250\s+1\.000\n\s+natural\s+0\.500", text);
+        Assert.Matches(@"1 %\s+0\.250\s+1\.000\n\s*natural\s+0\.500", text);
         Assert.Contains("byol", new[] { failed }.ToDisplayString("text/html"));
     }
 

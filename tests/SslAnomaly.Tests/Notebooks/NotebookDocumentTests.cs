@@ -46,6 +46,17 @@ public class NotebookDocumentTests
     }
 
     [Fact]
+    public void A_malformed_notebook_file_is_a_format_error_naming_the_file()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("bad.ipynb"), "{\"nbformat\": 4, \"metadata\": {}, \"cells\": [{\"cell_type\": \"code\", \"source\": 42}]}");
+        var e = Assert.Throws<NotebookFormatException>(() => Notebook.Load(dir.File("bad.ipynb")));
+        Assert.StartsWith(dir.File("bad.ipynb"), e.Message);
+        File.WriteAllText(dir.File("notes.txt"), "");
+        Assert.Throws<NotebookFormatException>(() => Notebook.Load(dir.File("notes.txt")));
+    }
+
+    [Fact]
     public void Directive_lines_are_blanked_so_compiler_positions_stay_those_of_the_cell()
     {
         var parsed = CellDirectives.Parse("#r \"a/b.dll\"\n#r \"nuget: Foo, 1.2.3\"\n#i \"nuget: ../feed\"\n#!time\n#load \"x.csx\" // helper\n#region not a directive\nvar y = 2;");

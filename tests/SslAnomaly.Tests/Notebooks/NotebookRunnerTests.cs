@@ -48,10 +48,10 @@ public class NotebookRunnerTests(SampleRuns runs) : IClassFixture<SampleRuns>
         // display(frame) and a trailing expression (a sequence of records) as tables; the value is an execute_result.
         var tables = nb.GetProperty("cells")[4].GetProperty("outputs");
         Assert.Equal(new[] { "display_data", "execute_result" }, tables.EnumerateArray().Select(Type));
-        Assert.Contains("<td style=\"border:1px solid #ccc;padding:2px 6px;text-align:right\">simclr</td>", Data(tables[0], "text/html"));
+        Assert.Contains("<td style=\"border:1px solid #ccc;padding:2px 6px;text-align:left\">simclr</td>", Data(tables[0], "text/html"));
         Assert.Contains("byol", Data(tables[0], "text/plain"));
         Assert.Contains("<th", Data(tables[1], "text/html"));
-        Assert.Matches(@"Method\s+F1\n[-\s]+\n\s*dino\s+0\.57", Data(tables[1], "text/plain"));
+        Assert.Equal("Method    F1\n------  ----\ndino    0.57\nmae     0.49", Data(tables[1], "text/plain"));
         Assert.Equal(4, tables[1].GetProperty("execution_count").GetInt32());
 
         // plotly.js travels once, with the first figure; the second figure is only its div and script.
@@ -76,7 +76,7 @@ public class NotebookRunnerTests(SampleRuns runs) : IClassFixture<SampleRuns>
         AssertValid(run);
         var nb = run.Notebook!.Value;
         var kinds = nb.GetProperty("cells").EnumerateArray().Select(c => c.GetProperty("cell_type").GetString()).ToList();
-        Assert.Equal(new[] { "markdown", "code", "code", "code", "code", "code" }, kinds);
+        Assert.Equal(new[] { "markdown", "code", "code", "code", "code", "code", "code" }, kinds);
         Assert.DoesNotContain(Outputs(nb), o => Type(o.Output) == "error");
         Assert.Matches(@"^hello from helper\.csx, dib\nWall time: \d+(\.\d)?ms\n$", StreamText(nb, 2));
 
@@ -100,6 +100,11 @@ public class NotebookRunnerTests(SampleRuns runs) : IClassFixture<SampleRuns>
         var heatmap = nb.GetProperty("cells")[5].GetProperty("outputs")[0];
         Assert.Equal("execute_result", Type(heatmap));
         Assert.StartsWith("Plotly figure: F1 by train and validation share\n  heatmap: 2 x 2 cells", Data(heatmap, "text/plain"));
+
+        // display() returns a handle that updates its output in place; HTML() is shown as markup.
+        var last = nb.GetProperty("cells")[6].GetProperty("outputs");
+        Assert.Equal("step 2 of 2", Data(last[0], "text/plain"));
+        Assert.Equal("<b>done</b>", Data(last[1], "text/html"));
     }
 
     [Fact]
@@ -130,7 +135,7 @@ public class NotebookRunnerTests(SampleRuns runs) : IClassFixture<SampleRuns>
             Assert.True(File.Exists(page), $"{page} was not written");
             Assert.Single(Regex.Matches(File.ReadAllText(page), PlotlyDisplay.PlotlyScriptMarker));
             var dom = HeadlessChromium.DumpDom(page);
-            var errors = Regex.Matches(dom, $"<pre {HeadlessChromium.ErrorMarker}=[^>]*>([^<]*)</pre>").Select(m => m.Groups[1].Value).ToList();
+            var errors = HeadlessChromium.ScriptErrors(dom);
             Assert.True(errors.Count == 0, $"{page}: script errors:\n{string.Join("\n", errors)}");
             // Plotly marks each div it drew on and puts its SVG inside; the fallback text is gone.
             int drawn = Regex.Matches(dom, "<div id=\"ssl-plot-[0-9a-f]+\" class=\"ssl-plotly js-plotly-plot\"").Count;
@@ -142,6 +147,17 @@ public class NotebookRunnerTests(SampleRuns runs) : IClassFixture<SampleRuns>
         var story = File.ReadAllText(runs.IpynbHtml);
         Assert.Contains("<h1>Runner sample (ipynb)</h1>", story);
         Assert.Contains("<td>strong imbalance</td>", story);
+    }
+
+    [Fact]
+    public void A_notebook_that_cannot_be_read_exits_with_2_and_writes_nothing()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("broken.ipynb"), "{ not json");
+        var run = Run(dir.File("broken.ipynb"), dir.File("out.ipynb"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("broken.ipynb: not valid JSON", run.Stderr);
+        Assert.Null(run.Notebook);
     }
 
     [Fact]

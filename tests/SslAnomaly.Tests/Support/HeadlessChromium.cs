@@ -26,6 +26,11 @@ public static class HeadlessChromium
         })();</script>
         """;
 
+    /// <summary>The script errors the injected collector wrote into a dumped DOM.</summary>
+    public static IReadOnlyList<string> ScriptErrors(string dom) =>
+        System.Text.RegularExpressions.Regex.Matches(dom, $"<pre {ErrorMarker}=\"([^\"]*)\">([^<]*)</pre>")
+            .Select(m => $"{m.Groups[1].Value}: {System.Net.WebUtility.HtmlDecode(m.Groups[2].Value)}").ToList();
+
     public static string Executable() =>
         new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException(

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SslAnomaly.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+using static SslAnomaly.Tests.Support.NotebookRunnerProcess;
+
+namespace SslAnomaly.Tests.Notebooks;
+
+/// <summary>
+/// Every notebook in notebooks/ executes headless in the smoke profile into a valid notebook with no error
+/// output, and its figures render in headless Chromium. The notebooks load the Release build of
+/// SslAnomaly.Notebooks (the path their #r names), so this test builds it first.
+/// </summary>
+public class WorkbookNotebookTests(ITestOutputHelper output)
+{
+    static readonly Lazy<string> releaseBuild = new(BuildRelease);
+
+    public static TheoryData<string> Notebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "notebooks"))
+                     .Where(f => f.EndsWith(".ipynb", StringComparison.Ordinal) || f.EndsWith(".dib", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_runs_in_smoke_mode_and_its_figures_render(string name)
+    {
+        output.WriteLine(releaseBuild.Value);
+        using var dir = new TempDir();
+        var run = Run(Path.Combine(RepositoryRoot.Path, "notebooks", name), dir.File("out.ipynb"), dir.File("out.html"),
+            new Dictionary<string, string> { ["SSL_ANOMALY_PROFILE"] = "smoke" }, timeoutSeconds: 600);
+        output.WriteLine($"{name}: {run.Elapsed.TotalSeconds:F1} s\n{run.Stderr}");
+        Assert.True(run.ExitCode == 0, run.All);
+        var errors = Schema.Validate(run.Notebook!.Value);
+        Assert.True(errors.Count == 0, "not valid nbformat 4.5:\n" + JsonSchemaValidator.Describe(errors));
+        Assert.DoesNotContain(Outputs(run.Notebook!.Value), o => o.Output.GetProperty("output_type").GetString() == "error");
+
+        int figures = Outputs(run.Notebook!.Value).Count(o =>
+            o.Output.TryGetProperty("data", out var data) && data.TryGetProperty("text/html", out var html) && Text(html).Contains("class=\"ssl-plotly\"", StringComparison.Ordinal));
+        Assert.True(figures > 0, $"{name} shows no figure");
+        var dom = HeadlessChromium.DumpDom(dir.File("out.html"));
+        var scriptErrors = HeadlessChromium.ScriptErrors(dom);
+        Assert.True(scriptErrors.Count == 0, $"{name}: script errors:\n{string.Join("\n", scriptErrors)}");
+        Assert.Equal(figures, Regex.Matches(dom, "class=\"ssl-plotly js-plotly-plot\"").Count);
+    }
+
+    /// <summary>dotnet build -c Release lib/SslAnomaly.Notebooks (a no-op when it is up to date).</summary>
+    static string BuildRelease()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepositoryRoot.Path };
+        foreach (var arg in new[] { "build", "-c", "Release", "lib/SslAnomaly.Notebooks", "--nologo", "--disable-build-servers", "-v", "q" }) info.ArgumentList.Add(arg);
+        var clock = Stopwatch.StartNew();
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(600_000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException("dotnet build -c Release lib/SslAnomaly.Notebooks ran past 600 s");
+        }
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"dotnet build -c Release lib/SslAnomaly.Notebooks failed:\n{stdout.Result}\n{stderr.Result}");
+        return $"Release build of SslAnomaly.Notebooks ready in {clock.Elapsed.TotalSeconds:F1} s";
+    }
+}

@@ -43,7 +43,7 @@ public sealed record ExperimentData(
             subsets.Add(Subset(root, valTable, valSha, ImbalancedSubset.Select(valTable, pct, config.ValSize, valSeed),
                 Pct(pct), SewerMlSplit.Val, pct, valSeed, manifests));
         if (config.ValNatural)
-            subsets.Add(Subset(root, valTable, valSha, ImbalancedSubset.Natural(valTable, null, valSeed), "natural", SewerMlSplit.Val, null, valSeed, manifests));
+            subsets.Add(Subset(root, valTable, valSha, ImbalancedSubset.Natural(valTable, config.ValNaturalSize > 0 ? Math.Min(config.ValNaturalSize, valTable.Count) : null, valSeed), "natural", SewerMlSplit.Val, null, valSeed, manifests));
         // Features are extracted once for every validation image any subset uses.
         var unionRows = subsets.SelectMany(s => valTable.RowsOf(s.Manifest.Filenames)).Distinct().Order().ToArray();
         var union = Subset(root, valTable, valSha, unionRows, "union", SewerMlSplit.Val, null, valSeed, manifests);

@@ -19,19 +19,19 @@ public static class Profiles
         Smoke => new JsonObject
         {
             ["profile"] = Smoke, ["resolution"] = 32, ["stem"] = "imagenet", ["patch_size"] = 8,
-            ["train_size"] = 256, ["val_size"] = 200, ["epochs"] = 2, ["batch_size"] = 32,
+            ["train_size"] = 256, ["val_size"] = 200, ["val_natural_size"] = 600, ["epochs"] = 2, ["batch_size"] = 32,
             ["checkpoint_every_steps"] = 4, ["monitor_samples"] = 128,
             ["probe"] = new JsonObject { ["bootstrap_samples"] = 200, ["max_iterations"] = 100 },
-            ["embedded"] = new JsonObject { ["train"] = 1200, ["val"] = 1200, ["resolution"] = 32 },
+            ["embedded"] = new JsonObject { ["resolution"] = 32 },
             ["method_params"] = SmallHeads(),
         },
         Quick => new JsonObject
         {
             ["profile"] = Quick, ["resolution"] = 32, ["stem"] = "imagenet", ["patch_size"] = 8,
-            ["train_size"] = 768, ["val_size"] = 400, ["epochs"] = 3, ["batch_size"] = 64,
-            ["checkpoint_every_steps"] = 12, ["monitor_samples"] = 256,
-            ["probe"] = new JsonObject { ["bootstrap_samples"] = 1000, ["max_iterations"] = 200 },
-            ["embedded"] = new JsonObject { ["train"] = 4000, ["val"] = 2400, ["resolution"] = 32 },
+            ["train_size"] = 512, ["val_size"] = 500, ["val_natural_size"] = 2000, ["epochs"] = 2, ["batch_size"] = 64,
+            ["checkpoint_every_steps"] = 8, ["monitor_samples"] = 256,
+            ["probe"] = new JsonObject { ["bootstrap_samples"] = 200, ["max_iterations"] = 200 },
+            ["embedded"] = new JsonObject { ["resolution"] = 32 },
             ["method_params"] = SmallHeads(),
         },
         Paper => new JsonObject

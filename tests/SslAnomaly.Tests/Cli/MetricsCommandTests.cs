@@ -240,7 +240,7 @@ public class MetricsCommandTests
         File.WriteAllText(dir.File("bad-truth.csv"), "Filename,Defect\n00000001.png,1\n");
         var badTruth = CliProcess.Run("metrics", "--truth", dir.File("bad-truth.csv"), "--pred", dir.File("logits.csv"));
         Assert.Equal(2, badTruth.ExitCode);
-        Assert.Contains("required column 'RB' is missing", badTruth.Stderr);
+        Assert.Contains("missing required columns 'RB'", badTruth.Stderr);
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed class TinyDataFixture : IDisposable
     public void Dispose() => Cache.Dispose();
 }
 
+[Collection(EndToEnd.Name)]
 public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output) : IClassFixture<TinyDataFixture>
 {
     static JsonObject Result(string runDir) => JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "result.json")))!.AsObject();

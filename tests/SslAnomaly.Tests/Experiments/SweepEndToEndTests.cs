@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 
 namespace SslAnomaly.Tests.Experiments;
 
+[Collection(EndToEnd.Name)]
 public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) : IClassFixture<TinyDataFixture>
 {
     static readonly string[] SweepSets = [.. TinyDataFixture.TinySets, "epochs=1", "train_size=64"];
@@ -27,7 +28,7 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
         foreach (int killAfter in new[] { 1, 4 })
         {
             using var child = Process.Start(CliProcess.StartInfo(SweepArgs(sweep, "supervised,simclr"), data.Environment))!;
-            var deadline = DateTime.UtcNow.AddMinutes(6);
+            var deadline = DateTime.UtcNow.AddMinutes(10);
             while (Results(sweep).Length < killAfter)
             {
                 Assert.False(child.HasExited, $"the sweep ended before it could be killed:\n{child.StandardOutput.ReadToEnd()}{child.StandardError.ReadToEnd()}");

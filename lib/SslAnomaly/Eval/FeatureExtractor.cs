@@ -28,7 +28,8 @@ public static class FeatureExtractor
                 var features = backbone.forward(images.to(device));
                 if (features.dim() != 2 || features.shape[1] != backbone.FeatureDim)
                     throw new InvalidOperationException($"Backbone returned shape [{string.Join(", ", features.shape)}], expected [B, {backbone.FeatureDim}].");
-                values.AddRange(features.to(CPU).to_type(float32).data<float>());
+                // ToArray copies in bulk; enumerating the accessor costs a native call per element.
+                values.AddRange(features.to(CPU).to_type(float32).contiguous().data<float>().ToArray());
                 labels.AddRange(batch.Labels);
                 rowsDone?.Report(labels.Count);
             }

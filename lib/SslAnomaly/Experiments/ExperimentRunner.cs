@@ -127,10 +127,13 @@ public static class ExperimentRunner
             () => FeatureExtractor.Extract(backbone, LabeledBatches(data.Train, config, device)));
         var valFeatures = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.ValidationUnion.ManifestSha256, modelKey),
             () => FeatureExtractor.Extract(backbone, LabeledBatches(data.ValidationUnion, config, device)));
+        log.WriteLine($"features: {trainFeatures.Rows} train and {valFeatures.Rows} validation rows in {clock.Elapsed.TotalSeconds:F1} s");
         var probe = LinearProbe.Train(trainFeatures, new LinearProbeOptions(config.Probe.L2, config.Probe.MaxIterations));
+        log.WriteLine($"probe trained in {clock.Elapsed.TotalSeconds:F1} s ({probe.Optimization.Iterations} L-BFGS iterations)");
         var subsets = data.Validation.Select(s => ValidationSubset.FromFilenames(s.Key, s.Manifest.Filenames, valFeatures)).ToList();
         var grid = ImbalanceGrid.Evaluate(probe, valFeatures, subsets,
             new BootstrapOptions(Math.Max(1, config.Probe.BootstrapSamples), config.Seed), intervals: config.Probe.BootstrapSamples > 0);
+        log.WriteLine($"grid with {config.Probe.BootstrapSamples} bootstrap samples done at {clock.Elapsed.TotalSeconds:F1} s");
         PredictionCsv.WriteBinary(Path.Combine(run.Path, "predictions-val.csv"), valFeatures.Filenames, probe.PredictProbability(valFeatures));
 
         var result = Result("completed", null) with { Metrics = grid.ToReports(), EvaluationSeconds = clock.Elapsed.TotalSeconds };

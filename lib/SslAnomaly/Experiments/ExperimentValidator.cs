@@ -27,7 +27,8 @@ public static class ExperimentValidator
         BackboneFactory.Resolve(new BackboneConfig(c.Backbone, c.Resolution, c.PatchSize, stem));
         Positive(c.TrainSize, "train_size");
         Positive(c.ValSize, "val_size");
-        Positive(c.Epochs, "epochs");
+        // epochs = 0 probes the randomly initialised backbone: the floor every method must beat.
+        if (c.Epochs < 0) throw new UserInputException($"epochs must be 0 (probe the random-init backbone) or more, not {c.Epochs}.");
         Positive(c.MonitorSamples, "monitor_samples");
         Positive(c.CheckpointEverySteps, "checkpoint_every_steps");
         if (c.BatchSize < 2) throw new UserInputException($"batch_size {c.BatchSize}: contrastive losses need at least 2 images per batch.");

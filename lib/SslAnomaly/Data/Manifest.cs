@@ -1,3 +1,4 @@
+using SslAnomaly.Util;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;

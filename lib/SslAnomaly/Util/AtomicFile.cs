@@ -3,8 +3,9 @@ using System.Text;
 namespace SslAnomaly.Util;
 
 /// <summary>
-/// Writes files so that readers see either the old content or the new, never a half-written file:
-/// write a temp file in the same folder, flush it to disk, then rename over the target.
+/// Writes files so that readers see either the old content or the complete new one, never a torn file:
+/// write a temp file in the same folder, flush it to disk, then rename over the target. The folder must
+/// exist (callers create run and report folders on purpose); failures name the file.
 /// </summary>
 public static class AtomicFile
 {
@@ -21,7 +22,8 @@ public static class AtomicFile
     {
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
+        if (!Directory.Exists(folder))
+            throw new UserInputException($"cannot write {path}: folder {folder} does not exist");
         var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -31,6 +33,10 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new UserInputException($"cannot write {path}: {e.Message}", e);
         }
         finally
         {

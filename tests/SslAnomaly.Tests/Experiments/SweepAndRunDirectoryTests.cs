@@ -81,12 +81,16 @@ public class SweepAndRunDirectoryTests
         Directory.CreateDirectory(run);
         // flock from util-linux holds the same advisory lock .NET takes for FileShare.None.
         using var holder = Process.Start(new ProcessStartInfo("flock", ["-x", Path.Combine(run, RunDirectory.LockFile), "sleep", "30"]) { UseShellExecute = false })!;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (RunDirectory.TryOpen(run) is { } probe && DateTime.UtcNow < deadline) { probe.Dispose(); Thread.Sleep(50); }
         Assert.Null(RunDirectory.TryOpen(run));
         holder.Kill(entireProcessTree: true);
         holder.WaitForExit();
-        using var mine = RunDirectory.TryOpen(run);
+        // The child `sleep` holding the descriptor dies asynchronously: the lock frees within moments.
+        RunDirectory? mine = null;
+        deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((mine = RunDirectory.TryOpen(run)) is null && DateTime.UtcNow < deadline) Thread.Sleep(50);
+        using var _ = mine;
         Assert.NotNull(mine);
     }
 

@@ -40,6 +40,14 @@ public class ResumeTests
     static Dictionary<string, Tensor> Copy(SslMethod method) =>
         method.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
 
+    /// <summary>Gives <paramref name="method"/> the given weights (tests run in parallel and share the global RNG, so seeding alone cannot make two models equal).</summary>
+    static SslMethod WithState(SslMethod method, Dictionary<string, Tensor> state)
+    {
+        using var noGrad = no_grad();
+        foreach (var (key, value) in method.state_dict()) value.copy_(state[key]);
+        return method;
+    }
+
     [Theory]
     [InlineData("byol", 5)]       // mid-epoch, between periodic checkpoints: saved on stop
     [InlineData("dino", 4)]       // on a periodic checkpoint
@@ -53,12 +61,13 @@ public class ResumeTests
         using var dirB = new TempDir();
 
         using var reference = Build(name, initSeed: 7);
+        var initial = Copy(reference);
         var (expected, full) = Train(reference, dirA.Path, stopAfter: null);
         Assert.True(full.Completed, full.Failure?.Reason);
         Assert.Equal(Epochs * Images / Batch, expected.Length);
         var finalState = Copy(reference);
 
-        using (var first = Build(name, initSeed: 7))
+        using (var first = WithState(Build(name, initSeed: 8), initial))
         {
             var (head, interrupted) = Train(first, dirB.Path, stopAfter);
             Assert.Equal("interrupted", interrupted.Status);

@@ -182,7 +182,8 @@ public class TrainerTests(ITestOutputHelper output)
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var live = new Dictionary<long, long>();
-        var sink = new RecordingSink { OnLog = (step, name, _) => { if (name == "train/loss") live[step] = Tensor.TotalCount; } };
+        // Counted per thread: other tests run in parallel and create tensors of their own.
+        var sink = new RecordingSink { OnLog = (step, name, _) => { if (name == "train/loss") live[step] = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount; } };
         var options = new TrainerOptions { Epochs = 30, CheckpointDirectory = dir.Path, CheckpointEverySteps = 50 };
         var outcome = new Trainer(method, source, new FlipNoiseViews(2), options, sink, [new ShapeMonitor { Model = method }], monitorImages).Run();
         monitorImages.Dispose();

@@ -92,6 +92,59 @@ public class TrainerTests(ITestOutputHelper output)
         Assert.All(sink.Values("train/embedding_spread"), s => Assert.True(s < 1e-6));
     }
 
+    /// <summary>A method whose weights blow up after its third optimiser step while its losses stay finite until then.</summary>
+    sealed class ExplodingMethod : SslMethod
+    {
+        readonly Linear head;
+
+        public ExplodingMethod(Backbone backbone) : base(nameof(ExplodingMethod), backbone, MethodConfig.For("simclr"))
+        {
+            head = nn.Linear(backbone.FeatureDim, 4);
+            register_module("head", head);
+        }
+
+        public override string MethodName => "exploding";
+
+        public override StepOutput TrainingStep(StepInput input) =>
+            new(head.call(Backbone.call(input.Views[0])).pow(2).mean(), null);
+
+        public override void OnAfterOptimizerStep(TrainingProgress progress)
+        {
+            if (progress.Step == 2)
+                using (no_grad()) head.weight!.fill_(float.PositiveInfinity);
+        }
+    }
+
+    [Fact]
+    public void Weights_that_went_non_finite_are_never_checkpointed()
+    {
+        using var scope = NewDisposeScope();
+        using var dir = new TempDir();
+        using var method = new ExplodingMethod(new TinyBackbone(8));
+        var (images, labels) = TrainingData.Images(8, 8);
+        using var source = new TensorBatchSource(images, labels, 4);
+        var options = new TrainerOptions { Epochs = 5, CheckpointDirectory = dir.Path, CheckpointEverySteps = 1 };
+        var outcome = new Trainer(method, source, new FlipNoiseViews(2), options, new RecordingSink()).Run();
+        Assert.Equal(FailureKind.NonFiniteLoss, outcome.Failure!.Kind);
+        Assert.Contains("weights became non-finite (head.weight) by global step 3", outcome.Failure.Reason);
+        Assert.Contains("the last good one is step-000000002.ckpt", outcome.Failure.Reason);
+        Assert.Equal(dir.File("step-000000002.ckpt"), new CheckpointStore(dir.Path).Latest());
+    }
+
+    [Fact]
+    public void A_fresh_run_refuses_a_folder_that_holds_another_runs_checkpoints()
+    {
+        using var scope = NewDisposeScope();
+        using var dir = new TempDir();
+        using var method = Byol();
+        var (images, labels) = TrainingData.Images(8, 8);
+        using var source = new TensorBatchSource(images, labels, 4);
+        new Trainer(method, source, new FlipNoiseViews(2), new TrainerOptions { CheckpointDirectory = dir.Path }, new RecordingSink()).Run();
+        var options = new TrainerOptions { CheckpointDirectory = dir.Path, Resume = false };
+        var e = Assert.Throws<UserInputException>(() => new Trainer(method, source, new FlipNoiseViews(2), options, new RecordingSink()).Run());
+        Assert.Contains("already holds checkpoints", e.Message);
+    }
+
     [Fact]
     public void Collapse_measure_is_about_one_for_spread_embeddings_and_zero_for_a_point()
     {

@@ -69,11 +69,14 @@ public static class CheckpointFile
         }
     }
 
-    /// <summary>The metadata only (cheap: the tensors are not read).</summary>
+    /// <summary>The metadata only (cheap: the tensors are not read, but the file must be long enough to hold them).</summary>
     public static JsonObject ReadMetadata(string path)
     {
         using var stream = File.OpenRead(path);
-        return ReadHeader(stream, path).metadata;
+        var (metadata, index, dataStart) = ReadHeader(stream, path);
+        long end = index.Select(e => e!["offset"]!.GetValue<long>() + e["bytes"]!.GetValue<long>()).DefaultIfEmpty(0).Max();
+        if (dataStart + end != stream.Length) throw new InvalidDataException($"{path} is truncated or has trailing bytes");
+        return metadata;
     }
 
     /// <summary>Metadata and every tensor (CPU, caller disposes).</summary>

@@ -43,17 +43,26 @@ public sealed class Trainer(
 
         long done = 0;
         string? latest = null;
+        if (store is not null && !options.Resume && store.List().Count > 0)
+            throw new UserInputException($"{store.Directory} already holds checkpoints of another run: resume from them or use an empty folder.");
         if (store is not null && options.Resume && store.Latest() is { } path)
         {
             done = Restore(path, optimizer, viewGenerator, methodGenerator, guard, stepsPerEpoch);
             latest = path;
         }
 
-        void Save(long stepsDone)
+        // Saves unless the weights went non-finite (a finite loss can still give inf gradients): a run must never resume into NaN.
+        TrainingFailure? Save(long stepsDone)
         {
-            if (store is null) return;
+            if (store is null) return null;
             using var scope = NewDisposeScope(); // frees the random-state copies
+            var bad = method.named_parameters().FirstOrDefault(p => !isfinite(p.parameter).all().item<bool>()).name;
+            if (bad is not null)
+                return new TrainingFailure(FailureKind.NonFiniteLoss,
+                    $"weights became non-finite ({bad}) by global step {stepsDone}: the run diverged; no checkpoint was written" +
+                    (latest is null ? "" : $", the last good one is {Path.GetFileName(latest)}"), stepsDone);
             latest = store.Save(stepsDone, Snapshot(optimizer, viewGenerator, methodGenerator).ToList(), Metadata(stepsDone, stepsPerEpoch, guard));
+            return null;
         }
 
         double lastLoss = double.NaN, throughputSum = 0;
@@ -107,14 +116,13 @@ public sealed class Trainer(
                 foreach (var (name, value) in scalars) sink.Log(done, $"train/{name}", value);
 
             bool epochEnd = done % stepsPerEpoch == 0;
+            bool periodic = options.CheckpointEverySteps > 0 && done % options.CheckpointEverySteps == 0;
+            bool stop = (options.StopAfterSteps is { } limit && done >= limit || cancellation.IsCancellationRequested) && done < totalSteps;
             if (epochEnd) RunMonitors(epoch, done);
-            if (epochEnd || (options.CheckpointEverySteps > 0 && done % options.CheckpointEverySteps == 0)) Save(done);
+            if ((epochEnd || periodic || stop) && Save(done) is { } diverged) return Failed(diverged, done, latest);
             if (epochEnd) sink.Flush();
-
-            bool stop = options.StopAfterSteps is { } limit && done >= limit && done < totalSteps;
-            if (stop || (cancellation.IsCancellationRequested && done < totalSteps))
+            if (stop)
             {
-                if (!epochEnd && !(options.CheckpointEverySteps > 0 && done % options.CheckpointEverySteps == 0)) Save(done);
                 sink.Flush();
                 return new TrainingOutcome(false, null, done, lastLoss, Mean(), latest);
             }

@@ -74,11 +74,12 @@ public static class TrainingData
     /// <summary>A fixed set of smooth random images [n, 3, res, res] with 0/1 labels (half defects), reproducible by seed.</summary>
     public static (Tensor Images, Tensor Labels) Images(int n, int resolution, long seed = 5)
     {
+        using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)seed);
         var coarse = randn(n, 3, 4, 4, generator: generator);
         var images = nn.functional.interpolate(coarse, [resolution, resolution], mode: InterpolationMode.Bilinear, align_corners: false)
             .add(randn(n, 3, resolution, resolution, generator: generator).mul(0.2));
         var labels = arange(n).remainder(2).to(ScalarType.Float32);
-        return (images, labels);
+        return (images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
     }
 }

@@ -42,8 +42,11 @@ public sealed class MaeDecoder : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor latent, Tensor restoreOrder)
     {
         using var scope = NewDisposeScope();
+        long patches = restoreOrder.shape[1];
+        if (patches != (long)GridSize * GridSize)
+            throw new ArgumentException($"the MAE decoder was built for {GridSize}x{GridSize} patches and got {patches}: MAE trains at the backbone's configured resolution");
         var x = decoder_embed.call(latent);
-        long b = x.shape[0], d = x.shape[2], patches = restoreOrder.shape[1];
+        long b = x.shape[0], d = x.shape[2];
         var masked = mask_token.expand(b, patches + 1 - x.shape[1], d);
         var tokens = cat([x.narrow(1, 1, x.shape[1] - 1), masked], 1);
         tokens = tokens.gather(1, restoreOrder.unsqueeze(-1).expand(b, patches, d));

@@ -69,7 +69,7 @@ public static class AblationViews
         var chart = Chart.Heatmap<double, string, string, string>(zData: z,
             X: tvals.Select(F).ToArray(), Y: scales.Select(F).ToArray(), ColorScale: StyleParam.Colorscale.Viridis);
         return ChartStyle.WithCellValues(chart
-            .Titled($"Figure 3: {Table1.Display(metric)} by min_scale and t_val (supervised resnet18; the paper chose min_scale 0.395, t_val 0.275)")
+            .Titled($"Figure 3: {Table1.Display(metric)} by min_scale and t_val (supervised resnet18)")
             .WithXAxisStyle<double, double, string>(TitleText: "t_val (ColorJitter strength)")
             .WithYAxisStyle<double, double, string>(TitleText: "min_scale (RandomResizedCrop)")
             .WithSize(Width: 760, Height: Math.Max(320, 80 + 60 * scales.Count)), ".3f");

@@ -36,10 +36,11 @@ public static class ImbalanceViews
         var z = rows.Select(r => columns.Select(c => r.F1ByVal.TryGetValue(c, out var v) ? v : double.NaN).ToArray()).ToArray();
         var chart = Chart.Heatmap<double, string, string, string>(zData: z, X: columns.Select(c => c + "%").ToArray(),
             Y: rows.Select(r => $"{r.Method} {r.TrainDefectPct:0.##}%").ToArray(), ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true);
-        return ChartStyle.WithCellValues(chart.Titled("Paper, Figure 2: resnet18 F1 as published (blank: unreadable in the source)")
+        var text = z.Select(row => row.Select(v => double.IsNaN(v) ? "" : v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        return ChartStyle.WithCellText(chart, text).Titled("Paper, Figure 2: resnet18 F1 as published (blank: unreadable in the source)")
             .WithXAxisStyle<double, double, string>(TitleText: "validation defect share")
             .WithYAxisStyle<double, double, string>(TitleText: "method, train defect share")
-            .WithSize(Width: 760, Height: Math.Max(360, 40 + 26 * rows.Count)));
+            .WithSize(Width: 760, Height: Math.Max(360, 40 + 26 * rows.Count));
     }
 }
 
@@ -49,6 +50,14 @@ public static class ChartStyle
     /// <summary>Prints each heatmap cell's value in the cell (Plotly's texttemplate).</summary>
     public static GenericChart WithCellValues(GenericChart chart, string format = ".2f") =>
         MapTraces(chart, t => t.SetProperty("texttemplate", $"%{{z:{format}}}"));
+
+    /// <summary>Prints the given text in each heatmap cell (rows of <paramref name="text"/> follow the rows of z).</summary>
+    public static GenericChart WithCellText(GenericChart chart, string[][] text) =>
+        MapTraces(chart, t =>
+        {
+            t.SetProperty("text", text);
+            t.SetProperty("texttemplate", "%{text}");
+        });
 
     /// <summary>Centres a heatmap's colour scale on <paramref name="mid"/> (diverging scales for differences).</summary>
     public static GenericChart WithColorMidpoint(GenericChart chart, double mid = 0) =>

@@ -29,7 +29,7 @@ public static class MonitoringViews
         foreach (var run in chosen)
         {
             if (!run.Curves().TryGetValue(curve, out var points) || points.Count == 0) continue;
-            lines.Add(Chart.Line<string, double, string>(TrainingCharts.Epochs(points.Count), points.Select(p => p.Value), ShowMarkers: true,
+            lines.Add(Chart.Line<string, double, string>(TrainingCharts.Epochs(points.Count), points.Select(p => p.Value), ShowMarkers: true, ShowLegend: true,
                 Name: trainDefectPct is null ? $"{run.Method}/{run.Backbone}/{Pct(run.TrainDefectPct)}" : $"{run.Method}/{run.Backbone}"));
         }
         if (lines.Count == 0) lines.Add(Chart.Line<string, double, string>(Array.Empty<string>(), Array.Empty<double>(), Name: "no run logs this curve"));

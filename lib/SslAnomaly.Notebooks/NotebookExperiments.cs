@@ -223,6 +223,9 @@ public sealed class NotebookExperiments
 public sealed record ImbalanceSweep(string Directory, IReadOnlyList<string> Methods, IReadOnlyList<string> Backbones, IReadOnlyList<RunSummary> Runs)
 {
     public IReadOnlyList<RunSummary> Completed => Runs.Where(r => r.Status == "completed").ToList();
+
+    /// <summary>The completed runs of the self-supervised methods (RankMe is a monitor of self-supervised training).</summary>
+    public IReadOnlyList<RunSummary> SelfSupervised => Completed.Where(r => r.Method != "supervised").ToList();
 }
 
 /// <summary>One cell of the augmentation grid (Figure 3).</summary>

@@ -37,6 +37,7 @@ public static class NotebookDisplay
         Add<ImageGrid>(g => g.ToHtml(), g => g.ToText());
         Add<RunSummary>(RunSummaryDisplay.ToHtml, RunSummaryDisplay.ToText);
         Add<TextTable>(t => t.ToHtml(), t => t.ToText());
+        Add<MarkdownText>(m => m.ToHtml(), m => m.Markdown);
         Formatter.Register<IEnumerable>((items, writer) => writer.Write(SequenceTable(items)?.ToHtml() ?? items.ToDisplayString(defaultHtml)), Html);
         Formatter.Register<IEnumerable>((items, writer) => writer.Write(SequenceTable(items)?.ToText() ?? items.ToDisplayString(defaultPlain)), Plain);
     }

@@ -9,11 +9,24 @@ using static SslAnomaly.Tests.Support.NotebookRunnerProcess;
 namespace SslAnomaly.Tests.Notebooks;
 
 /// <summary>
+/// One output root for every notebook of a test run (SSL_ANOMALY_NOTEBOOK_OUT): the notebooks share runs as they do
+/// for a reader (02 trains one experiment of the sweep, 03 runs the rest, 04 and 06 reuse it), and each test run
+/// starts from nothing, so CI measures the training, not a cache.
+/// </summary>
+public sealed class NotebookOutputFixture : IDisposable
+{
+    public TempDir Root { get; } = new();
+    public void Dispose() => Root.Dispose();
+}
+
+/// <summary>
 /// Every notebook in notebooks/ executes headless in the smoke profile into a valid notebook with no error
 /// output, and its figures render in headless Chromium. The notebooks load the Release build of
-/// SslAnomaly.Notebooks (the path their #r names), so this test builds it first.
+/// SslAnomaly.Notebooks (the path their #r names), so this test builds it first. The cases run in file order
+/// (xUnit runs a theory's data rows in order), so later notebooks reuse the runs of earlier ones; run alone, a
+/// notebook trains what it needs itself.
 /// </summary>
-public class WorkbookNotebookTests(ITestOutputHelper output)
+public class WorkbookNotebookTests(ITestOutputHelper output, NotebookOutputFixture shared) : IClassFixture<NotebookOutputFixture>
 {
     static readonly Lazy<string> releaseBuild = new(BuildRelease);
 
@@ -33,7 +46,7 @@ public class WorkbookNotebookTests(ITestOutputHelper output)
         output.WriteLine(releaseBuild.Value);
         using var dir = new TempDir();
         var run = Run(Path.Combine(RepositoryRoot.Path, "notebooks", name), dir.File("out.ipynb"), dir.File("out.html"),
-            new Dictionary<string, string> { ["SSL_ANOMALY_PROFILE"] = "smoke" }, timeoutSeconds: 600);
+            new Dictionary<string, string> { ["SSL_ANOMALY_PROFILE"] = "smoke", ["SSL_ANOMALY_NOTEBOOK_OUT"] = shared.Root.Path }, timeoutSeconds: 600);
         output.WriteLine($"{name}: {run.Elapsed.TotalSeconds:F1} s\n{run.Stderr}");
         Assert.True(run.ExitCode == 0, run.All);
         var errors = Schema.Validate(run.Notebook!.Value);

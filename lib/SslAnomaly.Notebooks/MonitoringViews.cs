@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using SslAnomaly.Eval;
+using SslAnomaly.Experiments;
+using SslAnomaly.Reporting;
+using Chart = Plotly.NET.CSharp.Chart;
+
+namespace SslAnomaly.Notebooks;
+
+/// <summary>One row of the RankMe/F1 correlation table, formatted for reading.</summary>
+public sealed record CorrelationLine(string Validation, int Runs, string Spearman, string SpearmanCi95, string KendallTauB, string KendallCi95);
+
+/// <summary>
+/// Appendix D of the paper (notebook 04): per-epoch monitors across runs (Figure 6), final RankMe against
+/// probe F1 (Figure 7), and the rank correlations between them with bootstrap intervals.
+/// </summary>
+public static class MonitoringViews
+{
+    /// <summary>
+    /// Figure 6: one line per run (method / backbone) of a per-epoch monitor, for the runs trained at one defect
+    /// share (all runs when <paramref name="trainDefectPct"/> is null).
+    /// </summary>
+    public static GenericChart Figure6(IReadOnlyList<RunSummary> runs, string curve, double? trainDefectPct = null)
+    {
+        var chosen = runs.Where(r => r.Status == "completed" && (trainDefectPct is null || r.TrainDefectPct == trainDefectPct)).ToList();
+        var lines = new List<GenericChart>();
+        foreach (var run in chosen)
+        {
+            if (!run.Curves().TryGetValue(curve, out var points) || points.Count == 0) continue;
+            lines.Add(Chart.Line<string, double, string>(TrainingCharts.Epochs(points.Count), points.Select(p => p.Value), ShowMarkers: true, ShowLegend: true,
+                Name: trainDefectPct is null ? $"{run.Method}/{run.Backbone}/{Pct(run.TrainDefectPct)}" : $"{run.Method}/{run.Backbone}"));
+        }
+        if (lines.Count == 0) lines.Add(Chart.Line<string, double, string>(Array.Empty<string>(), Array.Empty<double>(), Name: "no run logs this curve"));
+        var share = trainDefectPct is null ? "all runs" : $"runs trained at {Pct(trainDefectPct.Value)} defects";
+        return Chart.Combine(lines).Titled($"Figure 6: {curve} per epoch ({share})")
+            .WithXAxisStyle<double, double, string>(TitleText: "epoch")
+            .WithYAxisStyle<double, double, string>(TitleText: curve)
+            .WithSize(Width: 760, Height: 420);
+    }
+
+    /// <summary>Figure 7: probe F1 against final RankMe min-max re-scaled to [0, 1] over all plotted runs (<see cref="RankMeRescaling"/>).</summary>
+    public static GenericChart Figure7(IReadOnlyList<RunSummary> runs, string validationKey = ImbalanceGrid.NaturalKey) =>
+        Figures.RankMeScatter(runs, validationKey, r => RankMeRescaling.MinMax(r.Select(x => x.RankMe ?? double.NaN).ToList()),
+            $"Figure 7: probe F1 ({Validation(validationKey)}) against re-scaled final RankMe");
+
+    /// <summary>Spearman and Kendall tau-b between final RankMe and <paramref name="metric"/> per validation subset, with 95 % paired bootstrap intervals over runs.</summary>
+    public static IReadOnlyList<RankMeCorrelationRow> Correlations(IReadOnlyList<RunSummary> runs, string metric = "f1", int replicates = 1000) =>
+        RankMeCorrelation.Compute(GridRuns(runs), metric, new BootstrapOptions(replicates, Seed: 0));
+
+    /// <summary>The rows of <see cref="Correlations"/> as text cells ("0.12", "[-0.40, 0.60]").</summary>
+    public static IReadOnlyList<CorrelationLine> Table(IReadOnlyList<RankMeCorrelationRow> rows) =>
+        rows.Select(r => new CorrelationLine(Validation(r.ValidationKey), r.Runs, N(r.Spearman), Interval(r.SpearmanInterval), N(r.KendallTauB), Interval(r.KendallInterval))).ToList();
+
+    /// <summary>What the correlation at one validation subset says, in a sentence.</summary>
+    public static string Verdict(IReadOnlyList<RankMeCorrelationRow> rows, string validationKey = ImbalanceGrid.NaturalKey)
+    {
+        var row = rows.FirstOrDefault(r => r.ValidationKey == validationKey);
+        if (row is null || double.IsNaN(row.Spearman))
+            return $"Too few runs with distinct values to correlate RankMe and F1 on the {Validation(validationKey)}.";
+        var ci = row.SpearmanInterval;
+        var what = $"Spearman ρ = {N(row.Spearman)} (95 % interval {Interval(ci)}) over {row.Runs} runs on the {Validation(validationKey)}";
+        if (double.IsNaN(ci.Low) || double.IsNaN(ci.High)) return what + ": the interval is undefined (too few runs).";
+        if (ci.Low <= 0 && ci.High >= 0)
+            return what + ": the interval includes 0, so these runs give no evidence that final RankMe predicts F1, as the paper found.";
+        return what + $": the interval excludes 0, a {(row.Spearman > 0 ? "positive" : "negative")} rank correlation in these runs, unlike the paper's finding" +
+               (row.Runs < 20 ? " (with few runs and tiny budgets: read it with care)." : ".");
+    }
+
+    /// <summary>Runs as the evaluation module's <see cref="GridRun"/> (full metrics from result.json).</summary>
+    public static IReadOnlyList<GridRun> GridRuns(IEnumerable<RunSummary> runs) =>
+        runs.Where(r => r.Status == "completed").Select(r =>
+        {
+            var result = JsonSerializer.Deserialize<RunResult>(File.ReadAllText(Path.Combine(r.RunDirectory, RunDirectory.ResultFile)), RunResult.Json)
+                ?? throw new InvalidDataException($"{r.RunDirectory}/result.json is empty.");
+            return new GridRun(result.Method, result.Backbone, (int)Math.Round(result.TrainDefectPct), result.Seed, result.Rankme, result.Metrics);
+        }).ToList();
+
+    static string Validation(string key) => key == ImbalanceGrid.NaturalKey ? "natural validation split" : $"{key} % validation subset";
+    static string Pct(double v) => v.ToString("0.##", CultureInfo.InvariantCulture) + " %";
+    static string N(double v) => double.IsNaN(v) ? "–" : v.ToString("0.00", CultureInfo.InvariantCulture);
+    static string Interval(ConfidenceInterval ci) => double.IsNaN(ci.Low) || double.IsNaN(ci.High) ? "–" : $"[{N(ci.Low)}, {N(ci.High)}]";
+}

@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SslAnomaly.Data;
+using SslAnomaly.Experiments;
+using SslAnomaly.Reporting;
+
+namespace SslAnomaly.Notebooks;
+
+/// <summary>
+/// What the notebooks run, for the current profile, in one stable folder per profile: one experiment, the
+/// imbalance sweep (shared by 02, 03, 04 and 06), and the two ablations of Appendix A (05). Every call runs
+/// what is missing and reuses what is finished: run folders are the CLI's own (config.json, metrics.csv,
+/// result.json...), so `ssl-anomaly sweep`/`report` work on them too, and a notebook opened a second time
+/// only reads. Runs execute in the notebook's process, one after the other.
+/// </summary>
+public sealed class NotebookExperiments
+{
+    /// <summary>Overrides the output root (default: <c>out/&lt;profile&gt;</c> beside the notebooks).</summary>
+    public const string OutputVariable = "SSL_ANOMALY_NOTEBOOK_OUT";
+    /// <summary>A Sewer-ML root (CSVs + images); without it the embedded synthetic dataset is used (not in the paper profile).</summary>
+    public const string DataRootVariable = "SSL_ANOMALY_DATA_ROOT";
+
+    /// <summary>
+    /// Smoke-mode overrides: tiny subsets and two short epochs, so that every notebook together runs in a few
+    /// minutes on two cores. One libtorch thread: for tensors this small a second thread only adds
+    /// synchronisation, and on a shared machine OpenMP's spinning threads cost several times the work.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SmokeSets =
+    [
+        "train_size=96", "val_size=60", "epochs=2", "batch_size=16", "checkpoint_every_steps=1000", "monitor_samples=64",
+        "embedded.train=400", "embedded.val=400", "probe.bootstrap_samples=20", "threads=1",
+    ];
+
+    /// <summary>The sweep's methods and backbones per profile: smoke keeps two methods on one backbone.</summary>
+    public static IReadOnlyList<string> SweepMethods(string profile) =>
+        profile == Profiles.Smoke ? ["supervised", "simclr"] : ExperimentValidator.Methods;
+
+    public static IReadOnlyList<string> SweepBackbones(string profile) =>
+        profile == Profiles.Smoke ? ["resnet18"] : Backbones.BackboneConfig.Names;
+
+    public NotebookExperiments(string profile, string outputRoot, string? dataRoot = null, TextWriter? log = null)
+    {
+        Profile = NotebookProfile.Parse(profile);
+        OutputRoot = Path.GetFullPath(outputRoot);
+        DataRoot = dataRoot is null ? null : Path.GetFullPath(dataRoot);
+        Log = log;
+        if (Profile == Profiles.Paper && DataRoot is null)
+            throw new UserInputException(
+                $"the paper profile trains on Sewer-ML: set {DataRootVariable} to the folder that holds SewerML_Train.csv, SewerML_Val.csv and the images " +
+                "(the embedded dataset is for the smoke and quick profiles).");
+    }
+
+    /// <summary>The profile from SSL_ANOMALY_PROFILE, the output root from SSL_ANOMALY_NOTEBOOK_OUT or out/&lt;profile&gt;.</summary>
+    public static NotebookExperiments Current()
+    {
+        var profile = NotebookProfile.Current;
+        var root = Environment.GetEnvironmentVariable(OutputVariable) is { Length: > 0 } overridden
+            ? Path.Combine(overridden, profile)
+            : Path.Combine("out", profile);
+        var data = Environment.GetEnvironmentVariable(DataRootVariable) is { Length: > 0 } d ? d : null;
+        return new NotebookExperiments(profile, root, data);
+    }
+
+    public string Profile { get; }
+    public string OutputRoot { get; }
+    public string? DataRoot { get; }
+    /// <summary>Where progress lines go (default: the console, which the notebook shows under the cell).</summary>
+    public TextWriter? Log { get; set; }
+    TextWriter Out => Log ?? Console.Out;
+
+    /// <summary>The --set overrides every run of this profile gets (empty outside smoke).</summary>
+    public IReadOnlyList<string> Sets => Profile == Profiles.Smoke ? SmokeSets : [];
+
+    public string SweepDirectory => Path.Combine(OutputRoot, "imbalance-sweep");
+    public string AblationDirectory => Path.Combine(OutputRoot, "ablations");
+
+    /// <summary>The configuration `ssl-anomaly run` would build for these options under this profile.</summary>
+    public ExperimentConfig Config(string method, string backbone, double trainDefectPct, int seed = 0, IEnumerable<string>? extraSets = null)
+    {
+        var options = new JsonObject { ["method"] = method, ["backbone"] = backbone, ["train_defect_pct"] = trainDefectPct, ["seed"] = seed };
+        if (DataRoot is not null) options["data_root"] = DataRoot;
+        return ExperimentConfigBuilder.Build(Profile, null, options, Sets.Concat(extraSets ?? []));
+    }
+
+    /// <summary>The dataset's root folder (the embedded one is rendered into its cache first if needed).</summary>
+    public string DataRootPath()
+    {
+        var config = Config("supervised", "resnet18", 5);
+        return config.DataRoot ?? EmbeddedDataset.Ensure(config.Embedded, Out);
+    }
+
+    /// <summary>The seed the embedded dataset was rendered with, or null when the data is Sewer-ML.</summary>
+    public long? EmbeddedSeed => DataRoot is null ? Config("supervised", "resnet18", 5).Embedded.Seed : null;
+
+    /// <summary>
+    /// One experiment of the imbalance sweep (same folder, same config), run now if it has not finished: the
+    /// sweep later finds it done. This is what 02 trains.
+    /// </summary>
+    public RunSummary Pretrain(string method, string backbone, double trainDefectPct)
+    {
+        var entry = new SweepEntry(0, method, backbone, trainDefectPct, 0);
+        return Run(Path.Combine(SweepPlan.RunsDirectory(SweepDirectory), entry.RunName), Config(method, backbone, trainDefectPct));
+    }
+
+    /// <summary>
+    /// The paper's grid (methods x backbones x train shares 1, 2, 5, 15, 45 %; each run probed at every validation
+    /// share), as `ssl-anomaly sweep` lays it out: sweep.json and runs/&lt;method&gt;-&lt;backbone&gt;-t&lt;pct&gt;-s0/.
+    /// </summary>
+    public ImbalanceSweep ImbalanceSweep()
+    {
+        Directory.CreateDirectory(SweepDirectory);
+        var plan = SweepPlan.Create(Profile == Profiles.Paper ? "paper" : "quick", Profile, SweepMethods(Profile), SweepBackbones(Profile),
+            0, DataRoot, null, Sets.ToList()).SaveOrVerify(SweepDirectory);
+        int done = plan.Entries.Count(e => RunDirectory.ReadStatus(plan.RunDirectoryOf(SweepDirectory, e)) is not null);
+        Out.WriteLine($"imbalance sweep ({Profile}): {plan.Entries.Count} experiments ({string.Join(", ", plan.Methods)} x {string.Join(", ", plan.Backbones)} x train shares {string.Join(", ", plan.TrainDefectPcts)} %), {done} already finished");
+        var clock = Stopwatch.StartNew();
+        var runs = plan.Entries.Select(e => Run(plan.RunDirectoryOf(SweepDirectory, e), Config(e.Method, e.Backbone, e.TrainDefectPct, e.Seed), quietWhenReused: true)).ToList();
+        if (done < plan.Entries.Count) Out.WriteLine($"sweep finished in {clock.Elapsed.TotalSeconds:F0} s");
+        return new ImbalanceSweep(SweepDirectory, plan.Methods, plan.Backbones, runs);
+    }
+
+    /// <summary>Resolutions of the resolution ablation (Table 2): the paper's in the paper profile, small ones on a CPU.</summary>
+    public IReadOnlyList<int> AblationResolutions => Profile switch
+    {
+        Profiles.Smoke => [16, 32],
+        Profiles.Quick => [16, 32, 64],
+        _ => [64, 128, 224, 384, 512],
+    };
+
+    /// <summary>Backbones of the resolution ablation (the paper: both).</summary>
+    public IReadOnlyList<string> AblationBackbones => Profile == Profiles.Smoke ? ["resnet18"] : Backbones.BackboneConfig.Names;
+
+    /// <summary>The augmentation grid of Figure 3: min_scale (rows) x t_val (columns).</summary>
+    public (IReadOnlyList<double> MinScales, IReadOnlyList<double> TVals) AugmentationGrid => Profile switch
+    {
+        Profiles.Smoke => ([0.08, 0.71], [0.1, 0.8]),
+        Profiles.Quick => ([0.08, 0.395, 0.71], [0.1, 0.45, 0.8]),
+        _ => ([0.08, 0.185, 0.29, 0.395, 0.5, 0.605, 0.71], [0.1, 0.275, 0.45, 0.625, 0.8]),
+    };
+
+    /// <summary>Defect share of the ablations' training subsets: close to Sewer-ML's own (the paper ablates on the unmodified data).</summary>
+    public const double AblationTrainDefectPct = 45;
+
+    /// <summary>Settings that turn every augmentation off but the resize (the paper's resolution ablation).</summary>
+    public static readonly IReadOnlyList<string> NoAugmentationSets =
+    [
+        "augmentation.min_scale=1", "augmentation.jitter_probability=0", "augmentation.grayscale_probability=0", "augmentation.flip_probability=0",
+    ];
+
+    /// <summary>
+    /// Table 2: the supervised baseline with no augmentation but the resize, at each resolution of
+    /// <see cref="AblationResolutions"/>, for each backbone of <see cref="AblationBackbones"/>. On the embedded data the
+    /// frames are rendered at the largest resolution and every run resizes them down.
+    /// </summary>
+    public IReadOnlyList<RunSummary> ResolutionAblation()
+    {
+        int largest = AblationResolutions.Max();
+        var runs = new List<RunSummary>();
+        Out.WriteLine($"resolution ablation ({Profile}): supervised, no augmentation but resize, {string.Join(", ", AblationResolutions)} px x {string.Join(", ", AblationBackbones)}");
+        foreach (var backbone in AblationBackbones)
+            foreach (var resolution in AblationResolutions)
+            {
+                var sets = new List<string>(NoAugmentationSets) { $"resolution={resolution}" };
+                if (DataRoot is null) sets.Add($"embedded.resolution={Math.Max(largest, Config("supervised", backbone, 5).Embedded.Resolution)}");
+                var dir = Path.Combine(AblationDirectory, "resolution", $"supervised-{backbone}-r{resolution}");
+                runs.Add(Run(dir, Config("supervised", backbone, AblationTrainDefectPct, extraSets: sets)));
+            }
+        return runs;
+    }
+
+    /// <summary>Figure 3: the supervised ResNet-18 with the paper's pipeline at each (min_scale, t_val) of <see cref="AugmentationGrid"/>.</summary>
+    public IReadOnlyList<AugmentationRun> AugmentationAblation()
+    {
+        var (scales, tvals) = AugmentationGrid;
+        Out.WriteLine($"augmentation ablation ({Profile}): supervised resnet18, min_scale {string.Join(", ", scales.Select(F))} x t_val {string.Join(", ", tvals.Select(F))}");
+        var runs = new List<AugmentationRun>();
+        foreach (var scale in scales)
+            foreach (var tval in tvals)
+            {
+                var dir = Path.Combine(AblationDirectory, "augmentation", $"supervised-resnet18-ms{F(scale)}-t{F(tval)}");
+                var run = Run(dir, Config("supervised", "resnet18", AblationTrainDefectPct, extraSets: [$"augmentation.min_scale={F(scale)}", $"augmentation.t_val={F(tval)}"]));
+                runs.Add(new AugmentationRun(scale, tval, run));
+            }
+        return runs;
+    }
+
+    /// <summary>
+    /// Runs one experiment into <paramref name="directory"/> unless it already finished there, and returns its
+    /// summary. A finished folder made with a different configuration is an error: delete it to run again.
+    /// </summary>
+    public RunSummary Run(string directory, ExperimentConfig config, bool quietWhenReused = false)
+    {
+        var name = Path.GetFileName(Path.GetFullPath(directory));
+        var configPath = Path.Combine(directory, RunDirectory.ConfigFile);
+        if (RunDirectory.ReadStatus(directory) is not null)
+        {
+            if (File.Exists(configPath) && !JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(configPath)), JsonNode.Parse(config.ToJson())))
+                throw new UserInputException($"{directory} holds a finished run of a different configuration (the profile's settings changed?); delete the folder to run it again.");
+            if (!quietWhenReused) Out.WriteLine($"{name}: reused (finished earlier)");
+            return RunSummary.TryRead(directory)!;
+        }
+        var clock = Stopwatch.StartNew();
+        var outcome = ExperimentRunner.Run(config, directory, force: false, new QuietProgress());
+        var summary = RunSummary.TryRead(directory)
+            ?? throw new InvalidOperationException($"{name} did not finish: {outcome.Message}");
+        var natural = summary.Metric("natural", "f1") is { } f1 ? $"; F1 on the natural split {f1.ToString("0.000", CultureInfo.InvariantCulture)}" : "";
+        Out.WriteLine($"{name}: {summary.Status} in {clock.Elapsed.TotalSeconds:F1} s{natural}{(summary.FailureReason is { } r ? $" ({r})" : "")}");
+        return summary;
+    }
+
+    static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Runs report one line when they end; stages and steps stay out of the notebook.</summary>
+    sealed class QuietProgress : IRunProgress
+    {
+        public void Stage(string message) { }
+        public void Training(long step, long totalSteps, int epochs, double loss, double imagesPerSecond) { }
+    }
+}
+
+/// <summary>The imbalance sweep's folder, its methods and backbones, and every run's summary.</summary>
+public sealed record ImbalanceSweep(string Directory, IReadOnlyList<string> Methods, IReadOnlyList<string> Backbones, IReadOnlyList<RunSummary> Runs)
+{
+    public IReadOnlyList<RunSummary> Completed => Runs.Where(r => r.Status == "completed").ToList();
+
+    /// <summary>The completed runs of the self-supervised methods (RankMe is a monitor of self-supervised training).</summary>
+    public IReadOnlyList<RunSummary> SelfSupervised => Completed.Where(r => r.Method != "supervised").ToList();
+}
+
+/// <summary>One cell of the augmentation grid (Figure 3).</summary>
+public sealed record AugmentationRun(double MinScale, double TVal, RunSummary Run);

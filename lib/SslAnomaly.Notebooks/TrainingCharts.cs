@@ -1,0 +1,79 @@
+using System.Globalization;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using SslAnomaly.Reporting;
+using Chart = Plotly.NET.CSharp.Chart;
+
+namespace SslAnomaly.Notebooks;
+
+/// <summary>
+/// Curves of one run from its metrics.csv (notebook 02): the loss per step, and the per-epoch monitors
+/// (RankMe, mean and standard deviation of backbone features and projector embeddings on a fixed sample).
+/// </summary>
+public static class TrainingCharts
+{
+    /// <summary>The per-epoch monitor curves the trainer writes (those a run lacks are skipped).</summary>
+    public static readonly IReadOnlyList<string> MonitorCurves =
+        ["rankme/backbone", "rankme/projector", "features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"];
+
+    /// <summary>What metrics.csv holds: one row per curve, with its length and last value.</summary>
+    public static IReadOnlyList<CurveFacts> Inventory(RunSummary run) =>
+        run.Curves().OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => new CurveFacts(c.Key, c.Value.Count, c.Value[0].Step, c.Value[^1].Step, Math.Round(c.Value[^1].Value, 4)))
+            .ToList();
+
+    /// <summary>The training loss at every step, with a moving average over about a tenth of the run.</summary>
+    public static GenericChart Loss(RunSummary run)
+    {
+        var points = Curve(run, "train/loss");
+        int window = points.Count / 10;
+        var lines = new List<GenericChart>
+        {
+            Chart.Line<long, double, string>(points.Select(p => p.Step), points.Select(p => p.Value), Name: "loss", ShowMarkers: points.Count < 60, Opacity: window > 1 ? 0.45 : 1.0),
+        };
+        if (window > 1)
+        {
+            var smooth = points.Select((p, i) => points.Skip(Math.Max(0, i - window + 1)).Take(Math.Min(window, i + 1)).Average(q => q.Value)).ToList();
+            lines.Add(Chart.Line<long, double, string>(points.Select(p => p.Step), smooth, Name: $"moving average ({window} steps)"));
+        }
+        return Chart.Combine(lines)
+            .Titled($"{Name(run)}: training loss")
+            .WithXAxisStyle<double, double, string>(TitleText: "step")
+            .WithYAxisStyle<double, double, string>(TitleText: $"{run.Method} loss")
+            .WithSize(Width: 760, Height: 380);
+    }
+
+    /// <summary>RankMe of backbone features and of projector embeddings at the end of each epoch.</summary>
+    public static GenericChart RankMe(RunSummary run) =>
+        PerEpoch(run, ["rankme/backbone", "rankme/projector"], $"{Name(run)}: RankMe per epoch (effective rank of the embeddings)", "RankMe");
+
+    /// <summary>Mean and standard deviation over the monitoring sample's features, per epoch.</summary>
+    public static GenericChart FeatureStatistics(RunSummary run) =>
+        PerEpoch(run, ["features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"],
+            $"{Name(run)}: feature statistics per epoch", "value");
+
+    static GenericChart PerEpoch(RunSummary run, IReadOnlyList<string> names, string title, string yTitle)
+    {
+        var curves = run.Curves();
+        var lines = names.Where(curves.ContainsKey).Select(n => Chart.Line<string, double, string>(
+            Epochs(curves[n].Count), curves[n].Select(p => p.Value), Name: n, ShowMarkers: true)).ToList();
+        if (lines.Count == 0) lines.Add(Chart.Line<string, double, string>(Array.Empty<string>(), Array.Empty<double>(), Name: "no data"));
+        return Chart.Combine(lines).Titled(title)
+            .WithXAxisStyle<double, double, string>(TitleText: "epoch")
+            .WithYAxisStyle<double, double, string>(TitleText: yTitle)
+            .WithSize(Width: 760, Height: 380);
+    }
+
+    /// <summary>"1", "2", ...: epochs as categories, so the axis shows whole epochs only.</summary>
+    public static IEnumerable<string> Epochs(int count) => Enumerable.Range(1, count).Select(e => e.ToString(CultureInfo.InvariantCulture));
+
+    static IReadOnlyList<(long Step, double Value)> Curve(RunSummary run, string name) =>
+        run.Curves().TryGetValue(name, out var points) ? points : [];
+
+    /// <summary>"simclr · resnet18 · 5 % defects".</summary>
+    public static string Name(RunSummary run) =>
+        $"{run.Method} · {run.Backbone} · {run.TrainDefectPct.ToString("0.##", CultureInfo.InvariantCulture)} % defects";
+}
+
+/// <summary>One curve of metrics.csv.</summary>
+public sealed record CurveFacts(string Curve, int Points, long FirstStep, long LastStep, double LastValue);

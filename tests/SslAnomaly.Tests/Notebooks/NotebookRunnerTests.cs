@@ -9,6 +9,7 @@ using static SslAnomaly.Tests.Support.NotebookRunnerProcess;
 namespace SslAnomaly.Tests.Notebooks;
 
 /// <summary>The runner executes the sample notebooks into valid nbformat 4.5 with the outputs the kernel would give.</summary>
+[Collection(SslAnomaly.Tests.Support.EndToEnd.Name)]
 public class NotebookRunnerTests(SampleRuns runs) : IClassFixture<SampleRuns>
 {
     static string Type(JsonElement output) => output.GetProperty("output_type").GetString()!;

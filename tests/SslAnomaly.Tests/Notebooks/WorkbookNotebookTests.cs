@@ -26,6 +26,7 @@ public sealed class NotebookOutputFixture : IDisposable
 /// (xUnit runs a theory's data rows in order), so later notebooks reuse the runs of earlier ones; run alone, a
 /// notebook trains what it needs itself.
 /// </summary>
+[Collection(SslAnomaly.Tests.Support.EndToEnd.Name)]
 public class WorkbookNotebookTests(ITestOutputHelper output, NotebookOutputFixture shared) : IClassFixture<NotebookOutputFixture>
 {
     static readonly Lazy<string> releaseBuild = new(BuildRelease);

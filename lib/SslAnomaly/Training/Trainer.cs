@@ -58,7 +58,7 @@ public sealed class Trainer(
             using var scope = NewDisposeScope(); // frees the random-state copies
             var bad = method.named_parameters().FirstOrDefault(p => !isfinite(p.parameter).all().item<bool>()).name;
             if (bad is not null)
-                return new TrainingFailure(FailureKind.NonFiniteLoss,
+                return new TrainingFailure(FailureKind.NonFiniteWeights,
                     $"weights became non-finite ({bad}) by global step {stepsDone}: the run diverged; no checkpoint was written" +
                     (latest is null ? "" : $", the last good one is {Path.GetFileName(latest)}"), stepsDone);
             latest = store.Save(stepsDone, Snapshot(optimizer, viewGenerator, methodGenerator).ToList(), Metadata(stepsDone, stepsPerEpoch, guard));
@@ -117,7 +117,8 @@ public sealed class Trainer(
 
             bool epochEnd = done % stepsPerEpoch == 0;
             bool periodic = options.CheckpointEverySteps > 0 && done % options.CheckpointEverySteps == 0;
-            bool stop = (options.StopAfterSteps is { } limit && done >= limit || cancellation.IsCancellationRequested) && done < totalSteps;
+            bool stopRequested = (options.StopAfterSteps is { } limit && done >= limit) || cancellation.IsCancellationRequested;
+            bool stop = stopRequested && done < totalSteps;
             if (epochEnd) RunMonitors(epoch, done);
             if ((epochEnd || periodic || stop) && Save(done) is { } diverged) return Failed(diverged, done, latest);
             if (epochEnd) sink.Flush();

@@ -1,7 +1,7 @@
 namespace SslAnomaly.Training;
 
 /// <summary>Why a run stopped early: the kind, and a sentence for result.json's failure_reason.</summary>
-public enum FailureKind { NonFiniteLoss, Collapse }
+public enum FailureKind { NonFiniteLoss, NonFiniteWeights, Collapse }
 
 public sealed record TrainingFailure(FailureKind Kind, string Reason, long Step);
 

@@ -125,7 +125,7 @@ public class TrainerTests(ITestOutputHelper output)
         using var source = new TensorBatchSource(images, labels, 4);
         var options = new TrainerOptions { Epochs = 5, CheckpointDirectory = dir.Path, CheckpointEverySteps = 1 };
         var outcome = new Trainer(method, source, new FlipNoiseViews(2), options, new RecordingSink()).Run();
-        Assert.Equal(FailureKind.NonFiniteLoss, outcome.Failure!.Kind);
+        Assert.Equal(FailureKind.NonFiniteWeights, outcome.Failure!.Kind);
         Assert.Contains("weights became non-finite (head.weight) by global step 3", outcome.Failure.Reason);
         Assert.Contains("the last good one is step-000000002.ckpt", outcome.Failure.Reason);
         Assert.Equal(dir.File("step-000000002.ckpt"), new CheckpointStore(dir.Path).Latest());

@@ -62,6 +62,26 @@ public class NotebookLibraryTests
     }
 
     [Fact]
+    public async Task A_run_held_by_another_process_is_waited_for_then_reused()
+    {
+        using var dir = new TempDir();
+        var experiments = new NotebookExperiments("smoke", dir.File("out"), log: TextWriter.Null);
+        var config = experiments.Config("supervised", "resnet18", 45);
+        var run = dir.File("run");
+        Task<RunSummary> waiting;
+        using (var held = RunDirectory.Open(run))
+        {
+            waiting = Task.Run(() => experiments.Run(run, config));
+            await Task.Delay(500);
+            Assert.False(waiting.IsCompleted);
+            File.WriteAllText(held.ConfigPath, config.ToJson());
+            File.WriteAllText(held.ResultPath, """{"status":"completed","method":"supervised","backbone":"resnet18","train_defect_pct":45,"metrics":{}}""");
+        }
+        var summary = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("completed", summary.Status);
+    }
+
+    [Fact]
     public void The_data_tour_shows_every_class_and_builds_reproducible_nested_manifests()
     {
         using var dir = new TempDir();

@@ -33,8 +33,10 @@ public sealed class DataTour
     }
 
     /// <summary>The dataset the notebook's experiments use (rendering the embedded one first if needed).</summary>
-    public static DataTour For(NotebookExperiments experiments) =>
-        new(SewerMlDataRoot.Open(experiments.DataRootPath()), experiments.EmbeddedSeed);
+    public static DataTour For(NotebookExperiments experiments) => Open(experiments.DataRootPath(), experiments.EmbeddedSeed);
+
+    /// <summary>A dataset folder; <paramref name="embeddedSeed"/> is the seed it was rendered with when it is the embedded dataset.</summary>
+    public static DataTour Open(string root, long? embeddedSeed = null) => new(SewerMlDataRoot.Open(root), embeddedSeed);
 
     public string Root => root.Root;
     public bool IsEmbedded => embeddedSeed is not null;

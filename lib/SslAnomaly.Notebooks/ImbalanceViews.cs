@@ -51,6 +51,9 @@ public static class ChartStyle
     public static GenericChart WithCellValues(GenericChart chart, string format = ".2f") =>
         MapTraces(chart, t => t.SetProperty("texttemplate", $"%{{z:{format}}}"));
 
+    /// <summary>Shows the legend even for a single trace (Plotly hides it then), so a lone method is still named.</summary>
+    public static GenericChart WithLegend(GenericChart chart) => MapTraces(chart, t => t.SetProperty("showlegend", true));
+
     /// <summary>Prints the given text in each heatmap cell (rows of <paramref name="text"/> follow the rows of z).</summary>
     public static GenericChart WithCellText(GenericChart chart, string[][] text) =>
         MapTraces(chart, t =>

@@ -42,8 +42,8 @@ public static class MonitoringViews
 
     /// <summary>Figure 7: probe F1 against final RankMe min-max re-scaled to [0, 1] over all plotted runs (<see cref="RankMeRescaling"/>).</summary>
     public static GenericChart Figure7(IReadOnlyList<RunSummary> runs, string validationKey = ImbalanceGrid.NaturalKey) =>
-        Figures.RankMeScatter(runs, validationKey, r => RankMeRescaling.MinMax(r.Select(x => x.RankMe ?? double.NaN).ToList()),
-            $"Figure 7: probe F1 ({Validation(validationKey)}) against re-scaled final RankMe");
+        ChartStyle.WithLegend(Figures.RankMeScatter(runs, validationKey, r => RankMeRescaling.MinMax(r.Select(x => x.RankMe ?? double.NaN).ToList()),
+            $"Figure 7: probe F1 ({Validation(validationKey)}) against re-scaled final RankMe"));
 
     /// <summary>Spearman and Kendall tau-b between final RankMe and <paramref name="metric"/> per validation subset, with 95 % paired bootstrap intervals over runs.</summary>
     public static IReadOnlyList<RankMeCorrelationRow> Correlations(IReadOnlyList<RunSummary> runs, string metric = "f1", int replicates = 1000) =>

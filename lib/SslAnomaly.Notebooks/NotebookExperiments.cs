@@ -193,6 +193,16 @@ public sealed class NotebookExperiments
     {
         var name = Path.GetFileName(Path.GetFullPath(directory));
         var configPath = Path.Combine(directory, RunDirectory.ConfigFile);
+        // Another process (a second notebook, `ssl-anomaly sweep`) may be running this experiment: wait for it.
+        bool announced = false;
+        while (RunDirectory.ReadStatus(directory) is null)
+        {
+            using (var probe = RunDirectory.TryOpen(directory))
+                if (probe is not null) break;
+            if (!announced) Out.WriteLine($"{name}: another process is running it; waiting");
+            announced = true;
+            Thread.Sleep(2000);
+        }
         if (RunDirectory.ReadStatus(directory) is not null)
         {
             if (File.Exists(configPath) && !JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(configPath)), JsonNode.Parse(config.ToJson())))

@@ -22,9 +22,9 @@ public sealed class NotebookOutputFixture : IDisposable
 /// <summary>
 /// Every notebook in notebooks/ executes headless in the smoke profile into a valid notebook with no error
 /// output, and its figures render in headless Chromium. The notebooks load the Release build of
-/// SslAnomaly.Notebooks (the path their #r names), so this test builds it first. The cases run in file order
-/// (xUnit runs a theory's data rows in order), so later notebooks reuse the runs of earlier ones; run alone, a
-/// notebook trains what it needs itself.
+/// SslAnomaly.Notebooks (the path their #r names), so this test builds it first. Every notebook runs what it needs
+/// or reuses what an earlier one finished, so the order of the cases changes nothing but which notebook trains the
+/// shared runs.
 /// </summary>
 [Collection(SslAnomaly.Tests.Support.EndToEnd.Name)]
 public class WorkbookNotebookTests(ITestOutputHelper output, NotebookOutputFixture shared) : IClassFixture<NotebookOutputFixture>

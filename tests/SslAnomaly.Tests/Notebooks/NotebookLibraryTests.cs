@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using Microsoft.DotNet.Interactive.Formatting;
+using SslAnomaly.Data.Synthetic;
+using SslAnomaly.Experiments;
+using SslAnomaly.Notebooks;
+using SslAnomaly.Reporting;
+using SslAnomaly.Tests.Support;
+using Xunit;
+
+namespace SslAnomaly.Tests.Notebooks;
+
+/// <summary>The helpers the notebooks 01-06 call, without training anything (the notebook test runs them for real).</summary>
+public class NotebookLibraryTests
+{
+    public NotebookLibraryTests() => NotebookDisplay.Register();
+
+    [Fact]
+    public void Markdown_tables_render_as_html_tables_and_keep_their_source_as_text()
+    {
+        var md = new MarkdownText("### F1: ours (paper)\n\n| method | 1 % |\n|---|---:|\n| simclr | 0.5 (0.7) |\n\nDone **now** with `code`.");
+        string html = md.ToDisplayString("text/html");
+        Assert.Contains("<h4>F1: ours (paper)</h4>", html);
+        Assert.Contains("text-align:right\">0.5 (0.7)</td>", html);
+        Assert.Contains("<p>Done <b>now</b> with <code>code</code>.</p>", html);
+        Assert.Equal(md.Markdown, md.ToDisplayString("text/plain"));
+        Assert.DoesNotContain("<script", new MarkdownText("| <script> |\n|---|\n| x |").ToHtml());
+    }
+
+    [Fact]
+    public void Experiments_layer_the_profile_and_smoke_overrides_like_the_run_command()
+    {
+        using var dir = new TempDir();
+        var smoke = new NotebookExperiments("smoke", dir.File("out"));
+        var config = smoke.Config("simclr", "resnet18", 5);
+        var expected = ExperimentConfigBuilder.Build("smoke", null,
+            new JsonObject { ["method"] = "simclr", ["backbone"] = "resnet18", ["train_defect_pct"] = 5.0, ["seed"] = 0 }, NotebookExperiments.SmokeSets);
+        Assert.Equal(expected.ToJson(), config.ToJson());
+        Assert.Equal(96, config.TrainSize);
+        Assert.Equal(1, config.Threads);
+        Assert.Empty(new NotebookExperiments("quick", dir.File("out")).Sets);
+        Assert.Equal(Path.Combine(dir.File("out"), "imbalance-sweep"), smoke.SweepDirectory);
+        Assert.Equal(["supervised", "simclr"], NotebookExperiments.SweepMethods("smoke"));
+        var error = Assert.Throws<UserInputException>(() => new NotebookExperiments("paper", dir.File("out")));
+        Assert.Contains(NotebookExperiments.DataRootVariable, error.Message);
+    }
+
+    [Fact]
+    public void A_finished_run_is_reused_and_one_of_another_configuration_is_refused()
+    {
+        using var dir = new TempDir();
+        var experiments = new NotebookExperiments("smoke", dir.File("out"), log: TextWriter.Null);
+        var config = experiments.Config("supervised", "resnet18", 45);
+        var run = dir.File("run");
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, "config.json"), config.ToJson());
+        File.WriteAllText(Path.Combine(run, "result.json"),
+            """{"status":"completed","method":"supervised","backbone":"resnet18","train_defect_pct":45,"metrics":{"natural":{"f1":0.5}}}""");
+        Assert.Equal(0.5, experiments.Run(run, config).Metric("natural", "f1"));
+        var other = experiments.Config("supervised", "resnet18", 45, extraSets: ["epochs=3"]);
+        var error = Assert.Throws<UserInputException>(() => experiments.Run(run, other));
+        Assert.Contains("different configuration", error.Message);
+    }
+
+    [Fact]
+    public async Task A_run_held_by_another_process_is_waited_for_then_reused()
+    {
+        using var dir = new TempDir();
+        var experiments = new NotebookExperiments("smoke", dir.File("out"), log: TextWriter.Null);
+        var config = experiments.Config("supervised", "resnet18", 45);
+        var run = dir.File("run");
+        Task<RunSummary> waiting;
+        using (var held = RunDirectory.Open(run))
+        {
+            waiting = Task.Run(() => experiments.Run(run, config));
+            await Task.Delay(500);
+            Assert.False(waiting.IsCompleted);
+            File.WriteAllText(held.ConfigPath, config.ToJson());
+            File.WriteAllText(held.ResultPath, """{"status":"completed","method":"supervised","backbone":"resnet18","train_defect_pct":45,"metrics":{}}""");
+        }
+        var summary = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("completed", summary.Status);
+    }
+
+    [Fact]
+    public void The_data_tour_shows_every_class_and_builds_reproducible_nested_manifests()
+    {
+        using var dir = new TempDir();
+        var options = new SyntheticSewerOptions { Train = 120, Val = 40, Resolution = 32, Seed = 5 };
+        SyntheticSewer.Generate(dir.File("data"), options);
+        var tour = DataTour.Open(dir.File("data"), embeddedSeed: 5);
+        Assert.Equal([120, 40], tour.Splits().Select(s => s.Images));
+        Assert.Equal(tour.Train.DefectCount, tour.Splits()[0].Defective);
+
+        var grid = tour.SamplesPerClass(perClass: 1, resolution: 32);
+        Assert.Equal(18, grid.Tiles.Count); // normal + 17 codes, a blank tile where a class has no frame
+        Assert.Equal("normal", grid.Tiles[0].Caption);
+
+        var first = tour.BuildManifests(dir.File("m"), 40, [5, 45]);
+        var again = tour.BuildManifests(dir.File("m2"), 40, [5, 45]);
+        Assert.Equal(first.Select(m => m.Sha256), again.Select(m => m.Sha256));
+        Assert.Equal([2, 18], first.Select(m => m.Defects));
+        Assert.NotEqual(first[0].Sha256, tour.BuildManifests(dir.File("m"), 40, [5], seed: 1)[0].Sha256);
+        var overlap = DataTour.Overlap(dir.File("m/train-5pct.json"), dir.File("m/train-45pct.json"));
+        Assert.Equal(2, overlap.SharedDefects); // the 5 % subset's defects are the first of the 45 % subset's
+        Assert.Equal(22, overlap.SharedNormals);
+        Assert.Contains("\"bar\"", Plotly.NET.GenericChart.toFigureJson(tour.ClassBalanceChart()));
+    }
+
+    [Fact]
+    public void Ablation_and_comparison_tables_put_ours_beside_the_paper()
+    {
+        static RunSummary Run(string backbone, int resolution, double f1) => new("/r", "supervised", backbone, 45, 0, resolution, "completed", null, "",
+            null, new Dictionary<string, IReadOnlyDictionary<string, double>> { ["natural"] = new Dictionary<string, double> { ["f1"] = f1 } });
+        var table = AblationViews.ResolutionTable([Run("resnet18", 32, 0.41), Run("resnet18", 64, 0.5)]);
+        Assert.Equal([32, 64, 128, 224, 384, 512], table.Select(l => l.Resolution));
+        Assert.Equal(new ResolutionLine("resnet18", 64, 0.5, 0.877, "completed"), table[1]);
+        Assert.Null(table[0].PaperBestF1);
+        Assert.DoesNotContain(table, l => l.Backbone == "vit-tiny");
+
+        var cells = new List<Table1Row>
+        {
+            new("f1", "simclr", "resnet18", 1, 0.2, 1, 0.7),
+            new("f1", "simclr", "resnet18", 45, 0.6, 1, 0.8),
+        };
+        var summary = PaperComparison.Summary(cells).Single(s => s.Metric == "F1");
+        Assert.Equal(2, summary.Cells);
+        Assert.Equal(-0.35, summary.MeanDifference, 6);
+        Assert.Equal(0.35, summary.MeanAbsDifference, 6);
+        Assert.StartsWith("Spearman 1.00", summary.RankAgreement);
+        Assert.Contains("ours minus the paper", PaperComparison.DifferenceHeatmap(cells).ToDisplayString("text/plain"));
+    }
+}

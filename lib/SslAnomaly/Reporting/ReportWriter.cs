@@ -22,9 +22,9 @@ public sealed class ReportWriter(string outDir)
     public static IReadOnlyList<string> CurveNames { get; set; } =
         ["rankme/backbone", "rankme/projector", "features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"];
 
-    /// <summary>Maps final RankMe values onto the x axis of Figure 7 (identity until replaced).</summary>
+    /// <summary>Maps final RankMe values onto the x axis of Figure 7: min-max over all plotted runs (Eval.RankMeRescaling).</summary>
     public static Func<IReadOnlyList<RunSummary>, IReadOnlyList<double>> RankMeRescale { get; set; } =
-        runs => runs.Select(r => r.RankMe ?? double.NaN).ToList();
+        runs => Eval.RankMeRescaling.MinMax(runs.Select(r => r.RankMe ?? double.NaN).ToList());
 
     public string Write(IReadOnlyList<RunSummary> runs)
     {

@@ -13,6 +13,8 @@ public sealed class BenchUsageException(string message) : Exception(message);
 public sealed record BenchOptions
 {
     public static readonly IReadOnlyList<string> AllSections = ["train", "augment", "decode", "synth", "probe", "memory"];
+    /// <summary>Sections run only when asked for by --only.</summary>
+    public static readonly IReadOnlyList<string> ExtraSections = ["profile"];
     public static readonly IReadOnlyList<string> AllMethods = ["simclr", "byol", "barlow", "dino", "mae", "supervised"];
     public static readonly IReadOnlyList<string> AllBackbones = ["resnet18", "vit-tiny"];
 
@@ -33,6 +35,12 @@ public sealed record BenchOptions
     /// <summary>Steps of the memory-flatness run per method.</summary>
     public int MemorySteps { get; init; } = 1000;
     public bool Help { get; init; }
+    /// <summary>
+    /// OpenMP wait policy of both sides' thread pools (OMP_WAIT_POLICY; "default" leaves libgomp's spin-then-sleep).
+    /// Passive by default: on a machine shared with other work, threads that spin at every barrier burn the time slices
+    /// the other side and the machine's other users need, and the measurement drifts with the load (README).
+    /// </summary>
+    public string OmpWait { get; init; } = "passive";
 
     public int Batch => BatchOverride ?? (Quick ? 32 : 64);
     /// <summary>The small batch at 224 px (full run only).</summary>
@@ -51,13 +59,15 @@ public sealed record BenchOptions
           --threads N         libtorch intra-op threads on both sides (default: cores)
           --python PATH       Python with torch (default /usr/bin/python3)
           --no-python         ours only
-          --only S1,S2        sections: train, augment, decode, synth, probe, memory (default: all)
+          --only S1,S2        sections: train, augment, decode, synth, probe, memory (default: all);
+                              profile (per-phase step times on both sides) only when named
           --methods M1,M2     simclr, byol, barlow, dino, mae, supervised (default: all)
           --backbones B1,B2   resnet18, vit-tiny (default: both)
           --batch N           images per batch at 64 px (default 64, quick 32)
           --rounds N          interleaved rounds per case (default 5, quick 3)
           --steps N           training steps per timed window (default 2, quick 1)
           --memory-steps N    steps of the memory-flatness run per method (default 1000)
+          --omp-wait P        OpenMP wait policy on both sides: passive (default), active, default (libgomp's)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -79,6 +89,11 @@ public sealed record BenchOptions
                     throw new BenchUsageException($"{arg} needs a positive integer, not '{v}'");
                 return n;
             }
+            string OneOf(params string[] valid)
+            {
+                string v = Value();
+                return valid.Contains(v) ? v : throw new BenchUsageException($"{arg} must be one of {string.Join(", ", valid)}, not '{v}'");
+            }
             IReadOnlyList<string> List(IReadOnlyList<string> valid)
             {
                 var items = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -94,13 +109,14 @@ public sealed record BenchOptions
                 "--threads" => o with { Threads = Positive() },
                 "--python" => o with { Python = Value() },
                 "--no-python" => o with { NoPython = true },
-                "--only" => o with { Sections = List(AllSections) },
+                "--only" => o with { Sections = List([.. AllSections, .. ExtraSections]) },
                 "--methods" => o with { Methods = List(AllMethods) },
                 "--backbones" => o with { Backbones = List(AllBackbones) },
                 "--batch" => o with { BatchOverride = Positive() },
                 "--rounds" => o with { RoundsOverride = Positive() },
                 "--steps" => o with { StepsOverride = Positive() },
                 "--memory-steps" => o with { MemorySteps = Positive() },
+                "--omp-wait" => o with { OmpWait = OneOf("passive", "active", "default") },
                 "-h" or "--help" => o with { Help = true },
                 _ => throw new BenchUsageException($"unknown option '{arg}'"),
             };

@@ -25,6 +25,10 @@ if (options.Help)
     return 0;
 }
 
+// OpenMP reads its settings when libtorch loads: set them first, and give the PyTorch side the same.
+var ompEnvironment = new Dictionary<string, string>();
+if (options.OmpWait != "default") ompEnvironment["OMP_WAIT_POLICY"] = options.OmpWait.ToUpperInvariant();
+foreach (var (key, value) in ompEnvironment) NativeEnvironment.Set(key, value);
 var load = TorchRuntime.EnsureLoaded();
 set_num_threads(options.Threads);
 var report = new BenchReport();
@@ -46,19 +50,20 @@ var settings = report.Section("settings");
 settings["quick"] = options.Quick;
 settings["threads"] = get_num_threads();
 settings["interop_threads"] = get_num_interop_threads();
+settings["omp_wait_policy"] = options.OmpWait;
 settings["batch_64px"] = options.Batch;
 settings["batch_224px"] = options.Include224 ? options.Batch224 : null;
 settings["rounds"] = options.Rounds;
 settings["steps_per_window"] = options.StepsPerWindow;
 settings["started_utc"] = started.ToString("O");
-Log($"ssl-anomaly bench: {(options.Quick ? "quick" : "full")}, {get_num_threads()} threads, load {string.Join(" ", Machine.LoadAverage())}");
+Log($"ssl-anomaly bench: {(options.Quick ? "quick" : "full")}, {get_num_threads()} threads, OpenMP wait {options.OmpWait}, load {string.Join(" ", Machine.LoadAverage())}");
 
 PythonReference? python = null;
 string? pythonSkipped = null;
 if (options.NoPython) pythonSkipped = "--no-python";
-else if (options.Sections.Any(s => s is "train" or "augment" or "decode"))
+else if (options.Sections.Any(s => s is "train" or "augment" or "decode" or "profile"))
 {
-    python = PythonReference.TryStart(options.Python, options.Threads, out pythonSkipped);
+    python = PythonReference.TryStart(options.Python, options.Threads, ompEnvironment, out pythonSkipped);
     if (python is null) AnsiConsole.MarkupLine($"[yellow]PyTorch comparison skipped:[/] {Markup.Escape(pythonSkipped!)}");
     else Log($"PyTorch reference: torch {python.Hello["torch"]}, torchvision {python.Hello["torchvision"]}, BLAS {python.Hello["blas"]}, {python.Hello["threads"]} threads");
 }
@@ -77,6 +82,7 @@ try
     if (options.Runs("decode") || options.Runs("synth")) RunData();
     if (options.Runs("probe")) RunProbe();
     if (options.Runs("memory")) RunMemory();
+    if (options.Runs("profile")) RunProfile();
 }
 finally
 {
@@ -117,7 +123,7 @@ void RunTrain()
         trainResults.Add(result);
         var cmp = result.Comparison;
         Log($"train {c.Backbone,-8} {c.Method,-10} {c.Resolution,3} px b{c.Batch}: ours {cmp.OursRate,7:F1} img/s, pytorch {cmp.TheirRate,7:F1} img/s, ratio {cmp.Ratio:F3} " +
-            $"(rounds {string.Join(" ", cmp.RoundRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}), load {result.LoadAverage:F1}");
+            $"(rounds {string.Join(" ", cmp.RoundRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}; cpu-time ratio {cmp.CpuRatio:F2}), load {result.LoadAverage:F1}");
         if (result.TheirParameters is { } theirs && theirs != result.OursParameters)
             AnsiConsole.MarkupLine($"[yellow]parameter counts differ for {c}: ours {result.OursParameters:N0}, PyTorch {theirs:N0}[/]");
         GC.Collect();
@@ -265,6 +271,32 @@ void RunMemory()
     section["flat"] = flat;
     section["tolerance_mb"] = MemoryResult.ToleranceMb;
     section["methods"] = methods;
+}
+
+void RunProfile()
+{
+    var profiler = new StepProfile(python);
+    var section = report.Section("profile");
+    int steps = options.StepsOverride ?? 3;
+    foreach (var backbone in options.Backbones)
+        foreach (var method in options.Methods.Where(m => m != "mae" || backbone == "vit-tiny"))
+        {
+            var c = new TrainCase(backbone, method, 64, options.Batch);
+            var (ours, theirs) = profiler.Run(c, steps);
+            var json = new JsonObject();
+            var table = new Table().Title($"{backbone} {method} 64 px batch {options.Batch}: median ms per step phase over {steps} steps").RoundedBorder();
+            table.AddColumn("phase");
+            table.AddColumn("ours");
+            table.AddColumn("PyTorch");
+            foreach (var phase in StepProfile.Phases)
+            {
+                double t = theirs?.GetValueOrDefault(phase, double.NaN) ?? double.NaN;
+                table.AddRow(phase, $"{ours[phase]:F0}", double.IsFinite(t) ? $"{t:F0}" : "-");
+                json[phase] = new JsonObject { ["ours_ms"] = BenchReport.Num(ours[phase]), ["pytorch_ms"] = BenchReport.Num(t) };
+            }
+            section[$"{c.BackboneKey}.{method}"] = json;
+            AnsiConsole.Write(table);
+        }
 }
 
 void Targets()

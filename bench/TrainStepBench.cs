@@ -32,7 +32,7 @@ public sealed record TrainCaseResult(TrainCase Case, Comparison Comparison, long
 public sealed class TrainStepBench(BenchOptions options, PythonReference? python)
 {
     /// <summary>The steady state after DINO's first epoch: the prototype layer is trained (DINO freezes it in epoch 0).</summary>
-    static MethodConfig ConfigFor(string method) => MethodConfig.For(method).WithOverrides(new Dictionary<string, JsonNode?>
+    public static MethodConfig ConfigFor(string method) => MethodConfig.For(method).WithOverrides(new Dictionary<string, JsonNode?>
     {
         ["dino_freeze_last_layer_epochs"] = 0,
         ["pos_weight"] = 19.0, // a 5 % defect share
@@ -53,18 +53,8 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
             .Select(_ => randn([c.Batch, 3, c.Resolution, c.Resolution], generator: generator)).ToArray();
         var labels = rand([2L * c.Batch], generator: generator).lt(0.3).to(ScalarType.Float32);
         // The batch source's images are unused (the recipe ignores them): a tiny stand-in keeps index_select free.
-        using var source = new TensorBatchSource(zeros(2L * c.Batch, 1), labels, c.Batch, shuffle: false);
+        using var source = new TensorBatchSource(zeros(16L * c.Batch, 1), labels.repeat(8), c.Batch, shuffle: false);
         var recipe = new DelegateViewRecipe(views.Length, (_, _) => views.Select(v => v.alias()).ToArray());
-
-        Window Ours()
-        {
-            var trainer = new Trainer(method, source, recipe,
-                new TrainerOptions { Epochs = 100_000, StopAfterSteps = options.StepsPerWindow }, NullSink.Instance);
-            TrainingOutcome? outcome = null;
-            var window = Window.Measure((long)options.StepsPerWindow * c.Batch, () => outcome = trainer.Run());
-            if (outcome?.Failure is { } failure) throw new InvalidOperationException($"{c}: {failure.Reason}");
-            return window;
-        }
 
         long? theirParameters = null;
         Func<Window>? theirs = null;
@@ -92,7 +82,7 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
         double load = Machine.LoadAverage()[0];
         try
         {
-            var comparison = Interleaved.Run(options.Rounds, Ours, theirs);
+            var comparison = RunInterleaved(method, source, recipe, c, theirs);
             return new TrainCaseResult(c, comparison, parameters, theirParameters, load);
         }
         finally
@@ -101,10 +91,63 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
         }
     }
 
-    sealed class NullSink : IMetricsSink
+    /// <summary>
+    /// Ours runs as ONE trainer run (so the optimiser state, the teacher and every cache persist as in real training);
+    /// the trainer logs each step's loss after the step, and the sink uses that moment to close our timed window and run
+    /// the PyTorch windows in between, in the order <see cref="Interleaved"/> uses (warm-up: ours, theirs; then rounds
+    /// ours-theirs, theirs-ours, ...). Our clocks stop while the other side runs.
+    /// </summary>
+    Comparison RunInterleaved(SslMethod method, IBatchSource source, IViewRecipe recipe, TrainCase c, Func<Window>? theirs)
     {
-        public static readonly NullSink Instance = new();
-        public void Log(long step, string name, double value) { }
+        int spw = options.StepsPerWindow, rounds = options.Rounds;
+        long images = (long)spw * c.Batch;
+        var ours = new List<Window>();
+        var their = new List<Window>();
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cpu = process.TotalProcessorTime;
+        int window = -1; // -1: the warm-up window
+        var sink = new CallbackSink(step =>
+        {
+            if (step % spw != 0) return;
+            clock.Stop();
+            process.Refresh();
+            var finished = new Window(clock.Elapsed.TotalSeconds, images, (process.TotalProcessorTime - cpu).TotalSeconds);
+            if (window >= 0) ours.Add(finished);
+            if (theirs is not null)
+            {
+                Thread.Sleep(Gap);
+                // After our warm-up: their warm-up. After our window of an even round: theirs of this round and, as the
+                // next (odd) round starts with theirs, that one too.
+                if (window == -1) theirs();
+                else if (window % 2 == 0)
+                {
+                    their.Add(theirs());
+                    if (window + 1 < rounds) { Thread.Sleep(Gap); their.Add(theirs()); }
+                }
+            }
+            Thread.Sleep(Gap);
+            window++;
+            process.Refresh();
+            cpu = process.TotalProcessorTime;
+            clock.Restart();
+        });
+        var trainer = new Trainer(method, source, recipe,
+            new TrainerOptions { Epochs = 100_000, StopAfterSteps = (long)spw * (rounds + 1) }, sink);
+        var outcome = trainer.Run();
+        if (outcome.Failure is { } failure) throw new InvalidOperationException($"{c}: {failure.Reason}");
+        return new Comparison(ours, their);
+    }
+
+    static readonly TimeSpan Gap = TimeSpan.FromMilliseconds(50);
+
+    sealed class CallbackSink(Action<long> afterStep) : IMetricsSink
+    {
+        public void Log(long step, string name, double value)
+        {
+            if (name == "train/loss") afterStep(step);
+        }
+
         public void Flush() { }
     }
 }

@@ -412,21 +412,22 @@ class Method:
         m.add_module(f"teacher_{key}", module)
         self.teachers.append(key)
 
-    def step(self, views, labels):
+    def loss(self, views, labels):
+        """Forward of every view (and the teacher's) and the loss."""
         m, p, name = self.m, self.c["params"], self.name
         if name == "simclr":
             z = [m.projector(m.backbone(v)) for v in views]
-            loss = simclr_loss(z[0], z[1], p["temperature"])
-        elif name == "barlow":
+            return simclr_loss(z[0], z[1], p["temperature"])
+        if name == "barlow":
             z = [m.projector(m.backbone(v)) for v in views]
-            loss = barlow_loss(z[0], z[1], p["barlow_lambda"], p["barlow_scale"])
-        elif name == "byol":
+            return barlow_loss(z[0], z[1], p["barlow_lambda"], p["barlow_scale"])
+        if name == "byol":
             z = [m.projector(m.backbone(v)) for v in views]
             pr = [m.predictor(zz) for zz in z]
             with torch.no_grad():
                 t = [m.teacher_projector(m.teacher_backbone(v)) for v in views]
-            loss = byol_loss(pr[1], t[0]) + byol_loss(pr[0], t[1])
-        elif name == "dino":
+            return byol_loss(pr[1], t[0]) + byol_loss(pr[0], t[1])
+        if name == "dino":
             s = [m.head(m.backbone(v)) for v in views]
             with torch.no_grad():
                 t = [m.teacher_head(m.teacher_backbone(v)) for v in views[:2]]
@@ -435,24 +436,57 @@ class Method:
                 tc = torch.cat(t)
                 batch_center = torch.sum(tc, dim=0, keepdim=True) / len(tc)
                 m.center.copy_(m.center * p["dino_center_momentum"] + batch_center * (1 - p["dino_center_momentum"]))
-        elif name == "mae":
+            return loss
+        if name == "mae":
             vit = m.backbone
             x, mask, restore = random_masking(vit.embed(views[0]), p["mask_ratio"])
             pred = m.decoder(vit.encode(x), restore)
-            loss = mae_loss(views[0], pred, mask, vit.patch, p["mae_norm_pix_loss"])
-        else:
-            logits = m.head(m.backbone(views[0])).squeeze(1)
-            loss = F.binary_cross_entropy_with_logits(logits, labels, pos_weight=torch.tensor([p["pos_weight"]]))
+            return mae_loss(views[0], pred, mask, vit.patch, p["mae_norm_pix_loss"])
+        logits = m.head(m.backbone(views[0])).squeeze(1)
+        return F.binary_cross_entropy_with_logits(logits, labels, pos_weight=torch.tensor([p["pos_weight"]]))
+
+    def backward(self, loss):
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
-        self.opt.step()
+
+    def ema(self):
         if self.teachers:
             with torch.no_grad():
                 for key in self.teachers:
-                    for sp, tp in zip(getattr(m, key).parameters(), getattr(m, f"teacher_{key}").parameters()):
+                    for sp, tp in zip(getattr(self.m, key).parameters(), getattr(self.m, f"teacher_{key}").parameters()):
                         tp.mul_(self.tau).add_(sp, alpha=1 - self.tau)
+
+    def step(self, views, labels):
+        """One training step as a solo-learn/MAE loop does it; returns the loss value (logged every step)."""
+        loss = self.loss(views, labels)
+        value = loss.item()
+        self.backward(loss)
+        self.opt.step()
+        self.ema()
         self.step_index += 1
-        return loss.item()
+        return value
+
+    def profile(self, views, labels, steps):
+        """Median milliseconds per phase over `steps` steps (after one warm-up step)."""
+        phases = {k: [] for k in ("forward", "readback", "backward", "optimizer", "ema", "total")}
+        for k in range(steps + 1):
+            t = [time.perf_counter()]
+            loss = self.loss(views, labels)
+            t.append(time.perf_counter())
+            loss.item()
+            t.append(time.perf_counter())
+            self.backward(loss)
+            t.append(time.perf_counter())
+            self.opt.step()
+            t.append(time.perf_counter())
+            self.ema()
+            t.append(time.perf_counter())
+            if k == 0:
+                continue
+            for i, name in enumerate(("forward", "readback", "backward", "optimizer", "ema")):
+                phases[name].append((t[i + 1] - t[i]) * 1000)
+            phases["total"].append((t[-1] - t[0]) * 1000)
+        return {k: sorted(v)[len(v) // 2] if len(v) % 2 else (sorted(v)[len(v) // 2 - 1] + sorted(v)[len(v) // 2]) / 2 for k, v in phases.items()}
 
 
 def count(module, trainable_only):
@@ -522,6 +556,8 @@ def handle(cmd):
         for _ in range(cmd["steps"]):
             loss = method.step(STATE["views"], STATE["labels"])
         return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu, "loss": loss}
+    if op == "train_profile":
+        return STATE["method"].profile(STATE["views"], STATE["labels"], cmd["steps"])
     if op == "train_free":
         for k in ("method", "views", "labels"):
             STATE.pop(k, None)

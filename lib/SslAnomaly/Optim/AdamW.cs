@@ -24,11 +24,12 @@ public sealed class AdamW(IReadOnlyList<ParameterGroup> groups, double learningR
         double step = stepCount.item<double>();
 
         if (group.WeightDecay != 0) parameter.mul_(1 - LearningRate * group.WeightDecay);
-        expAvg.mul_(Beta1).add_(grad, alpha: 1 - Beta1);
+        expAvg.lerp_(grad, 1 - Beta1); // b1 m + (1 - b1) g in one pass, as torch's AdamW
         expAvgSq.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
         double biasCorrection2 = 1 - Math.Pow(Beta2, step);
-        var denominator = expAvgSq.sqrt().div(Math.Sqrt(biasCorrection2)).add_(Eps);
+        // One temporary (the square root), scaled and shifted in place.
+        var denominator = expAvgSq.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(Eps);
         parameter.addcdiv_(expAvg, denominator, value: -LearningRate / biasCorrection1);
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -21,16 +22,45 @@ public sealed class Lars(IReadOnlyList<ParameterGroup> groups, double learningRa
 
     protected override void Update(ParameterGroup group, string name, Parameter parameter, Tensor grad)
     {
+        if (parameter.device_type == DeviceType.CPU && Momentum != 0 && !Nesterov) UpdateInPlace(group, name, parameter, grad);
+        else UpdateWithTensors(group, name, parameter, grad);
+    }
+
+    /// <summary>
+    /// The CPU path: the update u = s (g + c w) is never materialised. The trust ratio s comes back to the host (a read of
+    /// two norms costs nothing on a CPU) and enters as a scalar, so the step is two norms and four in-place passes,
+    /// buffer = m buffer + s g + s c w and w -= lr buffer, with no temporary tensor: the tensor form below allocates three
+    /// parameter-sized temporaries per parameter, which on a CPU costs more than the arithmetic.
+    /// </summary>
+    void UpdateInPlace(ParameterGroup group, string name, Parameter parameter, Tensor grad)
+    {
+        double wd = group.WeightDecay, scale = 1, decay = wd;
+        if (group.Adapt)
+        {
+            double weightNorm = parameter.norm().ToDouble();
+            double gradNorm = grad.norm().ToDouble();
+            if (weightNorm > 0 && gradNorm > 0) scale = Eta * weightNorm / (gradNorm + wd * weightNorm + Eps);
+            else decay = 0; // the raw gradient, as solo-learn
+        }
+        bool first = !HasState(name, "momentum_buffer");
+        var buffer = State(name, "momentum_buffer", () => grad.mul(scale));
+        if (!first) buffer.mul_(Momentum).add_(grad, alpha: scale);
+        if (decay != 0) buffer.add_(parameter, alpha: scale * decay);
+        parameter.add_(buffer, alpha: -LearningRate);
+    }
+
+    /// <summary>Tensor arithmetic instead of branching on .item(): no host sync per parameter on an accelerator.</summary>
+    void UpdateWithTensors(ParameterGroup group, string name, Parameter parameter, Tensor grad)
+    {
         double wd = group.WeightDecay;
         Tensor update;
         if (group.Adapt)
         {
-            // Tensor arithmetic instead of branching on .item(): no host sync per parameter.
             var weightNorm = parameter.norm();
             var gradNorm = grad.norm();
             var usable = weightNorm.gt(0).logical_and(gradNorm.gt(0));
             var ratio = weightNorm.mul(Eta).div(gradNorm.add(weightNorm.mul(wd)).add(Eps));
-            var scaled = grad.add(parameter, alpha: wd).mul(ratio);
+            var scaled = grad.add(parameter, alpha: wd).mul_(ratio);
             update = where(usable, scaled, grad);
         }
         else

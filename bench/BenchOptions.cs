@@ -1,0 +1,126 @@
+using System.Globalization;
+
+namespace SslAnomaly.Bench;
+
+/// <summary>A command line the harness cannot run; the message says what is wrong.</summary>
+public sealed class BenchUsageException(string message) : Exception(message);
+
+/// <summary>
+/// What one benchmark run measures. <see cref="Quick"/> keeps the whole run at a few minutes on two cores (64 px only,
+/// batch 32, 3 interleaved rounds of one step per side); the full run adds 224 px with a small batch, batch 64 at 64 px
+/// and more rounds.
+/// </summary>
+public sealed record BenchOptions
+{
+    public static readonly IReadOnlyList<string> AllSections = ["train", "augment", "decode", "synth", "probe", "memory"];
+    /// <summary>Sections run only when asked for by --only.</summary>
+    public static readonly IReadOnlyList<string> ExtraSections = ["profile"];
+    public static readonly IReadOnlyList<string> AllMethods = ["simclr", "byol", "barlow", "dino", "mae", "supervised"];
+    public static readonly IReadOnlyList<string> AllBackbones = ["resnet18", "vit-tiny"];
+
+    public bool Quick { get; init; }
+    public string? JsonPath { get; init; }
+    /// <summary>libtorch intra-op threads on both sides (torch.set_num_threads); default: one per core.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    public string Python { get; init; } = "/usr/bin/python3";
+    /// <summary>Skip the PyTorch side (ours only).</summary>
+    public bool NoPython { get; init; }
+    public IReadOnlyList<string> Sections { get; init; } = AllSections;
+    public IReadOnlyList<string> Methods { get; init; } = AllMethods;
+    public IReadOnlyList<string> Backbones { get; init; } = AllBackbones;
+    /// <summary>Images per batch at 64 px (each method's views are on top: SimCLR trains on 2 x batch views).</summary>
+    public int? BatchOverride { get; init; }
+    public int? RoundsOverride { get; init; }
+    public int? StepsOverride { get; init; }
+    /// <summary>Steps of the memory-flatness run per method.</summary>
+    public int MemorySteps { get; init; } = 1000;
+    public bool Help { get; init; }
+    /// <summary>
+    /// OpenMP wait policy of both sides' thread pools (OMP_WAIT_POLICY; "default" leaves libgomp's spin-then-sleep).
+    /// Passive by default: on a machine shared with other work, threads that spin at every barrier burn the time slices
+    /// the other side and the machine's other users need, and the measurement drifts with the load (README).
+    /// </summary>
+    public string OmpWait { get; init; } = "passive";
+
+    public int Batch => BatchOverride ?? (Quick ? 32 : 64);
+    /// <summary>The small batch at 224 px (full run only).</summary>
+    public int Batch224 => 8;
+    /// <summary>Interleaved rounds per case: each round times one window on each side, in alternating order.</summary>
+    public int Rounds => RoundsOverride ?? (Quick ? 3 : 5);
+    /// <summary>Training steps per timed window (one warm-up window of the same length comes first).</summary>
+    public int StepsPerWindow => StepsOverride ?? (Quick ? 1 : 2);
+    public bool Include224 => !Quick;
+    public bool Runs(string section) => Sections.Contains(section);
+
+    public const string Usage = """
+        usage: dotnet run -c Release --project bench -- [options]
+          --quick             64 px only, batch 32, 3 rounds of 1 step (about 5 minutes on 2 cores)
+          --json FILE         also write the results as JSON
+          --threads N         libtorch intra-op threads on both sides (default: cores)
+          --python PATH       Python with torch (default /usr/bin/python3)
+          --no-python         ours only
+          --only S1,S2        sections: train, augment, decode, synth, probe, memory (default: all);
+                              profile (per-phase step times on both sides) only when named
+          --methods M1,M2     simclr, byol, barlow, dino, mae, supervised (default: all)
+          --backbones B1,B2   resnet18, vit-tiny (default: both)
+          --batch N           images per batch at 64 px (default 64, quick 32)
+          --rounds N          interleaved rounds per case (default 5, quick 3)
+          --steps N           training steps per timed window (default 2, quick 1)
+          --memory-steps N    steps of the memory-flatness run per method (default 1000)
+          --omp-wait P        OpenMP wait policy on both sides: passive (default), active, default (libgomp's)
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new BenchOptions();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    throw new BenchUsageException($"{arg} needs a value");
+                return args[++i];
+            }
+            int Positive()
+            {
+                string v = Value();
+                if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < 1)
+                    throw new BenchUsageException($"{arg} needs a positive integer, not '{v}'");
+                return n;
+            }
+            string OneOf(params string[] valid)
+            {
+                string v = Value();
+                return valid.Contains(v) ? v : throw new BenchUsageException($"{arg} must be one of {string.Join(", ", valid)}, not '{v}'");
+            }
+            IReadOnlyList<string> List(IReadOnlyList<string> valid)
+            {
+                var items = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var unknown = items.Where(s => !valid.Contains(s)).ToList();
+                if (unknown.Count > 0 || items.Length == 0)
+                    throw new BenchUsageException($"{arg}: unknown '{string.Join(",", unknown)}' (valid: {string.Join(", ", valid)})");
+                return items.Distinct().ToList();
+            }
+            o = arg switch
+            {
+                "--quick" => o with { Quick = true },
+                "--json" => o with { JsonPath = Value() },
+                "--threads" => o with { Threads = Positive() },
+                "--python" => o with { Python = Value() },
+                "--no-python" => o with { NoPython = true },
+                "--only" => o with { Sections = List([.. AllSections, .. ExtraSections]) },
+                "--methods" => o with { Methods = List(AllMethods) },
+                "--backbones" => o with { Backbones = List(AllBackbones) },
+                "--batch" => o with { BatchOverride = Positive() },
+                "--rounds" => o with { RoundsOverride = Positive() },
+                "--steps" => o with { StepsOverride = Positive() },
+                "--memory-steps" => o with { MemorySteps = Positive() },
+                "--omp-wait" => o with { OmpWait = OneOf("passive", "active", "default") },
+                "-h" or "--help" => o with { Help = true },
+                _ => throw new BenchUsageException($"unknown option '{arg}'"),
+            };
+        }
+        return o;
+    }
+}

@@ -1,0 +1,384 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using SslAnomaly.Bench;
+using SslAnomaly.Native;
+using static TorchSharp.torch;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (BenchUsageException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}\n{BenchOptions.Usage}");
+    return 2;
+}
+if (options.Help)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+// OpenMP reads its settings when libtorch loads: set them first, and give the PyTorch side the same.
+var ompEnvironment = new Dictionary<string, string>();
+if (options.OmpWait != "default") ompEnvironment["OMP_WAIT_POLICY"] = options.OmpWait.ToUpperInvariant();
+foreach (var (key, value) in ompEnvironment) NativeEnvironment.Set(key, value);
+var load = TorchRuntime.EnsureLoaded();
+set_num_threads(options.Threads);
+var report = new BenchReport();
+var started = DateTime.UtcNow;
+var clock = System.Diagnostics.Stopwatch.StartNew();
+void Log(string message) => AnsiConsole.MarkupLine($"[grey]{clock.Elapsed:mm\\:ss}[/] {Markup.Escape(message)}");
+
+var machine = report.Section("machine");
+machine["cpu"] = Machine.CpuModel();
+machine["cores"] = Environment.ProcessorCount;
+machine["memory_gb"] = BenchReport.Num(Machine.TotalMemoryGb(), 3);
+machine["os"] = RuntimeInformation.OSDescription;
+machine["dotnet"] = RuntimeInformation.FrameworkDescription;
+machine["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString();
+machine["libtorch_dir"] = load.NativeDirectory;
+machine["cuda_available"] = cuda.is_available();
+machine["load_average_start"] = new JsonArray(Machine.LoadAverage().Select(v => BenchReport.Num(v, 3)).ToArray());
+var settings = report.Section("settings");
+settings["quick"] = options.Quick;
+settings["threads"] = get_num_threads();
+settings["interop_threads"] = get_num_interop_threads();
+settings["omp_wait_policy"] = options.OmpWait;
+settings["batch_64px"] = options.Batch;
+settings["batch_224px"] = options.Include224 ? options.Batch224 : null;
+settings["rounds"] = options.Rounds;
+settings["steps_per_window"] = options.StepsPerWindow;
+settings["started_utc"] = started.ToString("O");
+Log($"ssl-anomaly bench: {(options.Quick ? "quick" : "full")}, {get_num_threads()} threads, OpenMP wait {options.OmpWait}, load {string.Join(" ", Machine.LoadAverage())}");
+
+PythonReference? python = null;
+string? pythonSkipped = null;
+if (options.NoPython) pythonSkipped = "--no-python";
+else if (options.Sections.Any(s => s is "train" or "augment" or "decode" or "profile"))
+{
+    python = PythonReference.TryStart(options.Python, options.Threads, ompEnvironment, out pythonSkipped);
+    if (python is null) AnsiConsole.MarkupLine($"[yellow]PyTorch comparison skipped:[/] {Markup.Escape(pythonSkipped!)}");
+    else Log($"PyTorch reference: torch {python.Hello["torch"]}, torchvision {python.Hello["torchvision"]}, BLAS {python.Hello["blas"]}, {python.Hello["threads"]} threads");
+}
+var reference = report.Section("pytorch");
+reference["available"] = python is not null;
+if (python is not null) foreach (var (key, value) in python.Hello) reference[key] = value?.DeepClone();
+else reference["skipped_because"] = pythonSkipped;
+
+var trainResults = new List<TrainCaseResult>();
+var augmentResults = new List<AugmentResult>();
+int exitCode = 0;
+try
+{
+    if (options.Runs("train")) RunTrain();
+    if (options.Runs("augment")) RunAugment();
+    if (options.Runs("decode") || options.Runs("synth")) RunData();
+    if (options.Runs("probe")) RunProbe();
+    if (options.Runs("memory")) RunMemory();
+    if (options.Runs("profile")) RunProfile();
+}
+finally
+{
+    machine["load_average_end"] = new JsonArray(Machine.LoadAverage().Select(v => BenchReport.Num(v, 3)).ToArray());
+    var memory = report.Section("memory");
+    memory["peak_rss_mb"] = BenchReport.Num(Machine.PeakRssMb());
+    if (python is not null)
+    {
+        try { memory["pytorch_peak_rss_mb"] = BenchReport.Num(python.PeakRssMb()); }
+        catch (InvalidOperationException) { }
+        python.Dispose();
+    }
+    settings["seconds"] = BenchReport.Num(clock.Elapsed.TotalSeconds);
+}
+Targets();
+PrintSummary();
+if (options.JsonPath is { } path)
+{
+    report.Write(path);
+    Log($"wrote {Path.GetFullPath(path)}");
+}
+return exitCode;
+
+void RunTrain()
+{
+    var bench = new TrainStepBench(options, python);
+    var cases = new List<TrainCase>();
+    foreach (var backbone in options.Backbones)
+        foreach (var method in options.Methods)
+            if (!(method == "mae" && backbone != "vit-tiny")) cases.Add(new TrainCase(backbone, method, 64, options.Batch));
+    if (options.Include224)
+        foreach (var backbone in options.Backbones)
+            foreach (var method in options.Methods)
+                if (!(method == "mae" && backbone != "vit-tiny")) cases.Add(new TrainCase(backbone, method, 224, options.Batch224));
+    foreach (var c in cases)
+    {
+        var result = bench.Run(c);
+        trainResults.Add(result);
+        var cmp = result.Comparison;
+        Log($"train {c.Backbone,-8} {c.Method,-10} {c.Resolution,3} px b{c.Batch}: ours {cmp.OursRate,7:F1} img/s, pytorch {cmp.TheirRate,7:F1} img/s, ratio {cmp.Ratio:F3} " +
+            $"(rounds {string.Join(" ", cmp.RoundRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}; cpu-time ratio {cmp.CpuRatio:F2}), load {result.LoadAverage:F1}");
+        if (result.TheirParameters is { } theirs && theirs != result.OursParameters)
+            AnsiConsole.MarkupLine($"[yellow]parameter counts differ for {c}: ours {result.OursParameters:N0}, PyTorch {theirs:N0}[/]");
+        GC.Collect();
+    }
+    foreach (var group in trainResults.GroupBy(r => (r.Case.BackboneKey, r.Case.Resolution)))
+    {
+        var section = report.Section(group.Key.Resolution == 64 ? $"train_step.{group.Key.BackboneKey}" : $"train_step_{group.Key.Resolution}px.{group.Key.BackboneKey}");
+        section["resolution"] = group.Key.Resolution;
+        section["batch"] = group.First().Case.Batch;
+        section["stem_or_patch"] = group.First().Case.Backbone == "resnet18" ? "imagenet stem" : $"patch {SslAnomaly.Backbones.BackboneFactory.Resolve(group.First().Case.BackboneConfig).PatchSize}";
+        var ratios = group.Select(r => r.Comparison.Ratio).ToList();
+        section["ratio_vs_pytorch"] = BenchReport.Num(BenchReport.GeometricMean(ratios));
+        section["ratio_vs_pytorch_min"] = BenchReport.Num(ratios.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min());
+        section["ours_images_per_second_geomean"] = BenchReport.Num(BenchReport.GeometricMean(group.Select(r => r.Comparison.OursRate)));
+        var methods = new JsonObject();
+        foreach (var r in group)
+        {
+            var json = r.Comparison.ToJson();
+            json["ours_parameters"] = r.OursParameters;
+            json["pytorch_parameters"] = r.TheirParameters;
+            json["load_average_1min"] = BenchReport.Num(r.LoadAverage, 3);
+            methods[r.Case.Method] = json;
+        }
+        section["methods"] = methods;
+    }
+}
+
+void RunAugment()
+{
+    var bench = new AugmentBench(options, python);
+    foreach (var (recipe, methods) in AugmentBench.Recipes)
+    {
+        var served = methods.Where(options.Methods.Contains).ToList();
+        if (served.Count == 0) continue;
+        var result = bench.Run(recipe, served, 64, options.Batch);
+        augmentResults.Add(result);
+        Log($"augment {recipe,-10} ({result.Views} views) ours {result.Comparison.OursRate,8:F0} img/s, torchvision {result.Comparison.TheirRate,8:F0} img/s, ratio {result.Comparison.Ratio:F2}");
+    }
+    var section = report.Section("augment");
+    section["resolution"] = 64;
+    section["batch"] = options.Batch;
+    section["ratio_vs_torchvision"] = BenchReport.Num(BenchReport.GeometricMean(augmentResults.Select(r => r.Comparison.Ratio)));
+    var recipes = new JsonObject();
+    var perMethod = new JsonObject();
+    var worst = double.PositiveInfinity;
+    foreach (var r in augmentResults)
+    {
+        var json = r.Comparison.ToJson("ours_images_per_second", "torchvision_images_per_second");
+        json["views"] = r.Views;
+        json["methods"] = new JsonArray(r.Methods.Select(m => (JsonNode?)JsonValue.Create(m)).ToArray());
+        recipes[r.Recipe] = json;
+        foreach (var method in r.Methods)
+        {
+            // The fastest of our train steps for this method at 64 px: the one augmentation must keep up with.
+            var train = trainResults.Where(t => t.Case.Method == method && t.Case.Resolution == 64).OrderByDescending(t => t.Comparison.OursRate).FirstOrDefault();
+            if (train is null) continue;
+            double ratio = r.Comparison.OursRate / train.Comparison.OursRate;
+            worst = Math.Min(worst, ratio);
+            perMethod[method] = new JsonObject
+            {
+                ["augment_images_per_second"] = BenchReport.Num(r.Comparison.OursRate),
+                ["train_step_images_per_second"] = BenchReport.Num(train.Comparison.OursRate),
+                ["train_step_backbone"] = train.Case.Backbone,
+                ["ratio"] = BenchReport.Num(ratio),
+            };
+        }
+    }
+    section["recipes"] = recipes;
+    section["vs_train_step"] = perMethod;
+    section["ratio_vs_train_step"] = double.IsFinite(worst) ? BenchReport.Num(worst) : null;
+}
+
+void RunData()
+{
+    using var bench = new DataBench(options, python);
+    if (options.Runs("decode"))
+    {
+        var section = report.Section("decode");
+        foreach (var format in new[] { "png", "jpeg" })
+            foreach (var size in options.Quick ? new[] { 64 } : new[] { 64, 224 })
+            {
+                var cmp = bench.Decode(format, size);
+                var json = cmp.ToJson("ours_images_per_second", "pil_images_per_second");
+                json["source_size"] = 288;
+                section[$"{format}_{size}px"] = json;
+                Log($"decode {format} 288->{size} px: ours {cmp.OursRate:F0} img/s, PIL {cmp.TheirRate:F0} img/s (one thread each)");
+            }
+    }
+    if (options.Runs("synth"))
+    {
+        var (one, all) = bench.Synthesis(64);
+        var section = report.Section("synthesis");
+        section["resolution"] = 64;
+        section["images_per_second_one_thread"] = BenchReport.Num(one);
+        section["images_per_second_all_cores"] = BenchReport.Num(all);
+        Log($"synthesis 64 px (render + PNG): {one:F0} img/s on one thread, {all:F0} img/s on {Environment.ProcessorCount} cores");
+    }
+}
+
+void RunProbe()
+{
+    var section = report.Section("linear_probe");
+    foreach (var (rows, dim) in options.Quick ? new[] { (2000, 512), (2000, 192) } : new[] { (2000, 512), (2000, 192), (20000, 512) })
+    {
+        var r = ProbeBench.Run(rows, dim);
+        section[$"rows{rows}_dim{dim}"] = new JsonObject
+        {
+            ["train_seconds"] = BenchReport.Num(r.TrainSeconds),
+            ["predict_seconds"] = BenchReport.Num(r.PredictSeconds),
+            ["iterations"] = r.Iterations,
+            ["converged"] = r.Converged,
+        };
+        Log($"linear probe {rows} x {dim}: {r.TrainSeconds:F2} s ({r.Iterations} L-BFGS iterations{(r.Converged ? "" : ", not converged")}), scoring {r.PredictSeconds * 1000:F0} ms");
+    }
+}
+
+void RunMemory()
+{
+    var bench = new MemoryBench(options);
+    var section = report.Section("memory");
+    var methods = new JsonObject();
+    bool flat = true;
+    var names = options.Quick ? options.Methods.Where(m => m is "dino" or "mae" or "byol").DefaultIfEmpty(options.Methods[0]).ToList() : options.Methods.ToList();
+    foreach (var name in names)
+    {
+        var r = bench.Run(name);
+        flat &= r.Flat;
+        methods[name] = new JsonObject
+        {
+            ["steps"] = r.Steps,
+            ["baseline_rss_mb"] = BenchReport.Num(r.BaselineRssMb),
+            ["final_rss_mb"] = BenchReport.Num(r.FinalRssMb),
+            ["growth_mb"] = BenchReport.Num(r.GrowthMb, 3),
+            ["slope_mb_per_1000_steps"] = BenchReport.Num(r.SlopeMbPer1000Steps, 3),
+            ["live_tensors_baseline"] = r.BaselineLiveTensors,
+            ["live_tensors_final"] = r.FinalLiveTensors,
+            ["flat"] = r.Flat,
+            ["seconds"] = BenchReport.Num(r.Seconds),
+            ["rss_mb_every_50_steps"] = new JsonArray(r.Samples.Select(s => BenchReport.Num(s.RssMb)).ToArray()),
+        };
+        Log($"memory {name}: {r.Steps} steps in {r.Seconds:F1} s, RSS {r.BaselineRssMb:F0} -> {r.FinalRssMb:F0} MB after warm-up " +
+            $"(slope {r.SlopeMbPer1000Steps:F1} MB/1000 steps), live tensors {r.BaselineLiveTensors} -> {r.FinalLiveTensors}: {(r.Flat ? "flat" : "NOT flat")}");
+    }
+    section["flat_over_steps"] = options.MemorySteps;
+    section["flat"] = flat;
+    section["tolerance_mb"] = MemoryResult.ToleranceMb;
+    section["methods"] = methods;
+}
+
+void RunProfile()
+{
+    var profiler = new StepProfile(python);
+    var section = report.Section("profile");
+    int steps = options.StepsOverride ?? 3;
+    foreach (var backbone in options.Backbones)
+        foreach (var method in options.Methods.Where(m => m != "mae" || backbone == "vit-tiny"))
+        {
+            var c = new TrainCase(backbone, method, 64, options.Batch);
+            var (ours, theirs) = profiler.Run(c, steps);
+            var json = new JsonObject();
+            var table = new Table().Title($"{backbone} {method} 64 px batch {options.Batch}: median ms per step phase over {steps} steps").RoundedBorder();
+            table.AddColumn("phase");
+            table.AddColumn("ours");
+            table.AddColumn("PyTorch");
+            foreach (var phase in StepProfile.Phases)
+            {
+                double t = theirs?.GetValueOrDefault(phase, double.NaN) ?? double.NaN;
+                table.AddRow(phase, $"{ours[phase]:F0}", double.IsFinite(t) ? $"{t:F0}" : "-");
+                json[phase] = new JsonObject { ["ours_ms"] = BenchReport.Num(ours[phase]), ["pytorch_ms"] = BenchReport.Num(t) };
+            }
+            section[$"{c.BackboneKey}.{method}"] = json;
+            AnsiConsole.Write(table);
+        }
+}
+
+void Targets()
+{
+    var targets = report.Section("targets");
+    void Check(string name, double? value, double threshold)
+    {
+        targets[name] = new JsonObject
+        {
+            ["value"] = value is { } v ? BenchReport.Num(v) : null,
+            ["threshold"] = threshold,
+            ["met"] = value is { } w ? w >= threshold : null,
+        };
+    }
+    Check("train_step_resnet18_vs_pytorch", report.Number("train_step.resnet18.ratio_vs_pytorch"), 1.05);
+    Check("train_step_vit_tiny_vs_pytorch", report.Number("train_step.vit_tiny.ratio_vs_pytorch"), 1.0);
+    Check("augment_vs_train_step", report.Number("augment.ratio_vs_train_step"), 3.0);
+    var flat = report.Root["memory"]?["flat"];
+    targets["memory_flat"] = new JsonObject { ["met"] = flat?.DeepClone() };
+}
+
+void PrintSummary()
+{
+    AnsiConsole.WriteLine();
+    var load0 = report.Root["machine"]!["load_average_start"]!.AsArray().Select(v => v?.ToString() ?? "?");
+    var load1 = report.Root["machine"]!["load_average_end"]!.AsArray().Select(v => v?.ToString() ?? "?");
+    AnsiConsole.MarkupLine($"[bold]Machine[/]: {Markup.Escape(Machine.CpuModel())}, {Environment.ProcessorCount} cores, {get_num_threads()} torch threads; " +
+                           $"load average {string.Join(" ", load0)} at start, {string.Join(" ", load1)} at end; no GPU used");
+    if (trainResults.Count > 0)
+    {
+        var table = new Table().Title("Training step (images/s; ratio = ours / PyTorch, interleaved windows)").RoundedBorder();
+        foreach (var h in new[] { "backbone", "method", "px", "batch", "ours", "PyTorch", "ratio", "round ratios", "load" }) table.AddColumn(h);
+        foreach (var r in trainResults)
+        {
+            var c = r.Comparison;
+            table.AddRow(r.Case.Backbone, r.Case.Method, $"{r.Case.Resolution}", $"{r.Case.Batch}", $"{c.OursRate:F1}", Fmt(c.TheirRate, "F1"), Ratio(c.Ratio, 1.0),
+                string.Join(" ", c.RoundRatios.Select(x => x.ToString("F2", CultureInfo.InvariantCulture))), $"{r.LoadAverage:F1}");
+        }
+        foreach (var key in new[] { "train_step.resnet18", "train_step.vit_tiny", "train_step_224px.resnet18", "train_step_224px.vit_tiny" })
+            if (report.Number($"{key}.ratio_vs_pytorch") is { } g)
+                table.AddRow($"[bold]{key.Split('.')[1]}[/]", "[bold]geomean[/]", key.Contains("224") ? "224" : "64", "", "", "", Ratio(g, key.Contains("resnet") ? 1.05 : 1.0), "", "");
+        AnsiConsole.Write(table);
+    }
+    if (augmentResults.Count > 0)
+    {
+        var table = new Table().Title("Augmentation at 64 px (images/s turned into all of a recipe's views)").RoundedBorder();
+        foreach (var h in new[] { "recipe", "methods", "views", "ours", "torchvision", "ratio", "train step (fastest)", "aug / train" }) table.AddColumn(h);
+        foreach (var r in augmentResults)
+        {
+            var fastest = trainResults.Where(t => r.Methods.Contains(t.Case.Method) && t.Case.Resolution == 64).Select(t => t.Comparison.OursRate).DefaultIfEmpty(double.NaN).Max();
+            table.AddRow(r.Recipe, string.Join(",", r.Methods), $"{r.Views}", $"{r.Comparison.OursRate:F0}", Fmt(r.Comparison.TheirRate, "F0"), Ratio(r.Comparison.Ratio, 1.0),
+                Fmt(fastest, "F1"), Ratio(r.Comparison.OursRate / fastest, 3.0));
+        }
+        AnsiConsole.Write(table);
+    }
+    var other = new Table().Title("Data, probe and memory").RoundedBorder();
+    other.AddColumn("measure");
+    other.AddColumn("ours");
+    other.AddColumn("reference");
+    foreach (var (key, value) in report.Root["decode"]?.AsObject() ?? [])
+        other.AddRow($"decode {key.Replace('_', ' ')} (288 px source, 1 thread)", $"{value!["ours_images_per_second"]} img/s", $"PIL {value["pil_images_per_second"]?.ToString() ?? "-"} img/s");
+    if (report.Root["synthesis"] is JsonObject synth)
+        other.AddRow("embedded-data synthesis 64 px (render + PNG)", $"{synth["images_per_second_one_thread"]} img/s (1 thread), {synth["images_per_second_all_cores"]} img/s (all cores)", "");
+    foreach (var (key, value) in report.Root["linear_probe"]?.AsObject() ?? [])
+        other.AddRow($"linear probe {key.Replace("rows", "").Replace("_dim", " x ")}", $"{value!["train_seconds"]} s ({value["iterations"]} iterations)", "");
+    if (report.Root["memory"] is JsonObject mem)
+    {
+        other.AddRow("peak RSS", $"{mem["peak_rss_mb"]} MB", mem["pytorch_peak_rss_mb"] is { } p ? $"PyTorch {p} MB" : "");
+        if (mem["methods"] is JsonObject ms)
+            foreach (var (name, m) in ms)
+                other.AddRow($"memory over {m!["steps"]} steps ({name}, tiny model)", $"{m["baseline_rss_mb"]} -> {m["final_rss_mb"]} MB, live tensors {m["live_tensors_baseline"]} -> {m["live_tensors_final"]}: {((bool)m["flat"]! ? "flat" : "NOT flat")}", "");
+    }
+    if (other.Rows.Count > 0) AnsiConsole.Write(other);
+    var targets = report.Root["targets"]!.AsObject();
+    foreach (var (name, t) in targets)
+    {
+        var met = t!["met"]?.GetValue<bool>();
+        var state = met is null ? "[grey]not measured[/]" : met.Value ? "[green]met[/]" : "[red]not met[/]";
+        AnsiConsole.MarkupLine($"target {name}: {(t["value"] is { } v ? $"{v} (>= {t["threshold"]}) " : "")}{state}");
+    }
+
+    static string Fmt(double v, string format) => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+    static string Ratio(double v, double target) =>
+        !double.IsFinite(v) ? "-" : v >= target ? $"[green]{v:F2}[/]" : $"[red]{v:F2}[/]";
+}

@@ -1,0 +1,153 @@
+using System.Text.Json.Nodes;
+using SslAnomaly.Backbones;
+using SslAnomaly.Methods;
+using SslAnomaly.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SslAnomaly.Bench;
+
+/// <summary>One training-step case: a method on a backbone at a resolution and batch size.</summary>
+public sealed record TrainCase(string Backbone, string Method, int Resolution, int Batch)
+{
+    /// <summary>JSON/report key of the backbone ("resnet18", "vit_tiny").</summary>
+    public string BackboneKey => Backbone.Replace('-', '_');
+
+    /// <summary>
+    /// The ResNet stem is the ImageNet one at every size, as the CPU profiles (smoke, quick) and the design's measured
+    /// reference use: the small-image stem keeps 64x64 feature maps in layer1 and makes a 64 px step 12x dearer.
+    /// </summary>
+    public BackboneConfig BackboneConfig => new(Backbone, Resolution, PatchSize: 0, Stem: ResNetStem.ImageNet);
+}
+
+/// <summary>The result of one case on both sides.</summary>
+public sealed record TrainCaseResult(TrainCase Case, Comparison Comparison, long OursParameters, long? TheirParameters, double LoadAverage);
+
+/// <summary>
+/// Training-step throughput, ours against the PyTorch script: images per second of whole optimiser steps (every view's
+/// forward, the teacher's forward, the loss, backward, the method's default optimiser and the teacher EMA) on fixed
+/// pre-made views, so augmentation is measured separately. Ours runs through the library's <see cref="Trainer"/> (with
+/// its per-step loss read-back, collapse-guard statistic and logging), theirs through a plain PyTorch loop.
+/// </summary>
+public sealed class TrainStepBench(BenchOptions options, PythonReference? python)
+{
+    /// <summary>The steady state after DINO's first epoch: the prototype layer is trained (DINO freezes it in epoch 0).</summary>
+    public static MethodConfig ConfigFor(string method) => MethodConfig.For(method).WithOverrides(new Dictionary<string, JsonNode?>
+    {
+        ["dino_freeze_last_layer_epochs"] = 0,
+        ["pos_weight"] = 19.0, // a 5 % defect share
+    });
+
+    public TrainCaseResult Run(TrainCase c)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(0);
+        var backbone = BackboneFactory.Create(c.BackboneConfig);
+        var config = ConfigFor(c.Method);
+        using var method = MethodFactory.Create(c.Method, backbone, config);
+        long parameters = method.parameters().Sum(p => p.numel());
+
+        // Pre-made normalised views (standard normal, like the script's); the view recipe hands out aliases.
+        using var generator = new Generator(1);
+        var views = Enumerable.Range(0, method.ViewCount)
+            .Select(_ => randn([c.Batch, 3, c.Resolution, c.Resolution], generator: generator)).ToArray();
+        var labels = rand([2L * c.Batch], generator: generator).lt(0.3).to(ScalarType.Float32);
+        // The batch source's images are unused (the recipe ignores them): a tiny stand-in keeps index_select free.
+        using var source = new TensorBatchSource(zeros(16L * c.Batch, 1), labels.repeat(8), c.Batch, shuffle: false);
+        var recipe = new DelegateViewRecipe(views.Length, (_, _) => views.Select(v => v.alias()).ToArray());
+
+        long? theirParameters = null;
+        Func<Window>? theirs = null;
+        if (python is not null)
+        {
+            var setup = python.Call(new JsonObject
+            {
+                ["op"] = "train_setup",
+                ["method"] = c.Method,
+                ["backbone"] = c.Backbone,
+                ["resolution"] = c.Resolution,
+                ["patch"] = c.Backbone == BackboneConfig.VitTiny ? BackboneFactory.Resolve(c.BackboneConfig).PatchSize : 0,
+                ["stem"] = "imagenet",
+                ["batch"] = c.Batch,
+                ["views"] = views.Length,
+                ["params"] = config.ToJson(),
+            });
+            theirParameters = setup["parameters"]!.GetValue<long>();
+            theirs = () =>
+            {
+                var reply = python.Call(new JsonObject { ["op"] = "train_run", ["steps"] = options.StepsPerWindow });
+                return new Window(reply["seconds"]!.GetValue<double>(), (long)options.StepsPerWindow * c.Batch, reply["cpu_seconds"]!.GetValue<double>());
+            };
+        }
+        double load = Machine.LoadAverage()[0];
+        try
+        {
+            var comparison = RunInterleaved(method, source, recipe, c, theirs);
+            return new TrainCaseResult(c, comparison, parameters, theirParameters, load);
+        }
+        finally
+        {
+            python?.Call(new JsonObject { ["op"] = "train_free" });
+        }
+    }
+
+    /// <summary>
+    /// Ours runs as ONE trainer run (so the optimiser state, the teacher and every cache persist as in real training);
+    /// the trainer logs each step's loss after the step, and the sink uses that moment to close our timed window and run
+    /// the PyTorch windows in between, in the order <see cref="Interleaved"/> uses (warm-up: ours, theirs; then rounds
+    /// ours-theirs, theirs-ours, ...). Our clocks stop while the other side runs.
+    /// </summary>
+    Comparison RunInterleaved(SslMethod method, IBatchSource source, IViewRecipe recipe, TrainCase c, Func<Window>? theirs)
+    {
+        int spw = options.StepsPerWindow, rounds = options.Rounds;
+        long images = (long)spw * c.Batch;
+        var ours = new List<Window>();
+        var their = new List<Window>();
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cpu = process.TotalProcessorTime;
+        int window = -1; // -1: the warm-up window
+        var sink = new CallbackSink(step =>
+        {
+            if (step % spw != 0) return;
+            clock.Stop();
+            process.Refresh();
+            var finished = new Window(clock.Elapsed.TotalSeconds, images, (process.TotalProcessorTime - cpu).TotalSeconds);
+            if (window >= 0) ours.Add(finished);
+            if (theirs is not null)
+            {
+                Thread.Sleep(Gap);
+                // After our warm-up: their warm-up. After our window of an even round: theirs of this round and, as the
+                // next (odd) round starts with theirs, that one too.
+                if (window == -1) theirs();
+                else if (window % 2 == 0)
+                {
+                    their.Add(theirs());
+                    if (window + 1 < rounds) { Thread.Sleep(Gap); their.Add(theirs()); }
+                }
+            }
+            Thread.Sleep(Gap);
+            window++;
+            process.Refresh();
+            cpu = process.TotalProcessorTime;
+            clock.Restart();
+        });
+        var trainer = new Trainer(method, source, recipe,
+            new TrainerOptions { Epochs = 100_000, StopAfterSteps = (long)spw * (rounds + 1) }, sink);
+        var outcome = trainer.Run();
+        if (outcome.Failure is { } failure) throw new InvalidOperationException($"{c}: {failure.Reason}");
+        return new Comparison(ours, their);
+    }
+
+    static readonly TimeSpan Gap = TimeSpan.FromMilliseconds(50);
+
+    sealed class CallbackSink(Action<long> afterStep) : IMetricsSink
+    {
+        public void Log(long step, string name, double value)
+        {
+            if (name == "train/loss") afterStep(step);
+        }
+
+        public void Flush() { }
+    }
+}

@@ -51,6 +51,7 @@ settings["quick"] = options.Quick;
 settings["threads"] = get_num_threads();
 settings["interop_threads"] = get_num_interop_threads();
 settings["omp_wait_policy"] = options.OmpWait;
+settings["malloc_tuning"] = NativeAllocator.Applied; // ours only: the library's default (PyTorch keeps glibc's)
 settings["batch_64px"] = options.Batch;
 settings["batch_224px"] = options.Include224 ? options.Batch224 : null;
 settings["rounds"] = options.Rounds;

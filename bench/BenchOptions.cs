@@ -45,8 +45,8 @@ public sealed record BenchOptions
     public int Batch => BatchOverride ?? (Quick ? 32 : 64);
     /// <summary>The small batch at 224 px (full run only).</summary>
     public int Batch224 => 8;
-    /// <summary>Interleaved rounds per case: each round times one window on each side, in alternating order.</summary>
-    public int Rounds => RoundsOverride ?? (Quick ? 3 : 5);
+    /// <summary>Interleaved rounds per case: each round times one window on each side, in alternating order; the ratio is their median.</summary>
+    public int Rounds => RoundsOverride ?? 5;
     /// <summary>Training steps per timed window (one warm-up window of the same length comes first).</summary>
     public int StepsPerWindow => StepsOverride ?? (Quick ? 1 : 2);
     public bool Include224 => !Quick;
@@ -54,7 +54,7 @@ public sealed record BenchOptions
 
     public const string Usage = """
         usage: dotnet run -c Release --project bench -- [options]
-          --quick             64 px only, batch 32, 3 rounds of 1 step (about 5 minutes on 2 cores)
+          --quick             64 px only, batch 32, windows of 1 step (a few minutes on 2 cores)
           --json FILE         also write the results as JSON
           --threads N         libtorch intra-op threads on both sides (default: cores)
           --python PATH       Python with torch (default /usr/bin/python3)
@@ -64,7 +64,7 @@ public sealed record BenchOptions
           --methods M1,M2     simclr, byol, barlow, dino, mae, supervised (default: all)
           --backbones B1,B2   resnet18, vit-tiny (default: both)
           --batch N           images per batch at 64 px (default 64, quick 32)
-          --rounds N          interleaved rounds per case (default 5, quick 3)
+          --rounds N          interleaved rounds per case (default 5)
           --steps N           training steps per timed window (default 2, quick 1)
           --memory-steps N    steps of the memory-flatness run per method (default 1000)
           --omp-wait P        OpenMP wait policy on both sides: passive (default), active, default (libgomp's)

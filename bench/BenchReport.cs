@@ -60,7 +60,10 @@ public sealed class BenchReport
     {
         if (value == 0 || !double.IsFinite(value)) return value;
         int scale = digits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(value)));
-        return scale is >= 0 and <= 15 ? Math.Round(value, scale) : value;
+        if (scale > 15) return value;
+        if (scale >= 0) return Math.Round(value, scale);
+        double unit = Math.Pow(10, -scale);
+        return Math.Round(value / unit) * unit;
     }
 
     /// <summary>Geometric mean of positive finite values; NaN when there are none.</summary>

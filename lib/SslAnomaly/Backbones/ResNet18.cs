@@ -41,7 +41,9 @@ public sealed class ResNet18 : Backbone
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var x = maxpool.call(nn.functional.relu(bn1.call(conv1.call(images))));
+        // In-place ReLUs, as torchvision's ReLU(inplace=True): BatchNorm's and the residual sum's outputs are not needed
+        // by their backward passes, so overwriting them saves one activation-sized buffer per ReLU.
+        var x = maxpool.call(bn1.call(conv1.call(images)).relu_());
         x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
         return x.mean([2, 3]).MoveToOuterDisposeScope(); // adaptive average pool to 1x1, flattened
     }
@@ -78,9 +80,9 @@ public sealed class ResNet18 : Backbone
         public override Tensor forward(Tensor x)
         {
             using var scope = NewDisposeScope();
-            var y = bn2.call(conv2.call(nn.functional.relu(bn1.call(conv1.call(x)))));
+            var y = bn2.call(conv2.call(bn1.call(conv1.call(x)).relu_()));
             var identity = downsample is null ? x : downsample.call(x);
-            return nn.functional.relu(y.add_(identity)).MoveToOuterDisposeScope();
+            return y.add_(identity).relu_().MoveToOuterDisposeScope();
         }
     }
 }

@@ -150,8 +150,10 @@ public sealed class VisionTransformer : Backbone
         public override Tensor forward(Tensor x)
         {
             using var scope = NewDisposeScope();
-            x = x.add(attn.call(norm1.call(x)));
-            return x.add(mlp.call(norm2.call(x))).MoveToOuterDisposeScope();
+            // Residual sums written into the branch outputs (a linear layer's backward does not need its output); the
+            // block input itself must stay intact for LayerNorm's backward.
+            x = attn.call(norm1.call(x)).add_(x);
+            return mlp.call(norm2.call(x)).add_(x).MoveToOuterDisposeScope();
         }
     }
 

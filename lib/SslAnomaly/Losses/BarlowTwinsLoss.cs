@@ -23,13 +23,14 @@ public static class BarlowTwinsLoss
             throw new ArgumentException($"Barlow Twins needs two [N, D] views of equal shape, got [{string.Join(",", z1.shape)}] and [{string.Join(",", z2.shape)}]");
         if (z1.shape[0] < 2) throw new ArgumentException("Barlow Twins needs at least 2 samples for batch statistics");
         using var scope = NewDisposeScope();
-        long n = z1.shape[0], d = z1.shape[1];
-        var c = BatchNormalise(z1).t().matmul(BatchNormalise(z2)).div(n);
-        var identity = eye(d, dtype: c.dtype, device: c.device);
-        var squared = c.sub(identity).pow(2);
-        // Diagonal weight 1, off-diagonal weight lambda.
-        var weights = identity.add(identity.neg().add(1).mul(lambda));
-        return squared.mul(weights).sum().mul(scale).MoveToOuterDisposeScope();
+        long n = z1.shape[0];
+        var c = BatchNormalise(z1).t().matmul(BatchNormalise(z2)).div_(n);
+        // sum_i (1 - C_ii)^2 + lambda sum_{i != j} C_ij^2 with the off-diagonal sum as sum C^2 - sum_i C_ii^2: two passes
+        // over the D x D matrix instead of building an identity, a weight matrix and three D x D temporaries.
+        var diagonal = c.diagonal();
+        var onDiagonal = diagonal.sub(1).square().sum();
+        var offDiagonal = c.square().sum().sub(diagonal.square().sum());
+        return onDiagonal.add(offDiagonal, alpha: lambda).mul(scale).MoveToOuterDisposeScope();
     }
 
     /// <summary>Per-dimension standardisation with batch statistics (BatchNorm1d(affine: false) in training mode).</summary>

@@ -43,13 +43,13 @@ public abstract class MomentumMethod : SslMethod
         UpdateTeacher(CurrentTau);
     }
 
-    /// <summary>teacher &lt;- tau teacher + (1 - tau) student for every parameter pair.</summary>
+    /// <summary>teacher &lt;- tau teacher + (1 - tau) student for every parameter pair (one lerp pass per tensor).</summary>
     public void UpdateTeacher(double tau)
     {
         using var noGrad = no_grad();
         foreach (var (student, teacher) in pairs)
             foreach (var ((_, s), (_, t)) in student.named_parameters().Zip(teacher.named_parameters()))
-                t.mul_(tau).add_(s, alpha: 1 - tau);
+                t.lerp_(s, 1 - tau);
     }
 
     /// <summary>Copies every parameter and buffer of <paramref name="from"/> into the same-named one of <paramref name="to"/>.</summary>

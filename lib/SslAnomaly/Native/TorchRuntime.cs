@@ -99,6 +99,7 @@ public static class TorchRuntime
                   $"{LibTorchFile} was not found next to {libTorchSharp} nor in: {string.Join(", ", directories)}. " +
                   "The libtorch-cpu-linux-x64 (or libtorch-cuda) package is not restored: run `dotnet restore NotebookSupport.sln`.");
 
+        NativeAllocator.Apply(); // before libtorch allocates anything
         try
         {
             NativeLibrary.Load(libTorch); // pulls libtorch_cpu, libc10 and libgomp through its $ORIGIN runpath

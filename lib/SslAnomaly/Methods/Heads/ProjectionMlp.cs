@@ -19,7 +19,7 @@ public static class ProjectionMlp
         {
             modules.Add(($"{modules.Count}", nn.Linear(width, hiddenDim)));
             modules.Add(($"{modules.Count}", nn.BatchNorm1d(hiddenDim)));
-            modules.Add(($"{modules.Count}", nn.ReLU()));
+            modules.Add(($"{modules.Count}", nn.ReLU(inplace: true))); // BatchNorm's output is not needed by its backward
             width = hiddenDim;
         }
         modules.Add(($"{modules.Count}", nn.Linear(width, outputDim)));

@@ -10,15 +10,30 @@ public static class ReportCommand
     {
         var runs = new Option<string>("--runs") { Description = "folder searched recursively for run folders with result.json", Required = true };
         var outDir = new Option<string>("--out") { Description = "report folder", Required = true };
-        var command = new Command("report", "Write Table 1, the imbalance heatmaps, monitor curves and the RankMe scatter (offline HTML).") { runs, outDir };
+        var noPng = NoPngOption();
+        var command = new Command("report", "Write Table 1, the imbalance heatmaps, monitor curves and the RankMe scatter (offline HTML, PNG copies).") { runs, outDir, noPng };
         command.SetAction(p =>
         {
-            var index = Write(p.GetValue(runs)!, p.GetValue(outDir)!);
+            var index = Write(p.GetValue(runs)!, p.GetValue(outDir)!, png: !p.GetValue(noPng));
             Console.WriteLine($"report written: {index}");
             return 0;
         });
         return command;
     }
 
-    public static string Write(string runsDir, string outDir) => new ReportWriter(outDir).Write(RunSummary.ReadAll(runsDir));
+    public static Option<bool> NoPngOption() => new("--no-png") { Description = "skip the PNG copies of the figures (rendered with headless chromium where installed)" };
+
+    /// <summary>Writes the report; with <paramref name="png"/>, PNG copies of the figures where a browser is installed (else says why not).</summary>
+    public static string Write(string runsDir, string outDir, bool png)
+    {
+        var index = new ReportWriter(outDir).Write(RunSummary.ReadAll(runsDir));
+        if (png)
+        {
+            var images = FigureImages.Render(outDir);
+            Console.WriteLine(images.SkippedBecause is { } why
+                ? $"PNG copies of the figures skipped: {why}"
+                : $"{images.Written.Count} PNG copies of the figures in {Path.Combine(outDir, "figures")}");
+        }
+        return index;
+    }
 }

@@ -19,9 +19,10 @@ public static class ReproduceCommand
         var backbones = new Option<string?>("--backbones") { Description = "comma-separated subset of the backbones (default: both)" };
         var parallel = new Option<int>("--parallel") { Description = "experiments at once", DefaultValueFactory = _ => 1 };
         var outDir = new Option<string>("--out") { Description = "output folder (sweep/ and report/)", Required = true };
+        var noPng = ReportCommand.NoPngOption();
         var command = new Command("reproduce", "Reproduce the paper's Table 1 and figures: data, the whole sweep, the report.")
         {
-            profile, dataRoot, methods, backbones, parallel, outDir,
+            profile, dataRoot, methods, backbones, parallel, outDir, noPng,
         };
         command.SetAction(p =>
         {
@@ -35,7 +36,7 @@ public static class ReproduceCommand
             var config = ExperimentConfigBuilder.Build(chosen, null, p.GetValue(dataRoot) is { } root ? new System.Text.Json.Nodes.JsonObject { ["data_root"] = Path.GetFullPath(root) } : null);
             if (config.DataRoot is null) EmbeddedDataset.Ensure(config.Embedded, Console.Out); // once, before parallel runs start
             var summary = new SweepRunner(sweepDir, plan, Console.Out).Run(p.GetValue(parallel));
-            var index = ReportCommand.Write(SweepPlan.RunsDirectory(sweepDir), Path.Combine(dir, "report"));
+            var index = ReportCommand.Write(SweepPlan.RunsDirectory(sweepDir), Path.Combine(dir, "report"), png: !p.GetValue(noPng));
             Console.WriteLine($"{summary.Completed} completed, {summary.Failed} failed of {summary.Total} experiments in {clock.Elapsed:hh\\:mm\\:ss}");
             Console.WriteLine($"report: {index}");
             return summary.Completed + summary.Failed == summary.Total ? 0 : 1;

@@ -28,7 +28,7 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
                     if (pending.Count == 0) return;
                     entry = pending.Dequeue();
                 }
-                RunOne(entry, cancel);
+                RunOne(entry, ThreadsPerChild(parallel), cancel);
             }
         }, cancel)).ToArray();
         Task.WaitAll(workers, cancel);
@@ -47,7 +47,20 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
         return new Summary(completed, failed, plan.Entries.Count);
     }
 
-    void RunOne(SweepEntry entry, CancellationToken cancel)
+    /// <summary>
+    /// libtorch threads for each of <paramref name="parallel"/> concurrent children: the cores shared out, so that N
+    /// children do not each start one thread per core and thrash (null: leave libtorch's default, or the user's
+    /// OMP_NUM_THREADS, alone). Passed through the environment, not the config, so a run's identity does not depend on
+    /// how many ran beside it.
+    /// </summary>
+    public static int? ThreadsPerChild(int parallel, int? cores = null, string? userSetting = null)
+    {
+        userSetting ??= Environment.GetEnvironmentVariable("OMP_NUM_THREADS");
+        if (parallel <= 1 || !string.IsNullOrEmpty(userSetting)) return null;
+        return Math.Max(1, (cores ?? Environment.ProcessorCount) / parallel);
+    }
+
+    void RunOne(SweepEntry entry, int? threads, CancellationToken cancel)
     {
         var runDir = plan.RunDirectoryOf(sweepDir, entry);
         // Another process (an earlier sweep's orphan, a Slurm task) may hold this run: wait for it to finish.
@@ -62,6 +75,7 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.Environment["SSL_ANOMALY_PLAIN_PROGRESS"] = "1";
+        if (threads is { } t) info.Environment["OMP_NUM_THREADS"] = t.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var clock = Stopwatch.StartNew();
         lock (log) log.WriteLine($"[{entry.Index + 1}/{plan.Entries.Count}] {entry.RunName}: started");
         using var child = Process.Start(info)!;

@@ -82,4 +82,31 @@ public class ReportTests
         using var dir = new TempDir();
         Assert.Throws<UserInputException>(() => new ReportWriter(dir.Path).Write(RunSummary.ReadAll(dir.Path)));
     }
+
+    [Fact]
+    public void Report_figures_get_png_copies_that_show_the_chart()
+    {
+        BrowserPage.Executable(); // fails loudly where chromium is missing
+        using var runs = new TempDir();
+        using var outDir = new TempDir();
+        FakeRun(runs.Path, "simclr", "resnet18", 1, 0.8, 10);
+        FakeRun(runs.Path, "byol", "resnet18", 5, 0.7, 6);
+        new ReportWriter(outDir.Path).Write(RunSummary.ReadAll(runs.Path));
+        var outcome = FigureImages.Render(outDir.Path);
+        Assert.Null(outcome.SkippedBecause);
+        var pages = Directory.GetFiles(Path.Combine(outDir.Path, "figures"), "*.html");
+        Assert.Equal(pages.Select(p => Path.ChangeExtension(p, ".png")).Order(), outcome.Written.Order());
+        var size = FigureImages.LayoutSize(File.ReadAllText(Path.Combine(outDir.Path, "figures", "heatmap-resnet18-f1.html")));
+        Assert.NotEqual((1100, 720), size); // the figure's own size, not the fallback
+        using var heatmap = SkiaSharp.SKBitmap.Decode(Path.Combine(outDir.Path, "figures", "heatmap-resnet18-f1.png"));
+        Assert.Equal(size, (heatmap.Width, heatmap.Height));
+        // A drawn heatmap has many colours; a blank or error page has a handful.
+        var colours = new HashSet<uint>();
+        for (int y = 0; y < heatmap.Height; y += 4)
+            for (int x = 0; x < heatmap.Width; x += 4)
+                colours.Add((uint)heatmap.GetPixel(x, y));
+        Assert.True(colours.Count > 50, $"the heatmap PNG has only {colours.Count} colours: the chart did not draw");
+        Assert.Empty(Directory.GetFiles(Path.Combine(outDir.Path, "figures"), ".*")); // no temp files left
+        Assert.Empty(Directory.GetFiles(Path.Combine(outDir.Path, "figures"), "*.print.html"));
+    }
 }

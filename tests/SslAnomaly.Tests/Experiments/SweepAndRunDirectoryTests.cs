@@ -114,4 +114,14 @@ public class SweepAndRunDirectoryTests
         var e = Assert.Throws<UserInputException>(() => RunDirectory.Open(Path.Combine(dir.File("file"), "run")));
         Assert.Contains("is not writable", e.Message);
     }
+
+    [Fact]
+    public void Parallel_children_share_the_cores_unless_the_user_set_omp_threads()
+    {
+        Assert.Null(SweepRunner.ThreadsPerChild(1, cores: 8, userSetting: ""));
+        Assert.Equal(4, SweepRunner.ThreadsPerChild(2, cores: 8, userSetting: ""));
+        Assert.Equal(2, SweepRunner.ThreadsPerChild(3, cores: 8, userSetting: ""));
+        Assert.Equal(1, SweepRunner.ThreadsPerChild(4, cores: 2, userSetting: ""));
+        Assert.Null(SweepRunner.ThreadsPerChild(4, cores: 8, userSetting: "3"));
+    }
 }

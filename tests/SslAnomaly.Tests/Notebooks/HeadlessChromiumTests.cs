@@ -18,9 +18,9 @@ public class HeadlessChromiumTests
             <script>setTimeout(function () { console.error('late failure'); }, 500);</script>
             </body></html>
             """);
-        var dom = HeadlessChromium.DumpDom(dir.File("broken.html"));
+        var dom = BrowserPage.DumpDom(dir.File("broken.html"));
         Assert.Contains("script ran", dom);
-        var errors = HeadlessChromium.ScriptErrors(dom);
+        var errors = BrowserPage.ScriptErrors(dom);
         Assert.Equal(2, errors.Count);
         Assert.Contains(errors, e => e.StartsWith("error: Uncaught ReferenceError: noSuchFunction is not defined", StringComparison.Ordinal));
         Assert.Contains("console.error: late failure", errors);

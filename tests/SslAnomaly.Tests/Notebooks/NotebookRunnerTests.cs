@@ -135,8 +135,8 @@ public class NotebookRunnerTests(SampleRuns runs) : IClassFixture<SampleRuns>
         {
             Assert.True(File.Exists(page), $"{page} was not written");
             Assert.Single(Regex.Matches(File.ReadAllText(page), PlotlyDisplay.PlotlyScriptMarker));
-            var dom = HeadlessChromium.DumpDom(page);
-            var errors = HeadlessChromium.ScriptErrors(dom);
+            var dom = BrowserPage.DumpDom(page);
+            var errors = BrowserPage.ScriptErrors(dom);
             Assert.True(errors.Count == 0, $"{page}: script errors:\n{string.Join("\n", errors)}");
             // Plotly marks each div it drew on and puts its SVG inside; the fallback text is gone.
             int drawn = Regex.Matches(dom, "<div id=\"ssl-plot-[0-9a-f]+\" class=\"ssl-plotly js-plotly-plot\"").Count;

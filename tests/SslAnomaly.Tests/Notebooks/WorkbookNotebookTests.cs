@@ -57,8 +57,8 @@ public class WorkbookNotebookTests(ITestOutputHelper output, NotebookOutputFixtu
         int figures = Outputs(run.Notebook!.Value).Count(o =>
             o.Output.TryGetProperty("data", out var data) && data.TryGetProperty("text/html", out var html) && Text(html).Contains("class=\"ssl-plotly\"", StringComparison.Ordinal));
         Assert.True(figures > 0, $"{name} shows no figure");
-        var dom = HeadlessChromium.DumpDom(dir.File("out.html"));
-        var scriptErrors = HeadlessChromium.ScriptErrors(dom);
+        var dom = BrowserPage.DumpDom(dir.File("out.html"));
+        var scriptErrors = BrowserPage.ScriptErrors(dom);
         Assert.True(scriptErrors.Count == 0, $"{name}: script errors:\n{string.Join("\n", scriptErrors)}");
         Assert.Equal(figures, Regex.Matches(dom, "class=\"ssl-plotly js-plotly-plot\"").Count);
     }

@@ -1,13 +1,11 @@
-using System.Diagnostics;
-
 namespace SslAnomaly.Tests.Support;
 
 /// <summary>
-/// Debian's chromium, headless, offline: loads a local page, lets its scripts run for a virtual-time budget
-/// and returns the DOM afterwards. Pages get a collector injected first that writes every script error
+/// Loads a local page in headless chromium (<see cref="SslAnomaly.Util.HeadlessChromium"/>), lets its scripts run for a
+/// virtual-time budget and returns the DOM afterwards. Pages get a collector injected first that writes every script error
 /// (window errors, rejected promises, console.error) into the DOM as &lt;pre data-script-error&gt;.
 /// </summary>
-public static class HeadlessChromium
+public static class BrowserPage
 {
     public const string ErrorMarker = "data-script-error";
 
@@ -32,7 +30,7 @@ public static class HeadlessChromium
             .Select(m => $"{m.Groups[1].Value}: {System.Net.WebUtility.HtmlDecode(m.Groups[2].Value)}").ToList();
 
     public static string Executable() =>
-        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+        SslAnomaly.Util.HeadlessChromium.Find()
         ?? throw new InvalidOperationException(
             "chromium is not installed: the browser test needs Debian's 'chromium' package. Run environment/setup-test-tools.sh (as root) or apt-get install -y chromium.");
 
@@ -45,34 +43,9 @@ public static class HeadlessChromium
         if (head < 0) throw new InvalidDataException($"{htmlPath} has no <head>");
         var instrumented = Path.Combine(Path.GetDirectoryName(htmlPath)!, Path.GetFileNameWithoutExtension(htmlPath) + ".instrumented.html");
         File.WriteAllText(instrumented, html.Insert(head + "<head>".Length, Collector));
-
-        var profile = Directory.CreateTempSubdirectory("chromium-profile-");
-        try
-        {
-            var info = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[]
-                     {
-                         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                         "--disable-component-update", "--disable-sync", $"--user-data-dir={profile.FullName}",
-                         $"--virtual-time-budget={virtualTimeMs}", "--dump-dom", new Uri(instrumented).AbsoluteUri,
-                     })
-                info.ArgumentList.Add(arg);
-            using var p = Process.Start(info)!;
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(timeoutSeconds * 1000))
-            {
-                p.Kill(entireProcessTree: true);
-                throw new TimeoutException($"chromium did not finish {instrumented} within {timeoutSeconds} s");
-            }
-            p.WaitForExit();
-            if (p.ExitCode != 0 || stdout.Result.Length == 0)
-                throw new InvalidOperationException($"chromium failed (exit {p.ExitCode}): {stderr.Result}");
-            return stdout.Result;
-        }
-        finally
-        {
-            try { profile.Delete(recursive: true); } catch (IOException) { }
-        }
+        var dom = SslAnomaly.Util.HeadlessChromium.Run(chromium, [$"--virtual-time-budget={virtualTimeMs}", "--dump-dom"],
+            new Uri(instrumented).AbsoluteUri, timeoutSeconds);
+        if (dom.Length == 0) throw new InvalidOperationException($"chromium returned an empty DOM for {instrumented}");
+        return dom;
     }
 }

@@ -41,6 +41,11 @@ public sealed record BenchOptions
     /// the other side and the machine's other users need, and the measurement drifts with the load (README).
     /// </summary>
     public string OmpWait { get; init; } = "passive";
+    /// <summary>
+    /// Give the PyTorch side the channels-last layout that our ResNet-18 uses by default (model and inputs converted, as a
+    /// PyTorch user would); off by default, where the script is a plain solo-learn-style NCHW loop.
+    /// </summary>
+    public bool PyTorchChannelsLast { get; init; }
 
     public int Batch => BatchOverride ?? (Quick ? 32 : 64);
     /// <summary>The small batch at 224 px (full run only).</summary>
@@ -68,6 +73,7 @@ public sealed record BenchOptions
           --steps N           training steps per timed window (default 2, quick 1)
           --memory-steps N    steps of the memory-flatness run per method (default 1000)
           --omp-wait P        OpenMP wait policy on both sides: passive (default), active, default (libgomp's)
+          --pytorch-channels-last  convert the PyTorch ResNet-18 and its inputs to channels-last (ours is by default)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -116,6 +122,7 @@ public sealed record BenchOptions
                 "--rounds" => o with { RoundsOverride = Positive() },
                 "--steps" => o with { StepsOverride = Positive() },
                 "--memory-steps" => o with { MemorySteps = Positive() },
+                "--pytorch-channels-last" => o with { PyTorchChannelsLast = true },
                 "--omp-wait" => o with { OmpWait = OneOf("passive", "active", "default") },
                 "-h" or "--help" => o with { Help = true },
                 _ => throw new BenchUsageException($"unknown option '{arg}'"),

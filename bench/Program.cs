@@ -52,6 +52,8 @@ settings["threads"] = get_num_threads();
 settings["interop_threads"] = get_num_interop_threads();
 settings["omp_wait_policy"] = options.OmpWait;
 settings["malloc_tuning"] = NativeAllocator.Applied; // ours only: the library's default (PyTorch keeps glibc's)
+settings["resnet_channels_last"] = SslAnomaly.Backbones.ResNet18.ChannelsLast; // ours: the library's default
+settings["pytorch_channels_last"] = options.PyTorchChannelsLast;
 settings["batch_64px"] = options.Batch;
 settings["batch_224px"] = options.Include224 ? options.Batch224 : null;
 settings["rounds"] = options.Rounds;
@@ -66,7 +68,7 @@ else if (options.Sections.Any(s => s is "train" or "augment" or "decode" or "pro
 {
     python = PythonReference.TryStart(options.Python, options.Threads, ompEnvironment, out pythonSkipped);
     if (python is null) AnsiConsole.MarkupLine($"[yellow]PyTorch comparison skipped:[/] {Markup.Escape(pythonSkipped!)}");
-    else Log($"PyTorch reference: torch {python.Hello["torch"]}, torchvision {python.Hello["torchvision"]}, BLAS {python.Hello["blas"]}, {python.Hello["threads"]} threads");
+    else Log($"PyTorch reference: torch {python.Hello["torch"]}, torchvision {python.Hello["torchvision"]}, BLAS {python.Hello["blas"]} ({string.Join(", ", python.Hello["blas_libraries"]?.AsArray().Select(l => l?.ToString()) ?? [])}), {python.Hello["threads"]} threads");
 }
 var reference = report.Section("pytorch");
 reference["available"] = python is not null;
@@ -283,7 +285,7 @@ void RunMemory()
 
 void RunProfile()
 {
-    var profiler = new StepProfile(python);
+    var profiler = new StepProfile(python, options.PyTorchChannelsLast);
     var section = report.Section("profile");
     int steps = options.StepsOverride ?? 3;
     foreach (var backbone in options.Backbones)

@@ -14,7 +14,7 @@ namespace SslAnomaly.Bench;
 /// trainer's per-step read-backs (loss value, collapse-guard spread), backward, optimiser step, teacher EMA. Ours replays
 /// <see cref="Trainer"/>'s step by hand to put clocks between the phases. Medians over the profiled steps, in ms.
 /// </summary>
-public sealed class StepProfile(PythonReference? python)
+public sealed class StepProfile(PythonReference? python, bool pytorchChannelsLast)
 {
     public static readonly string[] Phases = ["forward", "readback", "backward", "optimizer", "ema", "total"];
 
@@ -68,12 +68,7 @@ public sealed class StepProfile(PythonReference? python)
         Dictionary<string, double>? theirs = null;
         if (python is not null)
         {
-            python.Call(new JsonObject
-            {
-                ["op"] = "train_setup", ["method"] = c.Method, ["backbone"] = c.Backbone, ["resolution"] = c.Resolution,
-                ["patch"] = c.Backbone == BackboneConfig.VitTiny ? BackboneFactory.Resolve(c.BackboneConfig).PatchSize : 0,
-                ["stem"] = "imagenet", ["batch"] = c.Batch, ["views"] = views.Length, ["params"] = config.ToJson(),
-            });
+            python.Call(c.PythonSetup(config, views.Length, pytorchChannelsLast));
             var reply = python.Call(new JsonObject { ["op"] = "train_profile", ["steps"] = steps });
             theirs = Phases.ToDictionary(p => p, p => reply[p]?.GetValue<double>() ?? double.NaN);
             python.Call(new JsonObject { ["op"] = "train_free" });

@@ -18,6 +18,21 @@ public sealed record TrainCase(string Backbone, string Method, int Resolution, i
     /// reference use: the small-image stem keeps 64x64 feature maps in layer1 and makes a 64 px step 12x dearer.
     /// </summary>
     public BackboneConfig BackboneConfig => new(Backbone, Resolution, PatchSize: 0, Stem: ResNetStem.ImageNet);
+
+    /// <summary>The PyTorch script's <c>train_setup</c> command for this case: same model, heads, batch and view count.</summary>
+    public JsonObject PythonSetup(MethodConfig config, int views, bool channelsLast) => new()
+    {
+        ["op"] = "train_setup",
+        ["method"] = Method,
+        ["backbone"] = Backbone,
+        ["resolution"] = Resolution,
+        ["patch"] = Backbone == BackboneConfig.VitTiny ? BackboneFactory.Resolve(BackboneConfig).PatchSize : 0,
+        ["stem"] = "imagenet",
+        ["batch"] = Batch,
+        ["views"] = views,
+        ["params"] = config.ToJson(),
+        ["channels_last"] = channelsLast,
+    };
 }
 
 /// <summary>The result of one case on both sides.</summary>
@@ -60,18 +75,7 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
         Func<Window>? theirs = null;
         if (python is not null)
         {
-            var setup = python.Call(new JsonObject
-            {
-                ["op"] = "train_setup",
-                ["method"] = c.Method,
-                ["backbone"] = c.Backbone,
-                ["resolution"] = c.Resolution,
-                ["patch"] = c.Backbone == BackboneConfig.VitTiny ? BackboneFactory.Resolve(c.BackboneConfig).PatchSize : 0,
-                ["stem"] = "imagenet",
-                ["batch"] = c.Batch,
-                ["views"] = views.Length,
-                ["params"] = config.ToJson(),
-            });
+            var setup = python.Call(c.PythonSetup(config, views.Length, options.PyTorchChannelsLast));
             theirParameters = setup["parameters"]!.GetValue<long>();
             theirs = () =>
             {

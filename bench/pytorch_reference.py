@@ -532,6 +532,15 @@ def synthetic_views(c):
     return [torch.randn(n, 3, r, r, generator=g) for _ in range(c["views"])], (torch.rand(n, generator=g) < 0.3).float()
 
 
+def loaded_blas_libraries():
+    """The BLAS shared objects actually mapped (Debian's libblas.so.3 is an alternative: reference or OpenBLAS)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            return sorted({line.split()[-1] for line in maps if "blas" in line.lower() and line.rstrip().endswith((".so", ".so.0", ".so.3"))})
+    except OSError:
+        return []
+
+
 def handle(cmd):
     op = cmd["op"]
     if op == "hello":
@@ -541,13 +550,18 @@ def handle(cmd):
                 "pil": getattr(Image, "__version__", None), "python": platform.python_version(),
                 "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
                 "mkldnn": torch.backends.mkldnn.is_available(),
-                "blas": blas[0].split("BLAS_INFO=")[1].split(",")[0] if blas else None}
+                "blas": blas[0].split("BLAS_INFO=")[1].split(",")[0] if blas else None,
+                "blas_libraries": loaded_blas_libraries()}
     if op == "train_setup":
         STATE.pop("method", None)
         gc.collect()
         torch.manual_seed(0)
         method = Method(cmd)
         views, labels = synthetic_views(cmd)
+        if cmd.get("channels_last") and cmd["backbone"] == "resnet18":
+            # What a PyTorch user does to get oneDNN's NHWC kernels (--pytorch-channels-last): model and inputs.
+            method.m.to(memory_format=torch.channels_last)
+            views = [v.contiguous(memory_format=torch.channels_last) for v in views]
         STATE["method"], STATE["views"], STATE["labels"] = method, views, labels
         return {"parameters": count(method.m, False), "trainable": count(method.m, True)}
     if op == "train_run":

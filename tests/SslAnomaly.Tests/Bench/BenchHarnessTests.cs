@@ -36,7 +36,7 @@ public class BenchHarnessTests
         Assert.Equal(["simclr", "mae"], o.Methods);
         Assert.Equal(["vit-tiny"], o.Backbones);
         Assert.Equal(7, o.Rounds);
-        Assert.Equal(32, o.Batch);
+        Assert.Equal(64, o.Batch); // the headline shape in both modes
         Assert.Equal(1, o.StepsPerWindow);
         Assert.False(o.Include224);
         Assert.True(o.NoPython);

@@ -4,7 +4,7 @@ namespace SslAnomaly.Notebooks;
 
 /// <summary>
 /// The experiment scale a notebook runs at, from SSL_ANOMALY_PROFILE: <c>smoke</c> (CI, minutes),
-/// <c>quick</c> (default: the whole grid on a CPU in about half an hour) or <c>paper</c> (Sewer-ML on a GPU).
+/// <c>quick</c> (default: the whole grid on a CPU in about 11 minutes on 2 idle cores) or <c>paper</c> (Sewer-ML on a GPU).
 /// </summary>
 public static class NotebookProfile
 {

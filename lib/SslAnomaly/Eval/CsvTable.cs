@@ -1,12 +1,12 @@
 using System.Globalization;
-using System.Text;
+using SslAnomaly.Data;
 
 namespace SslAnomaly.Eval;
 
 /// <summary>
-/// A small comma-separated table read by column name, with errors that name the file, line and column.
-/// Handles a UTF-8 BOM, CRLF line ends and double-quoted fields (no line breaks inside fields), which
-/// covers the Sewer-ML annotation files and prediction files written by pandas or by us.
+/// A comma-separated table read by column name, with errors that name the file, line and column. Parsing is
+/// <see cref="CsvReader"/>'s (RFC 4180: BOM, CRLF, quoted fields with commas, quotes or line breaks), which covers
+/// the Sewer-ML annotation files and prediction files written by pandas or by us.
 /// </summary>
 public sealed class CsvTable
 {
@@ -24,23 +24,18 @@ public sealed class CsvTable
 
     public static CsvTable Read(string path)
     {
-        if (!File.Exists(path)) throw new UserInputException($"{path}: file not found.");
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var header = reader.ReadLine() ?? throw new UserInputException($"{path}: the file is empty (expected a header line).");
-        var columns = Split(header, path, 1).Select(c => c.Trim()).ToArray();
+        using var csv = CsvReader.Open(path);
+        if (!csv.TryRead(out var header)) throw new UserInputException($"{path}: the file is empty (expected a header line).");
+        var columns = header.Fields.Select(c => c.Trim()).ToArray();
         var duplicate = columns.GroupBy(c => c).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new UserInputException($"{path}: column '{duplicate.Key}' appears twice in the header.");
 
         var rows = new List<(int, string[])>();
-        int line = 1;
-        for (string? text; (text = reader.ReadLine()) is not null;)
+        foreach (var record in csv.ReadAll())
         {
-            line++;
-            if (text.Length == 0) continue;
-            var fields = Split(text, path, line);
-            if (fields.Length != columns.Length)
-                throw new UserInputException($"{path} line {line}: {fields.Length} fields, but the header has {columns.Length} columns.");
-            rows.Add((line, fields));
+            if (record.Fields.Length != columns.Length)
+                throw new UserInputException($"{path} line {record.Line}: {record.Fields.Length} fields, but the header has {columns.Length} columns.");
+            rows.Add(((int)record.Line, record.Fields));
         }
         return new CsvTable(path, columns, rows);
     }
@@ -63,28 +58,5 @@ public sealed class CsvTable
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             throw new UserInputException($"{Path} line {line}, column {Columns[column]}: '{text}' is not a number.");
         return value;
-    }
-
-    static string[] Split(string line, string path, int lineNumber)
-    {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c != '"') field.Append(c);
-                else if (i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
-                else quoted = false;
-            }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { fields.Add(field.ToString()); field.Clear(); }
-            else field.Append(c);
-        }
-        if (quoted) throw new UserInputException($"{path} line {lineNumber}: unterminated quoted field.");
-        fields.Add(field.ToString());
-        return fields.ToArray();
     }
 }

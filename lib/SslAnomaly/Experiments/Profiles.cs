@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 namespace SslAnomaly.Experiments;
 
 /// <summary>
-/// Named presets of an experiment's scale. <c>smoke</c>: one experiment in about two minutes on two
-/// cores (tests, CI, notebooks in CI). <c>quick</c>: the whole grid on the embedded data on a CPU in about
-/// half an hour. <c>paper</c>: Sewer-ML at 224 px on a GPU with paper-scale subsets (our choice of sizes:
+/// Named presets of an experiment's scale. <c>smoke</c>: one experiment in 4-12 s on two cores (tests, CI,
+/// notebooks in CI). <c>quick</c>: the whole grid on the embedded data on a CPU within half an hour (11 min
+/// measured on 2 idle cores). <c>paper</c>: Sewer-ML at 224 px on a GPU with paper-scale subsets (our choice of sizes:
 /// the paper does not state them; 200k training images keep even the 1 % subset at 2,000 defects).
 /// </summary>
 public static class Profiles

@@ -222,6 +222,20 @@ public class MetricsCommandTests
     }
 
     [Fact]
+    public void Prediction_files_with_quoted_line_breaks_parse_and_errors_keep_the_right_line()
+    {
+        using var dir = new TempDir();
+        // pandas quotes a free-text column that holds a comma or a line break; the record then spans two lines.
+        File.WriteAllText(dir.File("notes.csv"), "Filename,Note,Defect\r\n00000001.png,\"two\nlines, \"\"quoted\"\"\",0.9\r\n00000002.png,plain,0.2\r\n");
+        var table = PredictionCsv.Read(dir.File("notes.csv"));
+        Assert.Equal(["00000001.png", "00000002.png"], table.Filenames);
+
+        File.WriteAllText(dir.File("bad.csv"), "Filename,Note,Defect\n00000001.png,\"two\nlines\",0.9\n00000002.png,plain,abc\n");
+        var e = Assert.Throws<UserInputException>(() => PredictionCsv.Read(dir.File("bad.csv")));
+        Assert.Contains("bad.csv line 4, column Defect", e.Message); // the second record starts on line 4
+    }
+
+    [Fact]
     public void Logits_and_missing_columns_are_rejected()
     {
         using var dir = new TempDir();

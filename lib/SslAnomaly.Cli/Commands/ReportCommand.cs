@@ -29,10 +29,18 @@ public static class ReportCommand
         var index = new ReportWriter(outDir).Write(RunSummary.ReadAll(runsDir));
         if (png)
         {
-            var images = FigureImages.Render(outDir);
-            Console.WriteLine(images.SkippedBecause is { } why
-                ? $"PNG copies of the figures skipped: {why}"
-                : $"{images.Written.Count} PNG copies of the figures in {Path.Combine(outDir, "figures")}");
+            // The HTML report is complete at this point; a browser that fails costs the PNG copies, not the report.
+            try
+            {
+                var images = FigureImages.Render(outDir);
+                Console.WriteLine(images.SkippedBecause is { } why
+                    ? $"PNG copies of the figures skipped: {why}"
+                    : $"{images.Written.Count} PNG copies of the figures in {Path.Combine(outDir, "figures")}");
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or System.ComponentModel.Win32Exception)
+            {
+                Console.Error.WriteLine($"warning: PNG copies of the figures failed ({e.Message}); the HTML report is complete. Use --no-png to skip them.");
+            }
         }
         return index;
     }

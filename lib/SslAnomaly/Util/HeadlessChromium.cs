@@ -44,7 +44,8 @@ public static class HeadlessChromium
             }
             p.WaitForExit();
             if (p.ExitCode != 0)
-                throw new InvalidOperationException($"{executable} failed on {url} (exit {p.ExitCode}): {stderr.Result.Trim()}");
+                throw new InvalidOperationException($"{executable} failed on {url} (exit {p.ExitCode})" +
+                    (stderr.Result.Trim() is { Length: > 0 } why ? $": {why}" : ""));
             return stdout.Result;
         }
         finally

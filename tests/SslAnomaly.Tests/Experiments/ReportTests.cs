@@ -109,4 +109,21 @@ public class ReportTests
         Assert.Empty(Directory.GetFiles(Path.Combine(outDir.Path, "figures"), ".*")); // no temp files left
         Assert.Empty(Directory.GetFiles(Path.Combine(outDir.Path, "figures"), "*.print.html"));
     }
+
+    [Fact]
+    public void A_browser_that_fails_costs_the_png_copies_not_the_report()
+    {
+        using var runs = new TempDir();
+        using var outDir = new TempDir();
+        FakeRun(runs.Path, "simclr", "resnet18", 1, 0.8, 10);
+        var run = CliProcess.Run(["report", "--runs", runs.Path, "--out", outDir.Path],
+            new Dictionary<string, string> { [SslAnomaly.Util.HeadlessChromium.ExecutableVariable] = "/bin/false" });
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("warning: PNG copies of the figures failed", run.Stderr);
+        Assert.DoesNotContain("   at ", run.All);
+        Assert.True(File.Exists(Path.Combine(outDir.Path, "index.html")));
+        var figures = Directory.GetFiles(Path.Combine(outDir.Path, "figures"));
+        Assert.Contains(figures, f => f.EndsWith(".html", StringComparison.Ordinal));
+        Assert.DoesNotContain(figures, f => f.EndsWith(".png", StringComparison.Ordinal) || f.EndsWith(".print.html", StringComparison.Ordinal));
+    }
 }

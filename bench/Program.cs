@@ -42,6 +42,7 @@ machine["cores"] = Environment.ProcessorCount;
 machine["memory_gb"] = BenchReport.Num(Machine.TotalMemoryGb(), 3);
 machine["os"] = RuntimeInformation.OSDescription;
 machine["dotnet"] = RuntimeInformation.FrameworkDescription;
+machine["code_commit"] = EnvironmentReport.CodeCommit;
 machine["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString();
 machine["libtorch_dir"] = load.NativeDirectory;
 machine["cuda_available"] = cuda.is_available();

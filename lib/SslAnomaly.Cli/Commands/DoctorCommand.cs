@@ -17,6 +17,7 @@ public static class DoctorCommand
     public static int Run(TextWriter output)
     {
         output.WriteLine($".NET:        {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier})");
+        output.WriteLine($"workbook:    commit {EnvironmentReport.CodeCommit}");
         output.WriteLine($"TorchSharp:  {EnvironmentReport.TorchSharpVersion}");
         TorchLoadReport report;
         try

@@ -189,6 +189,7 @@ public static class ExperimentRunner
     static IReadOnlyDictionary<string, string> EnvironmentFacts(Device device) => new Dictionary<string, string>
     {
         ["dotnet"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+        ["code_commit"] = EnvironmentReport.CodeCommit,
         ["torchsharp"] = EnvironmentReport.TorchSharpVersion,
         ["libtorch"] = torch.__version__,
         ["device"] = device.type.ToString(),

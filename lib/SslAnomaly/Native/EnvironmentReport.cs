@@ -12,6 +12,16 @@ public sealed record EnvironmentReport(string LibTorchVersion, int Threads, int 
         typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";
 
+    /// <summary>
+    /// The git commit this library was built from: the .NET SDK stamps it into the informational version
+    /// ("1.0.0+sha") when it builds inside a git checkout. Uncommitted changes do not show; "unknown" outside git.
+    /// </summary>
+    public static string CodeCommit =>
+        typeof(EnvironmentReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion is { } version
+        && version.IndexOf('+') is var plus and >= 0 && plus + 1 < version.Length
+            ? version[(plus + 1)..]
+            : "unknown";
+
     public static EnvironmentReport Collect()
     {
         TorchRuntime.EnsureLoaded();

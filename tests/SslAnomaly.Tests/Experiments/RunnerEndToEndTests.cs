@@ -51,6 +51,7 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         Assert.Equal(15, result["train_defect_pct"]!.GetValue<double>());
         Assert.Equal(64, result["manifest_sha256"]!.GetValue<string>().Length);
         Assert.True(result["rankme"]!.GetValue<double>() > 1);
+        Assert.Equal(SslAnomaly.Native.EnvironmentReport.CodeCommit, result["environment"]!["code_commit"]!.GetValue<string>());
         var metrics = result["metrics"]!.AsObject();
         Assert.Equal(new[] { "45", "5", "natural" }, metrics.Select(m => m.Key).Order());
         foreach (var (_, cell) in metrics)

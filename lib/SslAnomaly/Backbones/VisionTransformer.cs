@@ -93,7 +93,19 @@ public sealed class VisionTransformer : Backbone
         using var noGrad = no_grad();
         nn.init.trunc_normal_(pos_embed, std: 0.02);
         nn.init.trunc_normal_(cls_token, std: 0.02);
-        foreach (var (_, module) in named_modules())
+        InitialiseLinearsAndNorms(this);
+        // MAE initialises the patch projection like a linear layer on the flattened patch.
+        var w = patch_embed.Weight;
+        nn.init.xavier_uniform_(w.view(w.shape[0], -1));
+    }
+
+    /// <summary>
+    /// timm/MAE initialisation of every layer below <paramref name="root"/>: Xavier-uniform linears with zero biases,
+    /// unit LayerNorms. Shared by the encoder and MAE's decoder; call under no_grad.
+    /// </summary>
+    public static void InitialiseLinearsAndNorms(nn.Module root)
+    {
+        foreach (var (_, module) in root.named_modules())
         {
             if (module is Linear linear)
             {
@@ -106,9 +118,6 @@ public sealed class VisionTransformer : Backbone
                 nn.init.zeros_(ln.bias!);
             }
         }
-        // MAE initialises the patch projection like a linear layer on the flattened patch.
-        var w = patch_embed.Weight;
-        nn.init.xavier_uniform_(w.view(w.shape[0], -1));
     }
 
     /// <summary>Non-overlapping patch projection: [B, 3, H, W] -> [B, (H/p)(W/p), dim].</summary>

@@ -24,20 +24,7 @@ public static class Noise
     public static float Lattice(int x, int y, uint seed) => (Hash(x, y, seed) >> 8) * (1f / (1 << 24));
 
     /// <summary>Smooth value noise in [0, 1).</summary>
-    public static float Value(float x, float y, uint seed)
-    {
-        var fx = MathF.Floor(x);
-        var fy = MathF.Floor(y);
-        int ix = (int)fx, iy = (int)fy;
-        float tx = x - fx, ty = y - fy;
-        tx = tx * tx * (3 - 2 * tx);
-        ty = ty * ty * (3 - 2 * ty);
-        var a = Lattice(ix, iy, seed);
-        var b = Lattice(ix + 1, iy, seed);
-        var c = Lattice(ix, iy + 1, seed);
-        var d = Lattice(ix + 1, iy + 1, seed);
-        return a + (b - a) * tx + (c - a) * ty + (a - b - c + d) * tx * ty;
-    }
+    public static float Value(float x, float y, uint seed) => Smooth(x, y, ~0, seed);
 
     /// <summary>Fractal sum of <paramref name="octaves"/> value-noise layers, in [0, 1).</summary>
     public static float Fbm(float x, float y, uint seed, int octaves)
@@ -55,16 +42,19 @@ public static class Noise
     }
 
     /// <summary>Value noise that repeats every <paramref name="period"/> units in x (for angles around the pipe); period is a power of two.</summary>
-    public static float ValuePeriodicX(float x, float y, int period, uint seed)
+    public static float ValuePeriodicX(float x, float y, int period, uint seed) => Smooth(x, y, period - 1, seed);
+
+    /// <summary>Smoothstep-interpolated lattice noise; lattice x indices are masked with <paramref name="xMask"/> (~0: no wrap).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static float Smooth(float x, float y, int xMask, uint seed)
     {
-        var mask = period - 1;
         var fx = MathF.Floor(x);
         var fy = MathF.Floor(y);
         int ix = (int)fx, iy = (int)fy;
         float tx = x - fx, ty = y - fy;
         tx = tx * tx * (3 - 2 * tx);
         ty = ty * ty * (3 - 2 * ty);
-        int x0 = ix & mask, x1 = (ix + 1) & mask;
+        int x0 = ix & xMask, x1 = (ix + 1) & xMask;
         var a = Lattice(x0, iy, seed);
         var b = Lattice(x1, iy, seed);
         var c = Lattice(x0, iy + 1, seed);

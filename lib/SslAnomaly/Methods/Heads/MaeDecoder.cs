@@ -88,18 +88,6 @@ public sealed class MaeDecoder : nn.Module<Tensor, Tensor, Tensor>
     {
         using var noGrad = no_grad();
         nn.init.normal_(mask_token, std: 0.02);
-        foreach (var module in modules())
-        {
-            if (module is Linear linear)
-            {
-                nn.init.xavier_uniform_(linear.weight!);
-                if (linear.bias is not null) nn.init.zeros_(linear.bias);
-            }
-            else if (module is LayerNorm ln)
-            {
-                nn.init.ones_(ln.weight!);
-                nn.init.zeros_(ln.bias!);
-            }
-        }
+        VisionTransformer.InitialiseLinearsAndNorms(this);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SslAnomaly.Util;
 
 namespace SslAnomaly.Bench;
 
@@ -47,9 +48,7 @@ public sealed class BenchReport
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = $"{full}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temp, ToJson() + "\n");
-        File.Move(temp, full, overwrite: true);
+        AtomicFile.WriteAllText(full, ToJson() + "\n");
     }
 
     /// <summary>A finite double as a JSON value rounded to 4 significant digits; NaN/infinity as null.</summary>

@@ -1,5 +1,6 @@
 using System.IO.MemoryMappedFiles;
 using System.Text;
+using SslAnomaly.Util;
 
 namespace SslAnomaly.Data;
 
@@ -101,23 +102,12 @@ public sealed unsafe class DecodedCache : IDisposable
     }
 
     /// <summary>Writes header + sparse body to a temp file and renames it into place (safe under races).</summary>
-    static void Create(string path, byte[] header, long length)
+    static void Create(string path, byte[] header, long length) => AtomicFile.Produce(path, temp =>
     {
-        var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var s = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                s.SetLength(length);
-                s.Write(header);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+        using var s = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+        s.SetLength(length);
+        s.Write(header);
+    });
 
     public Slot State(int index)
     {

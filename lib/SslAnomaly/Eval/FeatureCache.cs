@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using SslAnomaly.Util;
 
 namespace SslAnomaly.Eval;
 
@@ -49,8 +50,7 @@ public static class FeatureCache
         var json = JsonSerializer.SerializeToUtf8Bytes(header, CompactJson);
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = $"{path}.{Environment.ProcessId}.tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        AtomicFile.Write(path, stream =>
         {
             stream.Write(Magic);
             Span<byte> length = stackalloc byte[4];
@@ -58,8 +58,7 @@ public static class FeatureCache
             stream.Write(length);
             stream.Write(json);
             stream.Write(MemoryMarshal.AsBytes(features.Values.AsSpan()));
-        }
-        File.Move(temp, path, overwrite: true);
+        });
     }
 
     /// <summary>The cached features, or null when the file is absent, for another key, or incomplete.</summary>

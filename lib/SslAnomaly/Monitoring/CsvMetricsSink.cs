@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SslAnomaly.Training;
+using SslAnomaly.Util;
 
 namespace SslAnomaly.Monitoring;
 
@@ -60,8 +61,6 @@ public sealed class CsvMetricsSink : IMetricsSink, IDisposable
             lines = lines.Take(1).Concat(lines.Skip(1).Where(l => long.Parse(l[..l.IndexOf(',')], CultureInfo.InvariantCulture) <= last)).ToList();
         var repaired = string.Concat(lines.Select(l => l + "\n"));
         if (repaired == text) return;
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, repaired, new UTF8Encoding(false));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, repaired);
     }
 }

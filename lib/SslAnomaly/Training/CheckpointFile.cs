@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json.Nodes;
+using SslAnomaly.Util;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Training;
@@ -46,27 +47,16 @@ public static class CheckpointFile
         }
         var header = Encoding.UTF8.GetBytes(new JsonObject { ["metadata"] = metadata.DeepClone(), ["tensors"] = index }.ToJsonString());
 
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                stream.Write(Magic);
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteInt64LittleEndian(length, header.Length);
-                stream.Write(length);
-                stream.Write(header);
-                foreach (var blob in blobs) stream.Write(blob.bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            stream.Write(Magic);
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64LittleEndian(length, header.Length);
+            stream.Write(length);
+            stream.Write(header);
+            foreach (var blob in blobs) stream.Write(blob.bytes);
+        });
     }
 
     /// <summary>The metadata only (cheap: the tensors are not read, but the file must be long enough to hold them).</summary>

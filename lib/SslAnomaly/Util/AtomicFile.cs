@@ -18,20 +18,28 @@ public static class AtomicFile
     }
 
     /// <summary>Streams content into a temp file, then renames it over <paramref name="path"/>.</summary>
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => Produce(path, temp =>
+    {
+        using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        write(stream);
+        stream.Flush(flushToDisk: true);
+    });
+
+    /// <summary>
+    /// Lets <paramref name="produce"/> create the file at a temp path in the target's folder (also for tools that
+    /// write files themselves), then renames it over <paramref name="path"/>; the temp file never outlives the call.
+    /// <paramref name="tempExtension"/> serves tools that pick the format from the extension.
+    /// </summary>
+    public static void Produce(string path, Action<string> produce, string tempExtension = ".tmp")
     {
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(folder))
             throw new UserInputException($"cannot write {path}: folder {folder} does not exist");
-        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}{tempExtension}");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
+            produce(temp);
             File.Move(temp, full, overwrite: true);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)

@@ -58,23 +58,14 @@ public static class HeadlessChromium
     /// Renders a local page to a PNG of the given viewport size after its scripts had <paramref name="virtualTimeMs"/>
     /// of virtual time. Written to a temp file first, so <paramref name="pngPath"/> is either absent or complete.
     /// </summary>
-    public static void Screenshot(string executable, string htmlPath, string pngPath, int width = 1100, int height = 720, int virtualTimeMs = 5000)
-    {
-        var full = Path.GetFullPath(pngPath);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.png");
-        try
+    public static void Screenshot(string executable, string htmlPath, string pngPath, int width = 1100, int height = 720, int virtualTimeMs = 5000) =>
+        AtomicFile.Produce(pngPath, temp =>
         {
             Run(executable, [$"--window-size={width},{height}", $"--virtual-time-budget={virtualTimeMs}", $"--screenshot={temp}"],
                 new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri);
             if (!File.Exists(temp) || !IsPng(temp))
                 throw new InvalidOperationException($"{executable} wrote no PNG for {htmlPath}");
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+        }, tempExtension: ".png"); // chromium picks the image format from the extension
 
     static bool IsPng(string path)
     {

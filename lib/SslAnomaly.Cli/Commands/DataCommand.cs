@@ -67,15 +67,21 @@ public static class DataCommand
         var val = new Option<int>("--val") { Description = "Validation frames.", DefaultValueFactory = _ => new SyntheticSewerOptions().Val };
         var resolution = new Option<int>("--resolution") { Description = "Frame size in pixels (square).", DefaultValueFactory = _ => new SyntheticSewerOptions().Resolution };
         var seed = new Option<long>("--seed") { Description = "Seed: the same seed gives byte-identical files.", DefaultValueFactory = _ => 0 };
+        var defectScale = new Option<double>("--defect-scale")
+        {
+            Description = "Size multiplier of the defects (labels unchanged): 1 is the v1 look; CPU profiles use more at small resolutions.",
+            DefaultValueFactory = _ => new SyntheticSewerOptions().DefectScale,
+        };
         var command = new Command("synth", "Render the embedded sewer-like dataset in Sewer-ML's format (CSV columns, PNG frames).")
         {
-            output, train, val, resolution, seed,
+            output, train, val, resolution, seed, defectScale,
         };
         command.SetAction(r =>
         {
             var options = new SyntheticSewerOptions
             {
                 Train = r.GetValue(train), Val = r.GetValue(val), Resolution = r.GetValue(resolution), Seed = r.GetValue(seed),
+                DefectScale = r.GetValue(defectScale),
             };
             var outDir = r.GetValue(output)!;
             SyntheticSewerSummary summary;

@@ -11,7 +11,7 @@ public static class RunCommand
     static readonly Option<string?> Method = new("--method") { Description = "simclr | byol | barlow | dino | mae | supervised" };
     static readonly Option<string?> Backbone = new("--backbone") { Description = "resnet18 | vit-tiny" };
     static readonly Option<double?> TrainPct = new("--train-defect-pct") { Description = "defect share of the training subset, in percent (0, 100)" };
-    static readonly Option<string?> Profile = new("--profile") { Description = "smoke | quick | paper (default quick)" };
+    static readonly Option<string?> Profile = new("--profile") { Description = "smoke | quick | standard | paper (default quick)" };
     static readonly Option<string?> DataRoot = new("--data-root") { Description = "Sewer-ML root (CSV + images); omitted: the embedded dataset" };
     static readonly Option<string?> Config = new("--config") { Description = "JSON or YAML experiment config" };
     static readonly Option<string[]> Set = new("--set") { Description = "override one config key, e.g. --set epochs=5 (repeatable)" };

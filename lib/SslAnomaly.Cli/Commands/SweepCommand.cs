@@ -12,7 +12,7 @@ public static class SweepCommand
         grid.AcceptOnlyFromAmong([.. SweepPlan.Grids]);
         var methods = new Option<string?>("--methods") { Description = "comma-separated subset of simclr,byol,barlow,dino,mae,supervised" };
         var backbones = new Option<string?>("--backbones") { Description = "comma-separated subset of resnet18,vit-tiny" };
-        var profile = new Option<string?>("--profile") { Description = "smoke, quick or paper (default: from the grid)" };
+        var profile = new Option<string?>("--profile") { Description = "smoke, quick, standard or paper (default: from the grid)" };
         var dataRoot = new Option<string?>("--data-root") { Description = "Sewer-ML root; omitted: the embedded dataset" };
         var config = new Option<string?>("--config") { Description = "JSON/YAML config applied to every experiment" };
         var sets = new Option<string[]>("--set") { Description = "key=value override applied to every experiment", AllowMultipleArgumentsPerToken = false };

@@ -8,7 +8,11 @@ public sealed record BackboneConfig(string Name, int Resolution, int PatchSize =
 {
     public const string ResNet18 = "resnet18";
     public const string VitTiny = "vit-tiny";
+    /// <summary>The raw-pixel baseline (<see cref="RawPixels"/>): probed untrained only, never part of a sweep's backbones.</summary>
+    public const string Pixels = "pixels";
+    /// <summary>The trainable backbones, which sweeps cover.</summary>
     public static readonly IReadOnlyList<string> Names = [ResNet18, VitTiny];
+    public static readonly IReadOnlyList<string> AllNames = [ResNet18, VitTiny, Pixels];
 }
 
 /// <summary>ResNet input stem: ImageNet (7x7 stride 2 + max-pool) or small-image (3x3 stride 1, no pool).</summary>

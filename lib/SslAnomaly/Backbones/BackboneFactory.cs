@@ -25,8 +25,10 @@ public static class BackboneFactory
                 if (config.Resolution % patch != 0)
                     throw new UserInputException($"vit-tiny: resolution {config.Resolution} is not divisible by the patch size {patch}; choose a resolution that is a multiple of {patch} or set the patch size.");
                 return config with { PatchSize = patch, Stem = ResNetStem.Auto };
+            case BackboneConfig.Pixels:
+                return config with { PatchSize = 0, Stem = ResNetStem.Auto };
             default:
-                throw new UserInputException($"unknown backbone '{config.Name}' (valid: {string.Join(", ", BackboneConfig.Names)}).");
+                throw new UserInputException($"unknown backbone '{config.Name}' (valid: {string.Join(", ", BackboneConfig.AllNames)}).");
         }
     }
 
@@ -34,8 +36,11 @@ public static class BackboneFactory
     {
         TorchRuntime.EnsureLoaded();
         var resolved = Resolve(config);
-        return resolved.Name == BackboneConfig.ResNet18
-            ? new ResNet18(resolved, resolved.Stem)
-            : new VisionTransformer(resolved, resolved.PatchSize);
+        return resolved.Name switch
+        {
+            BackboneConfig.ResNet18 => new ResNet18(resolved, resolved.Stem),
+            BackboneConfig.Pixels => new RawPixels(resolved),
+            _ => new VisionTransformer(resolved, resolved.PatchSize),
+        };
     }
 }

@@ -20,7 +20,8 @@ public static class EmbeddedDataset
     }
 
     public static string FolderName(SyntheticDataSettings s) =>
-        $"synth-v{SyntheticSewer.GeneratorVersion}-train{s.Train}-val{s.Val}-{s.Resolution}px-seed{s.Seed}";
+        $"synth-v{SyntheticSewer.GeneratorVersion}-train{s.Train}-val{s.Val}-{s.Resolution}px-seed{s.Seed}" +
+        (s.DefectScale == 1 ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"-defects{s.DefectScale:0.###}x"));
 
     /// <summary>The dataset's root folder, rendering it first if needed.</summary>
     public static string Ensure(SyntheticDataSettings settings, TextWriter? log = null)
@@ -36,7 +37,7 @@ public static class EmbeddedDataset
         log?.WriteLine($"rendering the embedded dataset ({settings.Train} train + {settings.Val} val images at {settings.Resolution} px) into {target}");
         var summary = SyntheticSewer.Generate(temp, new SyntheticSewerOptions
         {
-            Train = settings.Train, Val = settings.Val, Resolution = settings.Resolution, Seed = settings.Seed,
+            Train = settings.Train, Val = settings.Val, Resolution = settings.Resolution, Seed = settings.Seed, DefectScale = settings.DefectScale,
         });
         if (Directory.Exists(target)) Directory.Delete(target, recursive: true); // a stale, incomplete copy
         Directory.Move(temp, target);

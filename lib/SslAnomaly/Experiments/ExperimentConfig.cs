@@ -107,4 +107,9 @@ public sealed record SyntheticDataSettings
     public int Resolution { get; init; } = 64;
     /// <summary>Seed 0 is the dataset that data-manifests/embedded describes (labels do not depend on the resolution).</summary>
     public int Seed { get; init; }
+    /// <summary>
+    /// Size multiplier of the rendered defects (labels do not depend on it): 1 is generator v1's look, whose thin
+    /// defects (cracks, roots, seams) fall below a pixel at 32-64 px; CPU profiles enlarge them (Profiles).
+    /// </summary>
+    public double DefectScale { get; init; } = 1;
 }

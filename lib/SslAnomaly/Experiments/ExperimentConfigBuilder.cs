@@ -13,6 +13,9 @@ public static class ExperimentConfigBuilder
         // The profile comes from the command line, else from the file, else quick.
         string chosen = profile ?? file?["profile"]?.GetValue<string>() ?? Profiles.Quick;
         ConfigOverrides.Merge(merged, Profiles.Layer(chosen), $"profile {chosen}");
+        // The method-specific part of the profile sits under the file and the command line, which may override it.
+        string method = explicitOptions?["method"]?.GetValue<string>() ?? file?["method"]?.GetValue<string>() ?? merged["method"]!.GetValue<string>();
+        ConfigOverrides.Merge(merged, Profiles.MethodLayer(chosen, method), $"profile {chosen} for {method}");
         if (file is not null) ConfigOverrides.Merge(merged, file, configFile!);
         if (explicitOptions is not null) ConfigOverrides.Merge(merged, explicitOptions, "command line");
         if (sets is not null) ConfigOverrides.ApplySets(merged, sets);

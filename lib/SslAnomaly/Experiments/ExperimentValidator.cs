@@ -12,8 +12,10 @@ public static class ExperimentValidator
     {
         if (!Methods.Contains(c.Method))
             throw new UserInputException($"unknown method '{c.Method}' (valid: {string.Join(", ", Methods)}).");
-        if (!BackboneConfig.Names.Contains(c.Backbone))
-            throw new UserInputException($"unknown backbone '{c.Backbone}' (valid: {string.Join(", ", BackboneConfig.Names)}).");
+        if (!BackboneConfig.AllNames.Contains(c.Backbone))
+            throw new UserInputException($"unknown backbone '{c.Backbone}' (valid: {string.Join(", ", BackboneConfig.Names)}), or '{BackboneConfig.Pixels}' for the raw-pixel baseline.");
+        if (c.Backbone == BackboneConfig.Pixels && c.Epochs != 0)
+            throw new UserInputException("backbone 'pixels' (the raw-pixel baseline) has nothing to train: use it with epochs=0 (or --method random-init).");
         if (c.Method == "mae" && c.Backbone != BackboneConfig.VitTiny)
             throw new UserInputException("method 'mae' needs --backbone vit-tiny: MAE masks patch tokens, which a ResNet does not have (the paper leaves MAE x ResNet-18 blank too).");
         if (!Profiles.Names.Contains(c.Profile))

@@ -24,6 +24,19 @@ public class ExperimentConfigTests
     }
 
     [Fact]
+    public void The_profile_trains_the_supervised_ceiling_longer_and_the_command_line_still_wins()
+    {
+        var ssl = ExperimentConfigBuilder.Build("quick", null, new JsonObject { ["method"] = "simclr" });
+        var supervised = ExperimentConfigBuilder.Build("quick", null, new JsonObject { ["method"] = "supervised" });
+        Assert.Equal(2, ssl.Epochs);
+        Assert.Equal(16, supervised.Epochs);
+        Assert.Equal(64, supervised.Resolution);
+        Assert.Equal(2.5, supervised.Embedded.DefectScale);
+        Assert.Equal(3, ExperimentConfigBuilder.Build("quick", null, new JsonObject { ["method"] = "supervised" }, ["epochs=3"]).Epochs);
+        Assert.Equal(8, ExperimentConfigBuilder.Build("standard", null, new JsonObject { ["method"] = "byol" }).Epochs);
+    }
+
+    [Fact]
     public void Json_file_and_explicit_options_work_too()
     {
         using var dir = new TempDir();

@@ -25,6 +25,10 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
 {
     /// <summary>Pixel sizes are given for 64 px frames and scaled with the resolution.</summary>
     float Px => scene.Size / 64f;
+    /// <summary>How much larger than the v1 look every defect is drawn (<see cref="SewerScene.DefectScale"/>).</summary>
+    float K => scene.DefectScale;
+    /// <summary>Stroke widths and stroke jitter: scaled with the resolution and the defect scale.</summary>
+    float Line => Px * K;
 
     public void Paint(string code, float s)
     {
@@ -81,7 +85,7 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
         var alongPipe = rng.Chance(0.6);
         var steps = 5 + (int)(9 * s);
         var color = Lit((0.05f, 0.045f, 0.04f), z, theta);
-        var width = MathF.Max(0.7f, (0.5f + 1.1f * s) * Px * 1.4f / z);
+        var width = MathF.Max(0.7f, (0.5f + 1.1f * s) * Line * 1.4f / z);
         var alpha = 0.45f + 0.5f * s;
         var path = Walk(theta, z, steps, alongPipe);
         canvas.Polyline(path, width, color.R, color.G, color.B, alpha);
@@ -92,8 +96,8 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
             float bx = from.X, by = from.Y;
             for (int i = 0; i < steps / 2; i++)
             {
-                bx += rng.Uniform(-1.5f, 1.5f) * Px;
-                by += rng.Uniform(-1.5f, 1.5f) * Px;
+                bx += rng.Uniform(-1.5f, 1.5f) * Line;
+                by += rng.Uniform(-1.5f, 1.5f) * Line;
                 branch.Add((bx, by));
             }
             canvas.Polyline(branch, width * 0.7f, color.R, color.G, color.B, alpha * 0.8f);
@@ -108,12 +112,12 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
         {
             if (alongPipe)
             {
-                z += rng.Uniform(0.04f, 0.12f);
+                z += rng.Uniform(0.04f, 0.12f) * K;
                 theta += rng.Uniform(-0.06f, 0.06f);
             }
             else
             {
-                theta += rng.Uniform(0.03f, 0.09f);
+                theta += rng.Uniform(0.03f, 0.09f) * K;
                 z += rng.Uniform(-0.04f, 0.04f);
             }
             points.Add(scene.Camera.Project(theta, MathF.Max(z, 0.6f)));
@@ -125,7 +129,7 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
     {
         var theta = WallAngle(0.25f);
         var z = rng.Uniform(0.75f, 1.8f);
-        var rho = rng.Uniform(0.14f, 0.32f) * (0.7f + 0.5f * s);
+        var rho = rng.Uniform(0.14f, 0.32f) * (0.7f + 0.5f * s) * K;
         var (cx, cy, ax, ay, bx, by) = WallPatch(theta, z, rho, rho * rng.Uniform(0.8f, 1.6f));
         var seed = (uint)rng.NextUInt64();
         // Exposed aggregate: lighter, grainy, with dark pits.
@@ -141,7 +145,7 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
     void Seam(float s)
     {
         var theta = WallAngle(0.2f);
-        float z0 = rng.Uniform(0.7f, 1.4f), z1 = z0 + rng.Uniform(0.8f, 2.5f);
+        float z0 = rng.Uniform(0.7f, 1.4f), z1 = z0 + rng.Uniform(0.8f, 2.5f) * K;
         var seed = (uint)rng.NextUInt64();
         var light = new List<(float, float)>();
         var dark = new List<(float, float)>();
@@ -152,10 +156,10 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
             dark.Add(scene.Camera.Project(theta + wobble + 0.035f, z));
         }
         var a = 0.3f + 0.4f * s;
-        canvas.Polyline(light, Px * 0.9f, 0.85f, 0.82f, 0.78f, a * scene.Exposure);
-        canvas.Polyline(dark, Px * 0.9f, 0.05f, 0.05f, 0.05f, a);
+        canvas.Polyline(light, Line * 0.9f, 0.85f, 0.82f, 0.78f, a * scene.Exposure);
+        canvas.Polyline(dark, Line * 0.9f, 0.05f, 0.05f, 0.05f, a);
         var lump = z0 + (z1 - z0) * rng.NextFloat();
-        var (cx, cy, ax, ay, bx, by) = WallPatch(theta + 0.02f, lump, 0.06f + 0.05f * s, 0.12f);
+        var (cx, cy, ax, ay, bx, by) = WallPatch(theta + 0.02f, lump, (0.06f + 0.05f * s) * K, 0.12f * K);
         canvas.Ellipse(cx, cy, ax, ay, bx, by, (x, y, _, beta, cov) => canvas.Shade(x, y, beta < 0 ? 1.35f : 0.6f, cov * a));
     }
 
@@ -166,7 +170,7 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
         var z = scene.Camera.Focal / de.Depth;
         var points = new List<(float, float)>();
         for (var t = -0.5f; t <= 0.5f; t += 0.1f) points.Add(scene.Camera.Project(de.Angle + t, z * 0.97f));
-        canvas.Polyline(points, Px * 0.9f, 0.05f, 0.05f, 0.05f, 0.3f + 0.4f * s);
+        canvas.Polyline(points, Line * 0.9f, 0.05f, 0.05f, 0.05f, 0.3f + 0.4f * s);
     }
 
     /// <summary>A joint near enough to show what grows or leaks there (0.8..2.2 radii ahead).</summary>
@@ -181,8 +185,8 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
     {
         var zj = VisibleJoint();
         var center = WallAngle(0.3f);
-        var span = rng.Uniform(0.8f, 2.0f) * (0.7f + 0.4f * s);
-        var sag = rng.Uniform(0.08f, 0.18f) * (0.6f + 0.6f * s);
+        var span = MathF.Min(rng.Uniform(0.8f, 2.0f) * (0.7f + 0.4f * s) * K, 5f);
+        var sag = MathF.Min(rng.Uniform(0.08f, 0.18f) * (0.6f + 0.6f * s) * K, 0.45f);
         var color = Lit((0.07f, 0.07f, 0.07f), zj, center);
         var f = scene.Camera.Focal;
         // Points inside the pipe at depth zj and radius 1 − sag(θ) project between f(1 − sag)/zj and f/zj.
@@ -219,12 +223,12 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
         var len = MathF.Max(1e-3f, MathF.Sqrt(dirX * dirX + dirY * dirY));
         dirX /= len;
         dirY /= len;
-        var reach = scene.Camera.Scale(zj) * rng.Uniform(0.25f, 0.6f) * (0.5f + 0.6f * s);
+        var reach = scene.Camera.Scale(zj) * rng.Uniform(0.25f, 0.6f) * (0.5f + 0.6f * s) * K;
         var strands = 5 + (int)(9 * s);
         var color = Lit((0.78f, 0.7f, 0.52f), zj, theta);
         for (int k = 0; k < strands; k++)
         {
-            float x = origin.X + rng.Uniform(-1.5f, 1.5f) * Px, y = origin.Y + rng.Uniform(-1.5f, 1.5f) * Px;
+            float x = origin.X + rng.Uniform(-1.5f, 1.5f) * Line, y = origin.Y + rng.Uniform(-1.5f, 1.5f) * Line;
             var heading = MathF.Atan2(dirY + 0.5f, dirX) + rng.Uniform(-0.9f, 0.9f);
             var points = new List<(float, float)> { (x, y) };
             var steps = 4 + rng.NextInt(6);
@@ -232,11 +236,11 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
             {
                 heading += rng.Uniform(-0.6f, 0.6f);
                 x += MathF.Cos(heading) * reach / steps;
-                y += MathF.Sin(heading) * reach / steps + 0.3f * Px;
+                y += MathF.Sin(heading) * reach / steps + 0.3f * Line;
                 points.Add((x, y));
             }
             var shade = rng.Uniform(0.7f, 1.2f);
-            canvas.Polyline(points, Px * rng.Uniform(0.5f, 1.3f), color.R * shade, color.G * shade, color.B * shade, 0.55f + 0.4f * s);
+            canvas.Polyline(points, Line * rng.Uniform(0.5f, 1.3f), color.R * shade, color.G * shade, color.B * shade, 0.55f + 0.4f * s);
         }
     }
 
@@ -255,11 +259,11 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
         }
         // Wet wall glints: brighter than the wall around it, not white.
         var glint = scene.Light(zj, start) * (0.7f + 0.4f * s);
-        canvas.Polyline(points, Px * (0.8f + 1.2f * s), 0.8f * glint, 0.85f * glint, 0.9f * glint, 0.35f + 0.35f * s);
+        canvas.Polyline(points, Line * (0.8f + 1.2f * s), 0.8f * glint, 0.85f * glint, 0.9f * glint, 0.35f + 0.35f * s);
         for (int i = 0; i < 1 + (int)(4 * s); i++)
         {
             var (x, y) = scene.Camera.Project(start + direction * rng.Uniform(0, 1.2f), zj + rng.Uniform(0.05f, 0.3f));
-            canvas.Ellipse(x, y, Px * 0.7f, 0, 0, Px * 1.1f, (px, py, _, _, cov) => canvas.Blend(px, py, glint, glint, glint, cov * 0.5f));
+            canvas.Ellipse(x, y, Line * 0.7f, 0, 0, Line * 1.1f, (px, py, _, _, cov) => canvas.Blend(px, py, glint, glint, glint, cov * 0.5f));
         }
     }
 
@@ -279,9 +283,9 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
         var seed = (uint)rng.NextUInt64();
         for (int b = 0; b < blobs; b++)
         {
-            var t = theta + rng.Uniform(-0.35f, 0.35f);
+            var t = theta + rng.Uniform(-0.35f, 0.35f) * K;
             var zz = z + rng.Uniform(-0.3f, 0.3f);
-            var rho = rng.Uniform(0.06f, 0.15f) * (0.7f + 0.5f * s);
+            var rho = rng.Uniform(0.06f, 0.15f) * (0.7f + 0.5f * s) * K;
             var (cx, cy, ax, ay, bx, by) = WallPatch(t, zz, rho, rho * 1.4f);
             canvas.Ellipse(cx, cy, ax, ay, bx, by, (x, y, alpha, beta, cov) =>
             {
@@ -294,7 +298,7 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
     void Obstacle(float s)
     {
         var z = rng.Uniform(0.8f, 2.0f);
-        var size = rng.Uniform(0.14f, 0.3f) * (0.7f + 0.5f * s);
+        var size = rng.Uniform(0.14f, 0.3f) * (0.7f + 0.5f * s) * K;
         var floor = MathF.Min(scene.WaterHeight, 0.95f);
         var lateral = rng.Uniform(-0.35f, 0.35f) * MathF.Sqrt(MathF.Max(0.05f, 1 - floor * floor));
         var (cx, cy) = scene.Camera.ProjectPoint(lateral, floor - size * 0.45f, z);
@@ -321,7 +325,7 @@ public sealed class DefectPainter(SewerScene scene, Canvas canvas, SeededRandom 
             "PB" => rng.Uniform(0.08f, 0.16f),
             "GR" => rng.Uniform(0.16f, 0.36f),
             _ => rng.Uniform(0.13f, 0.3f),
-        } * (0.7f + 0.4f * s);
+        } * (0.7f + 0.4f * s) * K;
         var theta = WallAngle(rho + 0.1f);
         var z = rng.Uniform(0.85f, 2.0f);
         var (cx, cy, ax, ay, bx, by) = WallPatch(theta, z, rho, rho);

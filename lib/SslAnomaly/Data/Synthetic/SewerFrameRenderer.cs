@@ -20,7 +20,7 @@ public static class SewerFrameRenderer
     /// <summary>Severity of a defect: in [0.35, 1], skewed towards subtle.</summary>
     static float Severity(SeededRandom rng) => 0.35f + 0.65f * MathF.Pow(rng.NextFloat(), 1.3f);
 
-    public static byte[] Render(FrameLabels labels, SeededRandom rng, int size)
+    public static byte[] Render(FrameLabels labels, SeededRandom rng, int size, float defectScale = 1f)
     {
         // One sub-stream per part, and one per defect code: adding a defect to a frame changes that defect's
         // pixels only, never the camera, the pipe, the distractors or the noise around it.
@@ -29,7 +29,7 @@ public static class SewerFrameRenderer
         var cameraRng = new SeededRandom(rng.NextUInt64());
         SeededRandom CodeRng(int k) => SeededRandom.For(defectSeed, (ulong)k);
 
-        var scene = BuildScene(labels, new SeededRandom((ulong)sceneSeed), CodeRng, size);
+        var scene = BuildScene(labels, new SeededRandom((ulong)sceneSeed), CodeRng, size, defectScale);
         var canvas = new Canvas(size);
         scene.PaintBase(canvas);
         var distractors = new Distractors(scene, canvas, distractorRng);
@@ -46,7 +46,7 @@ public static class SewerFrameRenderer
     }
 
     /// <summary>The scene; geometric defects (DE, FS, AF) draw from their code's own stream.</summary>
-    static SewerScene BuildScene(FrameLabels labels, SeededRandom rng, Func<int, SeededRandom> codeRng, int size)
+    static SewerScene BuildScene(FrameLabels labels, SeededRandom rng, Func<int, SeededRandom> codeRng, int size, float defectScale)
     {
         bool Has(string code) => labels.Codes[SewerMlCodes.IndexOf(code)];
         var camera = PipeCamera.Random(rng, size);
@@ -61,7 +61,7 @@ public static class SewerFrameRenderer
             var r = codeRng(SewerMlCodes.IndexOf("DE"));
             var s = Severity(r);
             var depth = r.Uniform(0.9f, 1.8f);
-            deform = new(-MathF.PI / 2 + r.Uniform(-1.2f, 1.2f), camera.Focal / depth, r.Uniform(0.18f, 0.35f) * (0.6f + 0.5f * s), camera.Focal / depth * 0.5f);
+            deform = new(-MathF.PI / 2 + r.Uniform(-1.2f, 1.2f), camera.Focal / depth, MathF.Min(r.Uniform(0.18f, 0.35f) * (0.6f + 0.5f * s) * defectScale, 0.6f), camera.Focal / depth * 0.5f);
         }
         SewerScene.DisplacedJoint? displaced = null;
         var phase = rng.Uniform(0.5f, 0.5f + spacing);
@@ -71,7 +71,7 @@ public static class SewerFrameRenderer
             var s = Severity(r);
             // A joint near enough to show its step (far joints are a few pixels wide).
             var depth = r.Uniform(0.9f, 1.9f);
-            var offset = r.Uniform(0.08f, 0.2f) * (0.6f + 0.5f * s);
+            var offset = MathF.Min(r.Uniform(0.08f, 0.2f) * (0.6f + 0.5f * s) * defectScale, 0.45f);
             var direction = r.Uniform(-MathF.PI, MathF.PI);
             displaced = new(depth, offset * MathF.Cos(direction), offset * MathF.Sin(direction));
         }
@@ -81,7 +81,7 @@ public static class SewerFrameRenderer
             var r = codeRng(SewerMlCodes.IndexOf("AF"));
             var s = Severity(r);
             var start = r.Uniform(0.7f, 1.8f);
-            var thickness = r.Uniform(0.06f, 0.22f) * (0.5f + 0.6f * s);
+            var thickness = MathF.Min(r.Uniform(0.06f, 0.22f) * (0.5f + 0.6f * s) * defectScale, 0.6f);
             (float, float, float)[] sediments = [(0.58f, 0.5f, 0.38f), (0.45f, 0.43f, 0.4f), (0.36f, 0.3f, 0.22f)];
             deposit = new(MathF.Min(waterHeight, 0.98f) - thickness, start, start + r.Uniform(0.6f, 3f), sediments[r.NextInt(sediments.Length)]);
         }
@@ -107,6 +107,7 @@ public static class SewerFrameRenderer
             Deform = deform,
             Displaced = displaced,
             Deposit = deposit,
+            DefectScale = defectScale,
         };
     }
 

@@ -29,6 +29,12 @@ public sealed class SewerScene
     public required float WaterHeight { get; init; }
     public required (float R, float G, float B) Water { get; init; }
     public required float WaterSpecular { get; init; }
+    /// <summary>
+    /// Size multiplier of every defect's extent and stroke width (1 = the generator-v1 look). Geometry is given
+    /// as fractions of the frame, so a defect's share of the frame is the same at every resolution; a larger
+    /// scale keeps thin defects (cracks, roots, seams) wider than a pixel when frames are rendered small.
+    /// </summary>
+    public float DefectScale { get; init; } = 1f;
 
     // Geometry-changing defects (null/zero when absent).
     public Deformation? Deform { get; init; }

@@ -11,6 +11,8 @@ public sealed record SyntheticSewerOptions
     public int Val { get; init; } = 4000;
     public int Resolution { get; init; } = 64;
     public long Seed { get; init; }
+    /// <summary>Size multiplier of the defects (1 = generator v1's look; see <see cref="SewerScene.DefectScale"/>).</summary>
+    public double DefectScale { get; init; } = 1;
     /// <summary>Images rendered in parallel; defaults to all cores.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 }
@@ -18,6 +20,7 @@ public sealed record SyntheticSewerOptions
 /// <summary>What one generation produced.</summary>
 public sealed record SyntheticSewerSummary(string Root, int Train, int TrainDefects, int Val, int ValDefects, int Resolution, long Seed, double Seconds)
 {
+    public double DefectScale { get; init; } = 1;
     public double ImagesPerSecond => (Train + Val) / Math.Max(Seconds, 1e-9);
 }
 
@@ -47,11 +50,11 @@ public static class SyntheticSewer
         FrameLabels.Sample(SeededRandom.For(seed, SplitId(split), (ulong)index, 0));
 
     /// <summary>8-bit RGB (HWC) of frame <paramref name="index"/>.</summary>
-    public static byte[] RenderRgb(long seed, SewerMlSplit split, int index, int resolution) =>
-        SewerFrameRenderer.Render(Labels(seed, split, index), SeededRandom.For(seed, SplitId(split), (ulong)index, 1), resolution);
+    public static byte[] RenderRgb(long seed, SewerMlSplit split, int index, int resolution, double defectScale = 1) =>
+        SewerFrameRenderer.Render(Labels(seed, split, index), SeededRandom.For(seed, SplitId(split), (ulong)index, 1), resolution, (float)defectScale);
 
-    public static byte[] RenderPng(long seed, SewerMlSplit split, int index, int resolution) =>
-        ImageDecoder.EncodePng(RenderRgb(seed, split, index, resolution), resolution, resolution);
+    public static byte[] RenderPng(long seed, SewerMlSplit split, int index, int resolution, double defectScale = 1) =>
+        ImageDecoder.EncodePng(RenderRgb(seed, split, index, resolution, defectScale), resolution, resolution);
 
     /// <summary>The annotation file of a split (needs no rendering).</summary>
     public static string Csv(long seed, SewerMlSplit split, int count) => SewerMlCsv.Format(
@@ -73,6 +76,7 @@ public static class SyntheticSewer
         if (options.Train > 9_999_999 || options.Val > 9_999_999) throw new UserInputException("at most 9,999,999 images per split");
         if (options.Resolution is < 16 or > 1024) throw new UserInputException($"--resolution must be within 16..1024, not {options.Resolution}");
         if (options.Seed < 0) throw new UserInputException($"--seed must be non-negative, not {options.Seed}");
+        if (!(options.DefectScale is >= 0.25 and <= 4)) throw new UserInputException($"--defect-scale must be within 0.25..4, not {options.DefectScale}");
         var target = Path.GetFullPath(outDir);
         if (File.Exists(target)) throw new UserInputException($"--out {outDir} is a file; give a folder that does not exist yet");
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
@@ -93,7 +97,7 @@ public static class SyntheticSewer
                 Directory.CreateDirectory(folder);
                 Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellation }, i =>
                 {
-                    File.WriteAllBytes(Path.Combine(folder, FileName(split, i)), RenderPng(options.Seed, split, i, options.Resolution));
+                    File.WriteAllBytes(Path.Combine(folder, FileName(split, i)), RenderPng(options.Seed, split, i, options.Resolution, options.DefectScale));
                     var n = Interlocked.Increment(ref done);
                     if (n % 256 == 0) progress?.Report(n);
                 });
@@ -103,7 +107,7 @@ public static class SyntheticSewer
             }
             progress?.Report(done);
             var summary = new SyntheticSewerSummary(target, options.Train, counts[SewerMlSplit.Train].Defects, options.Val, counts[SewerMlSplit.Val].Defects,
-                options.Resolution, options.Seed, 0);
+                options.Resolution, options.Seed, 0) { DefectScale = options.DefectScale };
             File.WriteAllText(Path.Combine(staging, SummaryFile), SummaryJson(summary), new UTF8Encoding(false));
             if (Directory.Exists(target)) Directory.Delete(target);
             Directory.Move(staging, target);
@@ -128,6 +132,7 @@ public static class SyntheticSewer
                $"  \"generator_version\": {GeneratorVersion},\n" +
                $"  \"seed\": {I(s.Seed)},\n" +
                $"  \"resolution\": {I(s.Resolution)},\n" +
+               (s.DefectScale == 1 ? "" : $"  \"defect_scale\": {s.DefectScale.ToString("R", CultureInfo.InvariantCulture)},\n") +
                $"  \"train\": {I(s.Train)},\n" +
                $"  \"train_defects\": {I(s.TrainDefects)},\n" +
                $"  \"val\": {I(s.Val)},\n" +

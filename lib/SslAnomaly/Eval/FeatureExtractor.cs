@@ -21,6 +21,7 @@ public static class FeatureExtractor
             using var _ = no_grad();
             foreach (var batch in batches)
             {
+                using var noCollection = Native.NoCollectionScope.Enter();
                 using var scope = NewDisposeScope();
                 using var images = batch.Images;
                 if (images.shape[0] != batch.Labels.Count)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SslAnomaly.Methods;
+using SslAnomaly.Native;
 using SslAnomaly.Optim;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -77,6 +78,7 @@ public sealed class Trainer(
             var clock = Stopwatch.StartNew();
             IReadOnlyDictionary<string, double>? scalars;
             double spread;
+            using (NoCollectionScope.Enter())
             using (var scope = NewDisposeScope())
             {
                 using var batch = source.GetBatch(epoch, step);

@@ -1,0 +1,28 @@
+using SslAnomaly.Native;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace SslAnomaly.Tests.Native;
+
+public class NoCollectionScopeTests
+{
+    [Fact]
+    public void No_collection_runs_inside_the_scope_while_scalar_temporaries_pile_up()
+    {
+        using var t = zeros(8);
+        using var u = ones(8);
+        int before;
+        using (var scope = NoCollectionScope.Enter())
+        {
+            Assert.True(scope.Active, "the runtime refused the no-GC region");
+            before = GC.CollectionCount(0);
+            // Each add_ makes an implicit alpha Scalar whose finalizer could free it mid-call after a collection.
+            for (int i = 0; i < 20_000; i++) t.add_(u);
+            var garbage = new List<byte[]>();
+            for (int i = 0; i < 200; i++) garbage.Add(new byte[64 * 1024]); // 12.5 MB, well inside the budget
+            Assert.Equal(before, GC.CollectionCount(0));
+        }
+        Assert.Equal(20_000f, t[0].item<float>());
+        using (NoCollectionScope.Enter()) { } // a second region after the first ended
+    }
+}

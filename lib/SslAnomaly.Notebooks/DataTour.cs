@@ -3,6 +3,7 @@ using Plotly.NET;
 using Plotly.NET.CSharp;
 using SslAnomaly.Data;
 using SslAnomaly.Data.Synthetic;
+using SslAnomaly.Eval;
 using SslAnomaly.Reporting;
 using Chart = Plotly.NET.CSharp.Chart;
 
@@ -24,19 +25,24 @@ public sealed class DataTour
     readonly SewerMlDataRoot root;
     readonly long? embeddedSeed;
 
-    DataTour(SewerMlDataRoot root, long? embeddedSeed)
+    DataTour(SewerMlDataRoot root, long? embeddedSeed, double defectScale)
     {
         this.root = root;
         this.embeddedSeed = embeddedSeed;
+        DefectScale = defectScale;
         Train = root.ReadTable(SewerMlSplit.Train, requireLabels: true);
         Val = root.ReadTable(SewerMlSplit.Val, requireLabels: true);
     }
 
     /// <summary>The dataset the notebook's experiments use (rendering the embedded one first if needed).</summary>
-    public static DataTour For(NotebookExperiments experiments) => Open(experiments.DataRootPath(), experiments.EmbeddedSeed);
+    public static DataTour For(NotebookExperiments experiments) =>
+        Open(experiments.DataRootPath(), experiments.EmbeddedSeed, experiments.Config("supervised", "resnet18", 5).Embedded.DefectScale);
 
-    /// <summary>A dataset folder; <paramref name="embeddedSeed"/> is the seed it was rendered with when it is the embedded dataset.</summary>
-    public static DataTour Open(string root, long? embeddedSeed = null) => new(SewerMlDataRoot.Open(root), embeddedSeed);
+    /// <summary>A dataset folder; <paramref name="embeddedSeed"/> and <paramref name="defectScale"/> are what it was rendered with when it is the embedded dataset.</summary>
+    public static DataTour Open(string root, long? embeddedSeed = null, double defectScale = 1) => new(SewerMlDataRoot.Open(root), embeddedSeed, defectScale);
+
+    /// <summary>Size multiplier the embedded frames were rendered with (1 for Sewer-ML and generator v1's look).</summary>
+    public double DefectScale { get; }
 
     public string Root => root.Root;
     public bool IsEmbedded => embeddedSeed is not null;
@@ -122,6 +128,52 @@ public sealed class DataTour
             title: $"{perClass} training frames per class ({source}); captions list every code a frame shows");
     }
 
+    /// <summary>
+    /// One frame per defect class (showing that code alone where possible) at the run resolution beside the same frame at
+    /// <paramref name="reference"/> px, so a reader sees what the model is given against what the scene holds.
+    /// </summary>
+    public ImageGrid AtResolutions(int resolution, int reference = 128)
+    {
+        var table = Train;
+        var codes = table.Codes;
+        var tiles = new List<ImageTile>();
+        for (int k = 0; k < SewerMlCodes.Codes.Count; k++)
+        {
+            int code = k;
+            var rows = Enumerable.Range(0, table.Count).Where(i => codes[i, code]).OrderBy(i => CodeCount(i)).Take(1).ToArray();
+            if (rows.Length == 0) continue;
+            var name = table.Filenames[rows[0]];
+            tiles.Add(Tile(name, resolution, $"{SewerMlCodes.Codes[k]} at {resolution} px"));
+            tiles.Add(Tile(name, reference, $"{SewerMlCodes.Codes[k]} at {reference} px"));
+        }
+        return new ImageGrid(tiles, columns: 6, displaySize: 128,
+            title: $"The same frame at the run resolution ({resolution} px, shown enlarged) and at {reference} px");
+
+        int CodeCount(int row)
+        {
+            int n = 0;
+            for (int k = 0; k < SewerMlCodes.Codes.Count; k++) if (codes[row, k]) n++;
+            return n;
+        }
+    }
+
+    /// <summary>
+    /// How many pixels each class changes at each resolution (<see cref="DefectFootprint"/>), for the embedded data as
+    /// rendered for the runs; on Sewer-ML there is no renderer to ask, so the table is empty.
+    /// </summary>
+    public IReadOnlyList<DefectSize> DefectSizes(IEnumerable<int> resolutions, int frames = 24) =>
+        IsEmbedded ? DefectFootprint.Table(resolutions, DefectScale, frames, embeddedSeed ?? 0) : [];
+
+    /// <summary>
+    /// Per-class recall of a finished run's validation predictions (<c>predictions-val.csv</c>, the probe at threshold
+    /// 0.5): which defect classes that model can see at all. Run it on the supervised ceiling to read the data's visibility.
+    /// </summary>
+    public IReadOnlyList<ClassRecall> Visibility(string runDirectory)
+    {
+        var predictions = PredictionCsv.Read(Path.Combine(runDirectory, "predictions-val.csv"));
+        return PerClassRecall.Compute(Val, predictions);
+    }
+
     static string CodesOf(int row, bool[,] codes) =>
         string.Join("+", SewerMlCodes.Codes.Where((_, k) => codes[row, k]));
 
@@ -129,7 +181,7 @@ public sealed class DataTour
     {
         if (embeddedSeed is { } seed && TryIndex(filename, out var index))
         {
-            var rgb = SyntheticSewer.RenderRgb(seed, SewerMlSplit.Train, index, resolution);
+            var rgb = SyntheticSewer.RenderRgb(seed, SewerMlSplit.Train, index, resolution, DefectScale);
             return new ImageTile(ImageDecoder.EncodePng(rgb, resolution, resolution), resolution, resolution, caption);
         }
         var path = root.ImagePaths(SewerMlSplit.Train, [filename])[0];

@@ -107,6 +107,30 @@ public class NotebookLibraryTests
     }
 
     [Fact]
+    public void The_data_tour_explains_defect_sizes_and_visibility_at_the_run_resolution()
+    {
+        using var dir = new TempDir();
+        SyntheticSewer.Generate(dir.File("data"), new SyntheticSewerOptions { Train = 200, Val = 40, Resolution = 32, Seed = 5, DefectScale = 2.5 });
+        var tour = DataTour.Open(dir.File("data"), embeddedSeed: 5, defectScale: 2.5);
+        var grid = tour.AtResolutions(32, 64);
+        Assert.Equal(0, grid.Tiles.Count % 2);
+        Assert.Equal([32, 64], grid.Tiles.Take(2).Select(t => t.Width));
+        Assert.EndsWith("at 32 px", grid.Tiles[0].Caption);
+
+        var sizes = tour.DefectSizes([32, 64], frames: 2);
+        Assert.Equal(17 * 2, sizes.Count);
+        var crack = sizes.Where(s => s.Code == "RB").ToDictionary(s => s.Resolution);
+        Assert.True(crack[64].MedianPixels > crack[32].MedianPixels);
+        Assert.Empty(DataTour.Open(dir.File("data")).DefectSizes([32])); // not the embedded data: nothing to render
+
+        // Visibility: a model that flags every frame finds every class present in the split.
+        Directory.CreateDirectory(dir.File("run"));
+        File.WriteAllLines(Path.Combine(dir.File("run"), "predictions-val.csv"), ["Filename,Defect", .. tour.Val.Filenames.Select(f => $"{f},0.9")]);
+        var visibility = tour.Visibility(dir.File("run"));
+        Assert.All(visibility.Where(v => v.Frames > 0), v => Assert.Equal(1.0, v.Recall));
+    }
+
+    [Fact]
     public void Ablation_and_comparison_tables_put_ours_beside_the_paper()
     {
         static RunSummary Run(string backbone, int resolution, double f1) => new("/r", "supervised", backbone, 45, 0, resolution, "completed", null, "",

@@ -14,7 +14,7 @@ public sealed record RunResult
     public string? FailureReason { get; init; }
     /// <summary>The collapse guard judged the run collapsed (a result: the run is still completed and probed).</summary>
     public bool Collapsed { get; init; }
-    /// <summary>Global step at which it did; null when it did not.</summary>
+    /// <summary>0-based global step at which it did (metrics.csv logs that step as collapse_step + 1); null when it did not.</summary>
     public long? CollapseStep { get; init; }
     public required string Method { get; init; }
     public required string Backbone { get; init; }

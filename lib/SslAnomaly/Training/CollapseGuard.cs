@@ -5,9 +5,9 @@ namespace SslAnomaly.Training;
 /// <summary>
 /// Detects representation collapse from a batch of embeddings: the mean over dimensions of the standard deviation across
 /// the batch of the L2-normalised embeddings, times sqrt(D) (the measure of the BYOL/SimSiam collapse analyses: about 1
-/// for embeddings spread over the sphere, 0 when every image maps to the same point). A run is stopped when the spread
-/// stays below a threshold for several consecutive steps. The guard marks the run as collapsed (once, at the step the
-/// patience runs out); it does not stop it: a collapsed representation is a result to probe and report.
+/// for embeddings spread over the sphere, 0 when every image maps to the same point). A run whose spread stays below a
+/// threshold for several consecutive steps is marked collapsed (once, at the step the patience runs out) but not stopped:
+/// a collapsed representation is a result to probe and report.
 /// </summary>
 public sealed class CollapseGuard
 {

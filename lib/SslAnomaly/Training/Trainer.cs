@@ -9,8 +9,8 @@ namespace SslAnomaly.Training;
 
 /// <summary>
 /// The one training loop of every method. Per step: learning rate from the schedule, batch from the source, views from
-/// the recipe, the method's loss; guards (non-finite loss; collapse, which is recorded but does not stop the run); backward, method hook, optional gradient clipping,
-/// optimiser step, method hook (teacher EMA); loss, learning rate and throughput to the sink. Everything a step creates
+/// the recipe, the method's loss; guards (non-finite loss stops the run; collapse is recorded, the run goes on); backward,
+/// method hook, optional gradient clipping, optimiser step, method hook (teacher EMA); loss, learning rate and throughput to the sink. Everything a step creates
 /// lives in a dispose scope, so memory stays flat. Checkpoints (every N steps and at epoch ends) hold the model with its
 /// teacher and buffers, the optimiser state, the random states and the position; a run that finds one resumes from it and
 /// continues bit-identically on CPU (the schedules are functions of the step, the batches of (epoch, step)).

@@ -1,3 +1,4 @@
+using SslAnomaly.Util;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -91,8 +92,8 @@ public sealed class VisionTransformer : Backbone
     void Initialise()
     {
         using var noGrad = no_grad();
-        nn.init.trunc_normal_(pos_embed, std: 0.02);
-        nn.init.trunc_normal_(cls_token, std: 0.02);
+        TruncatedNormal.Fill(pos_embed, std: 0.02);
+        TruncatedNormal.Fill(cls_token, std: 0.02);
         InitialiseLinearsAndNorms(this);
         // MAE initialises the patch projection like a linear layer on the flattened patch.
         var w = patch_embed.Weight;

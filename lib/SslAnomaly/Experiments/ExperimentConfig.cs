@@ -47,6 +47,7 @@ public sealed record ExperimentConfig
     public JsonObject MethodParams { get; init; } = new();
 
     public ProbeSettings Probe { get; init; } = new();
+    public CollapseSettings Collapse { get; init; } = new();
 
     public int Seed { get; init; }
     public string Profile { get; init; } = "quick";
@@ -95,6 +96,18 @@ public sealed record ProbeSettings
     public double L2 { get; init; } = 1e-4;
     /// <summary>Bootstrap resamples for confidence intervals of every probe metric.</summary>
     public int BootstrapSamples { get; init; } = 1000;
+}
+
+/// <summary>
+/// The collapse guard (<c>CollapseGuard</c>): a run whose training embeddings (projector output; DINO's bottleneck) have a
+/// spread below <see cref="Threshold"/> (about 1 when spread over the sphere, 0 when every image maps to one point) for
+/// <see cref="Patience"/> consecutive steps is reported with <c>"collapsed": true</c>. It still trains to the end and is probed.
+/// </summary>
+public sealed record CollapseSettings
+{
+    public double Threshold { get; init; } = 0.01;
+    /// <summary>Consecutive steps below the threshold; 0 disables the guard.</summary>
+    public int Patience { get; init; } = 50;
 }
 
 /// <summary>How large an embedded dataset to render when no Sewer-ML root is given.</summary>

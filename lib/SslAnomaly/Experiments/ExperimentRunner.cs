@@ -85,17 +85,19 @@ public static class ExperimentRunner
         {
             Epochs = config.Epochs, Seed = config.Seed, CheckpointDirectory = run.CheckpointDirectory,
             CheckpointEverySteps = config.CheckpointEverySteps, Resume = true,
+            CollapseThreshold = config.Collapse.Threshold, CollapsePatience = config.Collapse.Patience,
         }, sink, [rankMe], monitorImages);
         var outcome = trainer.Run(cancel);
         sink.Flush();
         double pretrainSeconds = clock.Elapsed.TotalSeconds;
-        log.WriteLine($"training {outcome.Status} after {outcome.StepsDone} steps in {pretrainSeconds:F1} s ({outcome.MeanImagesPerSecond:F1} img/s)");
+        log.WriteLine($"training {outcome.Status} after {outcome.StepsDone} steps in {pretrainSeconds:F1} s ({outcome.MeanImagesPerSecond:F1} img/s)" +
+            (outcome.CollapseStep is { } collapsedAt ? $"; embeddings collapsed at step {collapsedAt} (spread below {config.Collapse.Threshold} for {config.Collapse.Patience} steps)" : ""));
 
         var curves = CsvMetricsSink.Read(run.MetricsCsvPath).ToList();
         double? Last(string name) => curves.LastOrDefault(c => c.Name == name) is { Name: not null } c ? c.Value : null;
         RunResult Result(string status, string? reason) => new()
         {
-            Status = status, FailureReason = reason, Method = config.Method, Backbone = config.Backbone, Resolution = config.Resolution,
+            Status = status, FailureReason = reason, Collapsed = outcome.CollapseStep is not null, CollapseStep = outcome.CollapseStep, Method = config.Method, Backbone = config.Backbone, Resolution = config.Resolution,
             TrainDefectPct = config.TrainDefectPct, Seed = config.Seed, Profile = config.Profile,
             ManifestSha256 = data.Train.ManifestSha256,
             ValManifestSha256 = data.Validation.ToDictionary(s => s.Key, s => s.ManifestSha256),
@@ -141,7 +143,7 @@ public static class ExperimentRunner
         log.WriteLine($"--- {DateTimeOffset.UtcNow:O} completed");
         var natural = result.Metrics.TryGetValue(ImbalanceGrid.NaturalKey, out var n) ? n : result.Metrics.Values.Last();
         return new RunOutcome(0, string.Create(CultureInfo.InvariantCulture,
-            $"{run.Path}: completed; F1 {natural.F1:F3}, F2_CIW {natural.F2Ciw:F3}, F1_Normal {natural.F1Normal:F3} on the natural split; RankMe {result.Rankme:F1}"), result);
+            $"{run.Path}: completed{(result.Collapsed ? $" (embeddings collapsed at step {result.CollapseStep})" : "")}; F1 {natural.F1:F3}, F2_CIW {natural.F2Ciw:F3}, F1_Normal {natural.F1Normal:F3} on the natural split; RankMe {result.Rankme:F1}"), result);
     }
 
     /// <summary>The method's defaults, then the experiment's optimiser settings, then method_params.</summary>

@@ -12,6 +12,10 @@ public sealed record RunResult
 {
     public required string Status { get; init; }
     public string? FailureReason { get; init; }
+    /// <summary>The collapse guard judged the run collapsed (a result: the run is still completed and probed).</summary>
+    public bool Collapsed { get; init; }
+    /// <summary>0-based global step at which it did (metrics.csv logs that step as collapse_step + 1); null when it did not.</summary>
+    public long? CollapseStep { get; init; }
     public required string Method { get; init; }
     public required string Backbone { get; init; }
     public required int Resolution { get; init; }

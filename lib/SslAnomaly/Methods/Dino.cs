@@ -49,7 +49,8 @@ public sealed class Dino : MomentumMethod
     public override StepOutput TrainingStep(StepInput input)
     {
         RequireViews(input);
-        var student = input.Views.Select(v => head.call(Backbone.call(v))).ToList();
+        var projected = input.Views.Select(v => head.Project(Backbone.call(v))).ToList();
+        var student = projected.Select(p => p.Logits).ToList();
         var teacher = new List<Tensor>();
         using (no_grad())
             for (int i = 0; i < GlobalCrops; i++) teacher.Add(teacherHead.call(teacherBackbone.call(input.Views[i])));
@@ -64,7 +65,9 @@ public sealed class Dino : MomentumMethod
             ["kl_divergence"] = loss.ToDouble() - entropy,
             ["tau"] = TauSchedule(input.Progress.TotalSteps).At(input.Progress.Step),
         };
-        return new StepOutput(loss, student[0].detach(), scalars);
+        // The collapse guard judges the bottleneck, as it judges the other methods' projector outputs; the prototype scores
+        // are a fixed linear image of its normalised direction, so their spread depends on the prototypes' layout too.
+        return new StepOutput(loss, projected[0].Bottleneck.detach(), scalars);
     }
 
     /// <summary>DINO's freeze_last_layer: no update of the prototypes during the first epochs (stabilises the start).</summary>

@@ -10,8 +10,8 @@ namespace SslAnomaly.Training;
 
 /// <summary>
 /// The one training loop of every method. Per step: learning rate from the schedule, batch from the source, views from
-/// the recipe, the method's loss; guards (non-finite loss, collapse); backward, method hook, optional gradient clipping,
-/// optimiser step, method hook (teacher EMA); loss, learning rate and throughput to the sink. Everything a step creates
+/// the recipe, the method's loss; guards (non-finite loss stops the run; collapse is recorded, the run goes on); backward,
+/// method hook, optional gradient clipping, optimiser step, method hook (teacher EMA); loss, learning rate and throughput to the sink. Everything a step creates
 /// lives in a dispose scope, so memory stays flat. Checkpoints (every N steps and at epoch ends) hold the model with its
 /// teacher and buffers, the optimiser state, the random states and the position; a run that finds one resumes from it and
 /// continues bit-identically on CPU (the schedules are functions of the step, the batches of (epoch, step)).
@@ -90,10 +90,8 @@ public sealed class Trainer(
                         $"loss became {lastLoss} at epoch {epoch}, step {step} (global step {done}): the run diverged or its input holds NaN/inf" +
                         (latest is null ? "" : $"; the last good checkpoint is {Path.GetFileName(latest)}"), done), done, latest);
                 spread = output.Embeddings is null ? double.NaN : CollapseGuard.Spread(output.Embeddings);
-                if (guard.Observe(spread))
-                    return Failed(new TrainingFailure(FailureKind.Collapse,
-                        $"embeddings collapsed: their spread across the batch stayed below {guard.Threshold} for {guard.Patience} consecutive steps " +
-                        $"(last {spread:G3}, 1 = fully spread) at epoch {epoch}, step {step} (global step {done})", done), done, latest);
+                // Collapse is recorded, not fatal: the run trains on and is probed, so a collapsed method still has its numbers.
+                if (guard.ObserveStep(spread, done)) sink.Log(done + 1, "train/collapsed", 1);
                 scalars = output.Scalars;
 
                 optimizer.ZeroGrad();
@@ -127,11 +125,11 @@ public sealed class Trainer(
             if (stop)
             {
                 sink.Flush();
-                return new TrainingOutcome(false, null, done, lastLoss, Mean(), latest);
+                return new TrainingOutcome(false, null, done, lastLoss, Mean(), latest) { CollapseStep = guard.CollapsedAt };
             }
         }
         sink.Flush();
-        return new TrainingOutcome(true, null, done, lastLoss, Mean(), latest);
+        return new TrainingOutcome(true, null, done, lastLoss, Mean(), latest) { CollapseStep = guard.CollapsedAt };
 
         double Mean() => timedSteps == 0 ? double.NaN : throughputSum / timedSteps;
 
@@ -140,7 +138,7 @@ public sealed class Trainer(
             optimizer.ZeroGrad();
             sink.Log(stepsDone, "train/failed", 1);
             sink.Flush();
-            return new TrainingOutcome(false, failure, stepsDone, lastLoss, Mean(), checkpoint);
+            return new TrainingOutcome(false, failure, stepsDone, lastLoss, Mean(), checkpoint) { CollapseStep = guard.CollapsedAt };
         }
     }
 
@@ -195,6 +193,7 @@ public sealed class Trainer(
         ["batch_size"] = source.BatchSize,
         ["seed"] = options.Seed,
         ["collapse_streak"] = guard.Streak,
+        ["collapsed_at_step"] = guard.CollapsedAt,
         ["method_config"] = method.Config.ToJson(),
         ["written_utc"] = DateTime.UtcNow.ToString("O"),
     };
@@ -238,6 +237,7 @@ public sealed class Trainer(
             viewGenerator.set_state(tensors["rng/views"]);
             methodGenerator.set_state(tensors["rng/method"]);
             guard.Streak = metadata["collapse_streak"]!.GetValue<int>();
+            guard.CollapsedAt = metadata["collapsed_at_step"]?.GetValue<long>(); // absent in checkpoints of earlier builds
             return metadata["steps_done"]!.GetValue<long>();
         }
         finally

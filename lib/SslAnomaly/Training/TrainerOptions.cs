@@ -26,7 +26,7 @@ public sealed record TrainerOptions
     /// </summary>
     public double CollapseThreshold { get; init; } = 0.01;
 
-    /// <summary>... for this many consecutive steps stops the run (0 disables the guard).</summary>
+    /// <summary>... for this many consecutive steps marks the run as collapsed (<see cref="TrainingOutcome.CollapseStep"/>; 0 disables the guard).</summary>
     public int CollapsePatience { get; init; } = 50;
 
     /// <summary>Stop (with a checkpoint) once this many optimiser steps are done in total: time-limited jobs, tests.</summary>

@@ -1,7 +1,7 @@
 namespace SslAnomaly.Training;
 
 /// <summary>Why a run stopped early: the kind, and a sentence for result.json's failure_reason.</summary>
-public enum FailureKind { NonFiniteLoss, NonFiniteWeights, Collapse }
+public enum FailureKind { NonFiniteLoss, NonFiniteWeights }
 
 public sealed record TrainingFailure(FailureKind Kind, string Reason, long Step);
 
@@ -18,4 +18,10 @@ public sealed record TrainingOutcome(
     string? LatestCheckpoint)
 {
     public string Status => Failure is not null ? "failed" : Completed ? "completed" : "interrupted";
+
+    /// <summary>
+    /// Global step at which the collapse guard saw its threshold undercut for its patience (null: never). Collapse is a
+    /// result, not an error: the run trains on and is probed like any other.
+    /// </summary>
+    public long? CollapseStep { get; init; }
 }

@@ -77,7 +77,7 @@ public class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Collapsed_embeddings_stop_the_run_after_the_patience()
+    public void Collapsed_embeddings_are_recorded_once_and_the_run_trains_to_the_end()
     {
         using var scope = NewDisposeScope();
         using var method = new CollapsedMethod(new TinyBackbone(8));
@@ -85,12 +85,56 @@ public class TrainerTests(ITestOutputHelper output)
         using var source = new TensorBatchSource(images, labels, 4);
         var sink = new RecordingSink();
         var outcome = new Trainer(method, source, new FlipNoiseViews(2), new TrainerOptions { Epochs = 10, CollapsePatience = 5 }, sink).Run();
-        Assert.Equal(FailureKind.Collapse, outcome.Failure!.Kind);
-        Assert.Equal(4, outcome.Failure.Step); // the fifth consecutive collapsed step
-        Assert.Contains("embeddings collapsed", outcome.Failure.Reason);
-        Assert.Contains("5 consecutive steps", outcome.Failure.Reason);
+        Assert.True(outcome.Completed, outcome.Failure?.Reason);
+        Assert.Null(outcome.Failure);
+        Assert.Equal("completed", outcome.Status);
+        Assert.Equal(20, outcome.StepsDone);
+        Assert.Equal(4, outcome.CollapseStep); // the fifth consecutive collapsed step
+        Assert.Equal([(5L, 1.0)], sink.Entries.Where(e => e.Name == "train/collapsed").Select(e => (e.Step, e.Value)));
         Assert.All(sink.Values("train/embedding_spread"), s => Assert.True(s < 1e-6));
     }
+
+    [Fact]
+    public void A_spread_above_the_threshold_is_never_collapsed_and_a_huge_threshold_always_is()
+    {
+        using var scope = NewDisposeScope();
+        var (images, labels) = TrainingData.Images(8, 8);
+        using var source = new TensorBatchSource(images, labels, 4);
+        using (var healthy = Byol())
+            Assert.Null(new Trainer(healthy, source, new FlipNoiseViews(2), new TrainerOptions { Epochs = 3, CollapsePatience = 2 }, new RecordingSink()).Run().CollapseStep);
+        using var forced = Byol();
+        var outcome = new Trainer(forced, source, new FlipNoiseViews(2), new TrainerOptions { Epochs = 3, CollapseThreshold = 1e9, CollapsePatience = 2 }, new RecordingSink()).Run();
+        Assert.True(outcome.Completed);
+        Assert.Equal(1, outcome.CollapseStep);
+    }
+
+    [Fact]
+    public void The_collapse_step_survives_a_resume()
+    {
+        using var scope = NewDisposeScope();
+        using var dir = new TempDir();
+        var (images, labels) = TrainingData.Images(8, 8);
+        using var source = new TensorBatchSource(images, labels, 4);
+        var options = new TrainerOptions { Epochs = 5, CheckpointDirectory = dir.Path, CheckpointEverySteps = 1, CollapsePatience = 3 };
+        using (var first = new CollapsedMethod(new TinyBackbone(8)))
+        {
+            var stopped = new Trainer(first, source, new FlipNoiseViews(2), options with { StopAfterSteps = 6 }, new RecordingSink()).Run();
+            Assert.Equal(2, stopped.CollapseStep);
+        }
+        using var second = new CollapsedMethod(new TinyBackbone(8));
+        var sink = new RecordingSink();
+        var resumed = new Trainer(second, source, new FlipNoiseViews(2), options, sink).Run();
+        Assert.True(resumed.Completed);
+        Assert.Equal(2, resumed.CollapseStep);
+        Assert.Empty(sink.Values("train/collapsed")); // not marked a second time
+    }
+
+    [Theory]
+    [InlineData(-0.1, 5)]
+    [InlineData(double.NaN, 5)]
+    [InlineData(0.01, -1)]
+    public void Invalid_guard_settings_are_a_user_error(double threshold, int patience) =>
+        Assert.Throws<UserInputException>(() => new CollapseGuard(threshold, patience));
 
     /// <summary>A method whose weights blow up after its third optimiser step while its losses stay finite until then.</summary>
     sealed class ExplodingMethod : SslMethod

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using SslAnomaly.Util;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Methods.Heads;
@@ -36,7 +37,7 @@ public sealed class DinoHead : nn.Module<Tensor, Tensor>
         using (no_grad())
             foreach (var module in mlp.modules().OfType<Linear>())
             {
-                nn.init.trunc_normal_(module.weight!, std: 0.02);
+                TruncatedNormal.Fill(module.weight!, std: 0.02);
                 nn.init.zeros_(module.bias!);
             }
         last_layer = new WeightNormLinear(bottleneckDim, prototypes, fixMagnitude: normLastLayer);
@@ -49,10 +50,14 @@ public sealed class DinoHead : nn.Module<Tensor, Tensor>
     public Tensor Bottleneck(Tensor features) => mlp.call(features);
 
     /// <summary>Prototype scores [B, prototypes].</summary>
-    public override Tensor forward(Tensor features)
+    public override Tensor forward(Tensor features) => Project(features).Logits;
+
+    /// <summary>The bottleneck [B, bottleneck] and the prototype scores [B, prototypes] from one pass through the MLP.</summary>
+    public (Tensor Bottleneck, Tensor Logits) Project(Tensor features)
     {
+        var bottleneck = mlp.call(features);
         using var scope = NewDisposeScope();
-        var x = nn.functional.normalize(mlp.call(features), p: 2, dim: -1);
-        return last_layer.call(x).MoveToOuterDisposeScope();
+        var x = nn.functional.normalize(bottleneck, p: 2, dim: -1);
+        return (bottleneck, last_layer.call(x).MoveToOuterDisposeScope());
     }
 }

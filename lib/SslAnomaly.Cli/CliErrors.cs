@@ -10,7 +10,12 @@ public static class CliErrors
     {
         try
         {
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // SIGTERM (how Slurm pre-empts or ends a job) and Ctrl+C cancel the run's token: training checkpoints and stops.
+            // The default 2 s grace would kill the process mid-checkpoint; Slurm's own KillWait bounds the wait anyway.
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromMinutes(5),
+            });
         }
         catch (TorchLoadException e)
         {

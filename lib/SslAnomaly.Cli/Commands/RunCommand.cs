@@ -18,12 +18,13 @@ public static class RunCommand
     static readonly Option<int?> Seed = new("--seed");
     static readonly Option<string> Out = new("--out") { Description = "run folder (config.json, checkpoints, logs, result.json)", Required = true };
     static readonly Option<bool> Force = new("--force") { Description = "start over even if the run folder holds a completed or partial run" };
+    static readonly Option<bool> SkipBadImages = new("--skip-bad-images") { Description = "leave missing or undecodable images out (counted in result.json) instead of failing" };
 
     public static Command Create()
     {
         var command = new Command("run", "Pretrain one method on a controlled-imbalance subset, then probe it over the validation grid.")
         {
-            Method, Backbone, TrainPct, Profile, DataRoot, Config, Set, Seed, Out, Force,
+            Method, Backbone, TrainPct, Profile, DataRoot, Config, Set, Seed, Out, Force, SkipBadImages,
         };
         command.SetAction((p, cancel) => Task.FromResult(Execute(p, cancel)));
         return command;
@@ -44,6 +45,7 @@ public static class RunCommand
         if (p.GetValue(TrainPct) is { } t) explicitOptions["train_defect_pct"] = t;
         if (p.GetValue(DataRoot) is { } d) explicitOptions["data_root"] = Path.GetFullPath(d);
         if (p.GetValue(Seed) is { } s) explicitOptions["seed"] = s;
+        if (p.GetValue(SkipBadImages)) explicitOptions["skip_bad_images"] = true;
         var config = ExperimentConfigBuilder.Build(p.GetValue(Profile), p.GetValue(Config), explicitOptions, p.GetValue(Set) ?? []);
         var outcome = ExperimentRunner.Run(config, p.GetValue(Out)!, p.GetValue(Force), ConsoleRunProgress.Create(), cancel);
         Console.WriteLine(outcome.Message);

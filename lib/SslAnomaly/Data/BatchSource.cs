@@ -20,6 +20,8 @@ public sealed record BatchSourceOptions
     public int Prefetch { get; init; } = 4;
     /// <summary>Leave unreadable images out (counted in <see cref="BatchSource.Skipped"/>) instead of failing.</summary>
     public bool SkipBadImages { get; init; }
+    /// <summary>Where each image is listed (e.g. "SewerML_Train.csv:18"), named with its file in decode errors; null: not known.</summary>
+    public IReadOnlyList<string>? Sources { get; init; }
     /// <summary>Folder for the decoded-image cache; null decodes every epoch.</summary>
     public string? CacheDirectory { get; init; }
 }
@@ -165,9 +167,13 @@ public sealed class BatchSource : IDisposable
         catch (ImageDecodeException e) when (Options.SkipBadImages)
         {
             cache?.MarkUnreadable(index);
-            Record(index, e.Problem);
+            Record(index, Options.Sources is { } s ? $"{e.Problem} (listed at {s[index]})" : e.Problem);
             ImageSkipped?.Invoke(e);
             return false;
+        }
+        catch (ImageDecodeException e) when (Options.Sources is { } sources)
+        {
+            throw new ImageDecodeException(e.ImagePath, $"{e.Problem} (listed at {sources[index]}; --skip-bad-images leaves such images out)", e);
         }
     }
 

@@ -54,6 +54,7 @@ public static class SewerMlCsv
             .Where(columns.ContainsKey).Select(c => columns[c]).ToArray();
 
         var filenames = new List<string>();
+        var lines = new List<long>();
         var defect = new List<bool>();
         var codes = new List<bool[]>();
         var water = new List<int>();
@@ -69,6 +70,7 @@ public static class SewerMlCsv
             if (!firstLine.TryAdd(name, record.Line))
                 throw new UserInputException($"{path}:{record.Line}: duplicate filename '{name}' (first on line {firstLine[name]})");
             filenames.Add(name);
+            lines.Add(record.Line);
 
             if (readLabels)
             {
@@ -95,7 +97,7 @@ public static class SewerMlCsv
             for (int i = 0; i < codes.Count; i++)
                 for (int k = 0; k < SewerMlCodes.Codes.Count; k++) matrix[i, k] = codes[i][k];
         }
-        return new SewerMlTable(path, [.. filenames], readLabels ? [.. defect] : null, matrix, waterCol >= 0 ? [.. water] : null);
+        return new SewerMlTable(path, [.. filenames], readLabels ? [.. defect] : null, matrix, waterCol >= 0 ? [.. water] : null) { SourceLines = [.. lines] };
 
         int Required(string column) => columns.TryGetValue(column, out var i)
             ? i

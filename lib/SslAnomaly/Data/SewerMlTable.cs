@@ -26,6 +26,12 @@ public sealed class SewerMlTable
     /// <summary>The CSV this table was read from (for messages and manifests).</summary>
     public string SourcePath { get; }
 
+    /// <summary>The CSV line of each row (1-based, the header is line 1), when read from a file.</summary>
+    public long[]? SourceLines { get; init; }
+
+    /// <summary>"path:line" of a row, for messages about its image.</summary>
+    public string RowLocation(int row) => $"{SourcePath}:{(SourceLines is { } lines ? lines[row] : row + 2)}";
+
     public IReadOnlyList<string> Filenames { get; }
 
     public int Count => Filenames.Count;
@@ -76,12 +82,12 @@ public sealed class SewerMlTable
     public SewerMlTable Subset(IReadOnlyList<int> rows)
     {
         var names = rows.Select(r => Filenames[r]).ToArray();
-        if (!HasLabels) return new SewerMlTable(SourcePath, names, null, null, Take(WaterLevels));
+        if (!HasLabels) return new SewerMlTable(SourcePath, names, null, null, Take(WaterLevels)) { SourceLines = Take(SourceLines) };
         var codes = new bool[rows.Count, SewerMlCodes.Codes.Count];
         for (int i = 0; i < rows.Count; i++)
             for (int k = 0; k < codes.GetLength(1); k++)
                 codes[i, k] = CodeMatrix![rows[i], k];
-        return new SewerMlTable(SourcePath, names, Take(DefectLabels), codes, Take(WaterLevels));
+        return new SewerMlTable(SourcePath, names, Take(DefectLabels), codes, Take(WaterLevels)) { SourceLines = Take(SourceLines) };
 
         T[]? Take<T>(T[]? source) => source is null ? null : rows.Select(r => source[r]).ToArray();
     }

@@ -63,6 +63,8 @@ public sealed record ExperimentConfig
     public int MonitorSamples { get; init; } = 512;
     /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core).</summary>
     public int Threads { get; init; }
+    /// <summary>Leave missing, empty, truncated or undecodable images out (counted in result.json) instead of failing the run.</summary>
+    public bool SkipBadImages { get; init; }
 
     public static readonly JsonSerializerOptions Json = new()
     {

@@ -4,7 +4,11 @@ using SslAnomaly.Data;
 namespace SslAnomaly.Experiments;
 
 /// <summary>One subset of an experiment: its manifest (written into the run folder) and its image files.</summary>
-public sealed record ExperimentSubset(string Key, Manifest Manifest, string ManifestSha256, IReadOnlyList<string> ImagePaths, IReadOnlyList<int> CodeMasks);
+public sealed record ExperimentSubset(string Key, Manifest Manifest, string ManifestSha256, IReadOnlyList<string> ImagePaths, IReadOnlyList<int> CodeMasks)
+{
+    /// <summary>The CSV row ("path:line") that lists each image, for messages about a bad image.</summary>
+    public IReadOnlyList<string>? Sources { get; init; }
+}
 
 /// <summary>
 /// The data of one experiment: the pretraining subset at the train defect share, one validation subset per
@@ -33,7 +37,7 @@ public sealed record ExperimentData(
         string trainSha = FileHash.Sha256(trainTable.SourcePath);
         var trainRows = ImbalancedSubset.Select(trainTable, config.TrainDefectPct, config.TrainSize, config.Seed);
         var train = Subset(root, trainTable, trainSha, trainRows, $"train-{Pct(config.TrainDefectPct)}", SewerMlSplit.Train,
-            config.TrainDefectPct, config.Seed, manifests);
+            config.TrainDefectPct, config.Seed, manifests, config.SkipBadImages);
 
         var valTable = root.ReadTable(SewerMlSplit.Val, requireLabels: true);
         string valSha = FileHash.Sha256(valTable.SourcePath);
@@ -41,19 +45,19 @@ public sealed record ExperimentData(
         var subsets = new List<ExperimentSubset>();
         foreach (var pct in config.ValDefectPcts)
             subsets.Add(Subset(root, valTable, valSha, ImbalancedSubset.Select(valTable, pct, config.ValSize, valSeed),
-                Pct(pct), SewerMlSplit.Val, pct, valSeed, manifests));
+                Pct(pct), SewerMlSplit.Val, pct, valSeed, manifests, config.SkipBadImages));
         if (config.ValNatural)
-            subsets.Add(Subset(root, valTable, valSha, ImbalancedSubset.Natural(valTable, config.ValNaturalSize > 0 ? Math.Min(config.ValNaturalSize, valTable.Count) : null, valSeed), "natural", SewerMlSplit.Val, null, valSeed, manifests));
+            subsets.Add(Subset(root, valTable, valSha, ImbalancedSubset.Natural(valTable, config.ValNaturalSize > 0 ? Math.Min(config.ValNaturalSize, valTable.Count) : null, valSeed), "natural", SewerMlSplit.Val, null, valSeed, manifests, config.SkipBadImages));
         // Features are extracted once for every validation image any subset uses.
         var unionRows = subsets.SelectMany(s => valTable.RowsOf(s.Manifest.Filenames)).Distinct().Order().ToArray();
-        var union = Subset(root, valTable, valSha, unionRows, "union", SewerMlSplit.Val, null, valSeed, manifests);
+        var union = Subset(root, valTable, valSha, unionRows, "union", SewerMlSplit.Val, null, valSeed, manifests, config.SkipBadImages);
         log.WriteLine($"data: {source} at {rootPath}; train {train.Manifest.Size} images ({train.Manifest.ActualDefectPct:F2} % defects, manifest {train.ManifestSha256[..12]}); " +
                       $"validation subsets {string.Join(", ", subsets.Select(s => $"{s.Key}: {s.Manifest.Size}"))}");
         return new ExperimentData(rootPath, source, train, subsets, union);
     }
 
     static ExperimentSubset Subset(SewerMlDataRoot root, SewerMlTable table, string csvSha, IReadOnlyList<int> rows, string key,
-        SewerMlSplit split, double? pct, long seed, string manifestFolder)
+        SewerMlSplit split, double? pct, long seed, string manifestFolder, bool skipBadImages)
     {
         var manifest = Manifest.FromRows(table, rows, key, split, pct, seed, csvSha);
         string sha = manifest.Write(Path.Combine(manifestFolder, split == SewerMlSplit.Train ? $"{key}.json" : $"val-{key}.json"));
@@ -64,7 +68,18 @@ public sealed record ExperimentData(
             for (int k = 0; k < SewerMlCodes.Codes.Count; k++) if (codes[r, k]) mask |= 1 << k;
             return mask;
         }).ToArray();
-        return new ExperimentSubset(key, manifest, sha, root.ImagePaths(split, manifest.Filenames), masks);
+        var paths = root.ImagePaths(split, manifest.Filenames, verify: false);
+        var sources = rows.Select(table.RowLocation).ToArray();
+        // Missing files fail here, before training, naming file and CSV row; with skip_bad_images the loader leaves them out.
+        if (!skipBadImages)
+        {
+            var missing = Enumerable.Range(0, paths.Length).Where(i => !File.Exists(paths[i])).ToList();
+            if (missing.Count > 0)
+                throw new UserInputException($"{missing.Count} of {paths.Length} image(s) of the {split.Id()} split are missing: " +
+                    string.Join(", ", missing.Take(SewerMlDataRoot.MissingExamples).Select(i => $"{paths[i]} (listed at {sources[i]})")) +
+                    "; restore them or pass --skip-bad-images to leave them out");
+        }
+        return new ExperimentSubset(key, manifest, sha, paths, masks) { Sources = sources };
     }
 
     static string Pct(double pct) => pct.ToString(CultureInfo.InvariantCulture);

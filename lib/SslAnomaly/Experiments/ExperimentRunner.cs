@@ -67,18 +67,28 @@ public static class ExperimentRunner
         {
             BatchSize = config.BatchSize, Width = config.Resolution, Height = config.Resolution, Seed = config.Seed,
             CacheDirectory = config.DecodedCache ? Path.Combine(run.Path, "decoded") : null,
+            SkipBadImages = config.SkipBadImages, Sources = data.Train.Sources,
         };
+        var skipped = new SkippedImages();
         using var source = new ManifestTrainingSource(data.Train.ImagePaths, data.Train.Manifest.Labels, loaderOptions, device);
         long totalSteps = (long)source.StepsPerEpoch * config.Epochs;
         var store = new CheckpointStore(run.CheckpointDirectory);
-        long? resumeStep = store.Latest() is { } latest ? CheckpointStore.StepOf(latest) : null;
+        void Warn(string warning)
+        {
+            log.WriteLine($"warning: {warning}");
+            progress.Stage($"warning: {warning}");
+        }
+        bool hadCheckpoints = store.List().Count > 0;
+        long? resumeStep = store.Latest(Warn) is { } latest ? CheckpointStore.StepOf(latest) : null;
         if (resumeStep is not null) log.WriteLine($"resuming from checkpoint at step {resumeStep}");
+        else if (hadCheckpoints) Warn("no checkpoint is usable: training restarts from step 0");
 
-        using var csv = new CsvMetricsSink(run.MetricsCsvPath, resumeAfterStep: resumeStep);
+        // Rows logged after the resume point (or any, when starting over) are dropped, so each step appears once.
+        using var csv = new CsvMetricsSink(run.MetricsCsvPath, resumeAfterStep: resumeStep ?? 0);
         using var tensorBoard = new TensorBoardMetricsSink(run.TensorBoardDirectory);
         var sink = new CompositeMetricsSink(csv, tensorBoard, new ProgressSink(progress, totalSteps, config.Epochs));
         var rankMe = new RankMeMonitor();
-        using var monitorImages = EvalImages(data.Train.ImagePaths.Take(config.MonitorSamples).ToList(), config, device);
+        using var monitorImages = EvalImages(data.Train, config.MonitorSamples, config, device, skipped);
 
         progress.Stage($"pretraining {config.Method} on {config.Backbone} ({totalSteps} steps)");
         var trainer = new Trainer(method, source, AugmentedViews.For(config), new TrainerOptions
@@ -89,8 +99,10 @@ public static class ExperimentRunner
         }, sink, [rankMe], monitorImages);
         var outcome = trainer.Run(cancel);
         sink.Flush();
+        skipped.Add(data.Train.ImagePaths, source.Skipped);
         double pretrainSeconds = clock.Elapsed.TotalSeconds;
-        log.WriteLine($"training {outcome.Status} after {outcome.StepsDone} steps in {pretrainSeconds:F1} s ({outcome.MeanImagesPerSecond:F1} img/s)" +
+        log.WriteLine($"training {outcome.Status} after {outcome.StepsDone} steps in {pretrainSeconds:F1} s ({outcome.MeanImagesPerSecond:F1} img/s); " +
+                      $"this process trained {outcome.StepsTrained} steps, from step {outcome.ResumedFromStep}" +
             (outcome.CollapseStep is { } collapsedAt ? $"; embeddings collapsed at step {collapsedAt} (spread below {config.Collapse.Threshold} for {config.Collapse.Patience} steps)" : ""));
 
         var curves = CsvMetricsSink.Read(run.MetricsCsvPath).ToList();
@@ -108,7 +120,8 @@ public static class ExperimentRunner
             FinalLoss = double.IsFinite(outcome.LastLoss) ? outcome.LastLoss : Last("train/loss"),
             ImagesPerSecond = outcome.MeanImagesPerSecond > 0 ? outcome.MeanImagesPerSecond : null,
             PretrainSeconds = pretrainSeconds,
-            SkippedImages = source.Skipped.Count,
+            SkippedImages = skipped.Count,
+            SkippedImageFiles = skipped.Lines(),
             DataSource = data.Source,
             Environment = EnvironmentFacts(device),
         };
@@ -120,19 +133,25 @@ public static class ExperimentRunner
             return new RunOutcome(ExitFailedRun, $"{run.Path}: failed: {failure.Reason}", failed);
         }
         if (!outcome.Completed)
+        {
+            log.WriteLine($"--- {DateTimeOffset.UtcNow:O} interrupted at step {outcome.StepsDone} (checkpoint {Path.GetFileName(outcome.LatestCheckpoint)})");
             return new RunOutcome(ExitInterrupted, $"{run.Path}: interrupted at step {outcome.StepsDone} of {totalSteps}; run the same command to resume", null);
+        }
 
         progress.Stage("extracting frozen features and probing");
         clock.Restart();
         string modelKey = $"{config.Method}-{config.Backbone}-{config.Resolution}px-steps{outcome.StepsDone}-{Path.GetFileName(outcome.LatestCheckpoint) ?? "none"}";
         var trainFeatures = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.Train.ManifestSha256, modelKey),
-            () => FeatureExtractor.Extract(backbone, LabeledBatches(data.Train, config, device)));
+            () => FeatureExtractor.Extract(backbone, LabeledBatches(data.Train, config, device, skipped)));
         var valFeatures = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.ValidationUnion.ManifestSha256, modelKey),
-            () => FeatureExtractor.Extract(backbone, LabeledBatches(data.ValidationUnion, config, device)));
+            () => FeatureExtractor.Extract(backbone, LabeledBatches(data.ValidationUnion, config, device, skipped)));
         log.WriteLine($"features: {trainFeatures.Rows} train and {valFeatures.Rows} validation rows in {clock.Elapsed.TotalSeconds:F1} s");
         var probe = LinearProbe.Train(trainFeatures, new LinearProbeOptions(config.Probe.L2, config.Probe.MaxIterations));
         log.WriteLine($"probe trained in {clock.Elapsed.TotalSeconds:F1} s ({probe.Optimization.Iterations} L-BFGS iterations)");
-        var subsets = data.Validation.Select(s => ValidationSubset.FromFilenames(s.Key, s.Manifest.Filenames, valFeatures)).ToList();
+        // Skipped images have no features: each subset is scored on the images it could read.
+        var readable = valFeatures.Filenames.ToHashSet(StringComparer.Ordinal);
+        var subsets = data.Validation.Select(s => ValidationSubset.FromFilenames(s.Key, s.Manifest.Filenames.Where(readable.Contains).ToList(), valFeatures)).ToList();
+        if (skipped.Count > 0) log.WriteLine($"skipped {skipped.Count} unreadable image(s):\n  {string.Join("\n  ", skipped.Lines())}");
         var grid = ImbalanceGrid.Evaluate(probe, valFeatures, subsets,
             new BootstrapOptions(Math.Max(1, config.Probe.BootstrapSamples), config.Seed), intervals: config.Probe.BootstrapSamples > 0);
         log.WriteLine($"grid with {config.Probe.BootstrapSamples} bootstrap samples done at {clock.Elapsed.TotalSeconds:F1} s");
@@ -159,11 +178,12 @@ public static class ExperimentRunner
     }
 
     /// <summary>The evaluation transform: resize to the run resolution, normalise with Sewer-ML's statistics.</summary>
-    static IEnumerable<LabeledBatch> LabeledBatches(ExperimentSubset subset, ExperimentConfig config, Device device)
+    static IEnumerable<LabeledBatch> LabeledBatches(ExperimentSubset subset, ExperimentConfig config, Device device, SkippedImages skipped)
     {
         using var loader = new BatchSource(subset.ImagePaths, new BatchSourceOptions
         {
             BatchSize = Math.Max(config.BatchSize, 64), Width = config.Resolution, Height = config.Resolution, Shuffle = false, DropLast = false,
+            SkipBadImages = config.SkipBadImages, Sources = subset.Sources,
         });
         var labels = subset.Manifest.Labels;
         foreach (var batch in loader.Epoch(0))
@@ -174,16 +194,19 @@ public static class ExperimentRunner
                 var images = ImageNormalization.Normalize(raw);
                 yield return new LabeledBatch(images, batch.Indices.Select(i => new SampleLabel(subset.Manifest.Filenames[i], labels[i], subset.CodeMasks[i])).ToList());
             }
-        }
+        }        skipped.Add(subset.ImagePaths, loader.Skipped);
     }
 
-    static Tensor EvalImages(IReadOnlyList<string> paths, ExperimentConfig config, Device device)
+    static Tensor EvalImages(ExperimentSubset subset, int count, ExperimentConfig config, Device device, SkippedImages skipped)
     {
+        var paths = subset.ImagePaths.Take(count).ToList();
         using var loader = new BatchSource(paths, new BatchSourceOptions
         {
             BatchSize = Math.Max(1, paths.Count), Width = config.Resolution, Height = config.Resolution, Shuffle = false, DropLast = false,
+            SkipBadImages = config.SkipBadImages, Sources = subset.Sources?.Take(count).ToList(),
         });
         using var batch = loader.Epoch(0).Single();
+        skipped.Add(paths, loader.Skipped);
         using var raw = batch.ToFloat(device);
         return ImageNormalization.Normalize(raw);
     }

@@ -37,6 +37,8 @@ public sealed record RunResult
     public double PretrainSeconds { get; init; }
     public double EvaluationSeconds { get; init; }
     public int SkippedImages { get; init; }
+    /// <summary>"path: reason (listed at csv:line)" for each skipped image, sorted by path.</summary>
+    public IReadOnlyList<string> SkippedImageFiles { get; init; } = [];
     public string DataSource { get; init; } = "";
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
     public DateTimeOffset FinishedAt { get; init; } = DateTimeOffset.UtcNow;

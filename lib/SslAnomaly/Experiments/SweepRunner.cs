@@ -63,14 +63,27 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
     void RunOne(SweepEntry entry, int? threads, CancellationToken cancel)
     {
         var runDir = plan.RunDirectoryOf(sweepDir, entry);
-        // Another process (an earlier sweep's orphan, a Slurm task) may hold this run: wait for it to finish.
         while (!cancel.IsCancellationRequested)
         {
+            // Another process (a second sweep, an earlier sweep's orphan, a Slurm task) may hold this run: wait for it.
             if (RunDirectory.ReadStatus(runDir) is not null) return;
             using (var probe = RunDirectory.TryOpen(runDir))
-                if (probe is not null) break;
-            Thread.Sleep(1000);
+                if (probe is null)
+                {
+                    Thread.Sleep(1000);
+                    continue;
+                }
+            Launch(entry, runDir, threads, cancel);
+            // Unfinished with the folder locked: another process took it between our probe and our child's start, so our
+            // child was refused; wait for that one instead of counting the run as missing.
+            if (RunDirectory.ReadStatus(runDir) is not null) return;
+            using (var probe = RunDirectory.TryOpen(runDir))
+                if (probe is not null) return;
         }
+    }
+
+    void Launch(SweepEntry entry, string runDir, int? threads, CancellationToken cancel)
+    {
         var info = SelfInvocation.StartInfo(plan.RunArguments(sweepDir, entry));
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using SslAnomaly.Util;
@@ -11,10 +12,14 @@ namespace SslAnomaly.Training;
 /// then renamed over the target). Layout: 8-byte magic "SSLCKPT1", little-endian int64 header length, a UTF-8 JSON header
 /// {"metadata": {...}, "tensors": [{"name", "dtype", "shape", "offset", "bytes"}]}, then the raw little-endian bytes of
 /// every tensor (C order), offsets counted from the end of the header. Readable from Python with a dozen lines of numpy.
+/// The header's "data_sha256" covers every tensor byte, so a file damaged after it was written (a bad disk, a partial
+/// copy, a flipped bit) is detected by <see cref="Verify"/> and <see cref="Read"/>; files written before it existed only
+/// get the length check.
 /// </summary>
 public static class CheckpointFile
 {
     static readonly byte[] Magic = "SSLCKPT1"u8.ToArray();
+    const string ChecksumKey = "data_sha256";
 
     static readonly Dictionary<ScalarType, string> DtypeNames = new()
     {
@@ -45,7 +50,12 @@ public static class CheckpointFile
             blobs.Add(cpu);
             offset += bytes;
         }
-        var header = Encoding.UTF8.GetBytes(new JsonObject { ["metadata"] = metadata.DeepClone(), ["tensors"] = index }.ToJsonString());
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var blob in blobs) hash.AppendData(blob.bytes);
+        var header = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["metadata"] = metadata.DeepClone(), ["tensors"] = index, [ChecksumKey] = Convert.ToHexStringLower(hash.GetHashAndReset()),
+        }.ToJsonString());
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.Write(path, stream =>
@@ -69,12 +79,39 @@ public static class CheckpointFile
         return metadata;
     }
 
+    /// <summary>
+    /// Reads the whole file and checks its length and checksum; throws <see cref="InvalidDataException"/> naming the file
+    /// and what is wrong. Returns the metadata.
+    /// </summary>
+    public static JsonObject Verify(string path)
+    {
+        var metadata = ReadMetadata(path);
+        using var stream = File.OpenRead(path);
+        var (_, _, dataStart, checksum) = ReadHeaderWithChecksum(stream, path);
+        if (checksum is null) return metadata;
+        stream.Position = dataStart;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        int n;
+        while ((n = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, n);
+        CheckSum(path, checksum, hash);
+        return metadata;
+    }
+
+    static void CheckSum(string path, string expected, IncrementalHash hash)
+    {
+        var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
+        if (actual != expected)
+            throw new InvalidDataException($"{path} is corrupted: its tensor data has SHA-256 {actual[..12]}..., the header recorded {expected[..Math.Min(12, expected.Length)]}...");
+    }
+
     /// <summary>Metadata and every tensor (CPU, caller disposes).</summary>
     public static (JsonObject Metadata, Dictionary<string, Tensor> Tensors) Read(string path)
     {
         using var stream = File.OpenRead(path);
-        var (metadata, index, dataStart) = ReadHeader(stream, path);
+        var (metadata, index, dataStart, checksum) = ReadHeaderWithChecksum(stream, path);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
             foreach (var entry in index)
@@ -91,8 +128,10 @@ public static class CheckpointFile
                 stream.Position = dataStart + offset;
                 var buffer = new byte[bytes];
                 stream.ReadExactly(buffer);
+                hash.AppendData(buffer); // tensors are written back to back in index order
                 t.bytes = buffer;
             }
+            if (checksum is not null) CheckSum(path, checksum, hash);
         }
         catch
         {
@@ -104,6 +143,12 @@ public static class CheckpointFile
 
     static (JsonObject metadata, JsonArray index, long dataStart) ReadHeader(Stream stream, string path)
     {
+        var (metadata, index, dataStart, _) = ReadHeaderWithChecksum(stream, path);
+        return (metadata, index, dataStart);
+    }
+
+    static (JsonObject metadata, JsonArray index, long dataStart, string? checksum) ReadHeaderWithChecksum(Stream stream, string path)
+    {
         Span<byte> prefix = stackalloc byte[16];
         if (stream.Read(prefix) != 16 || !prefix[..8].SequenceEqual(Magic))
             throw new InvalidDataException($"{path} is not an ssl-anomaly checkpoint (bad magic)");
@@ -111,7 +156,17 @@ public static class CheckpointFile
         if (headerLength <= 0 || 16 + headerLength > stream.Length) throw new InvalidDataException($"{path}: header length {headerLength} is invalid");
         var header = new byte[headerLength];
         stream.ReadExactly(header);
-        var json = JsonNode.Parse(header)!.AsObject();
-        return (json["metadata"]!.AsObject(), json["tensors"]!.AsArray(), 16 + headerLength);
+        JsonObject json;
+        try
+        {
+            json = JsonNode.Parse(header)!.AsObject();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NullReferenceException)
+        {
+            throw new InvalidDataException($"{path}: the header is not valid JSON ({e.Message})", e);
+        }
+        if (json["metadata"] is not JsonObject metadata || json["tensors"] is not JsonArray index)
+            throw new InvalidDataException($"{path}: the header lacks metadata or the tensor index");
+        return (metadata, index, 16 + headerLength, json[ChecksumKey]?.GetValue<string>());
     }
 }

@@ -31,21 +31,35 @@ public sealed class CheckpointStore(string directory, int keep = 2)
             ? System.IO.Directory.GetFiles(Directory, "step-*.ckpt").Order(StringComparer.Ordinal).ToList()
             : [];
 
-    /// <summary>The newest checkpoint whose header reads (a damaged newest file falls back to the one before), or null.</summary>
-    public string? Latest()
+    /// <summary>
+    /// The newest checkpoint that verifies (length and checksum), or null. Damaged newer ones are renamed to
+    /// "*.ckpt.damaged" (kept for inspection, never resumed from or counted again) and reported to <paramref name="warn"/>.
+    /// </summary>
+    public string? Latest(Action<string>? warn = null)
     {
         foreach (var path in List().Reverse())
         {
             try
             {
-                CheckpointFile.ReadMetadata(path);
+                CheckpointFile.Verify(path);
                 return path;
             }
-            catch (Exception e) when (e is InvalidDataException or IOException or System.Text.Json.JsonException)
+            catch (Exception e) when (e is InvalidDataException or IOException or System.Text.Json.JsonException or InvalidOperationException)
             {
-                // fall back to an older checkpoint
+                var aside = path + DamagedSuffix;
+                try
+                {
+                    File.Move(path, aside, overwrite: true);
+                }
+                catch (IOException)
+                {
+                    aside = path; // cannot rename (read-only folder): skip it this time
+                }
+                warn?.Invoke($"checkpoint {Path.GetFileName(path)} is damaged ({e.Message}); kept as {Path.GetFileName(aside)}, falling back to an older one");
             }
         }
         return null;
     }
+
+    public const string DamagedSuffix = ".damaged";
 }

@@ -51,6 +51,7 @@ public sealed class Trainer(
             done = Restore(path, optimizer, viewGenerator, methodGenerator, guard, stepsPerEpoch);
             latest = path;
         }
+        long resumedFrom = done;
 
         // Saves unless the weights went non-finite (a finite loss can still give inf gradients): a run must never resume into NaN.
         TrainingFailure? Save(long stepsDone)
@@ -125,11 +126,11 @@ public sealed class Trainer(
             if (stop)
             {
                 sink.Flush();
-                return new TrainingOutcome(false, null, done, lastLoss, Mean(), latest) { CollapseStep = guard.CollapsedAt };
+                return new TrainingOutcome(false, null, done, lastLoss, Mean(), latest) { CollapseStep = guard.CollapsedAt, ResumedFromStep = resumedFrom };
             }
         }
         sink.Flush();
-        return new TrainingOutcome(true, null, done, lastLoss, Mean(), latest) { CollapseStep = guard.CollapsedAt };
+        return new TrainingOutcome(true, null, done, lastLoss, Mean(), latest) { CollapseStep = guard.CollapsedAt, ResumedFromStep = resumedFrom };
 
         double Mean() => timedSteps == 0 ? double.NaN : throughputSum / timedSteps;
 
@@ -138,7 +139,7 @@ public sealed class Trainer(
             optimizer.ZeroGrad();
             sink.Log(stepsDone, "train/failed", 1);
             sink.Flush();
-            return new TrainingOutcome(false, failure, stepsDone, lastLoss, Mean(), checkpoint) { CollapseStep = guard.CollapsedAt };
+            return new TrainingOutcome(false, failure, stepsDone, lastLoss, Mean(), checkpoint) { CollapseStep = guard.CollapsedAt, ResumedFromStep = resumedFrom };
         }
     }
 

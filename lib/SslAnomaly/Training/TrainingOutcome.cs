@@ -17,6 +17,12 @@ public sealed record TrainingOutcome(
     double MeanImagesPerSecond,
     string? LatestCheckpoint)
 {
+    /// <summary>Steps already done by the checkpoint this run resumed from (0 for a fresh start).</summary>
+    public long ResumedFromStep { get; init; }
+
+    /// <summary>Optimiser steps this call actually trained (evidence that a resume did not start over).</summary>
+    public long StepsTrained => StepsDone - ResumedFromStep;
+
     public string Status => Failure is not null ? "failed" : Completed ? "completed" : "interrupted";
 
     /// <summary>

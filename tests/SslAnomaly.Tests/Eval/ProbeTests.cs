@@ -74,7 +74,7 @@ public class ProbeTests(ITestOutputHelper output)
     void AssertClose(double[] expected, double[] actual, double tolerance)
     {
         Assert.Equal(expected.Length, actual.Length);
-        double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        double worst = GoldenDeviation.Of(expected, actual).Worst;
         output.WriteLine($"max |deviation| {worst:E2} (tolerance {tolerance:E0})");
         Assert.True(worst <= tolerance, $"max deviation {worst:E3} > {tolerance:E1}");
     }

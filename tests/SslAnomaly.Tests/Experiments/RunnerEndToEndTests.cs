@@ -73,38 +73,6 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         Assert.True(clock.Elapsed.TotalSeconds < 30, $"skipping took {clock.Elapsed.TotalSeconds:F1} s");
     }
 
-    [Fact]
-    public void Kill_minus_nine_then_the_same_command_gives_identical_metrics()
-    {
-        using var dir = new TempDir();
-        var straight = dir.File("straight");
-        var killed = dir.File("killed");
-        var reference = CliProcess.Run(TinyDataFixture.RunArgs("simclr", straight), data.Environment);
-        Assert.True(reference.ExitCode == 0, reference.All);
-
-        // Start the same experiment, kill it hard once a mid-training checkpoint exists.
-        using (var child = Process.Start(CliProcess.StartInfo(TinyDataFixture.RunArgs("simclr", killed), data.Environment))!)
-        {
-            var checkpoints = Path.Combine(killed, "checkpoints");
-            var deadline = DateTime.UtcNow.AddMinutes(5);
-            while (!(Directory.Exists(checkpoints) && Directory.GetFiles(checkpoints, "step-*.ckpt").Length > 0))
-            {
-                Assert.False(child.HasExited, "the run finished before it could be killed");
-                Assert.True(DateTime.UtcNow < deadline, "no checkpoint appeared");
-                Thread.Sleep(50);
-            }
-            child.Kill(entireProcessTree: true); // SIGKILL
-            child.WaitForExit();
-        }
-        Assert.False(File.Exists(Path.Combine(killed, "result.json")));
-        var resumed = CliProcess.Run(TinyDataFixture.RunArgs("simclr", killed), data.Environment);
-        output.WriteLine(resumed.All);
-        Assert.True(resumed.ExitCode == 0, resumed.All);
-        Assert.Contains("resuming from checkpoint", File.ReadAllText(Path.Combine(killed, "run.log")));
-        Assert.Equal(Result(straight)["metrics"]!.ToJsonString(), Result(killed)["metrics"]!.ToJsonString());
-        Assert.Equal(Result(straight)["rankme"]!.GetValue<double>(), Result(killed)["rankme"]!.GetValue<double>());
-    }
-
     [Theory]
     [InlineData(new[] { "--method", "moco" }, "unknown method 'moco' (valid: simclr, byol, barlow, dino, mae, supervised)")]
     [InlineData(new[] { "--backbone", "resnet50" }, "unknown backbone 'resnet50'")]

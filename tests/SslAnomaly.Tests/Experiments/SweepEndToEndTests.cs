@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SslAnomaly.Experiments;
+using SslAnomaly.Monitoring;
 using SslAnomaly.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -20,34 +21,89 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
             ? Directory.GetFiles(SweepPlan.RunsDirectory(sweepDir), RunDirectory.ResultFile, SearchOption.AllDirectories)
             : [];
 
+    /// <summary>The resume tests' tiny ViT runs (4 steps, a checkpoint every 2), so a kill can land inside training.</summary>
+    static string[] TinySweepArgs(string outDir, params string[] extra) =>
+        ["sweep", "--grid", "quick", "--methods", "supervised", "--backbones", "vit-tiny", "--profile", "smoke", "--out", outDir,
+         .. ResumeEndToEndTests.Sets.SelectMany(s => new[] { "--set", s }), .. extra];
+
+    static Dictionary<string, string> MetricsByRun(string sweepDir) =>
+        Results(sweepDir).ToDictionary(r => Path.GetFileName(Path.GetDirectoryName(r))!, r => RunEvidence.Result(Path.GetDirectoryName(r)!)["metrics"]!.ToJsonString());
+
+    /// <summary>
+    /// Each of the 5 runs completed with one loss row per step; with <paramref name="trainedOnce"/> (no kills), the steps
+    /// that finishing processes report training add up to the total: no run was trained twice.
+    /// </summary>
+    static void AssertEveryRunOnceAndWhole(string sweepDir, bool trainedOnce)
+    {
+        var results = Results(sweepDir);
+        Assert.Equal(5, results.Length);
+        foreach (var runDir in results.Select(Path.GetDirectoryName))
+        {
+            Assert.Equal("completed", RunDirectory.ReadStatus(runDir!));
+            var (total, _, _) = RunEvidence.LastTraining(runDir!);
+            var steps = CsvMetricsSink.Read(Path.Combine(runDir!, "metrics.csv")).Where(r => r.Name == "train/loss").Select(r => r.Step);
+            Assert.Equal(Enumerable.Range(1, (int)total).Select(i => (long)i), steps);
+            if (trainedOnce)
+                Assert.Equal(total, File.ReadLines(Path.Combine(runDir!, "run.log"))
+                    .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"this process trained (\d+) steps"))
+                    .Where(m => m.Success).Sum(m => long.Parse(m.Groups[1].Value)));
+        }
+        Assert.Empty(Directory.GetFiles(sweepDir, "*.tmp", SearchOption.AllDirectories));
+    }
+
     [Fact]
-    public void A_sweep_killed_twice_still_ends_with_exactly_ten_results()
+    public async Task Sweeps_killed_inside_training_or_run_twice_at_once_end_like_an_uninterrupted_sweep()
     {
         using var dir = new TempDir();
-        var sweep = dir.File("sweep");
-        foreach (int killAfter in new[] { 1, 4 })
+        var reference = dir.File("reference");
+        var straight = CliProcess.Run(TinySweepArgs(reference), data.Environment);
+        Assert.True(straight.ExitCode == 0, straight.All);
+        AssertEveryRunOnceAndWhole(reference, trainedOnce: true);
+        var expected = MetricsByRun(reference);
+
+        // kill -9 of the sweep and its running experiment, each time a run is inside training (a checkpoint, no result yet),
+        // after a random extra delay so the kills land at different steps.
+        var killed = dir.File("killed");
+        var random = new Random(Environment.TickCount);
+        int kills = 0;
+        for (int attempt = 0; attempt < 3; attempt++)
         {
-            using var child = Process.Start(CliProcess.StartInfo(SweepArgs(sweep, "supervised,simclr"), data.Environment))!;
-            var deadline = DateTime.UtcNow.AddMinutes(10);
-            while (Results(sweep).Length < killAfter)
-            {
-                Assert.False(child.HasExited, $"the sweep ended before it could be killed:\n{child.StandardOutput.ReadToEnd()}{child.StandardError.ReadToEnd()}");
-                Assert.True(DateTime.UtcNow < deadline, "no progress");
-                Thread.Sleep(100);
-            }
-            child.Kill(entireProcessTree: true); // the sweep and the run it was in the middle of
+            using var child = Process.Start(CliProcess.StartInfo(TinySweepArgs(killed), data.Environment))!;
+            child.OutputDataReceived += (_, _) => { };
+            child.BeginOutputReadLine();
+            var deadline = DateTime.UtcNow.AddMinutes(5);
+            bool InsideTraining() => Directory.Exists(SweepPlan.RunsDirectory(killed)) && Directory.GetDirectories(SweepPlan.RunsDirectory(killed))
+                .Any(r => !File.Exists(Path.Combine(r, RunDirectory.ResultFile)) && Directory.Exists(Path.Combine(r, "checkpoints")) &&
+                          Directory.GetFiles(Path.Combine(r, "checkpoints"), "step-*.ckpt").Length > 0);
+            while (!InsideTraining() && !child.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            if (child.HasExited) break; // everything finished before this kill: the last sweep below has nothing left
+            Thread.Sleep(random.Next(0, 1500));
+            child.Kill(entireProcessTree: true);
             child.WaitForExit();
-            output.WriteLine($"killed with {Results(sweep).Length} results");
+            kills++;
+            output.WriteLine($"kill {kills}: {Results(killed).Length} results");
         }
-        var last = CliProcess.Run(SweepArgs(sweep, "supervised,simclr"), data.Environment);
+        Assert.True(kills >= 2, $"only {kills} kill(s) landed inside training");
+        var last = CliProcess.Run(TinySweepArgs(killed), data.Environment);
         output.WriteLine(last.All);
         Assert.True(last.ExitCode == 0, last.All);
-        var results = Results(sweep);
-        Assert.Equal(10, results.Length);
-        Assert.All(results, r => Assert.Equal("completed", RunDirectory.ReadStatus(Path.GetDirectoryName(r)!)));
-        Assert.Equal(10, results.Select(Path.GetDirectoryName).Distinct().Count());
-        Assert.Empty(Directory.GetFiles(sweep, "*.tmp", SearchOption.AllDirectories));
-        Assert.Contains("10 completed, 0 failed", last.Stdout);
+        Assert.Contains("5 completed, 0 failed", last.Stdout);
+        AssertEveryRunOnceAndWhole(killed, trainedOnce: false);
+        Assert.Equal(expected, MetricsByRun(killed));
+        Assert.Contains(Results(killed), r => File.ReadAllText(Path.Combine(Path.GetDirectoryName(r)!, "run.log")).Contains("resuming from checkpoint"));
+
+        // Two sweep processes on one folder at once: every grid point ends with exactly one result, trained once.
+        var shared = dir.File("shared");
+        using (var a = Process.Start(CliProcess.StartInfo(TinySweepArgs(shared), data.Environment))!)
+        using (var b = Process.Start(CliProcess.StartInfo(TinySweepArgs(shared), data.Environment))!)
+        {
+            var outputs = new[] { a, b }.Select(p => (p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync())).ToList();
+            Assert.True(a.WaitForExit(TimeSpan.FromMinutes(10)) && b.WaitForExit(TimeSpan.FromMinutes(10)), "the concurrent sweeps did not finish");
+            foreach (var (o, e) in outputs) output.WriteLine(await o + await e);
+            Assert.Equal((0, 0), (a.ExitCode, b.ExitCode));
+        }
+        AssertEveryRunOnceAndWhole(shared, trainedOnce: true);
+        Assert.Equal(expected, MetricsByRun(shared));
     }
 
     [Fact]

@@ -53,7 +53,36 @@ public class CheckpointTests
         Assert.Equal(dir.File("step-000000003.ckpt"), store.Latest());
         File.WriteAllText(dir.File("step-000000005.ckpt"), "not a checkpoint");
         Assert.Equal(dir.File("step-000000003.ckpt"), store.Latest());
-        Assert.Throws<InvalidDataException>(() => CheckpointFile.ReadMetadata(dir.File("step-000000005.ckpt")));
+        Assert.Throws<InvalidDataException>(() => CheckpointFile.ReadMetadata(dir.File("step-000000005.ckpt" + CheckpointStore.DamagedSuffix)));
+    }
+
+    [Theory]
+    [InlineData(0)]   // first tensor byte
+    [InlineData(-1)]  // last byte of the file
+    [InlineData(-13)] // inside the last tensor
+    public void A_flipped_bit_is_caught_by_the_checksum_and_the_store_resumes_from_the_previous_checkpoint(int at)
+    {
+        using var scope = NewDisposeScope();
+        using var dir = new TempDir();
+        var store = new CheckpointStore(dir.Path, keep: 2);
+        for (long step = 1; step <= 2; step++) store.Save(step, [("w", full(3, (float)step)), ("v", arange(4))], new JsonObject { ["steps_done"] = step });
+        var latest = dir.File("step-000000002.ckpt");
+        var bytes = File.ReadAllBytes(latest);
+        int dataStart = bytes.Length - (3 * 4 + 4 * 8);
+        bytes[at >= 0 ? dataStart + at : bytes.Length + at] ^= 0x10; // same length: only the checksum can tell
+        File.WriteAllBytes(latest, bytes);
+
+        CheckpointFile.ReadMetadata(latest); // the cheap header check cannot see it...
+        var e = Assert.Throws<InvalidDataException>(() => CheckpointFile.Verify(latest));
+        Assert.Contains("corrupted", e.Message);
+        Assert.Contains(latest, e.Message);
+        Assert.Throws<InvalidDataException>(() => CheckpointFile.Read(latest));
+
+        var warnings = new List<string>();
+        Assert.Equal(dir.File("step-000000001.ckpt"), store.Latest(warnings.Add));
+        Assert.Contains("step-000000002.ckpt is damaged", Assert.Single(warnings));
+        Assert.True(File.Exists(latest + CheckpointStore.DamagedSuffix)); // kept aside, not deleted
+        Assert.Equal(["step-000000001.ckpt"], store.List().Select(Path.GetFileName));
     }
 
     [Fact]

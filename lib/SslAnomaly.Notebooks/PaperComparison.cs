@@ -3,6 +3,7 @@ using Plotly.NET;
 using Plotly.NET.CSharp;
 using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
+using SslAnomaly.Methods;
 using SslAnomaly.Reporting;
 using Chart = Plotly.NET.CSharp.Chart;
 
@@ -133,7 +134,7 @@ public static class PaperComparison
             new("epochs", "not stated", c.Epochs.ToString(CultureInfo.InvariantCulture)),
             new("batch size", "not stated", c.BatchSize.ToString(CultureInfo.InvariantCulture)),
         };
-        lines.AddRange(ExperimentValidator.Methods.Select(m => new SettingLine($"optimiser: {m}", "not stated", Optimiser(m))));
+        lines.AddRange(MethodRegistry.Names.Select(m => new SettingLine($"optimiser: {m}", "not stated", Optimiser(m))));
         lines.AddRange(
         [
             new("heads (projector, DINO, MAE decoder)", "not stated", c.MethodParams.Count == 0 ? "the methods' usual sizes (design notes, section 4)" : "shrunk for small CPU runs (see config.json)"),

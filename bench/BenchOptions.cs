@@ -1,4 +1,6 @@
 using System.Globalization;
+using SslAnomaly.Backbones;
+using SslAnomaly.Methods;
 
 namespace SslAnomaly.Bench;
 
@@ -15,8 +17,8 @@ public sealed record BenchOptions
     public static readonly IReadOnlyList<string> AllSections = ["train", "augment", "decode", "synth", "probe", "memory"];
     /// <summary>Sections run only when asked for by --only.</summary>
     public static readonly IReadOnlyList<string> ExtraSections = ["profile"];
-    public static readonly IReadOnlyList<string> AllMethods = ["simclr", "byol", "barlow", "dino", "mae", "supervised"];
-    public static readonly IReadOnlyList<string> AllBackbones = ["resnet18", "vit-tiny"];
+    public static readonly IReadOnlyList<string> AllMethods = MethodRegistry.Names;
+    public static readonly IReadOnlyList<string> AllBackbones = BackboneConfig.Names;
 
     public bool Quick { get; init; }
     public string? JsonPath { get; init; }

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using SslAnomaly.Bench;
+using SslAnomaly.Methods;
 using SslAnomaly.Native;
 using static TorchSharp.torch;
 
@@ -123,11 +124,11 @@ void RunTrain()
     var cases = new List<TrainCase>();
     foreach (var backbone in options.Backbones)
         foreach (var method in options.Methods)
-            if (!(method == "mae" && backbone != "vit-tiny")) cases.Add(new TrainCase(backbone, method, 64, options.Batch));
+            if (MethodRegistry.Get(method).Accepts(backbone)) cases.Add(new TrainCase(backbone, method, 64, options.Batch));
     if (options.Include224)
         foreach (var backbone in options.Backbones)
             foreach (var method in options.Methods)
-                if (!(method == "mae" && backbone != "vit-tiny")) cases.Add(new TrainCase(backbone, method, 224, options.Batch224));
+                if (MethodRegistry.Get(method).Accepts(backbone)) cases.Add(new TrainCase(backbone, method, 224, options.Batch224));
     foreach (var c in cases)
     {
         var result = bench.Run(c);
@@ -290,7 +291,7 @@ void RunProfile()
     var section = report.Section("profile");
     int steps = options.StepsOverride ?? 3;
     foreach (var backbone in options.Backbones)
-        foreach (var method in options.Methods.Where(m => m != "mae" || backbone == "vit-tiny"))
+        foreach (var method in options.Methods.Where(m => MethodRegistry.Get(m).Accepts(backbone)))
         {
             var c = new TrainCase(backbone, method, 64, options.Batch);
             var (ours, theirs) = profiler.Run(c, steps);

@@ -9,6 +9,6 @@ var root = new RootCommand("Executes the C# cells of a Polyglot notebook headles
 {
     notebook, output, html, profile,
 };
-root.SetAction((parse, _) => RunCommand.RunAsync(
+root.SetAction((parse, _) => ExecuteCommand.RunAsync(
     parse.GetValue(notebook)!, parse.GetValue(output)!, parse.GetValue(html), parse.GetValue(profile)));
 return await root.Parse(args).InvokeAsync();

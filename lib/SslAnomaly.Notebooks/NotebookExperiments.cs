@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SslAnomaly.Data;
 using SslAnomaly.Experiments;
+using SslAnomaly.Methods;
 using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
@@ -34,7 +35,7 @@ public sealed class NotebookExperiments
 
     /// <summary>The sweep's methods and backbones per profile: smoke keeps two methods on one backbone.</summary>
     public static IReadOnlyList<string> SweepMethods(string profile) =>
-        profile == Profiles.Smoke ? ["supervised", "simclr"] : ExperimentValidator.Methods;
+        profile == Profiles.Smoke ? ["supervised", "simclr"] : MethodRegistry.Names;
 
     public static IReadOnlyList<string> SweepBackbones(string profile) =>
         profile == Profiles.Smoke ? ["resnet18"] : Backbones.BackboneConfig.Names;

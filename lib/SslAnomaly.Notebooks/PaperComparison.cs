@@ -3,6 +3,7 @@ using Plotly.NET;
 using Plotly.NET.CSharp;
 using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
+using SslAnomaly.Methods;
 using SslAnomaly.Reporting;
 using Chart = Plotly.NET.CSharp.Chart;
 
@@ -133,10 +134,10 @@ public static class PaperComparison
             new("epochs", "not stated", c.Epochs.ToString(CultureInfo.InvariantCulture)),
             new("batch size", "not stated", c.BatchSize.ToString(CultureInfo.InvariantCulture)),
         };
-        lines.AddRange(ExperimentValidator.Methods.Select(m => new SettingLine($"optimiser: {m}", "not stated", Optimiser(m))));
+        lines.AddRange(MethodRegistry.Names.Select(m => new SettingLine($"optimiser: {m}", "not stated", Optimiser(m))));
         lines.AddRange(
         [
-            new("heads (projector, DINO, MAE decoder)", "not stated", c.MethodParams.Count == 0 ? "the methods' usual sizes (design notes, section 4)" : "shrunk for small CPU runs (see config.json)"),
+            new("heads (projector, DINO, MAE decoder)", "not stated", c.MethodParams.Count == 0 ? "the methods' usual sizes (docs/architecture.md, Method defaults)" : "shrunk for small CPU runs (see config.json)"),
             new("augmentations", "crop min_scale 0.395, jitter t_val 0.275 (App. A)", $"min_scale {c.Augmentation.MinScale}, t_val {c.Augmentation.TVal}, plus each method's blur/solarisation"),
             new("linear probe", "frozen features, loss weighted by the defect share", $"weighted logistic regression, L-BFGS, {c.Probe.MaxIterations} iterations"),
             new("seeds", "not stated", "one per cell (seed 0)"),

@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SslAnomaly.Experiments;
+using SslAnomaly.Methods;
 
 namespace SslAnomaly.Cli.Commands;
 
 /// <summary>`ssl-anomaly run`: pretrain one method, then probe it over the validation imbalance grid.</summary>
 public static class RunCommand
 {
-    static readonly Option<string?> Method = new("--method") { Description = "simclr | byol | barlow | dino | mae | supervised" };
+    static readonly Option<string?> Method = new("--method") { Description = MethodRegistry.OptionHelp };
     static readonly Option<string?> Backbone = new("--backbone") { Description = "resnet18 | vit-tiny" };
     static readonly Option<double?> TrainPct = new("--train-defect-pct") { Description = "defect share of the training subset, in percent (0, 100)" };
     static readonly Option<string?> Profile = new("--profile") { Description = "smoke | quick | standard | paper (default quick)" };
@@ -22,7 +23,7 @@ public static class RunCommand
 
     public static Command Create()
     {
-        var command = new Command("run", "Pretrain one method on a controlled-imbalance subset, then probe it over the validation grid.")
+        var command = new Command("run", "Pretrain one method on a controlled-imbalance subset, then probe it over the validation grid.\n\nMethods:\n" + MethodRegistry.Overview)
         {
             Method, Backbone, TrainPct, Profile, DataRoot, Config, Set, Seed, Out, Force, SkipBadImages,
         };

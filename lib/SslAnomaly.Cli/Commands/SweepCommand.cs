@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SslAnomaly.Experiments;
+using SslAnomaly.Methods;
 
 namespace SslAnomaly.Cli.Commands;
 
@@ -10,7 +11,7 @@ public static class SweepCommand
     {
         var grid = new Option<string>("--grid") { Description = "paper (Sewer-ML scale) or quick (embedded data)", DefaultValueFactory = _ => "quick" };
         grid.AcceptOnlyFromAmong([.. SweepPlan.Grids]);
-        var methods = new Option<string?>("--methods") { Description = "comma-separated subset of simclr,byol,barlow,dino,mae,supervised" };
+        var methods = new Option<string?>("--methods") { Description = $"comma-separated subset of {string.Join(",", MethodRegistry.Names)}" };
         var backbones = new Option<string?>("--backbones") { Description = "comma-separated subset of resnet18,vit-tiny" };
         var profile = new Option<string?>("--profile") { Description = "smoke, quick, standard or paper (default: from the grid)" };
         var dataRoot = new Option<string?>("--data-root") { Description = "Sewer-ML root; omitted: the embedded dataset" };

@@ -5,7 +5,7 @@ namespace SslAnomaly.Backbones;
 /// <summary>Builds a backbone from its config, filling resolution-dependent defaults.</summary>
 public static class BackboneFactory
 {
-    /// <summary>ImageNet stem from 96 px up, small-image stem below (design notes, section 4).</summary>
+    /// <summary>ImageNet stem from 96 px up, small-image stem below (docs/architecture.md, Backbones).</summary>
     public static ResNetStem DefaultStem(int resolution) => resolution >= 96 ? ResNetStem.ImageNet : ResNetStem.Small;
 
     /// <summary>Patch 16 from 160 px up (14x14 tokens at 224), 8 from 64 px, 4 below: token counts stay 16-200.</summary>

@@ -14,7 +14,7 @@ public sealed class DefectScores
         PerCode = perCode;
     }
 
-    /// <summary>A binary classifier: each code counts as predicted exactly when "defect" is (design.md section 2).</summary>
+    /// <summary>A binary classifier: each code counts as predicted exactly when "defect" is (docs/data-flow.md, Metrics).</summary>
     public static DefectScores Binary(IReadOnlyList<double> defectProbability) => new(defectProbability.ToArray(), null);
 
     /// <summary>A multi-label model, [rows, 17]. Its defect score is the largest code probability, so "defect"

@@ -6,7 +6,7 @@ namespace SslAnomaly.Eval;
 /// <summary>
 /// Ground truth and scores of one evaluation set, turned once into decisions so that the metrics can be
 /// recomputed cheaply on bootstrap resamples (integer multiplicities per row).
-/// <para>Definitions (official Sewer-ML evaluation, Haurum &amp; Moeslund 2021; design.md sections 2 and 7):</para>
+/// <para>Definitions (official Sewer-ML evaluation, Haurum &amp; Moeslund 2021; docs/data-flow.md, Metrics):</para>
 /// <list type="bullet">
 /// <item>A probability p is a positive decision when p &gt;= threshold (0.5), as in the official code.</item>
 /// <item>Defect class: precision, recall, F1, F2 of "defect predicted" against the Defect label.</item>

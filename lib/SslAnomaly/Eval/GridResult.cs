@@ -10,7 +10,7 @@ public sealed class GridResult(IReadOnlyList<SubsetResult> subsets)
     public SubsetResult this[string key] =>
         Subsets.FirstOrDefault(s => s.Key == key) ?? throw new KeyNotFoundException($"No validation subset '{key}' in this grid.");
 
-    /// <summary>result.json's "metrics" object: validation key -> metrics (design.md section 6).</summary>
+    /// <summary>result.json's "metrics" object: validation key -> metrics (docs/result-json.md).</summary>
     public IReadOnlyDictionary<string, MetricsReport> ToReports() =>
         Subsets.ToDictionary(s => s.Key, s => s.ToReport());
 

@@ -5,7 +5,7 @@ namespace SslAnomaly.Eval;
 
 /// <summary>
 /// The serialisable metrics of one validation subset: a value of result.json's "metrics" object
-/// (design.md section 6) and of `ssl-anomaly metrics --json`. Undefined values are null.
+/// (docs/result-json.md) and of `ssl-anomaly metrics --json`. Undefined values are null.
 /// </summary>
 public sealed record MetricsReport
 {

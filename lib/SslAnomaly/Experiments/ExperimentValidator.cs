@@ -1,23 +1,21 @@
 using SslAnomaly.Backbones;
+using SslAnomaly.Methods;
 
 namespace SslAnomaly.Experiments;
 
 /// <summary>Rejects configurations that cannot run, with one message naming the option and the valid values.</summary>
 public static class ExperimentValidator
 {
-    public static readonly IReadOnlyList<string> Methods = ["simclr", "byol", "barlow", "dino", "mae", "supervised"];
     public static readonly IReadOnlyList<string> Optimizers = ["default", "lars", "adamw", "sgd"];
 
     public static void Validate(ExperimentConfig c)
     {
-        if (!Methods.Contains(c.Method))
-            throw new UserInputException($"unknown method '{c.Method}' (valid: {string.Join(", ", Methods)}).");
+        var method = MethodRegistry.Get(c.Method);
         if (!BackboneConfig.AllNames.Contains(c.Backbone))
             throw new UserInputException($"unknown backbone '{c.Backbone}' (valid: {string.Join(", ", BackboneConfig.Names)}), or '{BackboneConfig.Pixels}' for the raw-pixel baseline.");
         if (c.Backbone == BackboneConfig.Pixels && c.Epochs != 0)
             throw new UserInputException("backbone 'pixels' (the raw-pixel baseline) has nothing to train: use it with epochs=0 (or --method random-init).");
-        if (c.Method == "mae" && c.Backbone != BackboneConfig.VitTiny)
-            throw new UserInputException("method 'mae' needs --backbone vit-tiny: MAE masks patch tokens, which a ResNet does not have (the paper leaves MAE x ResNet-18 blank too).");
+        method.RequireBackbone(c.Backbone);
         if (!Profiles.Names.Contains(c.Profile))
             throw new UserInputException($"unknown profile '{c.Profile}' (valid: {string.Join(", ", Profiles.Names)}).");
         if (!(c.TrainDefectPct > 0 && c.TrainDefectPct < 100))

@@ -5,7 +5,7 @@ using SslAnomaly.Eval;
 namespace SslAnomaly.Experiments;
 
 /// <summary>
-/// result.json: the contract every report and check reads (design notes, section 6) plus what makes the
+/// result.json: the contract every report and check reads (docs/result-json.md) plus what makes the
 /// number traceable: the manifests' hashes, the config's hash, steps, timings and the environment.
 /// </summary>
 public sealed record RunResult

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SslAnomaly.Backbones;
+using SslAnomaly.Methods;
 using SslAnomaly.Util;
 
 namespace SslAnomaly.Experiments;
@@ -14,7 +15,7 @@ public sealed record SweepEntry(int Index, string Method, string Backbone, doubl
 
 /// <summary>
 /// The paper's grid: methods x backbones x train defect shares (each run then probes every validation
-/// share). MAE x ResNet-18 is left out, as in the paper. The plan is written to sweep.json so that
+/// share). Pairs a method cannot train (MAE x ResNet-18, <see cref="MethodSpec.Accepts"/>) are left out, as in the paper. The plan is written to sweep.json so that
 /// every later invocation, and every Slurm array task, sees the same indices.
 /// </summary>
 public sealed record SweepPlan
@@ -25,7 +26,7 @@ public sealed record SweepPlan
 
     public string Grid { get; init; } = "quick";
     public string Profile { get; init; } = Profiles.Quick;
-    public IReadOnlyList<string> Methods { get; init; } = ExperimentValidator.Methods;
+    public IReadOnlyList<string> Methods { get; init; } = MethodRegistry.Names;
     public IReadOnlyList<string> Backbones { get; init; } = BackboneConfig.Names;
     public IReadOnlyList<double> TrainDefectPcts { get; init; } = PaperTrainShares;
     public int Seed { get; init; }
@@ -44,21 +45,25 @@ public sealed record SweepPlan
         int seed, string? dataRoot, string? configFile, IReadOnlyList<string>? sets)
     {
         if (!Grids.Contains(grid)) throw new UserInputException($"unknown grid '{grid}' (valid: {string.Join(", ", Grids)}).");
-        var chosenMethods = methods is { Count: > 0 } ? methods : ExperimentValidator.Methods;
+        var chosenMethods = methods is { Count: > 0 } ? methods : MethodRegistry.Names;
         var chosenBackbones = backbones is { Count: > 0 } ? backbones : BackboneConfig.Names;
-        foreach (var m in chosenMethods.Where(m => !ExperimentValidator.Methods.Contains(m)))
-            throw new UserInputException($"--methods: unknown method '{m}' (valid: {string.Join(", ", ExperimentValidator.Methods)}).");
+        foreach (var m in chosenMethods.Where(m => MethodRegistry.Find(m) is null))
+            throw new UserInputException($"--methods: unknown method '{m}' (valid: {string.Join(", ", MethodRegistry.Names)}).");
         foreach (var b in chosenBackbones.Where(b => !BackboneConfig.Names.Contains(b)))
             throw new UserInputException($"--backbones: unknown backbone '{b}' (valid: {string.Join(", ", BackboneConfig.Names)}).");
         var entries = new List<SweepEntry>();
         foreach (var method in chosenMethods)
             foreach (var backbone in chosenBackbones)
             {
-                if (method == "mae" && backbone != BackboneConfig.VitTiny) continue; // blank in the paper too
+                if (!MethodRegistry.Get(method).Accepts(backbone)) continue; // MAE x ResNet-18: blank in the paper too
                 foreach (var share in PaperTrainShares)
                     entries.Add(new SweepEntry(entries.Count, method, backbone, share, seed));
             }
-        if (entries.Count == 0) throw new UserInputException("the sweep is empty (MAE runs only on vit-tiny).");
+        if (entries.Count == 0)
+        {
+            var limits = chosenMethods.Select(MethodRegistry.Get).Where(m => m.Backbones is not null).Select(m => $"{m.Name} runs only on {string.Join(", ", m.AcceptedBackbones)}");
+            throw new UserInputException($"the sweep is empty ({string.Join("; ", limits)}).");
+        }
         return new SweepPlan
         {
             Grid = grid,

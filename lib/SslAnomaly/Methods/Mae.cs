@@ -23,12 +23,9 @@ public sealed class Mae : SslMethod
         register_module("decoder", decoder);
     }
 
-    /// <summary>MAE x ResNet-18 is blank in the paper, for a reason this error states.</summary>
-    public static Backbone RequireVit(Backbone backbone) => backbone as VisionTransformer ?? throw new UserInputException(
-        $"mae needs a Vision Transformer backbone (vit-tiny), not '{backbone.Config.Name}': MAE drops 75 % of the patch tokens and " +
-        "encodes only the visible ones, which a convolutional network cannot do (its sliding filters see every pixel and the " +
-        "hidden regions leak through overlapping receptive fields). The paper leaves MAE x ResNet-18 blank; a masked-convolution " +
-        "variant (sparse convolutions as in SparK or ConvNeXt V2) would be a different method.");
+    /// <summary>MAE x ResNet-18 is blank in the paper, for the reason its <see cref="MethodRegistry.Mae"/> entry states.</summary>
+    public static Backbone RequireVit(Backbone backbone) => backbone as VisionTransformer
+        ?? throw new UserInputException(MethodRegistry.Mae.BackboneError(backbone.Config.Name));
 
     public override string MethodName => "mae";
     public override int ViewCount => 1;

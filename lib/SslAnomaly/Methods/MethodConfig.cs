@@ -7,8 +7,8 @@ namespace SslAnomaly.Methods;
 /// <summary>
 /// Every hyper-parameter of a method and its optimiser, flat so that an experiment config can override any of them by
 /// its snake_case key (<see cref="WithOverrides"/>) and every run can record them all (<see cref="ToJson"/>).
-/// <see cref="For"/> gives each method's defaults (design notes, section 4: solo-learn's CIFAR/ImageNet-100 recipes,
-/// MAE's, and the official Sewer-ML supervised recipe); fields a method does not use are ignored by it.
+/// <see cref="For"/> gives each method's defaults (its <see cref="MethodRegistry"/> entry: solo-learn's CIFAR/ImageNet-100
+/// recipes, MAE's, and the official Sewer-ML supervised recipe); fields a method does not use are ignored by it.
 /// Learning rates are per 256 images and scaled linearly with the batch size (<see cref="ScaleLrWithBatch"/>).
 /// </summary>
 public sealed record MethodConfig
@@ -86,23 +86,8 @@ public sealed record MethodConfig
     /// <summary>Clip the global gradient norm to this value; 0 disables clipping.</summary>
     public double GradClipNorm { get; init; }
 
-    /// <summary>Defaults of a method (names as <see cref="MethodFactory.Names"/>).</summary>
-    public static MethodConfig For(string method) => method switch
-    {
-        // solo-learn simclr: 2048-2048-256 projector (BN + ReLU), T 0.2, LARS lr 0.4 wd 1e-5 eta 0.02.
-        "simclr" => new MethodConfig { ProjectorLayers = 3, ProjectorHiddenDim = 2048, ProjectorOutputDim = 256, Temperature = 0.2, LearningRate = 0.4, WeightDecay = 1e-5 },
-        // solo-learn byol: 4096-256 projector and predictor, tau 0.99 -> 1, LARS lr 1.0 wd 1e-5.
-        "byol" => new MethodConfig { ProjectorLayers = 2, ProjectorHiddenDim = 4096, ProjectorOutputDim = 256, PredictorHiddenDim = 4096, EmaBase = 0.99, EmaFinal = 1.0, LearningRate = 1.0, WeightDecay = 1e-5 },
-        // solo-learn barlow_twins: 3 x 2048 projector, lambda 0.0051, scale 0.1, LARS lr 0.3 wd 1e-4.
-        "barlow" => new MethodConfig { ProjectorLayers = 3, ProjectorHiddenDim = 2048, ProjectorOutputDim = 2048, LearningRate = 0.3, WeightDecay = 1e-4 },
-        // DINO: 2048/256/4096 head, student T 0.1, teacher T 0.04 -> 0.07, centre momentum 0.9, tau 0.996 -> 1, LARS lr 0.3 wd 1e-6.
-        "dino" => new MethodConfig { EmaBase = 0.996, EmaFinal = 1.0, LearningRate = 0.3, WeightDecay = 1e-6 },
-        // MAE: mask 0.75, normalised pixels, AdamW lr 1.5e-4 x bs/256, wd 0.05, betas (0.9, 0.95); decoder sized down.
-        "mae" => new MethodConfig { Optimizer = "adamw", LearningRate = 1.5e-4, WeightDecay = 0.05, Beta1 = 0.9, Beta2 = 0.95 },
-        // Sewer-ML's official recipe: SGD lr 0.1 x bs/256, momentum 0.9, wd 1e-4 on every parameter.
-        "supervised" => new MethodConfig { Optimizer = "sgd", LearningRate = 0.1, WeightDecay = 1e-4, ExcludeBiasAndNorm = false },
-        _ => throw new UserInputException($"unknown method '{method}' (valid: {string.Join(", ", MethodFactory.Names)})."),
-    };
+    /// <summary>Defaults of a method, from its <see cref="MethodRegistry"/> entry.</summary>
+    public static MethodConfig For(string method) => MethodRegistry.Get(method).Defaults();
 
     static readonly JsonSerializerOptions Json = new()
     {

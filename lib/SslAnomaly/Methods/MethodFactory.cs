@@ -2,10 +2,10 @@ using SslAnomaly.Backbones;
 
 namespace SslAnomaly.Methods;
 
-/// <summary>Builds a method by name on a backbone.</summary>
+/// <summary>Builds a method by name on a backbone, through its <see cref="MethodRegistry"/> entry.</summary>
 public static class MethodFactory
 {
-    public static readonly IReadOnlyList<string> Names = ["simclr", "byol", "barlow", "dino", "mae", "supervised"];
+    public static IReadOnlyList<string> Names => MethodRegistry.Names;
 
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <param name="config">Hyper-parameters; null takes <see cref="MethodConfig.For"/>(name).</param>
@@ -14,18 +14,9 @@ public static class MethodFactory
     public static SslMethod Create(string name, Backbone backbone, MethodConfig? config = null, double? trainDefectShare = null,
         Func<Backbone>? createBackbone = null)
     {
-        if (!Names.Contains(name))
-            throw new UserInputException($"unknown method '{name}' (valid: {string.Join(", ", Names)}).");
-        config ??= MethodConfig.For(name);
+        var spec = MethodRegistry.Get(name);
+        var create = spec.Create ?? throw new UserInputException($"{name} has no training steps: there is no method to build.");
         createBackbone ??= () => BackboneFactory.Create(backbone.Config);
-        return name switch
-        {
-            "simclr" => new SimClr(backbone, config),
-            "byol" => new Byol(backbone, config, createBackbone),
-            "barlow" => new BarlowTwins(backbone, config),
-            "dino" => new Dino(backbone, config, createBackbone),
-            "mae" => new Mae(backbone, config),
-            _ => new Supervised(backbone, config, trainDefectShare),
-        };
+        return create(new MethodContext(backbone, config ?? spec.Defaults(), trainDefectShare, createBackbone));
     }
 }

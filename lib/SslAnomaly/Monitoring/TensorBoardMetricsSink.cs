@@ -4,9 +4,13 @@ namespace SslAnomaly.Monitoring;
 
 /// <summary>
 /// Writes scalars as a TensorBoard event file (<c>events.out.tfevents.&lt;time&gt;.&lt;host&gt;.&lt;pid&gt;</c>) in
-/// a log directory, without TensorFlow: TFRecord framing around hand-encoded Event protobufs. A resumed run
+/// a log directory, without TensorFlow: TFRecord framing around <see cref="TensorBoardEvents"/>. A resumed run
 /// opens a new file in the same directory; TensorBoard reads them all. Values are stored as float32, the
 /// type of TensorBoard's simple_value.
+/// <para>Not TorchSharp 0.107's SummaryWriter, checked against this contract: its step is an int (ours are long),
+/// its wall time whole seconds with no clock to inject, its file-version event and file name carry .NET ticks
+/// (a wall time of about 6e17 s, which skews TensorBoard's relative time axis), it reopens the file for every scalar
+/// and is not disposable, and its CRC goes through libtorch's native library.</para>
 /// </summary>
 public sealed class TensorBoardMetricsSink : IMetricsSink, IDisposable
 {

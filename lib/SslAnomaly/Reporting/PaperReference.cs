@@ -1,4 +1,5 @@
 using System.Globalization;
+using SslAnomaly.Methods;
 
 namespace SslAnomaly.Reporting;
 
@@ -32,11 +33,7 @@ public static class PaperReference
                     .ToDictionary(kv => kv.Key["val_".Length..], kv => Parse(kv.Value) / 100.0)))
             .ToList();
 
-    public static string MethodKey(string paperName) => paperName.ToLowerInvariant() switch
-    {
-        "barlowtwins" or "barlow twins" => "barlow",
-        var other => other,
-    };
+    public static string MethodKey(string paperName) => MethodRegistry.FromPaperName(paperName);
 
     public static string BackboneKey(string paperName) => paperName.ToLowerInvariant() switch
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Analysis;
+using SslAnomaly.Methods;
 
 namespace SslAnomaly.Reporting;
 
@@ -18,7 +19,9 @@ public sealed record Table1Row(string Metric, string Method, string Backbone, do
 public static class Table1
 {
     public static readonly IReadOnlyList<string> Metrics = ["f1", "f2_ciw", "f1_normal"];
-    public static readonly IReadOnlyList<string> MethodOrder = ["supervised", "byol", "barlow", "dino", "mae", "simclr"];
+    /// <summary>The paper's row order (its reference CSV), then methods the paper does not have, in registry order.</summary>
+    public static readonly IReadOnlyList<string> MethodOrder =
+        PaperReference.Table1().Select(v => v.Method).Concat(MethodRegistry.Names).Distinct().ToList();
 
     public static IReadOnlyList<Table1Row> Build(IReadOnlyList<RunSummary> runs, string valKey = "natural")
     {

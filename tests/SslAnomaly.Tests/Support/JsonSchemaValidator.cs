@@ -5,8 +5,12 @@ namespace SslAnomaly.Tests.Support;
 
 /// <summary>
 /// A focused JSON Schema (draft-04) validator: exactly the keywords the nbformat schema uses, with the
-/// draft's semantics ($ref replaces its siblings; minimum/maximum inclusive). No validator package that
-/// works offline is on the mirror. A schema with any other keyword is refused, so nothing is skipped silently.
+/// draft's semantics ($ref replaces its siblings; minimum/maximum inclusive). A schema with any other keyword
+/// is refused, so nothing is skipped silently.
+/// <para>Not JsonSchema.Net 8.0.5 (the version the mirror serves), tried on this schema: it implements draft 6
+/// onwards, not draft 4, and it throws KeyNotFoundException on any patternProperties name that holds a '/'
+/// (it looks the pattern up JSON-Pointer-escaped), which nbformat's mime bundles have (^application/(.*\+)?json$),
+/// so it cannot validate a notebook with an output. docs/architecture.md, "Own code where a library exists".</para>
 /// </summary>
 public sealed class JsonSchemaValidator
 {

@@ -10,7 +10,7 @@ namespace NotebookRunner;
 /// (as the kernel does), write the executed .ipynb (and HTML) even when a cell failed, and exit
 /// 0 (all cells ran), 1 (a cell failed: its number and error on stderr) or 2 (the input could not be read).
 /// </summary>
-public static class RunCommand
+public static class ExecuteCommand
 {
     public const string ProfileVariable = "SSL_ANOMALY_PROFILE";
 

@@ -1,0 +1,58 @@
+using SslAnomaly.Augment;
+using SslAnomaly.Backbones;
+
+namespace SslAnomaly.Methods;
+
+/// <summary>What a method's factory is given to build the method.</summary>
+/// <param name="TrainDefectShare">Defect share of the training set (supervised: BCE positive weight).</param>
+/// <param name="CreateBackbone">Builds teacher backbones (BYOL, DINO).</param>
+public sealed record MethodContext(Backbone Backbone, MethodConfig Config, double? TrainDefectShare, Func<Backbone> CreateBackbone);
+
+/// <summary>
+/// Everything that names one method: the one place a method's identity lives (see <see cref="MethodRegistry"/>).
+/// Validation, CLI help, the sweep's filters, the view recipe and the report's names all read it.
+/// </summary>
+/// <param name="Name">The spelling in configs, on the command line and in result.json.</param>
+/// <param name="PaperName">The row label in the paper's tables (reference/*.csv), or null when the paper has no such row.</param>
+/// <param name="Summary">One line of help: what the method learns from.</param>
+/// <param name="Defaults">The method's default hyper-parameters.</param>
+/// <param name="Create">Builds the method on a backbone; null for a method with no training steps (its backbone is probed as initialised).</param>
+/// <param name="Views">The views one image gives a training step, from the experiment's base pipeline and resolution; null when <see cref="Create"/> is.</param>
+/// <param name="Backbones">The backbones it can train; null: every backbone in <see cref="BackboneConfig.Names"/>.</param>
+/// <param name="BackboneKind">With <see cref="Backbones"/>: the kind of network it needs, in words.</param>
+/// <param name="BackboneReason">With <see cref="Backbones"/>: why the others cannot be used.</param>
+/// <param name="MultiCrop">Whether extra local crops (multi-crop) may be added to its views.</param>
+public sealed record MethodSpec(
+    string Name,
+    string? PaperName,
+    string Summary,
+    Func<MethodConfig> Defaults,
+    Func<MethodContext, SslMethod>? Create,
+    Func<AugmentationPipeline, int, IReadOnlyList<ViewSpec>>? Views,
+    IReadOnlyList<string>? Backbones = null,
+    string? BackboneKind = null,
+    string? BackboneReason = null,
+    bool MultiCrop = false)
+{
+    /// <summary>False for a method with no training steps: the run probes the backbone as initialised.</summary>
+    public bool Pretrains => Create is not null;
+
+    public IReadOnlyList<string> AcceptedBackbones => Backbones ?? BackboneConfig.Names;
+
+    /// <summary>Any backbone when <see cref="Backbones"/> is null (unknown names are the backbone check's to refuse).</summary>
+    public bool Accepts(string backbone) => Backbones is null || Backbones.Contains(backbone);
+
+    /// <summary>The one message for a backbone this method cannot train, whether it came from a config or as a built network.</summary>
+    public string BackboneError(string backbone)
+    {
+        var accepted = string.Join(" or ", AcceptedBackbones);
+        return $"{Name} needs a {BackboneKind ?? "supported"} backbone ({accepted}), not '{backbone}': {BackboneReason ?? "it is not supported."} " +
+            $"So {Name} needs --backbone {accepted}.";
+    }
+
+    /// <summary>Throws <see cref="BackboneError"/> unless <see cref="Accepts"/>.</summary>
+    public void RequireBackbone(string backbone)
+    {
+        if (!Accepts(backbone)) throw new UserInputException(BackboneError(backbone));
+    }
+}

@@ -8,7 +8,7 @@ namespace SslAnomaly.Cli.Commands;
 /// <summary>`ssl-anomaly run`: pretrain one method, then probe it over the validation imbalance grid.</summary>
 public static class RunCommand
 {
-    static readonly Option<string?> Method = new("--method") { Description = "simclr | byol | barlow | dino | mae | supervised" };
+    static readonly Option<string?> Method = new("--method") { Description = "simclr | byol | barlow | dino | mae | supervised | random-init (the untrained floor)" };
     static readonly Option<string?> Backbone = new("--backbone") { Description = "resnet18 | vit-tiny" };
     static readonly Option<double?> TrainPct = new("--train-defect-pct") { Description = "defect share of the training subset, in percent (0, 100)" };
     static readonly Option<string?> Profile = new("--profile") { Description = "smoke | quick | paper (default quick)" };

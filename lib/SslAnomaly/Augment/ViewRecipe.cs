@@ -18,7 +18,7 @@ public sealed record ViewSpec(AugmentationPipeline Pipeline, int Size, int Count
 /// </summary>
 public sealed record ViewRecipe(string Method, IReadOnlyList<ViewSpec> Views)
 {
-    public static readonly IReadOnlyList<string> Methods = ["simclr", "byol", "barlow", "dino", "mae", "supervised"];
+    public static readonly IReadOnlyList<string> Methods = ["simclr", "byol", "barlow", "dino", "mae", "supervised", SslAnomaly.Methods.RandomInit.Name];
 
     public int ViewCount => Views.Sum(v => v.Count);
 
@@ -36,6 +36,8 @@ public sealed record ViewRecipe(string Method, IReadOnlyList<ViewSpec> Views)
             "dino" => [new(strong, resolution), new(weak, resolution)],
             "mae" => [new(b with { JitterProbability = 0, GrayscaleProbability = 0, BlurProbability = 0, SolarizeProbability = 0 }, resolution)],
             "supervised" => [new(b, resolution)],
+            // The floor never draws a view; one plain view keeps the trainer's set-up uniform.
+            SslAnomaly.Methods.RandomInit.Name => [new(b, resolution)],
             _ => throw new UserInputException($"unknown method '{method}' (valid: {string.Join(", ", Methods)})"),
         };
         if (localCrops > 0)

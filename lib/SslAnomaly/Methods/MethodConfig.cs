@@ -101,6 +101,8 @@ public sealed record MethodConfig
         "mae" => new MethodConfig { Optimizer = "adamw", LearningRate = 1.5e-4, WeightDecay = 0.05, Beta1 = 0.9, Beta2 = 0.95 },
         // Sewer-ML's official recipe: SGD lr 0.1 x bs/256, momentum 0.9, wd 1e-4 on every parameter.
         "supervised" => new MethodConfig { Optimizer = "sgd", LearningRate = 0.1, WeightDecay = 1e-4, ExcludeBiasAndNorm = false },
+        // The floor trains nothing; its optimiser settings are never used.
+        RandomInit.Name => new MethodConfig(),
         _ => throw new UserInputException($"unknown method '{method}' (valid: {string.Join(", ", MethodFactory.Names)})."),
     };
 

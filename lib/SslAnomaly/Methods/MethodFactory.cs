@@ -5,7 +5,7 @@ namespace SslAnomaly.Methods;
 /// <summary>Builds a method by name on a backbone.</summary>
 public static class MethodFactory
 {
-    public static readonly IReadOnlyList<string> Names = ["simclr", "byol", "barlow", "dino", "mae", "supervised"];
+    public static readonly IReadOnlyList<string> Names = ["simclr", "byol", "barlow", "dino", "mae", "supervised", RandomInit.Name];
 
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <param name="config">Hyper-parameters; null takes <see cref="MethodConfig.For"/>(name).</param>
@@ -25,6 +25,7 @@ public static class MethodFactory
             "barlow" => new BarlowTwins(backbone, config),
             "dino" => new Dino(backbone, config, createBackbone),
             "mae" => new Mae(backbone, config),
+            RandomInit.Name => new RandomInit(backbone, config),
             _ => new Supervised(backbone, config, trainDefectShare),
         };
     }

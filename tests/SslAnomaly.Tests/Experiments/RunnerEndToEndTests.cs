@@ -106,7 +106,7 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(new[] { "--method", "moco" }, "unknown method 'moco' (valid: simclr, byol, barlow, dino, mae, supervised)")]
+    [InlineData(new[] { "--method", "moco" }, "unknown method 'moco' (valid: simclr, byol, barlow, dino, mae, supervised, random-init)")]
     [InlineData(new[] { "--backbone", "resnet50" }, "unknown backbone 'resnet50'")]
     [InlineData(new[] { "--train-defect-pct", "120" }, "outside (0, 100)")]
     [InlineData(new[] { "--set", "nope=1" }, "config key 'nope'")]

@@ -17,33 +17,38 @@ public sealed record PairedComparison(string Metric, double Method, double Floor
 /// </summary>
 public static class PairedBootstrap
 {
-    public static PairedComparison Compare(GroundTruth truth, DefectScores method, DefectScores floor, string metric = "f1", BootstrapOptions? options = null)
+    /// <summary>Every scalar metric (<see cref="DefectMetrics.ScalarNames"/>) compared on the same replicates: one
+    /// evaluation of each model per replicate serves all metrics.</summary>
+    public static IReadOnlyDictionary<string, PairedComparison> Compare(GroundTruth truth, DefectScores method, DefectScores floor, BootstrapOptions? options = null)
     {
         options ??= BootstrapOptions.Default;
         options.Validate();
-        if (!DefectMetrics.ScalarNames.Contains(metric))
-            throw new ArgumentException($"Unknown metric '{metric}' (known: {string.Join(", ", DefectMetrics.ScalarNames)}).", nameof(metric));
         if (method.Count != truth.Count || floor.Count != truth.Count)
             throw new ArgumentException($"{truth.Count} labelled rows but {method.Count} method and {floor.Count} floor scores.");
         var a = new EvaluationSet(truth, method);
         var b = new EvaluationSet(truth, floor);
-        double observedA = a.Evaluate().Scalar(metric), observedB = b.Evaluate().Scalar(metric);
+        DefectMetrics observedA = a.Evaluate(), observedB = b.Evaluate();
         var positives = Enumerable.Range(0, truth.Count).Where(i => truth.Defect[i]).ToArray();
         var negatives = Enumerable.Range(0, truth.Count).Where(i => !truth.Defect[i]).ToArray();
 
-        var differences = new double[options.Replicates];
+        var names = DefectMetrics.ScalarNames;
+        var differences = new double[names.Count, options.Replicates];
         Parallel.For(0, options.Replicates,
             () => new int[truth.Count],
             (r, _, multiplicity) =>
             {
                 StratifiedBootstrap.Resample(new Random(options.ReplicateSeed(r)), positives, negatives, multiplicity);
-                differences[r] = a.Evaluate(multiplicity).Scalar(metric) - b.Evaluate(multiplicity).Scalar(metric);
+                DefectMetrics ma = a.Evaluate(multiplicity), mb = b.Evaluate(multiplicity);
+                for (int k = 0; k < names.Count; k++) differences[k, r] = ma.Scalar(names[k]) - mb.Scalar(names[k]);
                 return multiplicity;
             },
             _ => { });
-        var defined = differences.Where(d => !double.IsNaN(d)).ToArray();
-        double p = defined.Length == 0 ? double.NaN : (double)defined.Count(d => d <= 0) / defined.Length;
-        return new PairedComparison(metric, observedA, observedB, observedA - observedB,
-            ConfidenceInterval.Percentile(defined, options.Level), p, defined.Length);
+        return names.Select((name, k) =>
+        {
+            var defined = Enumerable.Range(0, options.Replicates).Select(r => differences[k, r]).Where(d => !double.IsNaN(d)).ToArray();
+            double p = defined.Length == 0 ? double.NaN : (double)defined.Count(d => d <= 0) / defined.Length;
+            double va = observedA.Scalar(name), vb = observedB.Scalar(name);
+            return new PairedComparison(name, va, vb, va - vb, ConfidenceInterval.Percentile(defined, options.Level), p, defined.Length);
+        }).ToDictionary(c => c.Metric);
     }
 }

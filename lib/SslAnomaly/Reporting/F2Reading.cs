@@ -26,7 +26,7 @@ public static class F2Reading
     {
         var paper = PaperReference.Table1().Where(v => v.Metric == "f2_ciw")
             .ToDictionary(v => (v.Method, v.Backbone, v.TrainDefectPct), v => v.Value);
-        var cells = runs.Where(r => r.Status == "completed" && r.Reference is null && r.ProbeAtTrainShare)
+        var cells = Table1.PaperSetting(runs).Where(r => r.Status == "completed")
             .GroupBy(r => (r.Method, r.Backbone, r.TrainDefectPct))
             .Where(g => paper.ContainsKey(g.Key))
             .Select(g => (Paper: paper[g.Key], F2: Mean(g.Select(r => r.Metric(valKey, "f2"))), Ciw: Mean(g.Select(r => r.Metric(valKey, "f2_ciw")))))

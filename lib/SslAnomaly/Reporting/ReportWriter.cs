@@ -57,7 +57,7 @@ public sealed class ReportWriter(string outDir)
     public static IReadOnlyList<Figure> BuildFigures(IReadOnlyList<RunSummary> runs, FloorComparisons? floors = null)
     {
         var figures = new List<Figure>();
-        var main = ReferenceRows.With(runs.Where(r => r.Reference is null && r.ProbeAtTrainShare).ToList());
+        var main = ReferenceRows.With(Table1.PaperSetting(runs));
         foreach (var backbone in runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
             foreach (var metric in HeatmapMetrics)
             {

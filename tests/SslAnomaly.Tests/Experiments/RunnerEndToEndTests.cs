@@ -153,9 +153,10 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         // The probe share (45) differs from the train share (15): these runs are the fixed-probe panel's, not Table 1's.
         Assert.DoesNotContain(table, r => r.Ours is not null);
         Assert.Equal([45.0], SslAnomaly.Reporting.Figures.FixedProbeShares(summaries));
+        Assert.Contains(SslAnomaly.Reporting.ReportWriter.BuildFigures(summaries, floors), f => f.Name == "fixed-probe-resnet18-p45");
         var asPaper = summaries.Select(r => r with { ProbeDefectPct = r.TrainDefectPct }).ToList();
         table = SslAnomaly.Reporting.Table1.Build(asPaper, floors: SslAnomaly.Reporting.FloorComparisons.Compute(asPaper, new SslAnomaly.Eval.BootstrapOptions(200)));
-        SslAnomaly.Reporting.Table1Row Cell(string method) => table.Single(r => r.Metric == "f1" && r.Method == method && r.TrainDefectPct == 15);
+        SslAnomaly.Reporting.Table1Row Cell(string method) => table.Single(r => r.Metric == "f1" && r.Method == method && r.Backbone == "resnet18" && r.TrainDefectPct == 15);
         Assert.True(Cell("simclr").BeatsFloor);
         Assert.Contains(SslAnomaly.Reporting.Table1.BeatsFloorMark + " [", SslAnomaly.Reporting.Table1.Cell(Cell("simclr")));
         Assert.False(Cell("byol").BeatsFloor); // identical to its floor

@@ -20,9 +20,10 @@ public static class ReproduceCommand
         var parallel = new Option<int>("--parallel") { Description = "experiments at once", DefaultValueFactory = _ => 1 };
         var outDir = new Option<string>("--out") { Description = "output folder (sweep/ and report/)", Required = true };
         var noPng = ReportCommand.NoPngOption();
+        var seeds = SweepCommand.SeedsOption();
         var command = new Command("reproduce", "Reproduce the paper's Table 1 and figures: data, the whole sweep, the report.")
         {
-            profile, dataRoot, methods, backbones, parallel, outDir, noPng,
+            profile, dataRoot, methods, backbones, parallel, outDir, noPng, seeds,
         };
         command.SetAction(p =>
         {
@@ -32,7 +33,7 @@ public static class ReproduceCommand
             Directory.CreateDirectory(sweepDir);
             string chosen = p.GetValue(profile)!;
             var plan = SweepPlan.Create(chosen == Profiles.Paper ? "paper" : "quick", chosen, Split(p.GetValue(methods)), Split(p.GetValue(backbones)),
-                0, p.GetValue(dataRoot), null, null).SaveOrVerify(sweepDir);
+                0, p.GetValue(dataRoot), null, null, p.GetValue(seeds)).SaveOrVerify(sweepDir);
             var config = ExperimentConfigBuilder.Build(chosen, null, p.GetValue(dataRoot) is { } root ? new System.Text.Json.Nodes.JsonObject { ["data_root"] = Path.GetFullPath(root) } : null);
             if (config.DataRoot is null) EmbeddedDataset.Ensure(config.Embedded, Console.Out); // once, before parallel runs start
             var summary = new SweepRunner(sweepDir, plan, Console.Out).Run(p.GetValue(parallel));

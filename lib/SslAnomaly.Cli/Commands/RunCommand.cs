@@ -16,7 +16,8 @@ public static class RunCommand
     static readonly Option<string?> DataRoot = new("--data-root") { Description = "Sewer-ML root (CSV + images); omitted: the embedded dataset" };
     static readonly Option<string?> Config = new("--config") { Description = "JSON or YAML experiment config" };
     static readonly Option<string[]> Set = new("--set") { Description = "override one config key, e.g. --set epochs=5 (repeatable)" };
-    static readonly Option<int?> Seed = new("--seed");
+    static readonly Option<int?> Seed = new("--seed") { Description = "seed of the run (first seed with --seeds)" };
+    static readonly Option<int?> Seeds = new("--seeds") { Description = "run N seeds (--seed .. --seed + N - 1) into OUT-s<seed> folders" };
     static readonly Option<string> Out = new("--out") { Description = "run folder (config.json, checkpoints, logs, result.json)", Required = true };
     static readonly Option<bool> Force = new("--force") { Description = "start over even if the run folder holds a completed or partial run" };
     static readonly Option<bool> SkipBadImages = new("--skip-bad-images") { Description = "leave missing or undecodable images out (counted in result.json) instead of failing" };
@@ -25,7 +26,7 @@ public static class RunCommand
     {
         var command = new Command("run", "Pretrain one method on a controlled-imbalance subset, then probe it over the validation grid.\n\nMethods:\n" + MethodRegistry.Overview)
         {
-            Method, Backbone, TrainPct, Profile, DataRoot, Config, Set, Seed, Out, Force, SkipBadImages,
+            Method, Backbone, TrainPct, Profile, DataRoot, Config, Set, Seed, Seeds, Out, Force, SkipBadImages,
         };
         command.SetAction((p, cancel) => Task.FromResult(Execute(p, cancel)));
         return command;
@@ -48,9 +49,22 @@ public static class RunCommand
         if (p.GetValue(Seed) is { } s) explicitOptions["seed"] = s;
         if (p.GetValue(SkipBadImages)) explicitOptions["skip_bad_images"] = true;
         var config = ExperimentConfigBuilder.Build(p.GetValue(Profile), p.GetValue(Config), explicitOptions, p.GetValue(Set) ?? []);
-        var outcome = ExperimentRunner.Run(config, p.GetValue(Out)!, p.GetValue(Force), ConsoleRunProgress.Create(), cancel);
-        Console.WriteLine(outcome.Message);
-        return outcome.ExitCode;
+        if (p.GetValue(Seeds) is not { } seeds)
+        {
+            var outcome = ExperimentRunner.Run(config, p.GetValue(Out)!, p.GetValue(Force), ConsoleRunProgress.Create(), cancel);
+            Console.WriteLine(outcome.Message);
+            return outcome.ExitCode;
+        }
+        if (seeds < 1) throw new UserInputException($"--seeds {seeds} must be at least 1.");
+        // One folder per seed, named like the sweep's runs, so the report averages them into mean ± sd.
+        int exitCode = 0;
+        for (int seed = config.Seed; seed < config.Seed + seeds && !cancel.IsCancellationRequested; seed++)
+        {
+            var outcome = ExperimentRunner.Run(config with { Seed = seed }, $"{p.GetValue(Out)!.TrimEnd('/')}-s{seed}", p.GetValue(Force), ConsoleRunProgress.Create(), cancel);
+            Console.WriteLine(outcome.Message);
+            exitCode = Math.Max(exitCode, outcome.ExitCode);
+        }
+        return exitCode;
     }
 
     internal static string Pct(double v) => v.ToString(CultureInfo.InvariantCulture);

@@ -17,7 +17,9 @@ public static class SweepCommand
         var dataRoot = new Option<string?>("--data-root") { Description = "Sewer-ML root; omitted: the embedded dataset" };
         var config = new Option<string?>("--config") { Description = "JSON/YAML config applied to every experiment" };
         var sets = new Option<string[]>("--set") { Description = "key=value override applied to every experiment", AllowMultipleArgumentsPerToken = false };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "first seed", DefaultValueFactory = _ => 0 };
+        var seeds = SeedsOption();
+        var probePct = new Option<double?>("--probe-defect-pct") { Description = "hold the probe set's defect share fixed at this percent while the train share moves (the report's fixed-probe panel); default: the train share" };
         var outDir = new Option<string>("--out") { Description = "sweep folder (sweep.json, runs/)", Required = true };
         var parallel = new Option<int>("--parallel") { Description = "experiments run at once on this machine", DefaultValueFactory = _ => 1 };
         var slurm = new Option<bool>("--slurm") { Description = "write an sbatch job array (one task per missing experiment) and submit it" };
@@ -29,14 +31,14 @@ public static class SweepCommand
 
         var command = new Command("sweep", "Run the paper's grid of experiments (missing ones only), locally or on Slurm.")
         {
-            grid, methods, backbones, profile, dataRoot, config, sets, seed, outDir, parallel, slurm, dryRun, cpus, time, partition, gres,
+            grid, methods, backbones, profile, dataRoot, config, sets, seed, seeds, probePct, outDir, parallel, slurm, dryRun, cpus, time, partition, gres,
         };
         command.SetAction(p =>
         {
             var dir = Path.GetFullPath(p.GetValue(outDir)!);
             Directory.CreateDirectory(dir);
             var plan = SweepPlan.Create(p.GetValue(grid)!, p.GetValue(profile), Split(p.GetValue(methods)), Split(p.GetValue(backbones)),
-                p.GetValue(seed), p.GetValue(dataRoot), p.GetValue(config), p.GetValue(sets) ?? []).SaveOrVerify(dir);
+                p.GetValue(seed), p.GetValue(dataRoot), p.GetValue(config), p.GetValue(sets) ?? [], p.GetValue(seeds), p.GetValue(probePct)).SaveOrVerify(dir);
             // Fail fast on a bad shared config before launching anything.
             ExperimentConfigBuilder.Build(plan.Profile, plan.ConfigFile, null, plan.Sets);
             if (p.GetValue(slurm))
@@ -69,6 +71,9 @@ public static class SweepCommand
         command.Subcommands.Add(task);
         return command;
     }
+
+    /// <summary>`--seeds N`: every experiment with seeds seed .. seed + N - 1 (Table 1 then shows mean ± sd).</summary>
+    public static Option<int> SeedsOption() => new("--seeds") { Description = "run every experiment with N seeds (--seed .. --seed + N - 1); Table 1 then shows mean ± sd over seeds", DefaultValueFactory = _ => 1 };
 
     static string[]? Split(string? list) => list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

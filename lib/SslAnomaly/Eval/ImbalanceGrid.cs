@@ -15,16 +15,22 @@ public static class ImbalanceGrid
     /// <param name="bootstrap">Interval settings (default: 1000 stratified replicates, seed 0, 95 %).</param>
     /// <param name="intervals">False skips the bootstrap (quick looks; reported results keep it on).</param>
     public static GridResult Evaluate(LinearProbe probe, FeatureSet validation, IReadOnlyList<ValidationSubset> subsets,
+        BootstrapOptions? bootstrap = null, bool intervals = true) =>
+        Evaluate(probe.Score(validation), validation, subsets, bootstrap, intervals);
+
+    /// <summary>The grid of any model's scores for every validation row (e.g. the supervised model's own head).</summary>
+    public static GridResult Evaluate(DefectScores scores, FeatureSet validation, IReadOnlyList<ValidationSubset> subsets,
         BootstrapOptions? bootstrap = null, bool intervals = true)
     {
+        if (scores.Count != validation.Rows)
+            throw new ArgumentException($"{scores.Count} scores for {validation.Rows} validation rows.", nameof(scores));
         var duplicate = subsets.GroupBy(s => s.Key).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"Validation subset '{duplicate.Key}' is given twice.", nameof(subsets));
         foreach (var subset in subsets)
             if (subset.Indices.Any(i => i < 0 || i >= validation.Rows))
                 throw new ArgumentException($"Validation subset '{subset.Key}' refers to rows outside the {validation.Rows} validation features.", nameof(subsets));
 
-        // Score every validation row once; subsets only select rows.
-        var scores = probe.Score(validation);
+        // Every validation row is scored once; subsets only select rows.
         var results = subsets.OrderBy(s => DisplayRank(s.Key)).ThenBy(s => s.Key, StringComparer.Ordinal).Select(subset =>
         {
             var set = new EvaluationSet(validation.Truth.Select(subset.Indices), scores.Select(subset.Indices));

@@ -24,9 +24,21 @@ public sealed record MetricsReport
     /// <summary>Per-code F2 keyed by Sewer-ML code (absent without code labels).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, double>? F2PerCode { get; init; }
-    /// <summary>Bootstrap intervals keyed by metric name (absent when not computed).</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyDictionary<string, IntervalReport>? Ci { get; init; }
+    // 95 % stratified-bootstrap intervals as [lo, hi] beside each metric (design.md section 6: "<metric>_ci95");
+    // absent when the bootstrap was switched off, a null bound when no replicate had a defined value.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<double?>? F1Ci95 { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<double?>? F2CiwCi95 { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<double?>? F1NormalCi95 { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<double?>? PrecisionCi95 { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<double?>? RecallCi95 { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<double?>? F2Ci95 { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<double?>? AurocCi95 { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<double?>? AuprcCi95 { get; init; }
+    /// <summary>Level of the intervals (0.95 unless the bootstrap options say otherwise; absent without intervals).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? CiLevel { get; init; }
+
+    /// <summary>The JSON key of a metric's interval, e.g. "f1_ci95".</summary>
+    public static string IntervalKey(string metric) => metric + "_ci95";
 
     public static MetricsReport From(DefectMetrics m, IReadOnlyDictionary<string, ConfidenceInterval>? intervals = null) => new()
     {
@@ -43,7 +55,29 @@ public sealed record MetricsReport
         DefectPct = m.Count == 0 ? 0 : 100.0 * m.Positives / m.Count,
         F2PerCode = m.F2PerCode.Count == 0 ? null
             : SewerMlCodes.Codes.Select((code, k) => (code, k)).ToDictionary(c => c.code, c => m.F2PerCode[c.k]),
-        Ci = intervals?.ToDictionary(kv => kv.Key, kv => new IntervalReport(Defined(kv.Value.Low), Defined(kv.Value.High), kv.Value.Level)),
+        F1Ci95 = Bounds(intervals, "f1"),
+        F2CiwCi95 = Bounds(intervals, "f2_ciw"),
+        F1NormalCi95 = Bounds(intervals, "f1_normal"),
+        PrecisionCi95 = Bounds(intervals, "precision"),
+        RecallCi95 = Bounds(intervals, "recall"),
+        F2Ci95 = Bounds(intervals, "f2"),
+        AurocCi95 = Bounds(intervals, "auroc"),
+        AuprcCi95 = Bounds(intervals, "auprc"),
+        CiLevel = intervals?.Values.Select(i => (double?)i.Level).FirstOrDefault(),
+    };
+
+    /// <summary>The [lo, hi] interval of a scalar metric by its <see cref="DefectMetrics.ScalarNames"/> name (null when not computed).</summary>
+    public IReadOnlyList<double?>? Interval(string name) => name switch
+    {
+        "f1" => F1Ci95,
+        "f2_ciw" => F2CiwCi95,
+        "f1_normal" => F1NormalCi95,
+        "precision" => PrecisionCi95,
+        "recall" => RecallCi95,
+        "f2" => F2Ci95,
+        "auroc" => AurocCi95,
+        "auprc" => AuprcCi95,
+        _ => throw new ArgumentException($"Unknown metric '{name}' (known: {string.Join(", ", DefectMetrics.ScalarNames)}).", nameof(name)),
     };
 
     /// <summary>The value of a scalar metric by its <see cref="DefectMetrics.ScalarNames"/> name (null when undefined).</summary>
@@ -61,6 +95,7 @@ public sealed record MetricsReport
     };
 
     static double? Defined(double v) => double.IsNaN(v) ? null : v;
-}
 
-public sealed record IntervalReport(double? Low, double? High, double Level);
+    static IReadOnlyList<double?>? Bounds(IReadOnlyDictionary<string, ConfidenceInterval>? intervals, string name) =>
+        intervals is not null && intervals.TryGetValue(name, out var ci) ? [Defined(ci.Low), Defined(ci.High)] : null;
+}

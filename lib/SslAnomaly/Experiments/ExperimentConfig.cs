@@ -21,10 +21,17 @@ public sealed record ExperimentConfig
     /// <summary>ResNet stem: auto (ImageNet stem from 96 px), imagenet or small.</summary>
     public string Stem { get; init; } = "auto";
 
-    /// <summary>Defect share of the pretraining (and probe-training) subset, in percent.</summary>
+    /// <summary>Defect share of the pretraining subset, in percent (and of the probe set unless <see cref="ProbeDefectPct"/> is set).</summary>
     public double TrainDefectPct { get; init; } = 5;
-    /// <summary>Images in the pretraining subset; the probe trains on the same images with their labels.</summary>
+    /// <summary>Images in the pretraining subset (the probe trains on its own set: <see cref="ProbeDefectPct"/>, <see cref="ProbeSize"/>).</summary>
     public int TrainSize { get; init; } = 2000;
+    /// <summary>Defect share of the probe-training set, in percent; null takes <see cref="TrainDefectPct"/>. Set it apart from the
+    /// train share to see whether imbalance hurts the representation (pretraining) or the probe.</summary>
+    public double? ProbeDefectPct { get; init; }
+    /// <summary>Images in the probe-training set, drawn from the training split; 0 takes
+    /// <see cref="ExperimentData.DefaultProbeSize"/> (50 defects at 1 %) or, where the split is smaller, the largest size it
+    /// supplies at every paper share, so the probe set has one size across the grid.</summary>
+    public int ProbeSize { get; init; }
     /// <summary>Images in each validation subset of the grid.</summary>
     public int ValSize { get; init; } = 500;
     /// <summary>Validation defect shares of the imbalance grid (percent); "natural" is added when <see cref="ValNatural"/>.</summary>

@@ -11,17 +11,22 @@ public sealed record ExperimentSubset(string Key, Manifest Manifest, string Mani
 }
 
 /// <summary>
-/// The data of one experiment: the pretraining subset at the train defect share, one validation subset per
-/// validation share plus the natural split, all as manifests in the run folder's manifests/. The validation
-/// subsets depend only on the seed, so every method and train share is probed on the same images.
+/// The data of one experiment: the pretraining subset at the train defect share, the probe-training set at the
+/// probe share (both from the training split), one validation subset per validation share plus the natural
+/// split, all as manifests in the run folder's manifests/. The validation subsets depend only on the seed, so
+/// every method and train share is probed on the same images.
 /// </summary>
 public sealed record ExperimentData(
     string DataRoot,
     string Source,
     ExperimentSubset Train,
     IReadOnlyList<ExperimentSubset> Validation,
-    ExperimentSubset ValidationUnion)
+    ExperimentSubset ValidationUnion,
+    ExperimentSubset Probe)
 {
+    /// <summary>Default probe-set size: 50 defects even at a 1 % probe share.</summary>
+    public const int DefaultProbeSize = 5000;
+
     /// <summary>Seed offset of the validation subsets, so they differ from the training draw of the same seed.</summary>
     const long ValidationSeedOffset = 1_000_003;
 
@@ -39,6 +44,13 @@ public sealed record ExperimentData(
         var train = Subset(root, trainTable, trainSha, trainRows, $"train-{Pct(config.TrainDefectPct)}", SewerMlSplit.Train,
             config.TrainDefectPct, config.Seed, manifests, config.SkipBadImages);
 
+        // The probe set is drawn with the pretraining seed: at the train share and size it is the pretraining subset
+        // itself (subsets of one seed are nested prefixes), elsewhere it overlaps it as much as the shares allow.
+        double probePct = config.ProbeDefectPct ?? config.TrainDefectPct;
+        int probeSize = config.ProbeSize > 0 ? config.ProbeSize : AutoProbeSize(trainTable, probePct);
+        var probe = Subset(root, trainTable, trainSha, ImbalancedSubset.Select(trainTable, probePct, probeSize, config.Seed),
+            $"probe-{Pct(probePct)}", SewerMlSplit.Train, probePct, config.Seed, manifests, config.SkipBadImages);
+
         var valTable = root.ReadTable(SewerMlSplit.Val, requireLabels: true);
         string valSha = FileHash.Sha256(valTable.SourcePath);
         long valSeed = config.Seed + ValidationSeedOffset;
@@ -52,8 +64,18 @@ public sealed record ExperimentData(
         var unionRows = subsets.SelectMany(s => valTable.RowsOf(s.Manifest.Filenames)).Distinct().Order().ToArray();
         var union = Subset(root, valTable, valSha, unionRows, "union", SewerMlSplit.Val, null, valSeed, manifests, config.SkipBadImages);
         log.WriteLine($"data: {source} at {rootPath}; train {train.Manifest.Size} images ({train.Manifest.ActualDefectPct:F2} % defects, manifest {train.ManifestSha256[..12]}); " +
+                      $"probe {probe.Manifest.Size} images ({probe.Manifest.ActualDefectPct:F2} % defects, manifest {probe.ManifestSha256[..12]}); " +
                       $"validation subsets {string.Join(", ", subsets.Select(s => $"{s.Key}: {s.Manifest.Size}"))}");
-        return new ExperimentData(rootPath, source, train, subsets, union);
+        return new ExperimentData(rootPath, source, train, subsets, union, probe);
+    }
+
+    /// <summary><see cref="DefaultProbeSize"/>, or the largest size the split supplies at every paper share and at
+    /// <paramref name="probePct"/> (small embedded splits), so that the probe set's size does not move with its share.</summary>
+    public static int AutoProbeSize(SewerMlTable trainTable, double probePct)
+    {
+        int defects = trainTable.Defect.Count(d => d), normals = trainTable.Count - defects;
+        int size = SweepPlan.PaperTrainShares.Append(probePct).Min(pct => ImbalancedSubset.MaxSize(defects, normals, pct));
+        return Math.Min(DefaultProbeSize, Math.Max(1, size));
     }
 
     static ExperimentSubset Subset(SewerMlDataRoot root, SewerMlTable table, string csvSha, IReadOnlyList<int> rows, string key,

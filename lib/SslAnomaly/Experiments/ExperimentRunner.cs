@@ -39,6 +39,8 @@ public static class ExperimentRunner
     public static RunOutcome Run(ExperimentConfig config, string outDir, bool force, IRunProgress progress, CancellationToken cancel = default)
     {
         ExperimentValidator.Validate(config);
+        // The floor trains zero steps by definition; config.json then says so too.
+        if (config.Method == RandomInit.Name) config = config with { Epochs = 0 };
         using var run = RunDirectory.Open(outDir);
         if (!force && RunDirectory.ReadStatus(run.Path) is { } finished)
             return new RunOutcome(finished == "completed" ? 0 : ExitFailedRun, $"{run.Path}: already {finished}; skipped (use --force to run it again)", null);
@@ -112,6 +114,9 @@ public static class ExperimentRunner
             Status = status, FailureReason = reason, Collapsed = outcome.CollapseStep is not null, CollapseStep = outcome.CollapseStep, Method = config.Method, Backbone = config.Backbone, Resolution = config.Resolution,
             TrainDefectPct = config.TrainDefectPct, Seed = config.Seed, Profile = config.Profile,
             ManifestSha256 = data.Train.ManifestSha256,
+            ProbeDefectPct = data.Probe.Manifest.DefectPct ?? config.TrainDefectPct,
+            ProbeSize = data.Probe.Manifest.Size,
+            ProbeManifestSha256 = data.Probe.ManifestSha256,
             ValManifestSha256 = data.Validation.ToDictionary(s => s.Key, s => s.ManifestSha256),
             ConfigSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config.ToJson()))),
             Rankme = rankMe.LatestBackboneRankMe ?? Last("rankme/backbone"),
@@ -141,23 +146,35 @@ public static class ExperimentRunner
         progress.Stage("extracting frozen features and probing");
         clock.Restart();
         string modelKey = $"{config.Method}-{config.Backbone}-{config.Resolution}px-steps{outcome.StepsDone}-{Path.GetFileName(outcome.LatestCheckpoint) ?? "none"}";
-        var trainFeatures = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.Train.ManifestSha256, modelKey),
-            () => FeatureExtractor.Extract(backbone, LabeledBatches(data.Train, config, device, skipped)));
+        var trainFeatures = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.Probe.ManifestSha256, modelKey),
+            () => FeatureExtractor.Extract(backbone, LabeledBatches(data.Probe, config, device, skipped)));
         var valFeatures = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.ValidationUnion.ManifestSha256, modelKey),
             () => FeatureExtractor.Extract(backbone, LabeledBatches(data.ValidationUnion, config, device, skipped)));
-        log.WriteLine($"features: {trainFeatures.Rows} train and {valFeatures.Rows} validation rows in {clock.Elapsed.TotalSeconds:F1} s");
+        log.WriteLine($"features: {trainFeatures.Rows} probe-training and {valFeatures.Rows} validation rows in {clock.Elapsed.TotalSeconds:F1} s");
         var probe = LinearProbe.Train(trainFeatures, new LinearProbeOptions(config.Probe.L2, config.Probe.MaxIterations));
         log.WriteLine($"probe trained in {clock.Elapsed.TotalSeconds:F1} s ({probe.Optimization.Iterations} L-BFGS iterations)");
         // Skipped images have no features: each subset is scored on the images it could read.
         var readable = valFeatures.Filenames.ToHashSet(StringComparer.Ordinal);
         var subsets = data.Validation.Select(s => ValidationSubset.FromFilenames(s.Key, s.Manifest.Filenames.Where(readable.Contains).ToList(), valFeatures)).ToList();
         if (skipped.Count > 0) log.WriteLine($"skipped {skipped.Count} unreadable image(s):\n  {string.Join("\n  ", skipped.Lines())}");
-        var grid = ImbalanceGrid.Evaluate(probe, valFeatures, subsets,
-            new BootstrapOptions(Math.Max(1, config.Probe.BootstrapSamples), config.Seed), intervals: config.Probe.BootstrapSamples > 0);
+        var bootstrap = new BootstrapOptions(Math.Max(1, config.Probe.BootstrapSamples), config.Seed);
+        bool intervals = config.Probe.BootstrapSamples > 0;
+        var grid = ImbalanceGrid.Evaluate(probe, valFeatures, subsets, bootstrap, intervals);
         log.WriteLine($"grid with {config.Probe.BootstrapSamples} bootstrap samples done at {clock.Elapsed.TotalSeconds:F1} s");
+        // The supervised model is also scored by its own trained head: the ceiling beside the probe on its frozen features.
+        var headGrid = method is Supervised supervised
+            ? ImbalanceGrid.Evaluate(HeadScores(supervised, valFeatures, device), valFeatures, subsets, bootstrap, intervals)
+            : null;
+        var trivial = TrivialClassifiers.Reports(subsets.Select(s => (s.Key, valFeatures.Truth.Select(s.Indices))).ToList());
         PredictionCsv.WriteBinary(Path.Combine(run.Path, "predictions-val.csv"), valFeatures.Filenames, probe.PredictProbability(valFeatures));
+        // Labels beside the predictions, so a report can pair this run with its floor image by image (and `metrics` can score it).
+        File.WriteAllText(Path.Combine(run.Path, "truth-val.csv"), TruthCsv(valFeatures));
 
-        var result = Result("completed", null) with { Metrics = grid.ToReports(), EvaluationSeconds = clock.Elapsed.TotalSeconds };
+        var result = Result("completed", null) with
+        {
+            Metrics = grid.ToReports(), HeadMetrics = headGrid?.ToReports(), Trivial = trivial,
+            EvaluationSeconds = clock.Elapsed.TotalSeconds,
+        };
         run.WriteResult(result, RunResult.Json);
         log.WriteLine($"--- {DateTimeOffset.UtcNow:O} completed");
         var natural = result.Metrics.TryGetValue(ImbalanceGrid.NaturalKey, out var n) ? n : result.Metrics.Values.Last();
@@ -177,6 +194,25 @@ public static class ExperimentRunner
         return settings;
     }
 
+    /// <summary>P(defect) of the supervised model's own head on the frozen (eval-mode) backbone features.</summary>
+    static DefectScores HeadScores(Supervised supervised, FeatureSet features, Device device)
+    {
+        supervised.eval();
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var x = tensor(features.Values, [features.Rows, features.Dim]).to(device);
+        var p = sigmoid(supervised.HeadLogits(x)).to(CPU).to_type(float64).data<double>().ToArray();
+        return DefectScores.Binary(p.Select(v => Math.Clamp(v, 0.0, 1.0)).ToArray());
+    }
+
+    /// <summary>The validation union's labels as a Sewer-ML annotation file (no water level: 0).</summary>
+    static string TruthCsv(FeatureSet features)
+    {
+        var masks = features.Truth.CodeMasks ?? throw new InvalidOperationException("validation features carry no Sewer-ML codes");
+        return SewerMlCsv.Format(features.Filenames.Select((f, i) => new SewerMlCsv.Row(f,
+            SewerMlCodes.Codes.Select((_, k) => (masks[i] & (1 << k)) != 0).ToArray(), false, 0)));
+    }
+
     /// <summary>The evaluation transform: resize to the run resolution, normalise with Sewer-ML's statistics.</summary>
     static IEnumerable<LabeledBatch> LabeledBatches(ExperimentSubset subset, ExperimentConfig config, Device device, SkippedImages skipped)
     {
@@ -194,7 +230,8 @@ public static class ExperimentRunner
                 var images = ImageNormalization.Normalize(raw);
                 yield return new LabeledBatch(images, batch.Indices.Select(i => new SampleLabel(subset.Manifest.Filenames[i], labels[i], subset.CodeMasks[i])).ToList());
             }
-        }        skipped.Add(subset.ImagePaths, loader.Skipped);
+        }
+        skipped.Add(subset.ImagePaths, loader.Skipped);
     }
 
     static Tensor EvalImages(ExperimentSubset subset, int count, ExperimentConfig config, Device device, SkippedImages skipped)

@@ -20,6 +20,9 @@ public static class ExperimentValidator
             throw new UserInputException($"unknown profile '{c.Profile}' (valid: {string.Join(", ", Profiles.Names)}).");
         if (!(c.TrainDefectPct > 0 && c.TrainDefectPct < 100))
             throw new UserInputException($"--train-defect-pct {c.TrainDefectPct} is outside (0, 100).");
+        if (c.ProbeDefectPct is { } probePct && !(probePct > 0 && probePct < 100))
+            throw new UserInputException($"probe_defect_pct {probePct} is outside (0, 100).");
+        if (c.ProbeSize < 0) throw new UserInputException($"probe_size must be 0 (automatic) or positive, not {c.ProbeSize}.");
         foreach (var v in c.ValDefectPcts)
             if (!(v > 0 && v < 100)) throw new UserInputException($"val_defect_pcts: {v} is outside (0, 100).");
         if (!Enum.TryParse<ResNetStem>(c.Stem, ignoreCase: true, out var stem))

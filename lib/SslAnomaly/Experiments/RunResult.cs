@@ -22,15 +22,23 @@ public sealed record RunResult
     public required double TrainDefectPct { get; init; }
     public required int Seed { get; init; }
     public required string Profile { get; init; }
-    /// <summary>SHA-256 of the pretraining (and probe-training) manifest.</summary>
+    /// <summary>SHA-256 of the pretraining manifest.</summary>
     public required string ManifestSha256 { get; init; }
     public IReadOnlyDictionary<string, string> ValManifestSha256 { get; init; } = new Dictionary<string, string>();
+    /// <summary>Defect share (percent) and size of the set the linear probe trains on, drawn from the training split.</summary>
+    public double ProbeDefectPct { get; init; }
+    public int ProbeSize { get; init; }
+    public string ProbeManifestSha256 { get; init; } = "";
     public required string ConfigSha256 { get; init; }
     /// <summary>Final RankMe of the backbone features on the monitoring sample (null when training stopped before an epoch end).</summary>
     public double? Rankme { get; init; }
     public double? RankmeProjector { get; init; }
     /// <summary>Probe metrics keyed by validation defect share ("1" ... "45", "natural").</summary>
     public IReadOnlyDictionary<string, MetricsReport> Metrics { get; init; } = new Dictionary<string, MetricsReport>();
+    /// <summary>Supervised only: the model scored by its own trained head (same shape as <see cref="Metrics"/>); null otherwise.</summary>
+    public IReadOnlyDictionary<string, MetricsReport>? HeadMetrics { get; init; }
+    /// <summary>Classifiers that see no image (<see cref="TrivialClassifiers"/>): name -> validation key -> metrics.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricsReport>> Trivial { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, MetricsReport>>();
     public long Steps { get; init; }
     public double? FinalLoss { get; init; }
     public double? ImagesPerSecond { get; init; }

@@ -8,15 +8,19 @@ using SslAnomaly.Util;
 namespace SslAnomaly.Experiments;
 
 /// <summary>One experiment of a sweep: its index (the Slurm array index) and its run folder.</summary>
-public sealed record SweepEntry(int Index, string Method, string Backbone, double TrainDefectPct, int Seed)
+/// <param name="ProbeDefectPct">A probe share held fixed across train shares (null: the probe trains at the train share).</param>
+public sealed record SweepEntry(int Index, string Method, string Backbone, double TrainDefectPct, int Seed, double? ProbeDefectPct = null)
 {
-    public string RunName => $"{Method}-{Backbone}-t{TrainDefectPct.ToString(CultureInfo.InvariantCulture)}-s{Seed}";
+    public string RunName => $"{Method}-{Backbone}-t{TrainDefectPct.ToString(CultureInfo.InvariantCulture)}-s{Seed}" +
+                             (ProbeDefectPct is { } p ? $"-p{p.ToString(CultureInfo.InvariantCulture)}" : "");
 }
 
 /// <summary>
-/// The paper's grid: methods x backbones x train defect shares (each run then probes every validation
-/// share). Pairs a method cannot train (MAE x ResNet-18, <see cref="MethodSpec.Accepts"/>) are left out, as in the paper. The plan is written to sweep.json so that
-/// every later invocation, and every Slurm array task, sees the same indices.
+/// The paper's grid: methods x backbones x train defect shares x seeds (each run then probes every validation
+/// share). Pairs a method cannot train (MAE x ResNet-18, <see cref="MethodSpec.Accepts"/>) are left out, as in the paper.
+/// The random-init floor is in every sweep (one per backbone, train share and seed: its probe set follows the probe
+/// share, so the floor does too). The plan is written to sweep.json so that every later invocation, and every Slurm
+/// array task, sees the same indices.
 /// </summary>
 public sealed record SweepPlan
 {
@@ -30,6 +34,10 @@ public sealed record SweepPlan
     public IReadOnlyList<string> Backbones { get; init; } = BackboneConfig.Names;
     public IReadOnlyList<double> TrainDefectPcts { get; init; } = PaperTrainShares;
     public int Seed { get; init; }
+    /// <summary>Seeds Seed .. Seed + Seeds - 1 of every experiment.</summary>
+    public int Seeds { get; init; } = 1;
+    /// <summary>A probe share held fixed while the train share moves (the fixed-probe panel); null: probe at the train share.</summary>
+    public double? ProbeDefectPct { get; init; }
     public string? DataRoot { get; init; }
     public string? ConfigFile { get; init; }
     public IReadOnlyList<string> Sets { get; init; } = [];
@@ -42,22 +50,28 @@ public sealed record SweepPlan
     };
 
     public static SweepPlan Create(string grid, string? profile, IReadOnlyList<string>? methods, IReadOnlyList<string>? backbones,
-        int seed, string? dataRoot, string? configFile, IReadOnlyList<string>? sets)
+        int seed, string? dataRoot, string? configFile, IReadOnlyList<string>? sets, int seeds = 1, double? probeDefectPct = null)
     {
         if (!Grids.Contains(grid)) throw new UserInputException($"unknown grid '{grid}' (valid: {string.Join(", ", Grids)}).");
+        if (seeds < 1) throw new UserInputException($"--seeds {seeds} must be at least 1.");
+        if (probeDefectPct is { } probe && !(probe > 0 && probe < 100))
+            throw new UserInputException($"--probe-defect-pct {probe} is outside (0, 100).");
         var chosenMethods = methods is { Count: > 0 } ? methods : MethodRegistry.Names;
         var chosenBackbones = backbones is { Count: > 0 } ? backbones : BackboneConfig.Names;
         foreach (var m in chosenMethods.Where(m => MethodRegistry.Find(m) is null))
             throw new UserInputException($"--methods: unknown method '{m}' (valid: {string.Join(", ", MethodRegistry.Names)}).");
         foreach (var b in chosenBackbones.Where(b => !BackboneConfig.Names.Contains(b)))
             throw new UserInputException($"--backbones: unknown backbone '{b}' (valid: {string.Join(", ", BackboneConfig.Names)}).");
+        // Every sweep carries its floor: without it no cell can say whether pretraining helped.
+        if (!chosenMethods.Contains(SslAnomaly.Methods.RandomInit.Name)) chosenMethods = [.. chosenMethods, SslAnomaly.Methods.RandomInit.Name];
         var entries = new List<SweepEntry>();
         foreach (var method in chosenMethods)
             foreach (var backbone in chosenBackbones)
             {
                 if (!MethodRegistry.Get(method).Accepts(backbone)) continue; // MAE x ResNet-18: blank in the paper too
                 foreach (var share in PaperTrainShares)
-                    entries.Add(new SweepEntry(entries.Count, method, backbone, share, seed));
+                    for (int s = seed; s < seed + seeds; s++)
+                        entries.Add(new SweepEntry(entries.Count, method, backbone, share, s, probeDefectPct));
             }
         if (entries.Count == 0)
         {
@@ -68,7 +82,7 @@ public sealed record SweepPlan
         {
             Grid = grid,
             Profile = profile ?? (grid == "paper" ? Profiles.Paper : Profiles.Quick),
-            Methods = chosenMethods.ToList(), Backbones = chosenBackbones.ToList(), Seed = seed,
+            Methods = chosenMethods.ToList(), Backbones = chosenBackbones.ToList(), Seed = seed, Seeds = seeds, ProbeDefectPct = probeDefectPct,
             DataRoot = dataRoot is null ? null : Path.GetFullPath(dataRoot),
             ConfigFile = configFile is null ? null : Path.GetFullPath(configFile),
             Sets = sets?.ToList() ?? [], Entries = entries,
@@ -114,6 +128,8 @@ public sealed record SweepPlan
         if (DataRoot is not null) args.AddRange(["--data-root", DataRoot]);
         if (ConfigFile is not null) args.AddRange(["--config", ConfigFile]);
         foreach (var s in Sets) args.AddRange(["--set", s]);
+        // Last, so that a shared --set cannot silently undo the sweep's fixed probe share.
+        if (e.ProbeDefectPct is { } probe) args.AddRange(["--set", $"probe_defect_pct={probe.ToString(CultureInfo.InvariantCulture)}"]);
         return args;
     }
 }

@@ -47,7 +47,11 @@ public static class MethodRegistry
         () => new MethodConfig { Optimizer = "sgd", LearningRate = 0.1, WeightDecay = 1e-4, ExcludeBiasAndNorm = false },
         c => new Supervised(c.Backbone, c.Config, c.TrainDefectShare), ViewRecipe.Single);
 
-    public static readonly IReadOnlyList<MethodSpec> All = [SimClr, Byol, Barlow, Dino, Mae, Supervised];
+    /// <summary>The floor: the backbone as its seed initialised it, probed like the others (the runner trains it zero steps).</summary>
+    public static readonly MethodSpec RandomInitFloor = new(RandomInit.Name, null, "floor: the untrained backbone (seeded initialisation) under the same probe",
+        () => new MethodConfig(), c => new RandomInit(c.Backbone, c.Config), ViewRecipe.Single);
+
+    public static readonly IReadOnlyList<MethodSpec> All = [SimClr, Byol, Barlow, Dino, Mae, Supervised, RandomInitFloor];
 
     public static readonly IReadOnlyList<string> Names = All.Select(m => m.Name).ToList();
 

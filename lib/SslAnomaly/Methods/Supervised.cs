@@ -35,7 +35,10 @@ public sealed class Supervised : SslMethod
     public override int ViewCount => 1;
 
     /// <summary>Defect logits [B].</summary>
-    public Tensor Logits(Tensor images) => head.call(Backbone.call(images)).squeeze(1);
+    public Tensor Logits(Tensor images) => HeadLogits(Backbone.call(images));
+
+    /// <summary>Defect logits [B] of backbone features [B, FeatureDim] (the frozen features the probe sees).</summary>
+    public Tensor HeadLogits(Tensor features) => head.call(features).squeeze(1);
 
     public override StepOutput TrainingStep(StepInput input)
     {

@@ -12,22 +12,72 @@ public static class Figures
 {
     public static readonly IReadOnlyList<string> ValKeys = ["1", "2", "5", "15", "45", "natural"];
 
-    /// <summary>Rows "method t%" (train share), columns validation share, cells the metric (mean over seeds).</summary>
-    public static GenericChart ImbalanceHeatmap(IReadOnlyList<RunSummary> runs, string backbone, string metric, string? title = null)
+    /// <summary>
+    /// Rows "method t%" (train share), columns validation share, cells the metric (mean over seeds). With
+    /// <paramref name="floors"/>, each cell's text carries the floor mark of <see cref="Table1"/> (†: beats the
+    /// random-init floor, °: cannot be told apart from it). Trivial-classifier rows do not depend on the train share: one row each.
+    /// </summary>
+    public static GenericChart ImbalanceHeatmap(IReadOnlyList<RunSummary> runs, string backbone, string metric, string? title = null, FloorComparisons? floors = null)
     {
         var completed = runs.Where(r => r.Backbone == backbone && r.Status == "completed").ToList();
-        var rows = completed.GroupBy(r => (r.Method, r.TrainDefectPct)).OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.TrainDefectPct).ToList();
+        var rows = completed.GroupBy(r => (r.Method, Share: IsTrivial(r) ? (double?)null : r.TrainDefectPct))
+            .OrderBy(g => g.Key.Share is null ? 0 : 1).ThenBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.Share).ToList();
         var columns = ValKeys.Where(k => completed.Any(r => r.Metrics.ContainsKey(k))).ToList();
         var z = rows.Select(g => columns.Select(c => Mean(g.Select(r => r.Metric(c, metric))) ?? double.NaN).ToArray()).ToArray();
-        var labels = rows.Select(g => $"{g.Key.Method} {g.Key.TrainDefectPct:0.##}%").ToArray();
+        var text = rows.Select(g => columns.Select(c => Mean(g.Select(r => r.Metric(c, metric))) is double v
+            ? v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + ((floors ?? FloorComparisons.None).BeatsFloor(g, c, metric) switch
+            {
+                true => Table1.BeatsFloorMark, false => Table1.TiedWithFloorMark, null => "",
+            })
+            : "").ToArray()).ToArray();
+        var labels = rows.Select(g => g.Key.Share is { } share ? $"{g.Key.Method} {share:0.##}%" : $"{g.Key.Method} (no image)").ToArray();
         var chart = Chart.Heatmap<double, string, string, string>(
             zData: z, X: columns.Select(c => c == "natural" ? "natural" : c + "%").ToArray(), Y: labels,
             ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true);
+        chart = GenericChart.mapTrace(Microsoft.FSharp.Core.FSharpFunc<Trace, Trace>.FromConverter(t =>
+        {
+            t.SetProperty("text", text);
+            t.SetProperty("texttemplate", "%{text}");
+            return t;
+        }), chart);
         return chart.Titled(title ?? $"{backbone}: {metric} by train share (rows) and validation share (columns)")
             .WithXAxisStyle<double, double, string>(TitleText: "validation defect share")
             .WithYAxisStyle<double, double, string>(TitleText: "method, train defect share")
             .WithSize(Width: 760, Height: Math.Max(360, 40 + 26 * labels.Length));
     }
+
+    /// <summary>
+    /// The fixed-probe panel: the probe trains at one share (<paramref name="probePct"/>) while the pretraining share
+    /// moves (x). One line per method; the same methods with the probe at the train share (the paper's setting) dashed.
+    /// Flat solid lines mean imbalance hurts the probe, not the representation.
+    /// </summary>
+    public static GenericChart FixedProbePanel(IReadOnlyList<RunSummary> runs, string backbone, double probePct, string metric = "f1", string valKey = "natural")
+    {
+        var completed = runs.Where(r => r.Backbone == backbone && r.Status == "completed" && r.Reference is null && r.Metric(valKey, metric) is not null).ToList();
+        var lines = new List<GenericChart>();
+        foreach (var (fixedProbe, dash) in new[] { (true, StyleParam.DrawingStyle.Solid), (false, StyleParam.DrawingStyle.Dash) })
+            foreach (var method in completed.Select(r => r.Method).Distinct().Order(StringComparer.Ordinal))
+            {
+                var points = completed.Where(r => r.Method == method && (fixedProbe ? r.ProbeDefectPct == probePct : r.ProbeAtTrainShare))
+                    .GroupBy(r => r.TrainDefectPct).OrderBy(g => g.Key)
+                    .Select(g => (X: g.Key, Y: g.Average(r => r.Metric(valKey, metric)!.Value))).ToList();
+                if (points.Count == 0 || (!fixedProbe && !completed.Any(r => r.Method == method && r.ProbeDefectPct == probePct && !r.ProbeAtTrainShare))) continue;
+                lines.Add(Chart.Line<double, double, string>(points.Select(p => p.X), points.Select(p => p.Y), ShowMarkers: true,
+                    Name: fixedProbe ? $"{method}, probe at {probePct:0.##}%" : $"{method}, probe at train share", LineDash: dash));
+            }
+        if (lines.Count == 0) lines.Add(Chart.Line<double, double, string>(Array.Empty<double>(), Array.Empty<double>(), Name: "no data"));
+        var title = $"{backbone}: {Table1.Display(metric)} (validation {valKey}) with the probe fixed at {probePct:0.##}% while the pretraining share moves";
+        return Chart.Combine(lines).Titled(title)
+            .WithXAxisStyle<double, double, string>(TitleText: "pretraining defect share (%)")
+            .WithYAxisStyle<double, double, string>(TitleText: Table1.Display(metric))
+            .WithSize(Width: 760, Height: 460);
+    }
+
+    /// <summary>The probe shares held fixed across several pretraining shares (runs from `sweep --probe-defect-pct`).</summary>
+    public static IReadOnlyList<double> FixedProbeShares(IReadOnlyList<RunSummary> runs) =>
+        runs.Where(r => r.Status == "completed" && r.Reference is null && !r.ProbeAtTrainShare).Select(r => r.ProbeDefectPct).Distinct().Order().ToList();
+
+    static bool IsTrivial(RunSummary r) => r.Reference is ReferenceRows.AlwaysDefect or ReferenceRows.Prior;
 
     /// <summary>One line per run of a per-epoch monitor curve (e.g. RankMe of backbone features).</summary>
     public static GenericChart Curves(IReadOnlyList<RunSummary> runs, string curveName, string title)

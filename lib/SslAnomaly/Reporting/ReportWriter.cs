@@ -32,30 +32,44 @@ public sealed class ReportWriter(string outDir)
         Directory.CreateDirectory(outDir);
         Directory.CreateDirectory(Path.Combine(outDir, "figures"));
 
-        var table = Table1.Build(runs);
+        // Table 1 and the heatmaps show the paper's setting (probe at the train share); fixed-probe runs get their own panel.
+        var floors = FloorComparisons.Compute(runs, FloorBootstrap, Console.Error);
+        var table = Table1.Build(runs, floors: floors);
         AtomicFile.WriteAllText(Path.Combine(outDir, "table1.csv"), Table1.ToCsv(table));
         AtomicFile.WriteAllText(Path.Combine(outDir, "table1.md"), Table1.ToMarkdown(table));
         AtomicFile.WriteAllText(Path.Combine(outDir, PlotlyHtml.ScriptFile), PlotlyHtml.PlotlyJs);
 
-        var figures = BuildFigures(runs);
+        var figures = BuildFigures(runs, floors);
         foreach (var f in figures)
             AtomicFile.WriteAllText(Path.Combine(outDir, "figures", f.Name + ".html"), PlotlyHtml.Page(f.Chart, f.Title, "../" + PlotlyHtml.ScriptFile));
         AtomicFile.WriteAllText(Path.Combine(outDir, "runs.json"), JsonSerializer.Serialize(
             runs.Select(r => new { r.RunDirectory, r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Status, r.FailureReason, r.ManifestSha256 }),
             new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         var index = Path.Combine(outDir, "index.html");
-        AtomicFile.WriteAllText(index, Index(runs, table, figures));
+        AtomicFile.WriteAllText(index, Index(runs, table, figures, F2Reading.Compare(runs)));
         return index;
     }
 
-    public static IReadOnlyList<Figure> BuildFigures(IReadOnlyList<RunSummary> runs)
+    /// <summary>Replicates of the paired bootstrap against the floor (one evaluation per replicate serves every metric).</summary>
+    public static int FloorBootstrapReplicates { get; set; } = 1000;
+    static Eval.BootstrapOptions FloorBootstrap => new(FloorBootstrapReplicates);
+
+    public static IReadOnlyList<Figure> BuildFigures(IReadOnlyList<RunSummary> runs, FloorComparisons? floors = null)
     {
         var figures = new List<Figure>();
+        var main = ReferenceRows.With(Table1.PaperSetting(runs));
         foreach (var backbone in runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
             foreach (var metric in HeatmapMetrics)
             {
-                var title = $"{backbone}: {Table1.Display(metric)} by train share (rows) and validation share (columns)";
-                figures.Add(new Figure($"heatmap-{backbone}-{metric}", title, Figures.ImbalanceHeatmap(runs, backbone, metric, title)));
+                var title = $"{backbone}: {Table1.Display(metric)} by train share (rows) and validation share (columns); † beats the random-init floor, ° does not";
+                figures.Add(new Figure($"heatmap-{backbone}-{metric}", title, Figures.ImbalanceHeatmap(main, backbone, metric, title, floors)));
+            }
+        foreach (var probePct in Figures.FixedProbeShares(runs))
+            foreach (var backbone in runs.Where(r => r.ProbeDefectPct == probePct && !r.ProbeAtTrainShare).Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
+            {
+                var chart = Figures.FixedProbePanel(runs, backbone, probePct);
+                figures.Add(new Figure($"fixed-probe-{backbone}-p{probePct.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                    $"{backbone}: probe fixed at {probePct:0.##}% while the pretraining share moves", chart));
             }
         foreach (var curve in CurveNames)
             figures.Add(new Figure($"curve-{curve.Replace('/', '-')}", $"{curve} per epoch", Figures.Curves(runs, curve, $"{curve} per epoch")));
@@ -64,14 +78,20 @@ public sealed class ReportWriter(string outDir)
         return figures;
     }
 
-    static string Index(IReadOnlyList<RunSummary> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Figure> figures)
+    static string Index(IReadOnlyList<RunSummary> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Figure> figures, F2ReadingComparison f2Reading)
     {
         var s = new StringBuilder();
         s.AppendLine("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>SSL anomaly detection: report</title>");
         s.AppendLine($"<script src=\"{PlotlyHtml.ScriptFile}\"></script>");
         s.AppendLine("<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}th{background:#eee}</style></head><body>");
         int completed = runs.Count(r => r.Status == "completed");
-        s.AppendLine($"<h1>SSL anomaly detection under controlled imbalance</h1><p>{completed} completed and {runs.Count - completed} failed runs. Table 1 is measured on the natural validation split; cells show ours (paper).</p>");
+        s.AppendLine($"<h1>SSL anomaly detection under controlled imbalance</h1><p>{completed} completed and {runs.Count - completed} failed runs. Table 1 is measured on the natural validation split; cells show ours [95 % interval] (paper).</p>");
+        s.AppendLine($"<p>{WebUtility.HtmlEncode(Table1.Legend)} Reference rows: always-defect and prior see no image (computed from the labels), " +
+                     "random-init probes the untrained backbone, supervised-head scores the supervised model with its own trained head.</p>");
+        s.AppendLine($"<p>F2 reading: {WebUtility.HtmlEncode(f2Reading.Sentence)}</p>");
+        var tied = table.Where(r => r.Metric == "f1" && r.BeatsFloor == false).Select(r => $"{r.Method}/{r.Backbone}/{r.TrainDefectPct:0.##}%").ToList();
+        if (tied.Count > 0)
+            s.AppendLine($"<p>F1 cells that cannot be told apart from the random-init floor (p &ge; 0.05): {WebUtility.HtmlEncode(string.Join(", ", tied))}.</p>");
         foreach (var failed in runs.Where(r => r.Status != "completed"))
             s.AppendLine($"<p>failed: {WebUtility.HtmlEncode($"{failed.Method}/{failed.Backbone}/{failed.TrainDefectPct}%: {failed.FailureReason}")}</p>");
         foreach (var metric in Table1.Metrics)
@@ -80,7 +100,7 @@ public sealed class ReportWriter(string outDir)
             var shares = rows.Select(r => r.TrainDefectPct).Distinct().Order().ToList();
             s.AppendLine($"<h2>Table 1: {Table1.Display(metric)}</h2><table><tr><th>method</th><th>backbone</th>{string.Concat(shares.Select(p => $"<th>{p:0.##} %</th>"))}</tr>");
             foreach (var g in rows.GroupBy(r => (r.Method, r.Backbone)))
-                s.AppendLine($"<tr><th>{g.Key.Method}</th><th>{g.Key.Backbone}</th>{string.Concat(shares.Select(p => g.FirstOrDefault(r => r.TrainDefectPct == p) is { } r ? $"<td>{F(r.Ours)} ({F(r.Paper)})</td>" : "<td></td>"))}</tr>");
+                s.AppendLine($"<tr><th>{g.Key.Method}</th><th>{g.Key.Backbone}</th>{string.Concat(shares.Select(p => g.FirstOrDefault(r => r.TrainDefectPct == p) is { } r ? $"<td>{WebUtility.HtmlEncode(Table1.Cell(r))}</td>" : "<td></td>"))}</tr>");
             s.AppendLine("</table>");
         }
         foreach (var f in figures)
@@ -89,5 +109,4 @@ public sealed class ReportWriter(string outDir)
         return s.ToString();
     }
 
-    static string F(double? v) => v is null ? "–" : v.Value.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
 }

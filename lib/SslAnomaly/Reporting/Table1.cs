@@ -9,22 +9,42 @@ namespace SslAnomaly.Reporting;
 public sealed record Table1Row(string Metric, string Method, string Backbone, double TrainDefectPct, double? Ours, int Runs, double? Paper)
 {
     public double? Difference => Ours is not null && Paper is not null ? Ours - Paper : null;
+    /// <summary>95 % bootstrap interval of a single run's value (null with several seeds or without intervals).</summary>
+    public double? Low { get; init; }
+    public double? High { get; init; }
+    /// <summary>Sample standard deviation over seeds (null for fewer than two runs).</summary>
+    public double? Sd { get; init; }
+    /// <summary>Beats the random-init floor of its backbone in every seed (paired bootstrap, p &lt; 0.05); null when not tested.</summary>
+    public bool? BeatsFloor { get; init; }
+    /// <summary>Largest one-sided p over the cell's seeds against the floor (null when not tested).</summary>
+    public double? FloorP { get; init; }
 }
 
 /// <summary>
 /// Table 1 of the paper: F1, F2_CIW and F1_Normal per method x backbone x train defect share, measured
 /// on the unmodified validation split ("natural", as the paper validates on the benchmark's balance),
-/// with the published numbers side by side.
+/// with the published numbers side by side; plus the binary F2 of the defect class (no paper column: the
+/// paper's F2_CIW may have meant it, see <see cref="F2Reading"/>). Floors and the ceiling are rows too:
+/// always-defect, prior, random-init and the supervised model's own head.
 /// </summary>
 public static class Table1
 {
-    public static readonly IReadOnlyList<string> Metrics = ["f1", "f2_ciw", "f1_normal"];
-    /// <summary>The paper's row order (its reference CSV), then methods the paper does not have, in registry order.</summary>
+    public static readonly IReadOnlyList<string> Metrics = ["f1", "f2_ciw", "f1_normal", "f2"];
     public static readonly IReadOnlyList<string> MethodOrder =
-        PaperReference.Table1().Select(v => v.Method).Concat(MethodRegistry.Names).Distinct().ToList();
+        [ReferenceRows.AlwaysDefect, ReferenceRows.Prior, Methods.RandomInit.Name, "supervised", ReferenceRows.SupervisedHead, "byol", "barlow", "dino", "mae", "simclr"];
 
-    public static IReadOnlyList<Table1Row> Build(IReadOnlyList<RunSummary> runs, string valKey = "natural")
+    /// <summary>Marks after our value: beats the random-init floor (p &lt; 0.05), or cannot be told apart from it.</summary>
+    public const string BeatsFloorMark = "†", TiedWithFloorMark = "°";
+    public const string Legend = "† beats the random-init floor of its backbone (paired stratified bootstrap on the same validation images, one-sided p < 0.05, every seed); " +
+                                 "° cannot be told apart from that floor; no mark: no floor run to compare with. [lo, hi]: 95 % bootstrap interval; ± : sd over seeds.";
+
+    /// <param name="runs">Run summaries; reference rows are derived here (<see cref="ReferenceRows"/>), runs whose probe
+    /// share differs from their train share (the fixed-probe panel) are left out.</param>
+    /// <param name="floors">Paired comparisons with the random-init floor (none: no marks).</param>
+    public static IReadOnlyList<Table1Row> Build(IReadOnlyList<RunSummary> runs, string valKey = "natural", FloorComparisons? floors = null)
     {
+        floors ??= FloorComparisons.None;
+        runs = ReferenceRows.With(PaperSetting(runs));
         var paper = PaperReference.Table1().ToDictionary(v => (v.Metric, v.Method, v.Backbone, v.TrainDefectPct), v => v.Value);
         var keys = runs.Where(r => r.Status == "completed").Select(r => (r.Method, r.Backbone, r.TrainDefectPct))
             .Concat(paper.Keys.Select(k => (k.Method, k.Backbone, k.TrainDefectPct))).Distinct()
@@ -33,13 +53,30 @@ public static class Table1
         foreach (var metric in Metrics)
             foreach (var (method, backbone, pct) in keys)
             {
-                var ours = runs.Where(r => r.Status == "completed" && r.Method == method && r.Backbone == backbone && r.TrainDefectPct == pct)
-                    .Select(r => r.Metric(valKey, metric)).Where(v => v is not null).Select(v => v!.Value).ToList();
+                var cellRuns = runs.Where(r => r.Status == "completed" && r.Method == method && r.Backbone == backbone && r.TrainDefectPct == pct
+                                               && r.Metric(valKey, metric) is not null).ToList();
+                var ours = cellRuns.Select(r => r.Metric(valKey, metric)!.Value).ToList();
+                var interval = cellRuns.Count == 1 ? cellRuns[0].Interval(valKey, metric) : null;
+                var tested = cellRuns.Select(r => floors.Of(r, valKey, metric)).ToList();
                 rows.Add(new Table1Row(metric, method, backbone, pct, ours.Count > 0 ? ours.Average() : null, ours.Count,
-                    paper.TryGetValue((metric, method, backbone, pct), out var p) ? p : null));
+                    paper.TryGetValue((metric, method, backbone, pct), out var p) ? p : null)
+                {
+                    Low = interval?.Low, High = interval?.High, Sd = SampleSd(ours),
+                    BeatsFloor = cellRuns.Count == 0 ? null : floors.BeatsFloor(cellRuns, valKey, metric),
+                    FloorP = tested.Count > 0 && tested.All(c => c is not null) ? tested.Max(c => c!.PValue) : null,
+                });
             }
         return rows;
     }
+
+    /// <summary>
+    /// Runs in the paper's setting (probe at the train share), one per method, backbone, train share, seed and
+    /// resolution: a fixed-probe sweep's run at its own probe share repeats the main sweep's and must not count twice.
+    /// </summary>
+    public static IReadOnlyList<RunSummary> PaperSetting(IReadOnlyList<RunSummary> runs) =>
+        runs.Where(r => r.Reference is null && r.ProbeAtTrainShare)
+            .GroupBy(r => (r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Resolution, r.Status))
+            .Select(g => g.OrderBy(r => r.RunDirectory, StringComparer.Ordinal).First()).ToList();
 
     public static DataFrame ToDataFrame(IReadOnlyList<Table1Row> rows) => new(
         new StringDataFrameColumn("metric", rows.Select(r => r.Metric)),
@@ -49,14 +86,31 @@ public static class Table1
         new DoubleDataFrameColumn("ours", rows.Select(r => r.Ours)),
         new Int32DataFrameColumn("runs", rows.Select(r => (int?)r.Runs)),
         new DoubleDataFrameColumn("paper", rows.Select(r => r.Paper)),
-        new DoubleDataFrameColumn("difference", rows.Select(r => r.Difference)));
+        new DoubleDataFrameColumn("difference", rows.Select(r => r.Difference)),
+        new DoubleDataFrameColumn("low", rows.Select(r => r.Low)),
+        new DoubleDataFrameColumn("high", rows.Select(r => r.High)),
+        new DoubleDataFrameColumn("sd", rows.Select(r => r.Sd)),
+        new BooleanDataFrameColumn("beats_floor", rows.Select(r => r.BeatsFloor)),
+        new DoubleDataFrameColumn("floor_p", rows.Select(r => r.FloorP)));
 
     public static string ToCsv(IReadOnlyList<Table1Row> rows)
     {
-        var s = new StringBuilder("metric,method,backbone,train_defect_pct,ours,runs,paper,difference\n");
+        var s = new StringBuilder("metric,method,backbone,train_defect_pct,ours,runs,paper,difference,low,high,sd,beats_floor,floor_p\n");
         foreach (var r in rows)
-            s.Append(CultureInfo.InvariantCulture, $"{r.Metric},{r.Method},{r.Backbone},{r.TrainDefectPct},{Num(r.Ours)},{r.Runs},{Num(r.Paper)},{Num(r.Difference)}\n");
+            s.Append(CultureInfo.InvariantCulture,
+                $"{r.Metric},{r.Method},{r.Backbone},{r.TrainDefectPct},{Num(r.Ours)},{r.Runs},{Num(r.Paper)},{Num(r.Difference)},{Num(r.Low)},{Num(r.High)},{Num(r.Sd)},{Bool(r.BeatsFloor)},{Num(r.FloorP)}\n");
         return s.ToString();
+    }
+
+    /// <summary>A cell as the paper-vs-ours tables print it: "ours [lo, hi] (paper)" for one run,
+    /// "mean ± sd (paper)" over seeds, with the floor mark after our value.</summary>
+    public static string Cell(Table1Row r)
+    {
+        if (r.Ours is null) return $"– ({Fmt(r.Paper)})";
+        string mark = r.BeatsFloor switch { true => BeatsFloorMark, false => TiedWithFloorMark, null => "" };
+        string spread = r.Runs > 1 ? $" ± {Fmt(r.Sd)}" : r.Low is not null && r.High is not null ? $" [{Fmt(r.Low)}, {Fmt(r.High)}]" : "";
+        string seeds = r.Runs > 1 ? $" (n={r.Runs})" : "";
+        return r.Runs > 1 ? $"{Fmt(r.Ours)}{spread}{mark}{seeds} ({Fmt(r.Paper)})" : $"{Fmt(r.Ours)}{mark}{spread} ({Fmt(r.Paper)})";
     }
 
     /// <summary>One markdown table per metric: rows method/backbone, columns train shares, cells "ours (paper)".</summary>
@@ -67,22 +121,31 @@ public static class Table1
         {
             var ofMetric = rows.Where(r => r.Metric == metric).ToList();
             var shares = ofMetric.Select(r => r.TrainDefectPct).Distinct().Order().ToList();
-            s.AppendLine($"### {Display(metric)}: ours (paper)");
+            s.AppendLine($"### {Display(metric)}: ours [95 % interval] (paper)");
             s.AppendLine();
             s.AppendLine("| method | backbone | " + string.Join(" | ", shares.Select(p => $"{p:0.##} %")) + " |");
             s.AppendLine("|---|---|" + string.Concat(shares.Select(_ => "---:|")));
             foreach (var g in ofMetric.GroupBy(r => (r.Method, r.Backbone)))
             {
-                var cells = shares.Select(p => g.FirstOrDefault(r => r.TrainDefectPct == p) is { } r
-                    ? $"{Fmt(r.Ours)} ({Fmt(r.Paper)})" : "– (–)");
+                var cells = shares.Select(p => g.FirstOrDefault(r => r.TrainDefectPct == p) is { } r ? Cell(r) : "– (–)");
                 s.AppendLine($"| {g.Key.Method} | {g.Key.Backbone} | {string.Join(" | ", cells)} |");
             }
             s.AppendLine();
         }
+        s.AppendLine(Legend);
         return s.ToString();
     }
 
-    public static string Display(string metric) => metric switch { "f1" => "F1", "f2_ciw" => "F2_CIW", "f1_normal" => "F1_Normal", _ => metric };
+    public static string Display(string metric) => metric switch { "f1" => "F1", "f2_ciw" => "F2_CIW", "f1_normal" => "F1_Normal", "f2" => "F2", _ => metric };
+
+    static double? SampleSd(IReadOnlyList<double> values)
+    {
+        if (values.Count < 2) return null;
+        double mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    }
+
+    static string Bool(bool? v) => v is null ? "" : v.Value ? "true" : "false";
     static int Order(string method) => MethodOrder.ToList().IndexOf(method) is var i && i >= 0 ? i : 99;
     static string Fmt(double? v) => v is null ? "–" : v.Value.ToString("0.000", CultureInfo.InvariantCulture);
     static string Num(double? v) => v is null ? "" : v.Value.ToString("R", CultureInfo.InvariantCulture);

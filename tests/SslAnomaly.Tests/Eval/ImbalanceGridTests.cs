@@ -59,7 +59,14 @@ public class ImbalanceGridTests
             foreach (var field in new[] { "f1", "f2_ciw", "f1_normal", "precision", "recall" })
                 Assert.Equal(JsonValueKind.Number, entry.GetProperty(field).ValueKind);
             Assert.Equal(grid[key].Metrics.F1, entry.GetProperty("f1").GetDouble());
-            Assert.Equal(JsonValueKind.Number, entry.GetProperty("ci").GetProperty("f1").GetProperty("low").ValueKind);
+            foreach (var metric in DefectMetrics.ScalarNames)
+            {
+                // Every metric has its [lo, hi] beside it, and the interval holds the value.
+                var bounds = entry.GetProperty(MetricsReport.IntervalKey(metric)).EnumerateArray().Select(b => b.GetDouble()).ToArray();
+                Assert.Equal(2, bounds.Length);
+                Assert.InRange(entry.GetProperty(metric).GetDouble(), bounds[0], bounds[1]);
+            }
+            Assert.True(entry.TryGetProperty("f1_normal_ci95", out _) && entry.TryGetProperty("f2_ciw_ci95", out _)); // the contract's spelling
             Assert.Equal(SewerMlCodes.Codes, entry.GetProperty("f2_per_code").EnumerateObject().Select(p => p.Name));
         }
     }

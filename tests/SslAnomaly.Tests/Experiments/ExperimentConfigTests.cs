@@ -70,7 +70,7 @@ public class ExperimentConfigTests
     }
 
     [Theory]
-    [InlineData("method=simclrr", "unknown method 'simclrr' (valid: simclr, byol, barlow, dino, mae, supervised)")]
+    [InlineData("method=simclrr", "unknown method 'simclrr' (valid: simclr, byol, barlow, dino, mae, supervised, random-init)")]
     [InlineData("backbone=resnet50", "unknown backbone 'resnet50' (valid: resnet18, vit-tiny)")]
     [InlineData("train_defect_pct=0", "outside (0, 100)")]
     [InlineData("train_defect_pct=100", "outside (0, 100)")]

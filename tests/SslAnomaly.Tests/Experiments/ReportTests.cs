@@ -48,6 +48,33 @@ public class ReportTests
     }
 
     [Fact]
+    public void F2_reading_names_the_reading_closer_to_the_papers_column()
+    {
+        var paper = PaperReference.Table1().Single(v => v.Metric == "f2_ciw" && v.Method == "simclr" && v.Backbone == "resnet18" && v.TrainDefectPct == 5);
+        static RunSummary Run(double f2, double f2Ciw) => new("/r", "simclr", "resnet18", 5, 0, 32, "completed", null, "", null,
+            new Dictionary<string, IReadOnlyDictionary<string, double>> { ["natural"] = new Dictionary<string, double> { ["f2"] = f2, ["f2_ciw"] = f2Ciw } })
+            { ProbeDefectPct = 5 };
+        var binaryCloser = F2Reading.Compare([Run(paper.Value - 0.05, 0.14)]);
+        Assert.Equal(1, binaryCloser.Cells);
+        Assert.Equal(0.05, binaryCloser.MeanAbsDifferenceF2!.Value, 9);
+        Assert.Equal(Math.Abs(0.14 - paper.Value), binaryCloser.MeanAbsDifferenceF2Ciw!.Value, 9);
+        Assert.Equal("f2", binaryCloser.Closer);
+        Assert.Contains("binary F2 reading is closer", binaryCloser.Sentence);
+        Assert.Equal("f2_ciw", F2Reading.Compare([Run(0.1, paper.Value)]).Closer);
+        Assert.Null(F2Reading.Compare([]).Closer);
+    }
+
+    [Fact]
+    public void Table1_cells_read_ours_interval_paper_or_mean_sd_over_seeds()
+    {
+        var one = new Table1Row("f1", "simclr", "resnet18", 5, 0.4, 1, 0.8) { Low = 0.35, High = 0.45, BeatsFloor = true };
+        Assert.Equal("0.400† [0.350, 0.450] (0.800)", Table1.Cell(one));
+        var seeds = new Table1Row("f1", "simclr", "resnet18", 5, 0.4, 3, 0.8) { Sd = 0.02, BeatsFloor = false };
+        Assert.Equal("0.400 ± 0.020° (n=3) (0.800)", Table1.Cell(seeds));
+        Assert.Equal("– (0.800)", Table1.Cell(new Table1Row("f1", "dino", "resnet18", 5, null, 0, 0.8)));
+    }
+
+    [Fact]
     public void Paper_reference_maps_names_and_has_the_published_grid()
     {
         var t1 = PaperReference.Table1();

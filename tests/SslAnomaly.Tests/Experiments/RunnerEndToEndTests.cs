@@ -60,7 +60,14 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
             Assert.Equal(p + r == 0 ? 0 : 2 * p * r / (p + r), f1, 9); // F1 consistent with precision and recall
             Assert.NotNull(cell["f2_ciw"]);
             Assert.NotNull(cell["f1_normal"]);
+            AssertIntervals(cell.AsObject());
         }
+        // The supervised model is also scored by its own head, in the same shape.
+        var head = result["head_metrics"]!.AsObject();
+        Assert.Equal(metrics.Select(m => m.Key).Order(), head.Select(m => m.Key).Order());
+        foreach (var (_, cell) in head) AssertIntervals(cell!.AsObject());
+        Assert.NotEqual(metrics["natural"]!["f1"]!.GetValue<double>(), head["natural"]!["f1"]!.GetValue<double>()); // a different scorer
+        Assert.True(File.Exists(Path.Combine(run, "truth-val.csv")));
         Assert.True(File.Exists(Path.Combine(run, "config.json")));
         Assert.True(File.Exists(Path.Combine(run, "metrics.csv")));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(run, "tensorboard")));
@@ -73,8 +80,96 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         Assert.True(clock.Elapsed.TotalSeconds < 30, $"skipping took {clock.Elapsed.TotalSeconds:F1} s");
     }
 
+    /// <summary>Every metric has its [lo, hi] with lo &lt;= hi, and the interval holds the F-scores' point values.</summary>
+    static void AssertIntervals(JsonObject cell)
+    {
+        foreach (var metric in new[] { "f1", "f2", "f2_ciw", "f1_normal", "precision", "recall" })
+        {
+            var bounds = cell[$"{metric}_ci95"]!.AsArray().Select(b => b!.GetValue<double>()).ToArray();
+            Assert.Equal(2, bounds.Length);
+            Assert.True(bounds[0] <= bounds[1], $"{metric}: [{bounds[0]}, {bounds[1]}]");
+            if (metric is "f1" or "f1_normal")
+                Assert.InRange(cell[metric]!.GetValue<double>(), bounds[0], bounds[1]);
+        }
+    }
+
+    [Fact]
+    public void Random_init_floor_with_two_seeds_a_fixed_probe_share_and_the_floor_test_in_table1()
+    {
+        using var dir = new TempDir();
+        var runs = dir.File("runs");
+        var run = CliProcess.Run(TinyDataFixture.RunArgs("random-init", Path.Combine(runs, "random-init"), "--seeds", "2", "--set", "probe_defect_pct=45"), data.Environment);
+        output.WriteLine(run.All);
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Equal(new[] { "random-init-s0", "random-init-s1" }, Directory.GetDirectories(runs).Select(Path.GetFileName).Order());
+        foreach (var seed in new[] { 0, 1 })
+        {
+            var folder = Path.Combine(runs, $"random-init-s{seed}");
+            var result = Result(folder);
+            Assert.Equal(seed, result["seed"]!.GetValue<int>());
+            Assert.Equal(0, result["steps"]!.GetValue<long>()); // the backbone as initialised
+            Assert.Equal(0, JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!["epochs"]!.GetValue<int>());
+            // The probe trains on its own manifest at 45 % although pretraining (none here) was at 15 %.
+            Assert.Equal(45, result["probe_defect_pct"]!.GetValue<double>());
+            var probe = SslAnomaly.Data.Manifest.Read(Path.Combine(folder, "manifests", "probe-45.json"));
+            Assert.Equal(45, probe.DefectPct);
+            Assert.Equal(45, probe.ActualDefectPct, 0);
+            Assert.Equal(SslAnomaly.Data.FileHash.Sha256(Path.Combine(folder, "manifests", "probe-45.json")), result["probe_manifest_sha256"]!.GetValue<string>());
+            Assert.NotEqual(result["manifest_sha256"]!.GetValue<string>(), result["probe_manifest_sha256"]!.GetValue<string>());
+            foreach (var (key, cell) in result["metrics"]!.AsObject())
+            {
+                AssertIntervals(cell!.AsObject());
+                var always = result["trivial"]!["always_defect"]![key]!;
+                double share = always["positives"]!.GetValue<double>() / always["n"]!.GetValue<double>();
+                Assert.Equal(2 * share / (1 + share), always["f1"]!.GetValue<double>(), 9);
+                Assert.Equal(share, result["trivial"]!["prior"]![key]!["f1"]!.GetValue<double>(), 9);
+            }
+        }
+
+        // Two stand-ins of seed 0 paired with that floor: one scoring exactly like it, one scoring perfectly.
+        static void StandIn(string runs, string method, Func<bool, double> score)
+        {
+            var folder = Path.Combine(runs, method);
+            foreach (var file in Directory.GetFiles(Path.Combine(runs, "random-init-s0"), "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(folder, Path.GetRelativePath(Path.Combine(runs, "random-init-s0"), file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            var result = Result(folder);
+            result["method"] = method;
+            File.WriteAllText(Path.Combine(folder, "result.json"), result.ToJsonString());
+            if (method == "simclr")
+            {
+                var truth = SslAnomaly.Eval.TruthTable.Read(Path.Combine(folder, "truth-val.csv"));
+                SslAnomaly.Eval.PredictionCsv.WriteBinary(Path.Combine(folder, "predictions-val.csv"), truth.Filenames, truth.Truth.Defect.Select(score).ToArray());
+            }
+        }
+        StandIn(runs, "simclr", d => d ? 1.0 : 0.0);
+        StandIn(runs, "byol", _ => 0);
+        var summaries = SslAnomaly.Reporting.RunSummary.ReadAll(runs);
+        var floors = SslAnomaly.Reporting.FloorComparisons.Compute(summaries, new SslAnomaly.Eval.BootstrapOptions(200));
+        var table = SslAnomaly.Reporting.Table1.Build(summaries, floors: floors);
+        // The probe share (45) differs from the train share (15): these runs are the fixed-probe panel's, not Table 1's.
+        Assert.DoesNotContain(table, r => r.Ours is not null);
+        Assert.Equal([45.0], SslAnomaly.Reporting.Figures.FixedProbeShares(summaries));
+        Assert.Contains(SslAnomaly.Reporting.ReportWriter.BuildFigures(summaries, floors), f => f.Name == "fixed-probe-resnet18-p45");
+        var asPaper = summaries.Select(r => r with { ProbeDefectPct = r.TrainDefectPct }).ToList();
+        table = SslAnomaly.Reporting.Table1.Build(asPaper, floors: SslAnomaly.Reporting.FloorComparisons.Compute(asPaper, new SslAnomaly.Eval.BootstrapOptions(200)));
+        SslAnomaly.Reporting.Table1Row Cell(string method) => table.Single(r => r.Metric == "f1" && r.Method == method && r.Backbone == "resnet18" && r.TrainDefectPct == 15);
+        Assert.True(Cell("simclr").BeatsFloor);
+        Assert.Contains(SslAnomaly.Reporting.Table1.BeatsFloorMark + " [", SslAnomaly.Reporting.Table1.Cell(Cell("simclr")));
+        Assert.False(Cell("byol").BeatsFloor); // identical to its floor
+        Assert.Contains(SslAnomaly.Reporting.Table1.TiedWithFloorMark, SslAnomaly.Reporting.Table1.Cell(Cell("byol")));
+        Assert.Equal(2, Cell("random-init").Runs);
+        Assert.NotNull(Cell("random-init").Sd);
+        Assert.Contains(" ± ", SslAnomaly.Reporting.Table1.Cell(Cell("random-init")));
+        Assert.NotNull(Cell("always-defect").Ours);
+        Assert.NotNull(Cell("prior").Ours);
+    }
+
     [Theory]
-    [InlineData(new[] { "--method", "moco" }, "unknown method 'moco' (valid: simclr, byol, barlow, dino, mae, supervised)")]
+    [InlineData(new[] { "--method", "moco" }, "unknown method 'moco' (valid: simclr, byol, barlow, dino, mae, supervised, random-init)")]
     [InlineData(new[] { "--backbone", "resnet50" }, "unknown backbone 'resnet50'")]
     [InlineData(new[] { "--train-defect-pct", "120" }, "outside (0, 100)")]
     [InlineData(new[] { "--set", "nope=1" }, "config key 'nope'")]

@@ -8,14 +8,31 @@ namespace SslAnomaly.Tests.Experiments;
 public class SweepAndRunDirectoryTests
 {
     [Fact]
-    public void Paper_grid_has_55_experiments_without_mae_on_resnet()
+    public void Paper_grid_has_55_experiments_without_mae_on_resnet_plus_the_random_init_floor()
     {
         var plan = SweepPlan.Create("paper", null, null, null, 0, null, null, null);
         Assert.Equal(Profiles.Paper, plan.Profile);
-        Assert.Equal(55, plan.Entries.Count); // (5 SSL + supervised) x 2 backbones x 5 shares - MAE x ResNet-18
+        // (5 SSL + supervised) x 2 backbones x 5 shares - MAE x ResNet-18, plus random-init x 2 backbones x 5 shares.
+        Assert.Equal(65, plan.Entries.Count);
+        Assert.Equal(10, plan.Entries.Count(e => e.Method == "random-init"));
         Assert.DoesNotContain(plan.Entries, e => e.Method == "mae" && e.Backbone == "resnet18");
-        Assert.Equal(Enumerable.Range(0, 55), plan.Entries.Select(e => e.Index));
-        Assert.Equal(55, plan.Entries.Select(e => e.RunName).Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, 65), plan.Entries.Select(e => e.Index));
+        Assert.Equal(65, plan.Entries.Select(e => e.RunName).Distinct().Count());
+    }
+
+    [Fact]
+    public void Seeds_multiply_every_experiment_and_a_fixed_probe_share_reaches_every_run()
+    {
+        var plan = SweepPlan.Create("quick", "smoke", ["simclr"], ["resnet18"], 3, null, null, ["epochs=1"], seeds: 2, probeDefectPct: 45);
+        // simclr and its floor x 5 train shares x seeds 3 and 4.
+        Assert.Equal(20, plan.Entries.Count);
+        Assert.Equal(new[] { 3, 4 }, plan.Entries.Select(e => e.Seed).Distinct().Order());
+        Assert.Contains(plan.Entries, e => e.RunName == "simclr-resnet18-t1-s4-p45");
+        var args = plan.RunArguments("/sweep", plan.Entries[0]);
+        Assert.Equal("probe_defect_pct=45", args[^1]); // after the shared --set, so it cannot be undone by it
+        Assert.Equal(2, SweepPlan.Create("quick", null, ["simclr"], ["resnet18"], 0, null, null, null).Methods.Count);
+        Assert.Contains("--seeds 0", Assert.Throws<UserInputException>(() => SweepPlan.Create("quick", null, null, null, 0, null, null, null, seeds: 0)).Message);
+        Assert.Contains("--probe-defect-pct 100", Assert.Throws<UserInputException>(() => SweepPlan.Create("quick", null, null, null, 0, null, null, null, probeDefectPct: 100)).Message);
     }
 
     [Fact]
@@ -45,9 +62,9 @@ public class SweepAndRunDirectoryTests
         Directory.CreateDirectory(done);
         File.WriteAllText(Path.Combine(done, "result.json"), """{"status": "completed"}""");
         var (script, indices) = SlurmJobArray.Write(dir.Path, plan, new SlurmOptions(MaxConcurrent: 2));
-        Assert.Equal(new[] { 0, 1, 2, 4, 5, 6, 7, 8, 9 }, indices);
+        Assert.Equal(new[] { 0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 }, indices); // 10-14: the random-init floor
         var text = File.ReadAllText(script);
-        Assert.Contains("#SBATCH --array=0-2,4-9%2", text);
+        Assert.Contains("#SBATCH --array=0-2,4-14%2", text);
         Assert.Contains("sweep task --out", text);
         Assert.Contains("\"$SLURM_ARRAY_TASK_ID\"", text);
     }

@@ -208,8 +208,8 @@ public class MethodTests
     public void Factory_lists_the_valid_names_for_an_unknown_one()
     {
         var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("swav", new TinyBackbone(8)));
-        Assert.Equal("unknown method 'swav' (valid: simclr, byol, barlow, dino, mae, supervised).", e.Message);
-        Assert.Equal(["simclr", "byol", "barlow", "dino", "mae", "supervised"], MethodFactory.Names);
+        Assert.Equal("unknown method 'swav' (valid: simclr, byol, barlow, dino, mae, supervised, random-init).", e.Message);
+        Assert.Equal(["simclr", "byol", "barlow", "dino", "mae", "supervised", "random-init"], MethodFactory.Names);
     }
 
     [Fact]

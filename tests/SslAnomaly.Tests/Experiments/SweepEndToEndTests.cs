@@ -21,7 +21,7 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
             : [];
 
     [Fact]
-    public void A_sweep_killed_twice_still_ends_with_exactly_ten_results()
+    public void A_sweep_killed_twice_still_ends_with_exactly_fifteen_results()
     {
         using var dir = new TempDir();
         var sweep = dir.File("sweep");
@@ -43,11 +43,12 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
         output.WriteLine(last.All);
         Assert.True(last.ExitCode == 0, last.All);
         var results = Results(sweep);
-        Assert.Equal(10, results.Length);
+        // 2 methods x 5 shares, plus the random-init floor of each share.
+        Assert.Equal(15, results.Length);
         Assert.All(results, r => Assert.Equal("completed", RunDirectory.ReadStatus(Path.GetDirectoryName(r)!)));
-        Assert.Equal(10, results.Select(Path.GetDirectoryName).Distinct().Count());
+        Assert.Equal(15, results.Select(Path.GetDirectoryName).Distinct().Count());
         Assert.Empty(Directory.GetFiles(sweep, "*.tmp", SearchOption.AllDirectories));
-        Assert.Contains("10 completed, 0 failed", last.Stdout);
+        Assert.Contains("15 completed, 0 failed", last.Stdout);
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
         var r = CliProcess.Run(SweepArgs(sweep, "byol", "--slurm", "--dry-run"), data.Environment);
         Assert.True(r.ExitCode == 0, r.All);
         var script = File.ReadAllText(Path.Combine(sweep, "slurm", SlurmJobArray.ScriptName));
-        Assert.Contains("#SBATCH --array=0-4", script);
+        Assert.Contains("#SBATCH --array=0-9", script); // byol and its random-init floor x 5 shares
         Assert.False(File.Exists(Path.Combine(sweep, "slurm", "job-id")));
     }
 
@@ -69,7 +70,8 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
         using var dir = new TempDir();
         var sweep = dir.File("sweep");
         var env = new Dictionary<string, string>(data.Environment) { ["SLURM_CONF"] = cluster.ConfigPath };
-        var submit = CliProcess.Run(SweepArgs(sweep, "supervised", "--slurm", "--slurm-cpus", "1", "--slurm-time", "00:20:00"), env);
+        // The floor alone (it trains nothing): five array tasks that exercise the whole job-array path cheaply.
+        var submit = CliProcess.Run(SweepArgs(sweep, "random-init", "--slurm", "--slurm-cpus", "1", "--slurm-time", "00:20:00"), env);
         output.WriteLine(submit.All);
         Assert.True(submit.ExitCode == 0, submit.All);
         var jobId = File.ReadAllText(Path.Combine(sweep, "slurm", "job-id")).Trim();
@@ -82,7 +84,7 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
         Assert.All(results, r => Assert.Equal("completed", RunDirectory.ReadStatus(Path.GetDirectoryName(r)!)));
 
         // Resubmitting a complete sweep submits nothing.
-        var again = CliProcess.Run(SweepArgs(sweep, "supervised", "--slurm"), env);
+        var again = CliProcess.Run(SweepArgs(sweep, "random-init", "--slurm"), env);
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("nothing to submit", again.Stdout);
     }

@@ -30,13 +30,13 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
         Results(sweepDir).ToDictionary(r => Path.GetFileName(Path.GetDirectoryName(r))!, r => RunEvidence.Result(Path.GetDirectoryName(r)!)["metrics"]!.ToJsonString());
 
     /// <summary>
-    /// Each of the 5 runs completed with one loss row per step; with <paramref name="trainedOnce"/> (no kills), the steps
+    /// Each of the 10 runs (5 supervised, 5 random-init floors: every sweep carries its floor) completed with one loss row per step; with <paramref name="trainedOnce"/> (no kills), the steps
     /// that finishing processes report training add up to the total: no run was trained twice.
     /// </summary>
     static void AssertEveryRunOnceAndWhole(string sweepDir, bool trainedOnce)
     {
         var results = Results(sweepDir);
-        Assert.Equal(5, results.Length);
+        Assert.Equal(10, results.Length);
         foreach (var runDir in results.Select(Path.GetDirectoryName))
         {
             Assert.Equal("completed", RunDirectory.ReadStatus(runDir!));
@@ -87,7 +87,7 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
         var last = CliProcess.Run(TinySweepArgs(killed), data.Environment);
         output.WriteLine(last.All);
         Assert.True(last.ExitCode == 0, last.All);
-        Assert.Contains("5 completed, 0 failed", last.Stdout);
+        Assert.Contains("10 completed, 0 failed", last.Stdout);
         AssertEveryRunOnceAndWhole(killed, trainedOnce: false);
         Assert.Equal(expected, MetricsByRun(killed));
         Assert.Contains(Results(killed), r => File.ReadAllText(Path.Combine(Path.GetDirectoryName(r)!, "run.log")).Contains("resuming from checkpoint"));
@@ -114,7 +114,7 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
         var r = CliProcess.Run(SweepArgs(sweep, "byol", "--slurm", "--dry-run"), data.Environment);
         Assert.True(r.ExitCode == 0, r.All);
         var script = File.ReadAllText(Path.Combine(sweep, "slurm", SlurmJobArray.ScriptName));
-        Assert.Contains("#SBATCH --array=0-4", script);
+        Assert.Contains("#SBATCH --array=0-9", script); // byol and its random-init floor x 5 shares
         Assert.False(File.Exists(Path.Combine(sweep, "slurm", "job-id")));
     }
 
@@ -125,7 +125,8 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
         using var dir = new TempDir();
         var sweep = dir.File("sweep");
         var env = new Dictionary<string, string>(data.Environment) { ["SLURM_CONF"] = cluster.ConfigPath };
-        var submit = CliProcess.Run(SweepArgs(sweep, "supervised", "--slurm", "--slurm-cpus", "1", "--slurm-time", "00:20:00"), env);
+        // The floor alone (it trains nothing): five array tasks that exercise the whole job-array path cheaply.
+        var submit = CliProcess.Run(SweepArgs(sweep, "random-init", "--slurm", "--slurm-cpus", "1", "--slurm-time", "00:20:00"), env);
         output.WriteLine(submit.All);
         Assert.True(submit.ExitCode == 0, submit.All);
         var jobId = File.ReadAllText(Path.Combine(sweep, "slurm", "job-id")).Trim();
@@ -138,7 +139,7 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
         Assert.All(results, r => Assert.Equal("completed", RunDirectory.ReadStatus(Path.GetDirectoryName(r)!)));
 
         // Resubmitting a complete sweep submits nothing.
-        var again = CliProcess.Run(SweepArgs(sweep, "supervised", "--slurm"), env);
+        var again = CliProcess.Run(SweepArgs(sweep, "random-init", "--slurm"), env);
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("nothing to submit", again.Stdout);
     }

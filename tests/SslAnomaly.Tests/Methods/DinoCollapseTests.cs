@@ -60,4 +60,20 @@ public class DinoCollapseTests
         using (no_grad())
             Assert.True(output.Embeddings.allclose(method.ProjectorEmbeddings(method.Backbone.call(views[0]))!, rtol: 1e-5, atol: 1e-6));
     }
+
+    [Fact]
+    public void A_fresh_dino_step_is_not_judged_collapsed_by_the_default_threshold()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(9);
+        using var method = MethodFactory.Create("dino", MethodOverfitTests.SmallBackbone(BackboneConfig.ResNet18), MethodOverfitTests.SmallConfig("dino", 0.1));
+        var (images, labels) = TrainingData.Images(16, 32);
+        using var source = new TensorBatchSource(images, labels, 16);
+        var sink = new RecordingSink();
+        // One step with patience 1: the verdict on the freshly initialised model alone (with the constant head it came at step 0).
+        var outcome = new Trainer(method, source, new FlipNoiseViews(2), new TrainerOptions { Epochs = 1, CollapsePatience = 1 }, sink).Run();
+        Assert.True(outcome.Completed, outcome.Failure?.Reason);
+        Assert.Null(outcome.CollapseStep);
+        Assert.True(sink.Values("train/embedding_spread").Single() > 0.1, $"spread {sink.Values("train/embedding_spread").Single():G3}");
+    }
 }

@@ -9,7 +9,7 @@ namespace SslAnomaly.Tests.Experiments;
 
 /// <summary>
 /// SIGTERM is how Slurm pre-empts a job or ends one at its time limit: the run must write a checkpoint at the step it
-/// reached, exit with status 143 (128 + SIGTERM, a failure Slurm records and resubmission retries), and the same command
+/// reached, exit with an interrupted status (130, or 143 = 128 + SIGTERM; a failure Slurm records and resubmission retries), and the same command
 /// must resume there and train only the rest.
 /// </summary>
 [Collection(EndToEnd.Name)]
@@ -40,8 +40,9 @@ public class PreemptionEndToEndTests(TinyDataFixture data, ITestOutputHelper out
             exitCode = child.ExitCode;
             output.WriteLine($"SIGTERM after the step-{before} checkpoint; exit {exitCode}");
         }
-        // The run returns its interrupted status once checkpointed; System.CommandLine then reports the signal as 128 + 15.
-        Assert.Equal(128 + Signals.SigTerm, exitCode);
+        // The run's interrupted status (130), or 128 + 15 where System.CommandLine reports the signal itself; either way the
+        // log line below proves the run checkpointed and stopped on its own.
+        Assert.Contains(exitCode, new[] { ExperimentRunner.ExitInterrupted, 128 + Signals.SigTerm });
         Assert.False(File.Exists(Path.Combine(run, RunDirectory.ResultFile)));
         long stoppedAt = CheckpointStore.StepOf(new CheckpointStore(checkpoints).Latest()!);
         Assert.Contains($"interrupted at step {stoppedAt} (checkpoint {CheckpointStore.FileName(stoppedAt)})", File.ReadAllText(Path.Combine(run, "run.log")));

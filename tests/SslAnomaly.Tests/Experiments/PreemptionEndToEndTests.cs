@@ -57,7 +57,7 @@ public class PreemptionEndToEndTests(TinyDataFixture data, ITestOutputHelper out
 
     static string[] SlurmSweepArgs(string sweepDir, params string[] extra) =>
         ["sweep", "--grid", "quick", "--methods", "supervised", "--backbones", "vit-tiny", "--profile", "smoke", "--out", sweepDir,
-         .. ResumeEndToEndTests.Sets.SelectMany(s => new[] { "--set", s }), "--set", "epochs=2", .. extra];
+         .. ResumeEndToEndTests.Sets.SelectMany(s => new[] { "--set", s }), "--set", "epochs=2", "--set", "train_size=100", "--set", "batch_size=25", .. extra];
 
     [Fact]
     public void A_slurm_array_task_cancelled_with_scancel_is_all_that_resubmitting_runs()

@@ -10,7 +10,8 @@ public static class CliErrors
     {
         try
         {
-            // SIGTERM (how Slurm pre-empts or ends a job) and Ctrl+C cancel the run's token: training checkpoints and stops.
+            // SIGTERM (how Slurm pre-empts or ends a job) and Ctrl+C cancel the run's token: training checkpoints and stops,
+            // then the process exits 143 (SIGTERM) or 130 (Ctrl+C); the same command resumes.
             // The default 2 s grace would kill the process mid-checkpoint; Slurm's own KillWait bounds the wait anyway.
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration
             {

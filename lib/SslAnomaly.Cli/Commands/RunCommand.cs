@@ -28,7 +28,9 @@ public static class RunCommand
         {
             Method, Backbone, TrainPct, Profile, DataRoot, Config, Set, Seed, Seeds, Out, Force, SkipBadImages,
         };
-        command.SetAction((p, cancel) => Task.FromResult(Execute(p, cancel)));
+        // On a worker thread, so the invocation returns a running task at once: on SIGTERM System.CommandLine waits for that
+        // task (the run checkpoints and returns) instead of answering with its forced exit while training goes on.
+        command.SetAction((p, cancel) => Task.Run(() => Execute(p, cancel), CancellationToken.None));
         return command;
     }
 
@@ -36,7 +38,8 @@ public static class RunCommand
     public static Task<int> InvokeAsync(string[] args, CancellationToken cancel)
     {
         var root = new RootCommand { Create() };
-        return root.Parse(["run", .. args]).InvokeAsync(cancellationToken: cancel);
+        // The outer invocation handles SIGTERM and passes its token on; a second handler here would answer it on its own.
+        return root.Parse(["run", .. args]).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cancel);
     }
 
     static int Execute(ParseResult p, CancellationToken cancel)

@@ -20,10 +20,13 @@ public static class ConfigOverrides
         try
         {
             var ext = Path.GetExtension(path).ToLowerInvariant();
-            JsonNode? node = ext is ".yaml" or ".yml" ? FromYaml(text) : JsonNode.Parse(text);
+            // Duplicate keys are refused while parsing (JsonObject would otherwise throw on first access, outside this try).
+            JsonNode? node = ext is ".yaml" or ".yml" ? FromYaml(text) : JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
             return node as JsonObject ?? throw new UserInputException($"config file {path}: the top level must be a mapping of keys to values.");
         }
-        catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException)
+        // YAML: a duplicate key (ArgumentException), a key that is not a plain scalar (InvalidCastException), or YamlDotNet's
+        // scanner giving up on an unterminated flow collection (InvalidOperationException).
+        catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException or ArgumentException or InvalidCastException or InvalidOperationException)
         {
             throw new UserInputException($"config file {path} is not valid {(path.EndsWith(".json") ? "JSON" : "YAML/JSON")}: {e.Message}", e);
         }
@@ -57,7 +60,9 @@ public static class ConfigOverrides
             if (IsOpenMap(keys[0]) && keys.Length > 1)
             {
                 // method_params.<name>: validated by the method itself when it is built.
-                ((JsonObject)target[keys[0]]!)[string.Join('.', keys[1..])] = value;
+                if (target[keys[0]] is not JsonObject open)
+                    throw new UserInputException($"--set '{assignment}': {keys[0]} was set to a value that is not a mapping of names to values.");
+                open[string.Join('.', keys[1..])] = value;
                 continue;
             }
             JsonObject node = target;
@@ -118,7 +123,8 @@ public static class ConfigOverrides
         if (text is "true" or "True") return JsonValue.Create(true);
         if (text is "false" or "False") return JsonValue.Create(false);
         if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
+        // 1e999 parses to infinity, which JSON cannot hold: it stays text and fails as a wrong type naming its key.
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)) return JsonValue.Create(d);
         if (text.StartsWith('[') && text.EndsWith(']'))
             return new JsonArray(text[1..^1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseScalar).ToArray());
         if (text.Length >= 2 && (text[0] == '"' && text[^1] == '"' || text[0] == '\'' && text[^1] == '\'')) return JsonValue.Create(text[1..^1]);

@@ -11,7 +11,7 @@ public static class ExperimentConfigBuilder
         var merged = new ExperimentConfig().ToJsonObject();
         JsonObject? file = configFile is null ? null : ConfigOverrides.ReadFile(configFile);
         // The profile comes from the command line, else from the file, else quick.
-        string chosen = profile ?? file?["profile"]?.GetValue<string>() ?? Profiles.Quick;
+        string chosen = profile ?? ProfileOf(file, configFile) ?? Profiles.Quick;
         ConfigOverrides.Merge(merged, Profiles.Layer(chosen), $"profile {chosen}");
         // The method-specific part of the profile sits under the file and the command line, which may override it.
         string method = explicitOptions?["method"]?.GetValue<string>() ?? file?["method"]?.GetValue<string>() ?? merged["method"]!.GetValue<string>();
@@ -23,4 +23,11 @@ public static class ExperimentConfigBuilder
         ExperimentValidator.Validate(config);
         return config;
     }
+
+    static string? ProfileOf(JsonObject? file, string? path) => file?["profile"] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var name) => name,
+        var other => throw new UserInputException($"config file {path}: profile must be a name ({string.Join(", ", Profiles.Names)}), not {other.ToJsonString()}."),
+    };
 }

@@ -41,6 +41,12 @@ public sealed record ExperimentData(
         var trainTable = root.ReadTable(SewerMlSplit.Train, requireLabels: true);
         string trainSha = FileHash.Sha256(trainTable.SourcePath);
         var trainRows = ImbalancedSubset.Select(trainTable, config.TrainDefectPct, config.TrainSize, config.Seed);
+        // The probe is trained on this subset and needs both classes (1 % of 32 images is no defect at all).
+        int trainDefects = trainRows.Count(r => trainTable.Defect[r]);
+        if (trainDefects == 0 || trainDefects == trainRows.Length)
+            throw new UserInputException($"the training subset ({trainRows.Length} images at {Pct(config.TrainDefectPct)} % defects) holds " +
+                $"{(trainDefects == 0 ? "no defective" : "no normal")} image, and the linear probe needs both: raise train_size " +
+                $"(at least {(int)Math.Ceiling(100 / Math.Min(config.TrainDefectPct, 100 - config.TrainDefectPct))} for this share)");
         var train = Subset(root, trainTable, trainSha, trainRows, $"train-{Pct(config.TrainDefectPct)}", SewerMlSplit.Train,
             config.TrainDefectPct, config.Seed, manifests, config.SkipBadImages);
 

@@ -9,7 +9,8 @@ namespace NotebookRunner;
 /// <summary>
 /// The runner's main command: execute the notebook in the real .NET Interactive kernel (dotnet-repl), write the
 /// executed .ipynb with the source's cell ids (and, on request, an offline HTML page), and exit 0 (every cell ran),
-/// 1 (a cell failed: its number and error on stderr; the notebook is still written) or 2 (the input cannot be read).
+/// 1 (a cell failed: the first failing cell's number and error on stderr; the notebook is still written) or 2 (the input
+/// cannot be read). Like dotnet-repl, the kernel runs the cells after a failing one too; their outputs are in the notebook.
 /// </summary>
 public static class RunCommand
 {
@@ -60,7 +61,7 @@ public static class RunCommand
             {
                 log.WriteLine(failed.Error is null
                     ? $"NotebookRunner: dotnet-repl exited {kernel.ExitCode}:\n{kernel.Output}"
-                    : $"NotebookRunner: cell {failed.Cell} failed: {failed.Error.EName}: {failed.Error.EValue}");
+                    : $"NotebookRunner: cell {failed.Cell} failed: {FirstLine(failed.Error.EValue)}");
                 log.WriteLine($"NotebookRunner: wrote {outPath} with the outputs up to the failure.");
                 return 1;
             }
@@ -72,6 +73,9 @@ public static class RunCommand
             File.Delete(temp);
         }
     }
+
+    /// <summary>The kernel's error value is the whole exception with its stack; its first line says what failed.</summary>
+    static string FirstLine(string text) => text.Split('\n')[0].TrimEnd();
 
     /// <summary>Temp file then rename, so a reader never sees half a page.</summary>
     static void WriteAtomically(string path, string text)

@@ -1,9 +1,7 @@
+using System.Text.Json.Nodes;
 using System.Globalization;
-using Plotly.NET;
-using Plotly.NET.CSharp;
 using SslAnomaly.Eval;
 using SslAnomaly.Reporting;
-using Chart = Plotly.NET.CSharp.Chart;
 
 namespace SslAnomaly.Notebooks;
 
@@ -38,22 +36,22 @@ public static class AblationViews
     }
 
     /// <summary>F1 against resolution (log axis): ours as solid lines, the paper's as dashed lines, one colour per backbone.</summary>
-    public static GenericChart ResolutionChart(IReadOnlyList<RunSummary> runs)
+    public static PlotlyFigure ResolutionChart(IReadOnlyList<RunSummary> runs)
     {
-        var lines = new List<GenericChart>();
+        var lines = new List<JsonObject>();
         foreach (var backbone in runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
         {
             var ours = runs.Where(r => r.Backbone == backbone && r.Metric(Natural, "f1") is not null).OrderBy(r => r.Resolution).ToList();
-            lines.Add(Chart.Line<int, double, string>(ours.Select(r => r.Resolution), ours.Select(r => r.Metric(Natural, "f1")!.Value),
-                ShowMarkers: true, Name: $"ours: {backbone} (final F1, natural split)"));
+            lines.Add(PlotlyTraces.Line(ours.Select(r => r.Resolution), ours.Select(r => r.Metric(Natural, "f1")!.Value),
+                $"ours: {backbone} (final F1, natural split)", markers: true));
             var paper = PaperReference.Table2().Where(p => p.Backbone == backbone).OrderBy(p => p.Resolution).ToList();
-            lines.Add(Chart.Line<int, double, string>(paper.Select(p => p.Resolution), paper.Select(p => p.F1),
-                ShowMarkers: true, Name: $"paper: {backbone} (best val F1)", LineDash: StyleParam.DrawingStyle.Dash));
+            lines.Add(PlotlyTraces.Line(paper.Select(p => p.Resolution), paper.Select(p => p.F1),
+                $"paper: {backbone} (best val F1)", markers: true, dash: "dash"));
         }
-        return Chart.Combine(lines).Titled("Table 2 as a figure: F1 against input resolution (supervised, no augmentation but resize)")
-            .WithXAxisStyle<double, double, string>(TitleText: "resolution (px, log scale)", AxisType: StyleParam.AxisType.Log)
-            .WithYAxisStyle<double, double, string>(TitleText: "F1")
-            .WithSize(Width: 760, Height: 420);
+        return PlotlyFigure.Of(lines).WithTitle("Table 2 as a figure: F1 against input resolution (supervised, no augmentation but resize)")
+            .WithAxisTitles("resolution (px, log scale)", "F1")
+            .WithLayout("xaxis.type", "log")
+            .WithSize(760, 420);
     }
 
     public static IReadOnlyList<AugmentationLine> AugmentationTable(IReadOnlyList<AugmentationRun> runs) =>
@@ -61,18 +59,16 @@ public static class AblationViews
             Round(r.Run.Metric(Natural, "f1")), Round(r.Run.Metric(Natural, "f2_ciw")), Round(r.Run.Metric(Natural, "f1_normal")), r.Run.Status)).ToList();
 
     /// <summary>Figure 3: F1 (natural validation split) over min_scale (rows) and t_val (columns).</summary>
-    public static GenericChart AugmentationHeatmap(IReadOnlyList<AugmentationRun> runs, string metric = "f1")
+    public static PlotlyFigure AugmentationHeatmap(IReadOnlyList<AugmentationRun> runs, string metric = "f1")
     {
         var scales = runs.Select(r => r.MinScale).Distinct().Order().ToList();
         var tvals = runs.Select(r => r.TVal).Distinct().Order().ToList();
         var z = scales.Select(s => tvals.Select(t => runs.FirstOrDefault(r => r.MinScale == s && r.TVal == t)?.Run.Metric(Natural, metric) ?? double.NaN).ToArray()).ToArray();
-        var chart = Chart.Heatmap<double, string, string, string>(zData: z,
-            X: tvals.Select(F).ToArray(), Y: scales.Select(F).ToArray(), ColorScale: StyleParam.Colorscale.Viridis);
+        var chart = PlotlyFigure.Of(PlotlyTraces.Heatmap(z, tvals.Select(F), scales.Select(F)));
         return ChartStyle.WithCellValues(chart
-            .Titled($"Figure 3: {Table1.Display(metric)} by min_scale and t_val (supervised resnet18)")
-            .WithXAxisStyle<double, double, string>(TitleText: "t_val (ColorJitter strength)")
-            .WithYAxisStyle<double, double, string>(TitleText: "min_scale (RandomResizedCrop)")
-            .WithSize(Width: 760, Height: Math.Max(320, 80 + 60 * scales.Count)), ".3f");
+            .WithTitle($"Figure 3: {Table1.Display(metric)} by min_scale and t_val (supervised resnet18)")
+            .WithAxisTitles("t_val (ColorJitter strength)", "min_scale (RandomResizedCrop)")
+            .WithSize(760, Math.Max(320, 80 + 60 * scales.Count)), ".3f");
     }
 
     static string F(double v) => v.ToString(CultureInfo.InvariantCulture);

@@ -1,11 +1,8 @@
 using System.Globalization;
-using Plotly.NET;
-using Plotly.NET.CSharp;
 using SslAnomaly.Data;
 using SslAnomaly.Data.Synthetic;
 using SslAnomaly.Eval;
 using SslAnomaly.Reporting;
-using Chart = Plotly.NET.CSharp.Chart;
 
 namespace SslAnomaly.Notebooks;
 
@@ -59,10 +56,10 @@ public sealed class DataTour
         new(name, t.Count, t.DefectCount, t.NormalCount, Math.Round(100.0 * t.DefectCount / Math.Max(1, t.Count), 2));
 
     /// <summary>Share of frames (percent) showing each defect code, per split, as grouped bars (names on hover).</summary>
-    public GenericChart ClassBalanceChart()
+    public PlotlyFigure ClassBalanceChart()
     {
         var labels = SewerMlCodes.Codes.ToArray();
-        GenericChart Bars(string name, SewerMlTable t)
+        System.Text.Json.Nodes.JsonObject Bars(string name, SewerMlTable t)
         {
             var codes = t.Codes;
             var shares = new double[labels.Length];
@@ -74,14 +71,12 @@ public sealed class DataTour
             }
             var hover = labels.Select((l, i) => $"{DefectClasses.Label(l)}: {shares[i].ToString("0.0", CultureInfo.InvariantCulture)} % of {name} frames").ToArray();
             var normal = (100.0 * t.NormalCount / Math.Max(1, t.Count)).ToString("0.0", CultureInfo.InvariantCulture);
-            return Chart.Column<double, string, string>(shares, labels, Name: $"{name}: {t.Count:N0} frames, {normal} % normal",
-                MultiText: hover, TextPosition: StyleParam.TextPosition.None);
+            return PlotlyTraces.Columns(labels, shares, $"{name}: {t.Count:N0} frames, {normal} % normal", hover);
         }
-        return Chart.Combine([Bars("train", Train), Bars("val", Val)])
-            .Titled("Class balance: share of frames showing each defect code (a frame can show several)")
-            .WithXAxisStyle<double, double, string>(TitleText: "defect code (Sewer-ML order)")
-            .WithYAxisStyle<double, double, string>(TitleText: "frames with the code (%)")
-            .WithSize(Width: 900, Height: 420);
+        return PlotlyFigure.Of(Bars("train", Train), Bars("val", Val))
+            .WithTitle("Class balance: share of frames showing each defect code (a frame can show several)")
+            .WithAxisTitles("defect code (Sewer-ML order)", "frames with the code (%)")
+            .WithSize(900, 420);
     }
 
     /// <summary>

@@ -1,11 +1,9 @@
+using System.Text.Json.Nodes;
 using System.Globalization;
 using System.Text.Json;
-using Plotly.NET;
-using Plotly.NET.CSharp;
 using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
 using SslAnomaly.Reporting;
-using Chart = Plotly.NET.CSharp.Chart;
 
 namespace SslAnomaly.Notebooks;
 
@@ -22,26 +20,25 @@ public static class MonitoringViews
     /// Figure 6: one line per run (method / backbone) of a per-epoch monitor, for the runs trained at one defect
     /// share (all runs when <paramref name="trainDefectPct"/> is null).
     /// </summary>
-    public static GenericChart Figure6(IReadOnlyList<RunSummary> runs, string curve, double? trainDefectPct = null)
+    public static PlotlyFigure Figure6(IReadOnlyList<RunSummary> runs, string curve, double? trainDefectPct = null)
     {
         var chosen = runs.Where(r => r.Status == "completed" && (trainDefectPct is null || r.TrainDefectPct == trainDefectPct)).ToList();
-        var lines = new List<GenericChart>();
+        var lines = new List<JsonObject>();
         foreach (var run in chosen)
         {
             if (!run.Curves().TryGetValue(curve, out var points) || points.Count == 0) continue;
-            lines.Add(Chart.Line<string, double, string>(TrainingCharts.Epochs(points.Count), points.Select(p => p.Value), ShowMarkers: true, ShowLegend: true,
-                Name: trainDefectPct is null ? $"{run.Method}/{run.Backbone}/{Pct(run.TrainDefectPct)}" : $"{run.Method}/{run.Backbone}"));
+            lines.Add(PlotlyTraces.Line(TrainingCharts.Epochs(points.Count), points.Select(p => p.Value), markers: true, showLegend: true,
+                name: trainDefectPct is null ? $"{run.Method}/{run.Backbone}/{Pct(run.TrainDefectPct)}" : $"{run.Method}/{run.Backbone}"));
         }
-        if (lines.Count == 0) lines.Add(Chart.Line<string, double, string>(Array.Empty<string>(), Array.Empty<double>(), Name: "no run logs this curve"));
+        if (lines.Count == 0) lines.Add(PlotlyTraces.Line(Array.Empty<string>(), [], "no run logs this curve"));
         var share = trainDefectPct is null ? "all runs" : $"runs trained at {Pct(trainDefectPct.Value)} defects";
-        return Chart.Combine(lines).Titled($"Figure 6: {curve} per epoch ({share})")
-            .WithXAxisStyle<double, double, string>(TitleText: "epoch")
-            .WithYAxisStyle<double, double, string>(TitleText: curve)
-            .WithSize(Width: 760, Height: 420);
+        return PlotlyFigure.Of(lines).WithTitle($"Figure 6: {curve} per epoch ({share})")
+            .WithAxisTitles("epoch", curve)
+            .WithSize(760, 420);
     }
 
     /// <summary>Figure 7: probe F1 against final RankMe min-max re-scaled to [0, 1] over all plotted runs (<see cref="RankMeRescaling"/>).</summary>
-    public static GenericChart Figure7(IReadOnlyList<RunSummary> runs, string validationKey = ImbalanceGrid.NaturalKey) =>
+    public static PlotlyFigure Figure7(IReadOnlyList<RunSummary> runs, string validationKey = ImbalanceGrid.NaturalKey) =>
         ChartStyle.WithLegend(Figures.RankMeScatter(runs, validationKey, r => RankMeRescaling.MinMax(r.Select(x => x.RankMe ?? double.NaN).ToList()),
             $"Figure 7: probe F1 ({Validation(validationKey)}) against re-scaled final RankMe"));
 

@@ -1,14 +1,13 @@
 using System.Collections;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
-using Plotly.NET;
 using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 
 /// <summary>
-/// Registers the workbook's notebook formatters with Microsoft.DotNet.Interactive.Formatting: Plotly.NET
-/// charts, data frames, sequences of records, image grids and run summaries, each as text/html with a
+/// Registers the workbook's notebook formatters with Microsoft.DotNet.Interactive.Formatting: Plotly
+/// figures, data frames, sequences of records, image grids and run summaries, each as text/html with a
 /// text/plain fallback. Call once after <c>#r</c>; the real .NET Interactive kernel and our headless runner
 /// both format values through this same Formatter, so the notebook looks the same in either.
 /// </summary>
@@ -32,7 +31,7 @@ public static class NotebookDisplay
         var defaultHtml = Formatter.GetPreferredFormatterFor(typeof(object), Html);
         var defaultPlain = Formatter.GetPreferredFormatterFor(typeof(object), Plain);
 
-        Add<GenericChart>(PlotlyDisplay.ToHtml, PlotlyDisplay.ToText);
+        Add<PlotlyFigure>(PlotlyDisplay.ToHtml, PlotlyDisplay.ToText);
         Add<DataFrame>(f => Tables.FromDataFrame(f).ToHtml(), f => Tables.FromDataFrame(f).ToText());
         Add<ImageGrid>(g => g.ToHtml(), g => g.ToText());
         Add<RunSummary>(RunSummaryDisplay.ToHtml, RunSummaryDisplay.ToText);

@@ -1,11 +1,9 @@
+using System.Text.Json.Nodes;
 using System.Globalization;
-using Plotly.NET;
-using Plotly.NET.CSharp;
 using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
 using SslAnomaly.Reporting;
-using Chart = Plotly.NET.CSharp.Chart;
 
 namespace SslAnomaly.Notebooks;
 
@@ -44,35 +42,34 @@ public static class PaperComparison
         }).ToList();
 
     /// <summary>Ours against the paper's, one point per Table 1 cell, one colour per metric; the diagonal is perfect agreement.</summary>
-    public static GenericChart Scatter(IReadOnlyList<Table1Row> cells)
+    public static PlotlyFigure Scatter(IReadOnlyList<Table1Row> cells)
     {
         var traces = Table1.Metrics.Where(m => cells.Any(c => c.Metric == m)).Select(m =>
         {
             var rows = cells.Where(c => c.Metric == m).ToList();
-            return Chart.Point<double, double, string>(rows.Select(r => r.Paper!.Value), rows.Select(r => r.Ours!.Value), Name: Table1.Display(m),
-                MultiText: rows.Select(r => $"{r.Method} {r.Backbone} {r.TrainDefectPct:0.##}%").ToArray());
+            return PlotlyTraces.Points(rows.Select(r => r.Paper!.Value), rows.Select(r => r.Ours!.Value), Table1.Display(m),
+                rows.Select(r => $"{r.Method} {r.Backbone} {r.TrainDefectPct:0.##}%"));
         }).ToList();
-        traces.Add(Chart.Line<double, double, string>(new[] { 0.0, 1.0 }, new[] { 0.0, 1.0 }, Name: "ours = paper", LineDash: StyleParam.DrawingStyle.Dot));
-        return Chart.Combine(traces).Titled("Table 1, cell by cell: ours against the paper's")
-            .WithXAxisStyle<double, double, string>(TitleText: "paper", MinMax: new Tuple<double, double>(0, 1))
-            .WithYAxisStyle<double, double, string>(TitleText: "ours", MinMax: new Tuple<double, double>(0, 1))
-            .WithSize(Width: 620, Height: 560);
+        traces.Add(PlotlyTraces.Line(new[] { 0.0, 1.0 }, [0.0, 1.0], "ours = paper", dash: "dot"));
+        return PlotlyFigure.Of(traces).WithTitle("Table 1, cell by cell: ours against the paper's")
+            .WithAxisTitles("paper", "ours")
+            .WithLayout("xaxis.range", new JsonArray(0, 1)).WithLayout("yaxis.range", new JsonArray(0, 1))
+            .WithSize(620, 560);
     }
 
     /// <summary>Ours minus the paper's for one metric: rows method / backbone, columns train share; red below the paper, blue above.</summary>
-    public static GenericChart DifferenceHeatmap(IReadOnlyList<Table1Row> cells, string metric = "f1")
+    public static PlotlyFigure DifferenceHeatmap(IReadOnlyList<Table1Row> cells, string metric = "f1")
     {
         var rows = cells.Where(c => c.Metric == metric).ToList();
         var groups = rows.Select(r => (r.Method, r.Backbone)).Distinct().ToList();
         var shares = rows.Select(r => r.TrainDefectPct).Distinct().Order().ToList();
         var z = groups.Select(g => shares.Select(p => rows.FirstOrDefault(r => (r.Method, r.Backbone) == g && r.TrainDefectPct == p)?.Difference ?? double.NaN).ToArray()).ToArray();
-        var chart = Chart.Heatmap<double, string, string, string>(zData: z, X: shares.Select(p => $"{p:0.##}%").ToArray(),
-            Y: groups.Select(g => $"{g.Method} {g.Backbone}").ToArray(), ColorScale: StyleParam.Colorscale.RdBu, ReverseScale: true, ReverseYAxis: true);
+        var chart = PlotlyFigure.Of(PlotlyTraces.Heatmap(z, shares.Select(p => $"{p:0.##}%"), groups.Select(g => $"{g.Method} {g.Backbone}"),
+            colorScale: "RdBu", reverseScale: true)).WithReversedYAxis();
         return ChartStyle.WithCellValues(ChartStyle.WithColorMidpoint(chart))
-            .Titled($"{Table1.Display(metric)}: ours minus the paper's (natural validation split; red: below the paper, blue: above)")
-            .WithXAxisStyle<double, double, string>(TitleText: "train defect share")
-            .WithYAxisStyle<double, double, string>(TitleText: "method, backbone")
-            .WithSize(Width: 760, Height: Math.Max(300, 80 + 34 * groups.Count));
+            .WithTitle($"{Table1.Display(metric)}: ours minus the paper's (natural validation split; red: below the paper, blue: above)")
+            .WithAxisTitles("train defect share", "method, backbone")
+            .WithSize(760, Math.Max(300, 80 + 34 * groups.Count));
     }
 
     /// <summary>The paper's main findings, each measured on our runs (natural validation split unless stated).</summary>

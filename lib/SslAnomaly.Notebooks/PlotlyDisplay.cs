@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Plotly.NET;
 using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 
 /// <summary>
-/// Plotly.NET charts as offline HTML. The first chart rendered in a process carries plotly.js inline
+/// Plotly figures (<see cref="PlotlyFigure"/>) as offline HTML. The first chart rendered in a process carries plotly.js inline
 /// (guarded, so a page that already has Plotly keeps its copy); later charts are only a div and a small
 /// script that waits for <c>window.Plotly</c>. This works in VS Code's kernel (all outputs share one
 /// webview, so the first output's script serves the rest), in Jupyter, and in a static executed notebook
@@ -22,9 +21,9 @@ public static class PlotlyDisplay
     /// <summary>Makes the next chart carry plotly.js again (e.g. after clearing the output that held it).</summary>
     public static void ResetEmbeddedScript() => Interlocked.Exchange(ref scriptEmitted, 0);
 
-    public static string ToHtml(GenericChart chart)
+    public static string ToHtml(PlotlyFigure chart)
     {
-        var figure = Figure(chart); // Plotly.NET's serialisation is the slow part: once per rendering
+        var figure = Figure(chart); // parsed once per rendering
         string id = "ssl-plot-" + Guid.NewGuid().ToString("N");
         var (width, height) = Size(figure);
         var s = new StringBuilder();
@@ -57,9 +56,9 @@ public static class PlotlyDisplay
     }
 
     /// <summary>A plain-text summary: title, axes and one line per trace with its size.</summary>
-    public static string ToText(GenericChart chart) => ToText(Figure(chart));
+    public static string ToText(PlotlyFigure chart) => ToText(Figure(chart));
 
-    static JsonElement Figure(GenericChart chart) => JsonDocument.Parse(GenericChart.toFigureJson(chart)).RootElement;
+    static JsonElement Figure(PlotlyFigure chart) => chart.ToJsonElement();
 
     static string ToText(JsonElement figure)
     {

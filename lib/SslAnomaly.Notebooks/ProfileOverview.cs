@@ -1,8 +1,6 @@
-using Plotly.NET;
-using Plotly.NET.CSharp;
+using System.Text.Json.Nodes;
 using SslAnomaly.Experiments;
 using SslAnomaly.Reporting;
-using Chart = Plotly.NET.CSharp.Chart;
 
 namespace SslAnomaly.Notebooks;
 
@@ -25,18 +23,18 @@ public static class ProfileOverview
         }).ToList();
 
     /// <summary>Images seen per pretraining run for each profile (log scale), the current one set apart.</summary>
-    public static GenericChart WorkChart(string currentProfile)
+    public static PlotlyFigure WorkChart(string currentProfile)
     {
         var scales = All();
-        GenericChart Bars(IEnumerable<ProfileScale> subset, string name) =>
-            Chart.Column<long, string, string>(subset.Select(s => s.ImagesSeen).ToArray(), subset.Select(s => s.Profile).ToArray(), Name: name);
-        return Chart.Combine([
+        JsonObject Bars(IEnumerable<ProfileScale> subset, string name) =>
+            PlotlyTraces.Columns(subset.Select(s => s.Profile), subset.Select(s => (double)s.ImagesSeen), name);
+        return PlotlyFigure.Of([
                 Bars(scales.Where(s => s.Profile == currentProfile), $"{currentProfile} (this run)"),
                 Bars(scales.Where(s => s.Profile != currentProfile), "other profiles"),
             ])
-            .Titled("How much work each profile does")
-            .WithXAxisStyle<double, double, string>(TitleText: "profile")
-            .WithYAxisStyle<double, double, string>(TitleText: "images seen per pretraining run", AxisType: StyleParam.AxisType.Log)
-            .WithSize(Width: 640, Height: 380);
+            .WithTitle("How much work each profile does")
+            .WithAxisTitles("profile", "images seen per pretraining run")
+            .WithLayout("yaxis.type", "log")
+            .WithSize(640, 380);
     }
 }

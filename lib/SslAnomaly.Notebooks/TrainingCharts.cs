@@ -1,8 +1,6 @@
+using System.Text.Json.Nodes;
 using System.Globalization;
-using Plotly.NET;
-using Plotly.NET.CSharp;
 using SslAnomaly.Reporting;
-using Chart = Plotly.NET.CSharp.Chart;
 
 namespace SslAnomaly.Notebooks;
 
@@ -23,45 +21,43 @@ public static class TrainingCharts
             .ToList();
 
     /// <summary>The training loss at every step, with a moving average over about a tenth of the run.</summary>
-    public static GenericChart Loss(RunSummary run)
+    public static PlotlyFigure Loss(RunSummary run)
     {
         var points = Curve(run, "train/loss");
         int window = points.Count / 10;
-        var lines = new List<GenericChart>
+        var lines = new List<JsonObject>
         {
-            Chart.Line<long, double, string>(points.Select(p => p.Step), points.Select(p => p.Value), Name: "loss", ShowMarkers: points.Count < 60, Opacity: window > 1 ? 0.45 : 1.0),
+            PlotlyTraces.Line(points.Select(p => p.Step), points.Select(p => p.Value), "loss", markers: points.Count < 60, opacity: window > 1 ? 0.45 : 1.0),
         };
         if (window > 1)
         {
             var smooth = points.Select((p, i) => points.Skip(Math.Max(0, i - window + 1)).Take(Math.Min(window, i + 1)).Average(q => q.Value)).ToList();
-            lines.Add(Chart.Line<long, double, string>(points.Select(p => p.Step), smooth, Name: $"moving average ({window} steps)"));
+            lines.Add(PlotlyTraces.Line(points.Select(p => p.Step), smooth, $"moving average ({window} steps)"));
         }
-        return Chart.Combine(lines)
-            .Titled($"{Name(run)}: training loss")
-            .WithXAxisStyle<double, double, string>(TitleText: "step")
-            .WithYAxisStyle<double, double, string>(TitleText: $"{run.Method} loss")
-            .WithSize(Width: 760, Height: 380);
+        return PlotlyFigure.Of(lines)
+            .WithTitle($"{Name(run)}: training loss")
+            .WithAxisTitles("step", $"{run.Method} loss")
+            .WithSize(760, 380);
     }
 
     /// <summary>RankMe of backbone features and of projector embeddings at the end of each epoch.</summary>
-    public static GenericChart RankMe(RunSummary run) =>
+    public static PlotlyFigure RankMe(RunSummary run) =>
         PerEpoch(run, ["rankme/backbone", "rankme/projector"], $"{Name(run)}: RankMe per epoch (effective rank of the embeddings)", "RankMe");
 
     /// <summary>Mean and standard deviation over the monitoring sample's features, per epoch.</summary>
-    public static GenericChart FeatureStatistics(RunSummary run) =>
+    public static PlotlyFigure FeatureStatistics(RunSummary run) =>
         PerEpoch(run, ["features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"],
             $"{Name(run)}: feature statistics per epoch", "value");
 
-    static GenericChart PerEpoch(RunSummary run, IReadOnlyList<string> names, string title, string yTitle)
+    static PlotlyFigure PerEpoch(RunSummary run, IReadOnlyList<string> names, string title, string yTitle)
     {
         var curves = run.Curves();
-        var lines = names.Where(curves.ContainsKey).Select(n => Chart.Line<string, double, string>(
-            Epochs(curves[n].Count), curves[n].Select(p => p.Value), Name: n, ShowMarkers: true)).ToList();
-        if (lines.Count == 0) lines.Add(Chart.Line<string, double, string>(Array.Empty<string>(), Array.Empty<double>(), Name: "no data"));
-        return Chart.Combine(lines).Titled(title)
-            .WithXAxisStyle<double, double, string>(TitleText: "epoch")
-            .WithYAxisStyle<double, double, string>(TitleText: yTitle)
-            .WithSize(Width: 760, Height: 380);
+        var lines = names.Where(curves.ContainsKey).Select(n => PlotlyTraces.Line(
+            Epochs(curves[n].Count), curves[n].Select(p => p.Value), n, markers: true)).ToList();
+        if (lines.Count == 0) lines.Add(PlotlyTraces.Line(Array.Empty<string>(), [], "no data"));
+        return PlotlyFigure.Of(lines).WithTitle(title)
+            .WithAxisTitles("epoch", yTitle)
+            .WithSize(760, 380);
     }
 
     /// <summary>"1", "2", ...: epochs as categories, so the axis shows whole epochs only.</summary>

@@ -6,7 +6,7 @@ namespace NotebookRunner.Documents;
 /// <summary>
 /// Reads nbformat 4 notebooks as Polyglot Notebooks writes them: a code cell's kernel comes from
 /// metadata.polyglot_notebook.kernelName (older files: metadata.dotnet_interactive.language), else from
-/// the notebook's default kernel, else C#. Existing outputs are dropped: the runner makes fresh ones.
+/// the notebook's default kernel, else C#. Outputs are read too (an executed notebook, as the kernel wrote it).
 /// </summary>
 public static class IpynbReader
 {
@@ -44,10 +44,31 @@ public static class IpynbReader
                 : cellMetadata["polyglot_notebook"]?["kernelName"]?.GetValue<string>()
                   ?? cellMetadata["dotnet_interactive"]?["language"]?.GetValue<string>()
                   ?? defaultKernel;
-            cells.Add(new NotebookCell(kind, source, kernel, id, cellMetadata));
+            var read = new NotebookCell(kind, source, kernel, id, cellMetadata) { ExecutionCount = Count(cell["execution_count"]) };
+            if (cell["outputs"] is JsonArray outputs) read.Outputs.AddRange(outputs.OfType<JsonObject>().Select(Output).OfType<CellOutput>());
+            cells.Add(read);
         }
         return new Notebook(cells, metadata);
     }
+
+    static CellOutput? Output(JsonObject o) => o["output_type"]?.GetValue<string>() switch
+    {
+        "stream" => Stream(o["name"]?.GetValue<string>() ?? "stdout", Source(o["text"])),
+        "display_data" or "execute_result" => new DisplayOutput(
+            (o["data"] as JsonObject ?? []).ToDictionary(p => p.Key, p => Source(p.Value)), Count(o["execution_count"])),
+        "error" => new ErrorOutput(o["ename"]?.GetValue<string>() ?? "", o["evalue"]?.GetValue<string>() ?? "",
+            (o["traceback"] as JsonArray ?? []).Select(t => t?.GetValue<string>() ?? "").ToList()),
+        _ => null,
+    };
+
+    static StreamOutput Stream(string name, string text)
+    {
+        var stream = new StreamOutput(name);
+        stream.Text.Append(text);
+        return stream;
+    }
+
+    static int? Count(JsonNode? node) => node is JsonValue v && v.TryGetValue<int>(out var n) ? n : null;
 
     /// <summary>nbformat's multiline string: one string, or a list of lines that each keep their newline.</summary>
     public static string Source(JsonNode? node) => node switch

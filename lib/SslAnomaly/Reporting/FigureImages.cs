@@ -4,7 +4,7 @@ namespace SslAnomaly.Reporting;
 
 /// <summary>
 /// PNG copies of a report's figures, for papers and slides: each figures/NAME.html page rendered by headless chromium
-/// into figures/NAME.png. Plotly.NET's own image export needs Kaleido or a downloaded browser, neither of which an
+/// into figures/NAME.png. Plotly's own image export needs Kaleido or a downloaded browser, neither of which an
 /// offline machine has, so the system browser does it where one is installed; the HTML figures do not depend on it.
 /// </summary>
 public static class FigureImages
@@ -46,7 +46,7 @@ public static class FigureImages
     /// <summary>The figure's own width and height from its Plotly layout (the report's figures all set both); else a default.</summary>
     public static (int Width, int Height) LayoutSize(string html)
     {
-        var m = System.Text.RegularExpressions.Regex.Match(html, "var layout = \\{\"width\":(\\d+),\"height\":(\\d+)");
+        var m = System.Text.RegularExpressions.Regex.Match(html, "data-width=\"(\\d+)\" data-height=\"(\\d+)\"");
         return m.Success && int.Parse(m.Groups[1].Value) > 0 && int.Parse(m.Groups[2].Value) > 0
             ? (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value))
             : (1100, 720);

@@ -1,11 +1,9 @@
-using Plotly.NET;
-using Plotly.NET.CSharp;
-using Chart = Plotly.NET.CSharp.Chart;
+using static SslAnomaly.Reporting.PlotlyTraces;
 
 namespace SslAnomaly.Reporting;
 
 /// <summary>
-/// The paper's figures as Plotly.NET charts, built from run summaries: imbalance heatmaps (Figures 2, 4,
+/// The paper's figures as plotly.js figures, built from run summaries: imbalance heatmaps (Figures 2, 4,
 /// 5), RankMe / feature-statistics curves (Figure 6) and final RankMe against probe F1 (Figure 7).
 /// </summary>
 public static class Figures
@@ -17,7 +15,7 @@ public static class Figures
     /// <paramref name="floors"/>, each cell's text carries the floor mark of <see cref="Table1"/> (†: beats the
     /// random-init floor, °: cannot be told apart from it). Trivial-classifier rows do not depend on the train share: one row each.
     /// </summary>
-    public static GenericChart ImbalanceHeatmap(IReadOnlyList<RunSummary> runs, string backbone, string metric, string? title = null, FloorComparisons? floors = null)
+    public static PlotlyFigure ImbalanceHeatmap(IReadOnlyList<RunSummary> runs, string backbone, string metric, string? title = null, FloorComparisons? floors = null)
     {
         var completed = runs.Where(r => r.Backbone == backbone && r.Status == "completed").ToList();
         var rows = completed.GroupBy(r => (r.Method, Share: IsTrivial(r) ? (double?)null : r.TrainDefectPct))
@@ -31,19 +29,13 @@ public static class Figures
             })
             : "").ToArray()).ToArray();
         var labels = rows.Select(g => g.Key.Share is { } share ? $"{g.Key.Method} {share:0.##}%" : $"{g.Key.Method} (no image)").ToArray();
-        var chart = Chart.Heatmap<double, string, string, string>(
-            zData: z, X: columns.Select(c => c == "natural" ? "natural" : c + "%").ToArray(), Y: labels,
-            ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true);
-        chart = GenericChart.mapTrace(Microsoft.FSharp.Core.FSharpFunc<Trace, Trace>.FromConverter(t =>
-        {
-            t.SetProperty("text", text);
-            t.SetProperty("texttemplate", "%{text}");
-            return t;
-        }), chart);
-        return chart.Titled(title ?? $"{backbone}: {metric} by train share (rows) and validation share (columns)")
-            .WithXAxisStyle<double, double, string>(TitleText: "validation defect share")
-            .WithYAxisStyle<double, double, string>(TitleText: "method, train defect share")
-            .WithSize(Width: 760, Height: Math.Max(360, 40 + 26 * labels.Length));
+        return PlotlyFigure.Of(Heatmap(z, columns.Select(c => c == "natural" ? "natural" : c + "%"), labels))
+            .WithTraceProperty("text", new System.Text.Json.Nodes.JsonArray(text.Select(row => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonArray(row.Select(t => (System.Text.Json.Nodes.JsonNode?)t).ToArray())).ToArray()))
+            .WithTraceProperty("texttemplate", "%{text}")
+            .WithReversedYAxis()
+            .WithTitle(title ?? $"{backbone}: {metric} by train share (rows) and validation share (columns)")
+            .WithAxisTitles("validation defect share", "method, train defect share")
+            .WithSize(760, Math.Max(360, 40 + 26 * labels.Length));
     }
 
     /// <summary>
@@ -51,26 +43,25 @@ public static class Figures
     /// moves (x). One line per method; the same methods with the probe at the train share (the paper's setting) dashed.
     /// Flat solid lines mean imbalance hurts the probe, not the representation.
     /// </summary>
-    public static GenericChart FixedProbePanel(IReadOnlyList<RunSummary> runs, string backbone, double probePct, string metric = "f1", string valKey = "natural")
+    public static PlotlyFigure FixedProbePanel(IReadOnlyList<RunSummary> runs, string backbone, double probePct, string metric = "f1", string valKey = "natural")
     {
         var completed = runs.Where(r => r.Backbone == backbone && r.Status == "completed" && r.Reference is null && r.Metric(valKey, metric) is not null).ToList();
-        var lines = new List<GenericChart>();
-        foreach (var (fixedProbe, dash) in new[] { (true, StyleParam.DrawingStyle.Solid), (false, StyleParam.DrawingStyle.Dash) })
+        var lines = new List<System.Text.Json.Nodes.JsonObject>();
+        foreach (var (fixedProbe, dash) in new[] { (true, (string?)null), (false, "dash") })
             foreach (var method in completed.Select(r => r.Method).Distinct().Order(StringComparer.Ordinal))
             {
                 var points = completed.Where(r => r.Method == method && (fixedProbe ? r.ProbeDefectPct == probePct : r.ProbeAtTrainShare))
                     .GroupBy(r => r.TrainDefectPct).OrderBy(g => g.Key)
                     .Select(g => (X: g.Key, Y: g.Average(r => r.Metric(valKey, metric)!.Value))).ToList();
                 if (points.Count == 0 || (!fixedProbe && !completed.Any(r => r.Method == method && r.ProbeDefectPct == probePct && !r.ProbeAtTrainShare))) continue;
-                lines.Add(Chart.Line<double, double, string>(points.Select(p => p.X), points.Select(p => p.Y), ShowMarkers: true,
-                    Name: fixedProbe ? $"{method}, probe at {probePct:0.##}%" : $"{method}, probe at train share", LineDash: dash));
+                lines.Add(Line(points.Select(p => p.X), points.Select(p => p.Y),
+                    fixedProbe ? $"{method}, probe at {probePct:0.##}%" : $"{method}, probe at train share", markers: true, dash: dash));
             }
-        if (lines.Count == 0) lines.Add(Chart.Line<double, double, string>(Array.Empty<double>(), Array.Empty<double>(), Name: "no data"));
+        if (lines.Count == 0) lines.Add(Line(Array.Empty<double>(), [], "no data"));
         var title = $"{backbone}: {Table1.Display(metric)} (validation {valKey}) with the probe fixed at {probePct:0.##}% while the pretraining share moves";
-        return Chart.Combine(lines).Titled(title)
-            .WithXAxisStyle<double, double, string>(TitleText: "pretraining defect share (%)")
-            .WithYAxisStyle<double, double, string>(TitleText: Table1.Display(metric))
-            .WithSize(Width: 760, Height: 460);
+        return PlotlyFigure.Of(lines).WithTitle(title)
+            .WithAxisTitles("pretraining defect share (%)", Table1.Display(metric))
+            .WithSize(760, 460);
     }
 
     /// <summary>The probe shares held fixed across several pretraining shares (runs from `sweep --probe-defect-pct`).</summary>
@@ -80,40 +71,31 @@ public static class Figures
     static bool IsTrivial(RunSummary r) => r.Reference is ReferenceRows.AlwaysDefect or ReferenceRows.Prior;
 
     /// <summary>One line per run of a per-epoch monitor curve (e.g. RankMe of backbone features).</summary>
-    public static GenericChart Curves(IReadOnlyList<RunSummary> runs, string curveName, string title)
+    public static PlotlyFigure Curves(IReadOnlyList<RunSummary> runs, string curveName, string title)
     {
-        var lines = new List<GenericChart>();
+        var lines = new List<System.Text.Json.Nodes.JsonObject>();
         foreach (var run in runs)
         {
             if (!run.Curves().TryGetValue(curveName, out var points) || points.Count == 0) continue;
-            lines.Add(Chart.Line<long, double, string>(points.Select(p => p.Step), points.Select(p => p.Value),
-                ShowMarkers: true, Name: $"{run.Method}/{run.Backbone}/{run.TrainDefectPct:0.##}%"));
+            lines.Add(Line(points.Select(p => p.Step), points.Select(p => p.Value), $"{run.Method}/{run.Backbone}/{run.TrainDefectPct:0.##}%", markers: true));
         }
-        if (lines.Count == 0) lines.Add(Chart.Line<long, double, string>(Array.Empty<long>(), Array.Empty<double>(), Name: "no data"));
-        return Chart.Combine(lines).Titled(title)
-            .WithXAxisStyle<double, double, string>(TitleText: "step")
-            .WithYAxisStyle<double, double, string>(TitleText: curveName)
-            .WithSize(Width: 760, Height: 460);
+        if (lines.Count == 0) lines.Add(Line(Array.Empty<long>(), [], "no data"));
+        return PlotlyFigure.Of(lines).WithTitle(title).WithAxisTitles("step", curveName).WithSize(760, 460);
     }
 
     /// <summary>Probe F1 against re-scaled final RankMe, one colour per method (Figure 7).</summary>
-    public static GenericChart RankMeScatter(IReadOnlyList<RunSummary> runs, string valKey, Func<IReadOnlyList<RunSummary>, IReadOnlyList<double>> rescale, string title)
+    public static PlotlyFigure RankMeScatter(IReadOnlyList<RunSummary> runs, string valKey, Func<IReadOnlyList<RunSummary>, IReadOnlyList<double>> rescale, string title)
     {
         var usable = runs.Where(r => r.Status == "completed" && r.RankMe is not null && r.Metric(valKey, "f1") is not null).ToList();
         var scaled = usable.Count > 0 ? rescale(usable) : [];
         var byMethod = usable.Select((r, i) => (r, x: scaled[i])).GroupBy(p => p.r.Method).OrderBy(g => g.Key, StringComparer.Ordinal);
-        var points = byMethod.Select(g => Chart.Point<double, double, string>(g.Select(p => p.x), g.Select(p => p.r.Metric(valKey, "f1")!.Value),
-            Name: g.Key, MultiText: g.Select(p => $"{p.r.Backbone} {p.r.TrainDefectPct:0.##}%").ToArray())).ToList();
-        if (points.Count == 0) points.Add(Chart.Point<double, double, string>(Array.Empty<double>(), Array.Empty<double>(), Name: "no data"));
-        return Chart.Combine(points).Titled(title)
-            .WithXAxisStyle<double, double, string>(TitleText: "re-scaled RankMe")
-            .WithYAxisStyle<double, double, string>(TitleText: $"probe F1 (validation {valKey}{(valKey == "natural" ? "" : "%")})")
-            .WithSize(Width: 760, Height: 460);
+        var points = byMethod.Select(g => Points(g.Select(p => p.x), g.Select(p => p.r.Metric(valKey, "f1")!.Value), g.Key,
+            g.Select(p => $"{p.r.Backbone} {p.r.TrainDefectPct:0.##}%"))).ToList();
+        if (points.Count == 0) points.Add(Points([], [], "no data"));
+        return PlotlyFigure.Of(points).WithTitle(title)
+            .WithAxisTitles("re-scaled RankMe", $"probe F1 (validation {valKey}{(valKey == "natural" ? "" : "%")})")
+            .WithSize(760, 460);
     }
-
-    /// <summary>Plotly.NET's C# layer lacks WithTitle; the F# function is curried.</summary>
-    public static GenericChart Titled(this GenericChart chart, string title) =>
-        Plotly.NET.Chart.withTitle(title, Microsoft.FSharp.Core.FSharpOption<Font>.None).Invoke(chart);
 
     static double? Mean(IEnumerable<double?> values)
     {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Plotly.NET;
 using SslAnomaly.Util;
 
 namespace SslAnomaly.Reporting;
@@ -14,7 +13,7 @@ namespace SslAnomaly.Reporting;
 /// </summary>
 public sealed class ReportWriter(string outDir)
 {
-    public sealed record Figure(string Name, string Title, GenericChart Chart);
+    public sealed record Figure(string Name, string Title, PlotlyFigure Chart);
 
     public static readonly IReadOnlyList<string> HeatmapMetrics = ["f1", "f2_ciw", "f1_normal", "precision", "recall"];
 

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
-using Plotly.NET;
 using SkiaSharp;
 using SslAnomaly.Notebooks;
 using SslAnomaly.Reporting;
@@ -18,8 +17,8 @@ public class NotebookDisplayTests
 
     record Score(string Method, double F1);
 
-    static GenericChart Line(string title) =>
-        Plotly.NET.CSharp.Chart.Line<int, double, string>(new[] { 1, 2 }, new[] { 0.5, 0.25 }, Name: "loss").Titled(title);
+    static PlotlyFigure Line(string title) =>
+        PlotlyFigure.Of(PlotlyTraces.Line(new[] { 1, 2 }, new[] { 0.5, 0.25 }, "loss")).WithTitle(title);
 
     [Fact]
     public void Charts_carry_plotly_js_once_per_process_and_a_text_summary()
@@ -35,7 +34,7 @@ public class NotebookDisplayTests
         // A title that closes a script tag cannot end the chart's script early.
         Assert.Equal(Regex.Matches(second, "<script").Count, Regex.Matches(second, "</script>").Count);
         Assert.Equal("Plotly figure: first\n  scatter \"loss\": 2 points", Line("first").ToDisplayString("text/plain"));
-        Assert.Equal(new[] { "text/html", "text/plain" }, Formatter.GetPreferredMimeTypesFor(typeof(GenericChart)));
+        Assert.Equal(new[] { "text/html", "text/plain" }, Formatter.GetPreferredMimeTypesFor(typeof(PlotlyFigure)));
     }
 
     [Fact]

@@ -1,13 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotebookRunner.Documents;
-using NotebookRunner.Execution;
 using SslAnomaly.Tests.Support;
 using Xunit;
 
 namespace SslAnomaly.Tests.Notebooks;
 
-/// <summary>Reading .dib/.ipynb, parsing cell directives, and writing nbformat 4.5 that the schema accepts.</summary>
+/// <summary>Reading .dib/.ipynb (outputs included), writing .dib, and the nbformat 4.5 schema check the notebook tests rely on.</summary>
 public class NotebookDocumentTests
 {
     [Fact]
@@ -57,42 +56,12 @@ public class NotebookDocumentTests
     }
 
     [Fact]
-    public void Directive_lines_are_blanked_so_compiler_positions_stay_those_of_the_cell()
-    {
-        var parsed = CellDirectives.Parse("#r \"a/b.dll\"\n#r \"nuget: Foo, 1.2.3\"\n#i \"nuget: ../feed\"\n#!time\n#load \"x.csx\" // helper\n#region not a directive\nvar y = 2;");
-        Assert.Equal(
-            new Directive[] { new ReferenceDirective(1, "a/b.dll"), new ReferenceDirective(2, "nuget: Foo, 1.2.3"), new SourceDirective(3, "nuget: ../feed"), new MagicDirective(4, "time", ""), new LoadDirective(5, "x.csx") },
-            parsed.Directives);
-        Assert.Equal("\n\n\n\n\n#region not a directive\nvar y = 2;", parsed.Code);
-    }
-
-    [Fact]
-    public void Written_notebooks_with_every_output_kind_are_valid_nbformat_4_5()
-    {
-        var code = new NotebookCell(CellKind.Code, "display(1);\nx", "csharp", "bad id with spaces");
-        var stream = new StreamOutput("stdout");
-        stream.Text.Append("line 1\nline 2\n");
-        code.Outputs.AddRange([stream, new DisplayOutput(new Dictionary<string, string> { ["text/html"] = "<b>1</b>", ["text/plain"] = "1" }),
-            new DisplayOutput(new Dictionary<string, string> { ["text/plain"] = "2", ["application/json"] = "{\"a\":1}" }, executionCount: 1),
-            new ErrorOutput("System.Exception", "boom", ["Cell 2 failed", "at Submission#0"])]);
-        code.ExecutionCount = 1;
-        var nb = new Notebook([new NotebookCell(CellKind.Markdown, "# T", "markdown", "intro"), code, new NotebookCell(CellKind.Code, "later", "csharp", "intro")], new JsonObject());
-        var written = JsonDocument.Parse(IpynbWriter.Write(nb)).RootElement;
-
-        var errors = NotebookRunnerProcess.Schema.Validate(written);
-        Assert.True(errors.Count == 0, JsonSchemaValidator.Describe(errors));
-        var cells = written.GetProperty("cells");
-        // Ids that break the nbformat pattern, or repeat, are replaced; valid ones are kept.
-        Assert.Equal(new[] { "intro", "cell-2", "cell-3" }, cells.EnumerateArray().Select(c => c.GetProperty("id").GetString()));
-        Assert.Equal(new[] { "line 1\n", "line 2\n" }, cells[1].GetProperty("outputs")[0].GetProperty("text").EnumerateArray().Select(l => l.GetString()));
-        Assert.Equal(1, cells[1].GetProperty("outputs")[2].GetProperty("data").GetProperty("application/json").GetProperty("a").GetInt32());
-        Assert.Equal(JsonValueKind.Null, cells[2].GetProperty("execution_count").ValueKind);
-    }
-
-    [Fact]
     public void The_schema_validator_rejects_what_nbformat_4_5_forbids()
     {
-        var valid = JsonNode.Parse(IpynbWriter.Write(new Notebook([new NotebookCell(CellKind.Code, "1", "csharp", "a")], new JsonObject())))!;
+        var valid = JsonNode.Parse("""
+            {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+             "cells": [{"cell_type": "code", "id": "a", "metadata": {}, "source": "1", "outputs": [], "execution_count": null}]}
+            """)!;
         Assert.Empty(NotebookRunnerProcess.Schema.Validate(JsonSerializer.SerializeToElement(valid)));
 
         var noId = valid.DeepClone();
@@ -108,5 +77,48 @@ public class NotebookDocumentTests
         Assert.Contains(NotebookRunnerProcess.Schema.Validate(JsonSerializer.SerializeToElement(wrongMinor)), e => e.StartsWith("$.nbformat"));
 
         Assert.Throws<NotSupportedException>(() => new JsonSchemaValidator(JsonDocument.Parse("{\"type\":\"object\",\"propertyNames\":{}}").RootElement));
+    }
+
+    [Fact]
+    public void Executed_outputs_are_read_back_for_the_html_page()
+    {
+        var nb = IpynbReader.Read("""
+            {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+             "cells": [{"cell_type": "code", "id": "a", "metadata": {}, "source": "1", "execution_count": 1,
+               "outputs": [{"output_type": "stream", "name": "stdout", "text": ["hi\n"]},
+                           {"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/plain": ["1"]}},
+                           {"output_type": "error", "ename": "E", "evalue": "bad", "traceback": ["line 1"]}]}]}
+            """, "x.ipynb");
+        var outputs = nb.Cells[0].Outputs;
+        Assert.Equal("hi\n", Assert.IsType<StreamOutput>(outputs[0]).Text.ToString());
+        Assert.Equal("1", Assert.IsType<DisplayOutput>(outputs[1]).Data["text/plain"]);
+        Assert.Equal(("E", "bad"), (Assert.IsType<ErrorOutput>(outputs[2]).EName, ((ErrorOutput)outputs[2]).EValue));
+        Assert.Equal(1, nb.Cells[0].ExecutionCount);
+    }
+
+    [Fact]
+    public void A_written_dib_reads_back_into_the_same_cells()
+    {
+        var json = """
+            {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+             "cells": [{"cell_type": "markdown", "id": "m", "metadata": {}, "source": ["# Title\n", "\n", "text"]},
+                       {"cell_type": "code", "id": "c", "metadata": {}, "source": ["#!time\n", "var x = 1;\n", "\n", "x"], "outputs": [], "execution_count": null}]}
+            """;
+        var source = IpynbReader.Read(json, "x.ipynb");
+        var dib = DibWriter.Write(source);
+        Assert.StartsWith("#!meta\n\n{\"kernelInfo\":{\"defaultKernelName\":\"csharp\"", dib);
+        Assert.Contains("#!markdown\n\n# Title\n\ntext\n\n#!csharp\n\n#!time\nvar x = 1;\n\nx\n", dib);
+        var back = DibReader.Read(dib);
+        Assert.Equal(source.Cells.Select(c => (c.Kind, c.Kernel, c.Source)), back.Cells.Select(c => (c.Kind, c.Kernel, c.Source)));
+    }
+
+    [Fact]
+    public void Cell_ids_that_the_kernel_drops_come_back_from_the_source_and_stay_unique()
+    {
+        var executed = JsonNode.Parse("""{"cells": [{"cell_type": "markdown", "source": "a"}, {"cell_type": "code", "source": "b"}, {"cell_type": "code", "source": "c"}]}""")!.AsObject();
+        NotebookRunner.Kernel.CellIds.Restore(executed, ["intro", "intro", null]);
+        var cells = executed["cells"]!.AsArray();
+        Assert.Equal(new[] { "intro", "cell-2", "cell-3" }, cells.Select(c => c!["id"]!.GetValue<string>()));
+        Assert.Equal(new[] { "cell_type", "id", "source" }, cells[0]!.AsObject().Select(p => p.Key));
     }
 }

@@ -103,7 +103,7 @@ public class NotebookLibraryTests
         var overlap = DataTour.Overlap(dir.File("m/train-5pct.json"), dir.File("m/train-45pct.json"));
         Assert.Equal(2, overlap.SharedDefects); // the 5 % subset's defects are the first of the 45 % subset's
         Assert.Equal(22, overlap.SharedNormals);
-        Assert.Contains("\"bar\"", Plotly.NET.GenericChart.toFigureJson(tour.ClassBalanceChart()));
+        Assert.Contains("\"bar\"", tour.ClassBalanceChart().ToJson());
     }
 
     [Fact]

@@ -1,0 +1,31 @@
+using NotebookRunner.Documents;
+using SslAnomaly.Tests.Support;
+using Xunit;
+
+namespace SslAnomaly.Tests.Notebooks;
+
+/// <summary>
+/// Every notebook has a .dib twin, and the twin is exactly what <c>NotebookRunner dib</c> writes from the .ipynb (the
+/// source of truth), so a change to one notebook cannot leave its twin behind.
+/// </summary>
+public class DibTwinTests
+{
+    public static TheoryData<string> Notebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal))
+            data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void The_dib_twin_holds_the_same_cells_as_the_ipynb(string name)
+    {
+        var ipynb = Path.Combine(RepositoryRoot.Path, "notebooks", name);
+        var dib = Path.ChangeExtension(ipynb, ".dib");
+        Assert.True(File.Exists(dib), $"{Path.GetFileName(dib)} is missing; write it with: dotnet run --project lib/NotebookRunner -- dib notebooks/{name}");
+        Assert.True(DibWriter.Write(Notebook.Load(ipynb)) == File.ReadAllText(dib).Replace("\r\n", "\n"),
+            $"{Path.GetFileName(dib)} differs from {name}; rewrite it with: dotnet run --project lib/NotebookRunner -- dib notebooks/{name}");
+    }
+}

@@ -10,16 +10,8 @@ namespace SslAnomaly.Tests.Notebooks;
 /// </summary>
 public class DibTwinTests
 {
-    public static TheoryData<string> Notebooks()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal))
-            data.Add(Path.GetFileName(file));
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Notebooks))]
+    [MemberData(nameof(RepositoryRoot.Notebooks), MemberType = typeof(RepositoryRoot))]
     public void The_dib_twin_holds_the_same_cells_as_the_ipynb(string name)
     {
         var ipynb = Path.Combine(RepositoryRoot.Path, "notebooks", name);

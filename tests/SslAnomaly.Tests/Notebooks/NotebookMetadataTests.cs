@@ -11,10 +11,8 @@ namespace SslAnomaly.Tests.Notebooks;
 /// </summary>
 public class NotebookMetadataTests
 {
-    public static TheoryData<string> Notebooks() => DibTwinTests.Notebooks();
-
     [Theory]
-    [MemberData(nameof(Notebooks))]
+    [MemberData(nameof(RepositoryRoot.Notebooks), MemberType = typeof(RepositoryRoot))]
     public void The_notebook_names_the_net_csharp_kernel_the_way_the_tools_write_it(string name)
     {
         var nb = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "notebooks", name))).RootElement;

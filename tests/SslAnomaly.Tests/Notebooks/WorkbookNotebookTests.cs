@@ -32,18 +32,10 @@ public class WorkbookNotebookTests(ITestOutputHelper output, NotebookOutputFixtu
 {
     static readonly Lazy<string> releaseBuild = new(BuildRelease);
 
-    public static TheoryData<string> Notebooks()
-    {
-        var data = new TheoryData<string>();
-        // The .dib twins hold the same cells (DibTwinTests), and the kernel reads .dib (NotebookRunnerTests' sample): running
-        // them again would double the time for nothing new.
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal))
-            data.Add(Path.GetFileName(file));
-        return data;
-    }
-
+    // Only the .ipynb: the .dib twins hold the same cells (DibTwinTests), and the kernel reads .dib (NotebookRunnerTests'
+    // sample), so running them again would double the time for nothing new.
     [Theory]
-    [MemberData(nameof(Notebooks))]
+    [MemberData(nameof(RepositoryRoot.Notebooks), MemberType = typeof(RepositoryRoot))]
     public void Notebook_runs_in_smoke_mode_and_its_figures_render(string name)
     {
         output.WriteLine(releaseBuild.Value);

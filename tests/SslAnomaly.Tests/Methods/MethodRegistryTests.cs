@@ -37,7 +37,9 @@ public class MethodRegistryTests
         foreach (var spec in MethodRegistry.All)
             foreach (var backbone in BackboneConfig.Names)
                 Assert.Equal(spec.Accepts(backbone), plan.Entries.Any(x => x.Method == spec.Name && x.Backbone == backbone));
-        Assert.Equal(["supervised", "byol", "barlow", "dino", "mae", "simclr"], Table1.MethodOrder);
+        // The paper's rows in its order, with the floors and ceilings (reference rows) beside them.
+        Assert.Equal(["supervised", "byol", "barlow", "dino", "mae", "simclr"], Table1.MethodOrder.Where(m => MethodRegistry.Find(m) is { PaperName: not null }));
+        Assert.Equal(["always-defect", "prior", "random-init", "supervised", "supervised-head", "byol", "barlow", "dino", "mae", "simclr"], Table1.MethodOrder);
         Assert.Equal("barlow", PaperReference.MethodKey("Barlow Twins"));
     }
 }

@@ -95,7 +95,7 @@ public class PreemptionEndToEndTests(TinyDataFixture data, ITestOutputHelper out
         var again = CliProcess.Run(SlurmSweepArgs(sweep, "--slurm", "--slurm-cpus", "1", "--slurm-time", "00:20:00"), env);
         output.WriteLine(again.All);
         Assert.True(again.ExitCode == 0, again.All);
-        Assert.Contains("(1 of 5 experiments missing)", again.Stdout);
+        Assert.Contains($"(1 of {plan.Entries.Count} experiments missing)", again.Stdout); // 5 supervised runs and their 5 random-init floors
         Assert.Contains($"#SBATCH --array={victim.Index}\n", File.ReadAllText(Path.Combine(sweep, "slurm", SlurmJobArray.ScriptName)));
         cluster.WaitForJob(File.ReadAllText(Path.Combine(sweep, "slurm", "job-id")).Trim(), TimeSpan.FromMinutes(12));
         Assert.All(plan.Entries, e => Assert.Equal("completed", RunDirectory.ReadStatus(plan.RunDirectoryOf(sweep, e))));

@@ -20,6 +20,9 @@ public static class ExperimentConfigBuilder
         if (explicitOptions is not null) ConfigOverrides.Merge(merged, explicitOptions, "command line");
         if (sets is not null) ConfigOverrides.ApplySets(merged, sets);
         var config = ConfigOverrides.ToConfig(merged);
+        // The floor trains zero steps by definition, whatever epochs a profile or --set gave: config.json says so, and a
+        // finished floor compares equal to the config that would run it again.
+        if (config.Method == Methods.RandomInit.Name) config = config with { Epochs = 0 };
         ExperimentValidator.Validate(config);
         return config;
     }

@@ -14,8 +14,10 @@ public static class ExperimentConfigBuilder
         string chosen = profile ?? ProfileOf(file, configFile) ?? Profiles.Quick;
         ConfigOverrides.Merge(merged, Profiles.Layer(chosen), $"profile {chosen}");
         // The method-specific part of the profile sits under the file and the command line, which may override it.
-        string method = explicitOptions?["method"]?.GetValue<string>() ?? file?["method"]?.GetValue<string>() ?? merged["method"]!.GetValue<string>();
-        ConfigOverrides.Merge(merged, Profiles.MethodLayer(chosen, method), $"profile {chosen} for {method}");
+        // A method that is not a string is left for the validator to name; here it just selects no method layer.
+        string? method = Text(explicitOptions?["method"]) ?? Text(file?["method"]) ?? Text(merged["method"]);
+        if (method is not null)
+            ConfigOverrides.Merge(merged, Profiles.MethodLayer(chosen, method), $"profile {chosen} for {method}");
         if (file is not null) ConfigOverrides.Merge(merged, file, configFile!);
         if (explicitOptions is not null) ConfigOverrides.Merge(merged, explicitOptions, "command line");
         if (sets is not null) ConfigOverrides.ApplySets(merged, sets);
@@ -33,4 +35,6 @@ public static class ExperimentConfigBuilder
         JsonValue v when v.TryGetValue<string>(out var name) => name,
         var other => throw new UserInputException($"config file {path}: profile must be a name ({string.Join(", ", Profiles.Names)}), not {other.ToJsonString()}."),
     };
+
+    static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

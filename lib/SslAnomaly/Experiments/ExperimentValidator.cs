@@ -10,6 +10,7 @@ public static class ExperimentValidator
 
     public static void Validate(ExperimentConfig c)
     {
+        RequireValues(c, "");
         var method = MethodRegistry.Get(c.Method);
         if (!BackboneConfig.AllNames.Contains(c.Backbone))
             throw new UserInputException($"unknown backbone '{c.Backbone}' (valid: {string.Join(", ", BackboneConfig.Names)}), or '{BackboneConfig.Pixels}' for the raw-pixel baseline.");
@@ -48,5 +49,28 @@ public static class ExperimentValidator
     static void Positive(int value, string key)
     {
         if (value <= 0) throw new UserInputException($"{key} must be positive, not {value}.");
+    }
+
+    /// <summary>
+    /// A config file or --set can write JSON null into any key; every key the config declares non-nullable (lists,
+    /// nested sections, names) must then be refused by name, not reach the code as null. Nested sections are checked too.
+    /// </summary>
+    static void RequireValues(object section, string prefix)
+    {
+        var nullability = new System.Reflection.NullabilityInfoContext();
+        foreach (var property in section.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (property.PropertyType.IsValueType || property.GetIndexParameters().Length > 0) continue;
+            var key = prefix + System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
+            var value = property.GetValue(section);
+            if (value is null)
+            {
+                if (nullability.Create(property).ReadState == System.Reflection.NullabilityState.NotNull)
+                    throw new UserInputException($"{key} must have a value, not null.");
+                continue;
+            }
+            if (property.PropertyType.IsClass && property.PropertyType.Namespace == typeof(ExperimentConfig).Namespace)
+                RequireValues(value, key + ".");
+        }
     }
 }

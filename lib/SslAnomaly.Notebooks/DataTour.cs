@@ -89,12 +89,6 @@ public sealed class DataTour
         var table = Train;
         var codes = table.Codes;
         var tiles = new List<ImageTile>();
-        int CodeCount(int row)
-        {
-            int n = 0;
-            for (int k = 0; k < SewerMlCodes.Codes.Count; k++) if (codes[row, k]) n++;
-            return n;
-        }
         var classes = new List<(string Label, int[] Rows)>
         {
             ("normal", Enumerable.Range(0, table.Count).Where(i => !table.Defect[i]).Take(perClass).ToArray()),
@@ -103,7 +97,7 @@ public sealed class DataTour
         {
             int code = k;
             var with = Enumerable.Range(0, table.Count).Where(i => codes[i, code]).ToList();
-            var rows = with.Where(i => CodeCount(i) == 1).Concat(with.Where(i => CodeCount(i) > 1)).Take(perClass).ToArray();
+            var rows = with.Where(i => CodeCount(codes, i) == 1).Concat(with.Where(i => CodeCount(codes, i) > 1)).Take(perClass).ToArray();
             classes.Add((SewerMlCodes.Codes[k], rows));
         }
         foreach (var (label, rows) in classes)
@@ -135,7 +129,7 @@ public sealed class DataTour
         for (int k = 0; k < SewerMlCodes.Codes.Count; k++)
         {
             int code = k;
-            var rows = Enumerable.Range(0, table.Count).Where(i => codes[i, code]).OrderBy(i => CodeCount(i)).Take(1).ToArray();
+            var rows = Enumerable.Range(0, table.Count).Where(i => codes[i, code]).OrderBy(i => CodeCount(codes, i)).Take(1).ToArray();
             if (rows.Length == 0) continue;
             var name = table.Filenames[rows[0]];
             tiles.Add(Tile(name, resolution, $"{SewerMlCodes.Codes[k]} at {resolution} px"));
@@ -143,13 +137,6 @@ public sealed class DataTour
         }
         return new ImageGrid(tiles, columns: 6, displaySize: 128,
             title: $"The same frame at the run resolution ({resolution} px, shown enlarged) and at {reference} px");
-
-        int CodeCount(int row)
-        {
-            int n = 0;
-            for (int k = 0; k < SewerMlCodes.Codes.Count; k++) if (codes[row, k]) n++;
-            return n;
-        }
     }
 
     /// <summary>
@@ -167,6 +154,14 @@ public sealed class DataTour
     {
         var predictions = PredictionCsv.Read(Path.Combine(runDirectory, "predictions-val.csv"));
         return PerClassRecall.Compute(Val, predictions);
+    }
+
+    /// <summary>How many defect codes frame <paramref name="row"/> shows.</summary>
+    static int CodeCount(bool[,] codes, int row)
+    {
+        int n = 0;
+        for (int k = 0; k < SewerMlCodes.Codes.Count; k++) if (codes[row, k]) n++;
+        return n;
     }
 
     static string CodesOf(int row, bool[,] codes) =>

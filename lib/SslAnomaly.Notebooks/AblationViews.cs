@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Globalization;
 using SslAnomaly.Eval;
 using SslAnomaly.Reporting;
+using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Notebooks;
 
@@ -20,7 +21,7 @@ public static class AblationViews
     const string Natural = ImbalanceGrid.NaturalKey;
 
     /// <summary>Our resolutions and the paper's, per backbone, in one table (rows for every resolution either side has).</summary>
-    public static IReadOnlyList<ResolutionLine> ResolutionTable(IReadOnlyList<RunSummary> runs)
+    public static IReadOnlyList<ResolutionLine> ResolutionTable(IReadOnlyList<RunResult> runs)
     {
         var paper = PaperReference.Table2();
         var backbones = runs.Select(r => r.Backbone).Distinct().ToList();
@@ -31,12 +32,12 @@ public static class AblationViews
         {
             var run = runs.FirstOrDefault(r => r.Backbone == k.Backbone && r.Resolution == k.Resolution);
             var published = paper.Where(p => p.Backbone == k.Backbone && p.Resolution == k.Resolution).Select(p => (double?)p.F1).FirstOrDefault();
-            return new ResolutionLine(k.Backbone, k.Resolution, Round(run?.Metric(Natural, "f1")), published, run?.Status ?? "not run (paper only)");
+            return new ResolutionLine(k.Backbone, k.Resolution, Round(run?.Metric(Natural, "f1")), published, run?.Status.Name() ?? "not run (paper only)");
         }).ToList();
     }
 
     /// <summary>F1 against resolution (log axis): ours as solid lines, the paper's as dashed lines, one colour per backbone.</summary>
-    public static PlotlyFigure ResolutionChart(IReadOnlyList<RunSummary> runs)
+    public static PlotlyFigure ResolutionChart(IReadOnlyList<RunResult> runs)
     {
         var lines = new List<JsonObject>();
         foreach (var backbone in runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
@@ -56,7 +57,7 @@ public static class AblationViews
 
     public static IReadOnlyList<AugmentationLine> AugmentationTable(IReadOnlyList<AugmentationRun> runs) =>
         runs.OrderBy(r => r.MinScale).ThenBy(r => r.TVal).Select(r => new AugmentationLine(r.MinScale, r.TVal,
-            Round(r.Run.Metric(Natural, "f1")), Round(r.Run.Metric(Natural, "f2_ciw")), Round(r.Run.Metric(Natural, "f1_normal")), r.Run.Status)).ToList();
+            Round(r.Run.Metric(Natural, "f1")), Round(r.Run.Metric(Natural, "f2_ciw")), Round(r.Run.Metric(Natural, "f1_normal")), r.Run.Status.Name())).ToList();
 
     /// <summary>Figure 3: F1 (natural validation split) over min_scale (rows) and t_val (columns).</summary>
     public static PlotlyFigure AugmentationHeatmap(IReadOnlyList<AugmentationRun> runs, string metric = "f1")

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SslAnomaly.Reporting;
+using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Notebooks;
 
@@ -14,14 +15,14 @@ public static class ImbalanceViews
     public static readonly IReadOnlyList<string> Figure5Metrics = ["precision", "recall"];
 
     /// <summary>Table 1 cells we measured (natural validation split), each beside the paper's number.</summary>
-    public static IReadOnlyList<Table1Row> Table1Measured(IReadOnlyList<RunSummary> runs) =>
+    public static IReadOnlyList<Table1Row> Table1Measured(IReadOnlyList<RunResult> runs) =>
         Table1.Build(runs).Where(r => r.Ours is not null).ToList();
 
     /// <summary>Table 1 as markdown (one table per metric, cells "ours (paper)").</summary>
     public static MarkdownText Table1Markdown(IReadOnlyList<Table1Row> rows) => new(Table1.ToMarkdown(rows));
 
     /// <summary>One heatmap: rows method and train share, columns validation share, each cell's value printed.</summary>
-    public static PlotlyFigure Heatmap(IReadOnlyList<RunSummary> runs, string backbone, string metric, string figure) =>
+    public static PlotlyFigure Heatmap(IReadOnlyList<RunResult> runs, string backbone, string metric, string figure) =>
         ChartStyle.WithCellValues(Figures.ImbalanceHeatmap(runs, backbone, metric,
             $"{figure}: {backbone} {Table1.Display(metric)} (rows: method, train defect share; columns: validation defect share)"));
 

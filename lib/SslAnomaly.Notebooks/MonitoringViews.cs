@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Globalization;
-using System.Text.Json;
 using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
 using SslAnomaly.Reporting;
@@ -20,9 +19,9 @@ public static class MonitoringViews
     /// Figure 6: one line per run (method / backbone) of a per-epoch monitor, for the runs trained at one defect
     /// share (all runs when <paramref name="trainDefectPct"/> is null).
     /// </summary>
-    public static PlotlyFigure Figure6(IReadOnlyList<RunSummary> runs, string curve, double? trainDefectPct = null)
+    public static PlotlyFigure Figure6(IReadOnlyList<RunResult> runs, string curve, double? trainDefectPct = null)
     {
-        var chosen = runs.Where(r => r.Status == "completed" && (trainDefectPct is null || r.TrainDefectPct == trainDefectPct)).ToList();
+        var chosen = runs.Where(r => r.IsCompleted && (trainDefectPct is null || r.TrainDefectPct == trainDefectPct)).ToList();
         var lines = new List<JsonObject>();
         foreach (var run in chosen)
         {
@@ -38,13 +37,13 @@ public static class MonitoringViews
     }
 
     /// <summary>Figure 7: probe F1 against final RankMe min-max re-scaled to [0, 1] over all plotted runs (<see cref="RankMeRescaling"/>).</summary>
-    public static PlotlyFigure Figure7(IReadOnlyList<RunSummary> runs, string validationKey = ImbalanceGrid.NaturalKey) =>
-        ChartStyle.WithLegend(Figures.RankMeScatter(runs, validationKey, r => RankMeRescaling.MinMax(r.Select(x => x.RankMe ?? double.NaN).ToList()),
+    public static PlotlyFigure Figure7(IReadOnlyList<RunResult> runs, string validationKey = ImbalanceGrid.NaturalKey) =>
+        ChartStyle.WithLegend(Figures.RankMeScatter(runs, validationKey, r => RankMeRescaling.MinMax(r.Select(x => x.Rankme ?? double.NaN).ToList()),
             $"Figure 7: probe F1 ({Validation(validationKey)}) against re-scaled final RankMe"));
 
     /// <summary>Spearman and Kendall tau-b between final RankMe and <paramref name="metric"/> per validation subset, with 95 % paired bootstrap intervals over runs.</summary>
-    public static IReadOnlyList<RankMeCorrelationRow> Correlations(IReadOnlyList<RunSummary> runs, string metric = "f1", int replicates = 1000) =>
-        RankMeCorrelation.Compute(GridRuns(runs), metric, new BootstrapOptions(replicates, Seed: 0));
+    public static IReadOnlyList<RankMeCorrelationRow> Correlations(IReadOnlyList<RunResult> runs, string metric = "f1", int replicates = 1000) =>
+        RankMeCorrelation.Compute(runs.Where(r => r.IsCompleted), metric, new BootstrapOptions(replicates, Seed: 0));
 
     /// <summary>The rows of <see cref="Correlations"/> as text cells ("0.12", "[-0.40, 0.60]").</summary>
     public static IReadOnlyList<CorrelationLine> Table(IReadOnlyList<RankMeCorrelationRow> rows) =>
@@ -64,15 +63,6 @@ public static class MonitoringViews
         return what + $": the interval excludes 0, a {(row.Spearman > 0 ? "positive" : "negative")} rank correlation in these runs, unlike the paper's finding" +
                (row.Runs < 20 ? " (with few runs and tiny budgets: read it with care)." : ".");
     }
-
-    /// <summary>Runs as the evaluation module's <see cref="GridRun"/> (full metrics from result.json).</summary>
-    public static IReadOnlyList<GridRun> GridRuns(IEnumerable<RunSummary> runs) =>
-        runs.Where(r => r.Status == "completed").Select(r =>
-        {
-            var result = JsonSerializer.Deserialize<RunResult>(File.ReadAllText(Path.Combine(r.RunDirectory, RunDirectory.ResultFile)), RunResult.Json)
-                ?? throw new InvalidDataException($"{r.RunDirectory}/result.json is empty.");
-            return new GridRun(result.Method, result.Backbone, (int)Math.Round(result.TrainDefectPct), result.Seed, result.Rankme, result.Metrics);
-        }).ToList();
 
     static string Validation(string key) => key == ImbalanceGrid.NaturalKey ? "natural validation split" : $"{key} % validation subset";
     static string Pct(double v) => v.ToString("0.##", CultureInfo.InvariantCulture) + " %";

@@ -2,6 +2,7 @@ using System.Collections;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
 using SslAnomaly.Reporting;
+using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Notebooks;
 
@@ -34,7 +35,7 @@ public static class NotebookDisplay
         Add<PlotlyFigure>(PlotlyDisplay.ToHtml, PlotlyDisplay.ToText);
         Add<DataFrame>(f => Tables.FromDataFrame(f).ToHtml(), f => Tables.FromDataFrame(f).ToText());
         Add<ImageGrid>(g => g.ToHtml(), g => g.ToText());
-        Add<RunSummary>(RunSummaryDisplay.ToHtml, RunSummaryDisplay.ToText);
+        Add<RunResult>(RunSummaryDisplay.ToHtml, RunSummaryDisplay.ToText);
         Add<TextTable>(t => t.ToHtml(), t => t.ToText());
         Add<MarkdownText>(m => m.ToHtml(), m => m.Markdown);
         Formatter.Register<IEnumerable>((items, writer) => writer.Write(SequenceTable(items)?.ToHtml() ?? items.ToDisplayString(defaultHtml)), Html);
@@ -50,5 +51,5 @@ public static class NotebookDisplay
     }
 
     static TextTable? SequenceTable(IEnumerable items) =>
-        items is IEnumerable<RunSummary> runs ? RunSummaryDisplay.RunsTable(runs) : Tables.TryFromRecords(items);
+        items is IEnumerable<RunResult> runs ? RunSummaryDisplay.RunsTable(runs) : Tables.TryFromRecords(items);
 }

@@ -98,7 +98,7 @@ public sealed class NotebookExperiments
     /// One experiment of the imbalance sweep (same folder, same config), run now if it has not finished: the
     /// sweep later finds it done. This is what 02 trains.
     /// </summary>
-    public RunSummary Pretrain(string method, string backbone, double trainDefectPct)
+    public RunResult Pretrain(string method, string backbone, double trainDefectPct)
     {
         var entry = new SweepEntry(0, method, backbone, trainDefectPct, 0);
         return Run(Path.Combine(SweepPlan.RunsDirectory(SweepDirectory), entry.RunName), Config(method, backbone, trainDefectPct));
@@ -154,10 +154,10 @@ public sealed class NotebookExperiments
     /// <see cref="AblationResolutions"/>, for each backbone of <see cref="AblationBackbones"/>. On the embedded data the
     /// frames are rendered at the largest resolution and every run resizes them down.
     /// </summary>
-    public IReadOnlyList<RunSummary> ResolutionAblation()
+    public IReadOnlyList<RunResult> ResolutionAblation()
     {
         int largest = AblationResolutions.Max();
-        var runs = new List<RunSummary>();
+        var runs = new List<RunResult>();
         Out.WriteLine($"resolution ablation ({Profile}): supervised, no augmentation but resize, {string.Join(", ", AblationResolutions)} px x {string.Join(", ", AblationBackbones)}");
         foreach (var backbone in AblationBackbones)
             foreach (var resolution in AblationResolutions)
@@ -190,7 +190,7 @@ public sealed class NotebookExperiments
     /// Runs one experiment into <paramref name="directory"/> unless it already finished there, and returns its
     /// summary. A finished folder made with a different configuration is an error: delete it to run again.
     /// </summary>
-    public RunSummary Run(string directory, ExperimentConfig config, bool quietWhenReused = false)
+    public RunResult Run(string directory, ExperimentConfig config, bool quietWhenReused = false)
     {
         var name = Path.GetFileName(Path.GetFullPath(directory));
         var configPath = Path.Combine(directory, RunDirectory.ConfigFile);
@@ -209,14 +209,14 @@ public sealed class NotebookExperiments
             if (File.Exists(configPath) && !JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(configPath)), JsonNode.Parse(config.ToJson())))
                 throw new UserInputException($"{directory} holds a finished run of a different configuration (the profile's settings changed?); delete the folder to run it again.");
             if (!quietWhenReused) Out.WriteLine($"{name}: reused (finished earlier)");
-            return RunSummary.TryRead(directory)!;
+            return RunResult.TryRead(directory)!;
         }
         var clock = Stopwatch.StartNew();
         var outcome = ExperimentRunner.Run(config, directory, force: false, new QuietProgress());
-        var summary = RunSummary.TryRead(directory)
+        var summary = RunResult.TryRead(directory)
             ?? throw new InvalidOperationException($"{name} did not finish: {outcome.Message}");
-        var natural = summary.Metric("natural", "f1") is { } f1 ? $"; F1 on the natural split {f1.ToString("0.000", CultureInfo.InvariantCulture)}" : "";
-        Out.WriteLine($"{name}: {summary.Status} in {clock.Elapsed.TotalSeconds:F1} s{natural}{(summary.FailureReason is { } r ? $" ({r})" : "")}");
+        var natural = summary.Metric(Eval.ImbalanceGrid.NaturalKey, "f1") is { } f1 ? $"; F1 on the natural split {f1.ToString("0.000", CultureInfo.InvariantCulture)}" : "";
+        Out.WriteLine($"{name}: {summary.Status.Name()} in {clock.Elapsed.TotalSeconds:F1} s{natural}{(summary.FailureReason is { } r ? $" ({r})" : "")}");
         return summary;
     }
 
@@ -231,13 +231,13 @@ public sealed class NotebookExperiments
 }
 
 /// <summary>The imbalance sweep's folder, its methods and backbones, and every run's summary.</summary>
-public sealed record ImbalanceSweep(string Directory, IReadOnlyList<string> Methods, IReadOnlyList<string> Backbones, IReadOnlyList<RunSummary> Runs)
+public sealed record ImbalanceSweep(string Directory, IReadOnlyList<string> Methods, IReadOnlyList<string> Backbones, IReadOnlyList<RunResult> Runs)
 {
-    public IReadOnlyList<RunSummary> Completed => Runs.Where(r => r.Status == "completed").ToList();
+    public IReadOnlyList<RunResult> Completed => Runs.Where(r => r.IsCompleted).ToList();
 
     /// <summary>The completed runs of the self-supervised methods (RankMe is a monitor of self-supervised training).</summary>
-    public IReadOnlyList<RunSummary> SelfSupervised => Completed.Where(r => r.Method != "supervised").ToList();
+    public IReadOnlyList<RunResult> SelfSupervised => Completed.Where(r => r.Method != "supervised").ToList();
 }
 
 /// <summary>One cell of the augmentation grid (Figure 3).</summary>
-public sealed record AugmentationRun(double MinScale, double TVal, RunSummary Run);
+public sealed record AugmentationRun(double MinScale, double TVal, RunResult Run);

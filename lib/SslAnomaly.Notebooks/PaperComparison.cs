@@ -25,7 +25,7 @@ public static class PaperComparison
     const string Natural = ImbalanceGrid.NaturalKey;
 
     /// <summary>Table 1 cells that both we and the paper have.</summary>
-    public static IReadOnlyList<Table1Row> Cells(IReadOnlyList<RunSummary> runs) =>
+    public static IReadOnlyList<Table1Row> Cells(IReadOnlyList<RunResult> runs) =>
         Table1.Build(runs).Where(r => r.Ours is not null && r.Paper is not null).ToList();
 
     public static IReadOnlyList<DifferenceSummary> Summary(IReadOnlyList<Table1Row> cells) =>
@@ -73,9 +73,9 @@ public static class PaperComparison
     }
 
     /// <summary>The paper's main findings, each measured on our runs (natural validation split unless stated).</summary>
-    public static IReadOnlyList<ClaimCheck> Claims(IReadOnlyList<RunSummary> runs)
+    public static IReadOnlyList<ClaimCheck> Claims(IReadOnlyList<RunResult> runs)
     {
-        var done = runs.Where(r => r.Status == "completed").ToList();
+        var done = runs.Where(r => r.IsCompleted).ToList();
         var claims = new List<ClaimCheck>();
 
         // 1. Supervised beats every SSL method.
@@ -104,7 +104,7 @@ public static class PaperComparison
         claims.Add(new("Final RankMe does not correlate with validation F1", "no correlation in the scatter plots (Figure 7)", "self-supervised runs: " + rankMe, rankMeAgrees));
 
         // 4. ResNet-18 reaches a higher RankMe than ViT-Tiny.
-        var byBackbone = done.Where(r => r.RankMe is not null && r.Method != "supervised").GroupBy(r => r.Backbone).ToDictionary(g => g.Key, g => g.Average(r => r.RankMe!.Value));
+        var byBackbone = done.Where(r => r.Rankme is not null && r.Method != "supervised").GroupBy(r => r.Backbone).ToDictionary(g => g.Key, g => g.Average(r => r.Rankme!.Value));
         bool both = byBackbone.ContainsKey("resnet18") && byBackbone.ContainsKey("vit-tiny");
         claims.Add(new("ResNet models reach a higher RankMe than ViT-Tiny", "consistently (Appendix D, Figures 6 and 7)",
             both ? $"mean final RankMe of the SSL runs: resnet18 {byBackbone["resnet18"]:0.0}, vit-tiny {byBackbone["vit-tiny"]:0.0}" : "not measured (one backbone in this profile)",
@@ -143,10 +143,10 @@ public static class PaperComparison
         return lines;
     }
 
-    static double F1(RunSummary r) => r.Metric(Natural, "f1") ?? double.NegativeInfinity;
+    static double F1(RunResult r) => r.Metric(Natural, "f1") ?? double.NegativeInfinity;
 
     /// <summary>The rarest controlled validation share a run was probed on ("1", "2", "5"...), below 45 %.</summary>
-    static string? LowestShare(RunSummary r) =>
+    static string? LowestShare(RunResult r) =>
         r.Metrics.Keys.Where(k => k != Natural && double.TryParse(k, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v < 45)
             .OrderBy(k => double.Parse(k, CultureInfo.InvariantCulture)).FirstOrDefault();
 

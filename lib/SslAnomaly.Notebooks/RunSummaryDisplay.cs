@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using SslAnomaly.Reporting;
+using SslAnomaly.Eval;
+using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Notebooks;
 
@@ -9,43 +11,43 @@ public static class RunSummaryDisplay
 {
     public static readonly IReadOnlyList<string> MetricNames = ["f1", "f2_ciw", "f1_normal", "precision", "recall"];
 
-    public static string Headline(RunSummary run) =>
-        $"{run.Method} · {run.Backbone} · train {run.TrainDefectPct.ToString("0.##", CultureInfo.InvariantCulture)} % defects · seed {run.Seed} · {run.Resolution} px: {run.Status}"
+    public static string Headline(RunResult run) =>
+        $"{run.Method} · {run.Backbone} · train {run.TrainDefectPct.ToString("0.##", CultureInfo.InvariantCulture)} % defects · seed {run.Seed} · {run.Resolution} px: {run.Status.Name()}"
         + (run.FailureReason is { Length: > 0 } reason ? $" ({reason})" : "")
-        + (run.RankMe is { } rankMe ? $"; RankMe {rankMe.ToString("0.##", CultureInfo.InvariantCulture)}" : "");
+        + (run.Rankme is { } rankMe ? $"; RankMe {rankMe.ToString("0.##", CultureInfo.InvariantCulture)}" : "");
 
     /// <summary>Rows: validation shares in the paper's order; columns: the five probe metrics.</summary>
-    public static TextTable MetricsTable(RunSummary run)
+    public static TextTable MetricsTable(RunResult run)
     {
-        var keys = Figures.ValKeys.Where(run.Metrics.ContainsKey).Concat(run.Metrics.Keys.Except(Figures.ValKeys).Order(StringComparer.Ordinal)).ToList();
-        var rows = keys.Select(k => (IReadOnlyList<string>)new[] { k == "natural" ? "natural" : k + " %" }
+        var keys = run.Metrics.Keys.OrderBy(ImbalanceGrid.DisplayRank).ThenBy(k => k, StringComparer.Ordinal).ToList();
+        var rows = keys.Select(k => (IReadOnlyList<string>)new[] { k == ImbalanceGrid.NaturalKey ? k : k + " %" }
             .Concat(MetricNames.Select(m => run.Metric(k, m) is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "")).ToList()).ToList();
         return new TextTable(["validation defects", .. MetricNames], rows, rows.Count);
     }
 
     /// <summary>Several runs, one row each, with the natural-split metrics.</summary>
-    public static TextTable RunsTable(IEnumerable<RunSummary> runs)
+    public static TextTable RunsTable(IEnumerable<RunResult> runs)
     {
         var all = runs.ToList();
         var rows = all.Take(Tables.MaxRows).Select(r => (IReadOnlyList<string>)new[]
         {
-            r.Method, r.Backbone, r.TrainDefectPct.ToString("0.##", CultureInfo.InvariantCulture), r.Seed.ToString(CultureInfo.InvariantCulture), r.Status,
-            r.RankMe?.ToString("0.##", CultureInfo.InvariantCulture) ?? "",
-        }.Concat(MetricNames.Select(m => r.Metric("natural", m)?.ToString("0.000", CultureInfo.InvariantCulture) ?? "")).ToList()).ToList();
+            r.Method, r.Backbone, r.TrainDefectPct.ToString("0.##", CultureInfo.InvariantCulture), r.Seed.ToString(CultureInfo.InvariantCulture), r.Status.Name(),
+            r.Rankme?.ToString("0.##", CultureInfo.InvariantCulture) ?? "",
+        }.Concat(MetricNames.Select(m => r.Metric(ImbalanceGrid.NaturalKey, m)?.ToString("0.000", CultureInfo.InvariantCulture) ?? "")).ToList()).ToList();
         return new TextTable(["method", "backbone", "train %", "seed", "status", "RankMe", .. MetricNames.Select(m => m + " (natural)")], rows, all.Count);
     }
 
-    public static string ToHtml(RunSummary run)
+    public static string ToHtml(RunResult run)
     {
         var s = new StringBuilder("<div class=\"ssl-run\">");
-        s.Append($"<p><b>{HtmlText.Encode(Headline(run))}</b><br/><small>{HtmlText.Encode(run.RunDirectory)} · manifest {HtmlText.Encode(Short(run.ManifestSha256))}</small></p>");
+        s.Append($"<p><b>{HtmlText.Encode(Headline(run))}</b><br/><small>{HtmlText.Encode(run.Folder)} · manifest {HtmlText.Encode(Short(run.ManifestSha256))}</small></p>");
         if (run.Metrics.Count > 0) s.Append(MetricsTable(run).ToHtml());
         return s.Append("</div>").ToString();
     }
 
-    public static string ToText(RunSummary run)
+    public static string ToText(RunResult run)
     {
-        var s = new StringBuilder(Headline(run)).Append('\n').Append($"{run.RunDirectory} (manifest {Short(run.ManifestSha256)})");
+        var s = new StringBuilder(Headline(run)).Append('\n').Append($"{run.Folder} (manifest {Short(run.ManifestSha256)})");
         if (run.Metrics.Count > 0) s.Append('\n').Append(MetricsTable(run).ToText());
         return s.ToString();
     }

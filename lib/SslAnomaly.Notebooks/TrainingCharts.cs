@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Globalization;
 using SslAnomaly.Reporting;
+using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Notebooks;
 
@@ -15,13 +16,13 @@ public static class TrainingCharts
         ["rankme/backbone", "rankme/projector", "features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"];
 
     /// <summary>What metrics.csv holds: one row per curve, with its length and last value.</summary>
-    public static IReadOnlyList<CurveFacts> Inventory(RunSummary run) =>
+    public static IReadOnlyList<CurveFacts> Inventory(RunResult run) =>
         run.Curves().OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => new CurveFacts(c.Key, c.Value.Count, c.Value[0].Step, c.Value[^1].Step, Math.Round(c.Value[^1].Value, 4)))
             .ToList();
 
     /// <summary>The training loss at every step, with a moving average over about a tenth of the run.</summary>
-    public static PlotlyFigure Loss(RunSummary run)
+    public static PlotlyFigure Loss(RunResult run)
     {
         var points = Curve(run, "train/loss");
         int window = points.Count / 10;
@@ -41,15 +42,15 @@ public static class TrainingCharts
     }
 
     /// <summary>RankMe of backbone features and of projector embeddings at the end of each epoch.</summary>
-    public static PlotlyFigure RankMe(RunSummary run) =>
+    public static PlotlyFigure RankMe(RunResult run) =>
         PerEpoch(run, ["rankme/backbone", "rankme/projector"], $"{Name(run)}: RankMe per epoch (effective rank of the embeddings)", "RankMe");
 
     /// <summary>Mean and standard deviation over the monitoring sample's features, per epoch.</summary>
-    public static PlotlyFigure FeatureStatistics(RunSummary run) =>
+    public static PlotlyFigure FeatureStatistics(RunResult run) =>
         PerEpoch(run, ["features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"],
             $"{Name(run)}: feature statistics per epoch", "value");
 
-    static PlotlyFigure PerEpoch(RunSummary run, IReadOnlyList<string> names, string title, string yTitle)
+    static PlotlyFigure PerEpoch(RunResult run, IReadOnlyList<string> names, string title, string yTitle)
     {
         var curves = run.Curves();
         var lines = names.Where(curves.ContainsKey).Select(n => PlotlyTraces.Line(
@@ -63,11 +64,11 @@ public static class TrainingCharts
     /// <summary>"1", "2", ...: epochs as categories, so the axis shows whole epochs only.</summary>
     public static IEnumerable<string> Epochs(int count) => Enumerable.Range(1, count).Select(e => e.ToString(CultureInfo.InvariantCulture));
 
-    static IReadOnlyList<(long Step, double Value)> Curve(RunSummary run, string name) =>
+    static IReadOnlyList<(long Step, double Value)> Curve(RunResult run, string name) =>
         run.Curves().TryGetValue(name, out var points) ? points : [];
 
     /// <summary>"simclr · resnet18 · 5 % defects".</summary>
-    public static string Name(RunSummary run) =>
+    public static string Name(RunResult run) =>
         $"{run.Method} · {run.Backbone} · {run.TrainDefectPct.ToString("0.##", CultureInfo.InvariantCulture)} % defects";
 }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SslAnomaly.Reporting;
+using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Cli.Commands;
 
@@ -26,7 +27,7 @@ public static class ReportCommand
     /// <summary>Writes the report; with <paramref name="png"/>, PNG copies of the figures where a browser is installed (else says why not).</summary>
     public static string Write(string runsDir, string outDir, bool png)
     {
-        var index = new ReportWriter(outDir).Write(RunSummary.ReadAll(runsDir));
+        var index = new ReportWriter(outDir).Write(RunResult.ReadAll(runsDir));
         if (png)
         {
             // The HTML report is complete at this point; a browser that fails costs the PNG copies, not the report.

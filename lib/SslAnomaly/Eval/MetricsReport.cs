@@ -24,7 +24,7 @@ public sealed record MetricsReport
     /// <summary>Per-code F2 keyed by Sewer-ML code (absent without code labels).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, double>? F2PerCode { get; init; }
-    // 95 % stratified-bootstrap intervals as [lo, hi] beside each metric (design.md section 6: "<metric>_ci95");
+    // 95 % stratified-bootstrap intervals as [lo, hi] beside each metric (docs/result-json.md, metrics: "<metric>_ci95");
     // absent when the bootstrap was switched off, a null bound when no replicate had a defined value.
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<double?>? F1Ci95 { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<double?>? F2CiwCi95 { get; init; }
@@ -67,30 +67,22 @@ public sealed record MetricsReport
     };
 
     /// <summary>The [lo, hi] interval of a scalar metric by its <see cref="DefectMetrics.ScalarNames"/> name (null when not computed).</summary>
-    public IReadOnlyList<double?>? Interval(string name) => name switch
-    {
-        "f1" => F1Ci95,
-        "f2_ciw" => F2CiwCi95,
-        "f1_normal" => F1NormalCi95,
-        "precision" => PrecisionCi95,
-        "recall" => RecallCi95,
-        "f2" => F2Ci95,
-        "auroc" => AurocCi95,
-        "auprc" => AuprcCi95,
-        _ => throw new ArgumentException($"Unknown metric '{name}' (known: {string.Join(", ", DefectMetrics.ScalarNames)}).", nameof(name)),
-    };
+    public IReadOnlyList<double?>? Interval(string name) => Entry(name).Interval;
 
     /// <summary>The value of a scalar metric by its <see cref="DefectMetrics.ScalarNames"/> name (null when undefined).</summary>
-    public double? Scalar(string name) => name switch
+    public double? Scalar(string name) => Entry(name).Value;
+
+    /// <summary>The one place a metric name meets its value and interval.</summary>
+    (double? Value, IReadOnlyList<double?>? Interval) Entry(string name) => name switch
     {
-        "f1" => F1,
-        "f2_ciw" => F2Ciw,
-        "f1_normal" => F1Normal,
-        "precision" => Precision,
-        "recall" => Recall,
-        "f2" => F2,
-        "auroc" => Auroc,
-        "auprc" => Auprc,
+        "f1" => (F1, F1Ci95),
+        "f2_ciw" => (F2Ciw, F2CiwCi95),
+        "f1_normal" => (F1Normal, F1NormalCi95),
+        "precision" => (Precision, PrecisionCi95),
+        "recall" => (Recall, RecallCi95),
+        "f2" => (F2, F2Ci95),
+        "auroc" => (Auroc, AurocCi95),
+        "auprc" => (Auprc, AuprcCi95),
         _ => throw new ArgumentException($"Unknown metric '{name}' (known: {string.Join(", ", DefectMetrics.ScalarNames)}).", nameof(name)),
     };
 

@@ -1,3 +1,5 @@
+using SslAnomaly.Experiments;
+
 namespace SslAnomaly.Eval;
 
 /// <summary>Rank correlation between final RankMe and a probe metric across runs, at one validation subset.</summary>
@@ -16,16 +18,16 @@ public sealed record RankMeCorrelationRow(
 /// </summary>
 public static class RankMeCorrelation
 {
-    public static IReadOnlyList<RankMeCorrelationRow> Compute(IEnumerable<GridRun> runs, string metric = "f1", BootstrapOptions? bootstrap = null)
+    public static IReadOnlyList<RankMeCorrelationRow> Compute(IEnumerable<RunResult> runs, string metric = "f1", BootstrapOptions? bootstrap = null)
     {
-        var withRankMe = runs.Where(r => r.RankMe is not null).ToList();
+        var withRankMe = runs.Where(r => r.Rankme is not null).ToList();
         var keys = withRankMe.SelectMany(r => r.Metrics.Keys).Distinct()
             .OrderBy(ImbalanceGrid.DisplayRank).ThenBy(k => k, StringComparer.Ordinal);
         return keys.Select(key =>
         {
             var pairs = withRankMe
                 .Where(r => r.Metrics.TryGetValue(key, out var m) && m.Scalar(metric) is not null)
-                .Select(r => (RankMe: r.RankMe!.Value, Value: r.Metrics[key].Scalar(metric)!.Value)).ToList();
+                .Select(r => (RankMe: r.Rankme!.Value, Value: r.Metrics[key].Scalar(metric)!.Value)).ToList();
             var x = pairs.Select(p => p.RankMe).ToArray();
             var y = pairs.Select(p => p.Value).ToArray();
             return new RankMeCorrelationRow(key, pairs.Count,

@@ -1,7 +1,9 @@
+using SslAnomaly.Experiments;
+
 namespace SslAnomaly.Eval;
 
 /// <summary>One point of the paper's Figure 7: a run's probe metric against its re-scaled final RankMe.</summary>
-public sealed record Figure7Point(string Method, string Backbone, int TrainDefectPct, int Seed, double RankMe, double RescaledRankMe, double Value);
+public sealed record Figure7Point(string Method, string Backbone, double TrainDefectPct, int Seed, double RankMe, double RescaledRankMe, double Value);
 
 /// <summary>
 /// Figure 7 plots "validation F1 against re-scaled RankMe ... re-scaled to enable easier comparisons with F1
@@ -21,11 +23,11 @@ public static class RankMeRescaling
     }
 
     /// <summary>Figure 7's points at one validation subset (the paper: the unmodified split, "natural").</summary>
-    public static IReadOnlyList<Figure7Point> Figure7(IEnumerable<GridRun> runs, string validationKey = ImbalanceGrid.NaturalKey, string metric = "f1")
+    public static IReadOnlyList<Figure7Point> Figure7(IEnumerable<RunResult> runs, string validationKey = ImbalanceGrid.NaturalKey, string metric = "f1")
     {
-        var usable = runs.Where(r => r.RankMe is not null && r.Metrics.TryGetValue(validationKey, out var m) && m.Scalar(metric) is not null).ToList();
-        var scaled = MinMax(usable.Select(r => r.RankMe!.Value).ToArray());
+        var usable = runs.Where(r => r.Rankme is not null && r.Metrics.TryGetValue(validationKey, out var m) && m.Scalar(metric) is not null).ToList();
+        var scaled = MinMax(usable.Select(r => r.Rankme!.Value).ToArray());
         return usable.Select((r, i) => new Figure7Point(r.Method, r.Backbone, r.TrainDefectPct, r.Seed,
-            r.RankMe!.Value, scaled[i], r.Metrics[validationKey].Scalar(metric)!.Value)).ToList();
+            r.Rankme!.Value, scaled[i], r.Metrics[validationKey].Scalar(metric)!.Value)).ToList();
     }
 }

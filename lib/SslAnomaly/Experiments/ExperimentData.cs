@@ -1,5 +1,6 @@
 using System.Globalization;
 using SslAnomaly.Data;
+using SslAnomaly.Eval;
 
 namespace SslAnomaly.Experiments;
 
@@ -65,7 +66,7 @@ public sealed record ExperimentData(
             subsets.Add(Subset(root, valTable, valSha, ImbalancedSubset.Select(valTable, pct, config.ValSize, valSeed),
                 Pct(pct), SewerMlSplit.Val, pct, valSeed, manifests, config.SkipBadImages));
         if (config.ValNatural)
-            subsets.Add(Subset(root, valTable, valSha, ImbalancedSubset.Natural(valTable, config.ValNaturalSize > 0 ? Math.Min(config.ValNaturalSize, valTable.Count) : null, valSeed), "natural", SewerMlSplit.Val, null, valSeed, manifests, config.SkipBadImages));
+            subsets.Add(Subset(root, valTable, valSha, ImbalancedSubset.Natural(valTable, config.ValNaturalSize > 0 ? Math.Min(config.ValNaturalSize, valTable.Count) : null, valSeed), ImbalanceGrid.NaturalKey, SewerMlSplit.Val, null, valSeed, manifests, config.SkipBadImages));
         // Features are extracted once for every validation image any subset uses.
         var unionRows = subsets.SelectMany(s => valTable.RowsOf(s.Manifest.Filenames)).Distinct().Order().ToArray();
         var union = Subset(root, valTable, valSha, unionRows, "union", SewerMlSplit.Val, null, valSeed, manifests, config.SkipBadImages);

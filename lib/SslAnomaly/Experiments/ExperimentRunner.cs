@@ -43,7 +43,7 @@ public static class ExperimentRunner
         if (config.Method == RandomInit.Name) config = config with { Epochs = 0 };
         using var run = RunDirectory.Open(outDir);
         if (!force && RunDirectory.ReadStatus(run.Path) is { } finished)
-            return new RunOutcome(finished == "completed" ? 0 : ExitFailedRun, $"{run.Path}: already {finished}; skipped (use --force to run it again)", null);
+            return new RunOutcome(finished == RunStatus.Completed ? 0 : ExitFailedRun, $"{run.Path}: already {finished.Name()}; skipped (use --force to run it again)", null);
         if (force) run.Clear();
         run.WriteConfig(config, force);
         using var log = new StreamWriter(run.LogPath, append: true) { AutoFlush = true };
@@ -103,13 +103,13 @@ public static class ExperimentRunner
         sink.Flush();
         skipped.Add(data.Train.ImagePaths, source.Skipped);
         double pretrainSeconds = clock.Elapsed.TotalSeconds;
-        log.WriteLine($"training {outcome.Status} after {outcome.StepsDone} steps in {pretrainSeconds:F1} s ({outcome.MeanImagesPerSecond:F1} img/s); " +
+        log.WriteLine($"training {outcome.Status.Name()} after {outcome.StepsDone} steps in {pretrainSeconds:F1} s ({outcome.MeanImagesPerSecond:F1} img/s); " +
                       $"this process trained {outcome.StepsTrained} steps, from step {outcome.ResumedFromStep}" +
             (outcome.CollapseStep is { } collapsedAt ? $"; embeddings collapsed at step {collapsedAt} (spread below {config.Collapse.Threshold} for {config.Collapse.Patience} steps)" : ""));
 
         var curves = CsvMetricsSink.Read(run.MetricsCsvPath).ToList();
         double? Last(string name) => curves.LastOrDefault(c => c.Name == name) is { Name: not null } c ? c.Value : null;
-        RunResult Result(string status, string? reason) => new()
+        RunResult Result(RunStatus status, string? reason) => new()
         {
             Status = status, FailureReason = reason, Collapsed = outcome.CollapseStep is not null, CollapseStep = outcome.CollapseStep, Method = config.Method, Backbone = config.Backbone, Resolution = config.Resolution,
             TrainDefectPct = config.TrainDefectPct, Seed = config.Seed, Profile = config.Profile,
@@ -133,7 +133,7 @@ public static class ExperimentRunner
 
         if (outcome.Failure is { } failure)
         {
-            var failed = Result("failed", failure.Reason);
+            var failed = Result(RunStatus.Failed, failure.Reason);
             run.WriteResult(failed, RunResult.Json);
             return new RunOutcome(ExitFailedRun, $"{run.Path}: failed: {failure.Reason}", failed);
         }
@@ -170,7 +170,7 @@ public static class ExperimentRunner
         // Labels beside the predictions, so a report can pair this run with its floor image by image (and `metrics` can score it).
         File.WriteAllText(Path.Combine(run.Path, "truth-val.csv"), TruthCsv(valFeatures));
 
-        var result = Result("completed", null) with
+        var result = Result(RunStatus.Completed, null) with
         {
             Metrics = grid.ToReports(), HeadMetrics = headGrid?.ToReports(), Trivial = trivial,
             EvaluationSeconds = clock.Elapsed.TotalSeconds,

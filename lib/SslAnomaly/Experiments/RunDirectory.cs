@@ -68,18 +68,18 @@ public sealed class RunDirectory : IDisposable
         TryOpen(path) ?? throw new UserInputException($"run directory {System.IO.Path.GetFullPath(path)} is in use by another process (see its {LockFile}).");
 
     /// <summary>True when result.json exists with status "completed".</summary>
-    public static bool IsCompleted(string path) => ReadStatus(path) == "completed";
+    public static bool IsCompleted(string path) => ReadStatus(path) == RunStatus.Completed;
 
-    /// <summary>The status in result.json, or null when the run has not finished.</summary>
-    public static string? ReadStatus(string path)
+    /// <summary>The status in result.json, or null when the run has not finished (no result.json, or one that cannot be read).</summary>
+    public static RunStatus? ReadStatus(string path)
     {
         var result = System.IO.Path.Combine(path, ResultFile);
         if (!File.Exists(result)) return null;
         try
         {
-            return JsonNode.Parse(File.ReadAllText(result))?["status"]?.GetValue<string>();
+            return JsonNode.Parse(File.ReadAllText(result))?["status"]?.Deserialize<RunStatus>();
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return null;
         }

@@ -1,35 +1,40 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using SslAnomaly.Eval;
 
 namespace SslAnomaly.Experiments;
 
 /// <summary>
-/// result.json: the contract every report and check reads (docs/result-json.md) plus what makes the
-/// number traceable: the manifests' hashes, the config's hash, steps, timings and the environment.
+/// One finished run: result.json, the contract every report and check reads (docs/result-json.md), plus what makes the
+/// number traceable: the manifests' hashes, the config's hash, steps, timings and the environment. The runner writes it;
+/// <see cref="TryRead"/> reads it back for Table 1, the figures, the notebooks and the cross-run tables, with the folder
+/// it came from, so that per-epoch curves (<see cref="Curves"/>) and the predictions beside it can be found.
 /// </summary>
 public sealed record RunResult
 {
-    public required string Status { get; init; }
+    public required RunStatus Status { get; init; }
     public string? FailureReason { get; init; }
     /// <summary>The collapse guard judged the run collapsed (a result: the run is still completed and probed).</summary>
     public bool Collapsed { get; init; }
     /// <summary>0-based global step at which it did (metrics.csv logs that step as collapse_step + 1); null when it did not.</summary>
     public long? CollapseStep { get; init; }
-    public required string Method { get; init; }
-    public required string Backbone { get; init; }
+    public required string Method { get; init; } = "";
+    public required string Backbone { get; init; } = "";
     public required int Resolution { get; init; }
     public required double TrainDefectPct { get; init; }
     public required int Seed { get; init; }
-    public required string Profile { get; init; }
+    public required string Profile { get; init; } = "";
     /// <summary>SHA-256 of the pretraining manifest.</summary>
-    public required string ManifestSha256 { get; init; }
+    public required string ManifestSha256 { get; init; } = "";
     public IReadOnlyDictionary<string, string> ValManifestSha256 { get; init; } = new Dictionary<string, string>();
     /// <summary>Defect share (percent) and size of the set the linear probe trains on, drawn from the training split.</summary>
     public double ProbeDefectPct { get; init; }
     public int ProbeSize { get; init; }
     public string ProbeManifestSha256 { get; init; } = "";
-    public required string ConfigSha256 { get; init; }
+    public required string ConfigSha256 { get; init; } = "";
     /// <summary>Final RankMe of the backbone features on the monitoring sample (null when training stopped before an epoch end).</summary>
     public double? Rankme { get; init; }
     public double? RankmeProjector { get; init; }
@@ -51,8 +56,89 @@ public sealed record RunResult
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
     public DateTimeOffset FinishedAt { get; init; } = DateTimeOffset.UtcNow;
 
+    /// <summary>The run folder this result was read from ("" for one not read from disk); not part of result.json.</summary>
+    [JsonIgnore] public string Folder { get; init; } = "";
+
+    /// <summary>For a reference row derived from a run (the supervised head, a trivial classifier): what it is; null for a run's own probe.</summary>
+    [JsonIgnore] public string? Reference { get; init; }
+
+    [JsonIgnore] public bool IsCompleted => Status == RunStatus.Completed;
+
+    /// <summary>The paper's setting: the probe trains at the pretraining share. Other runs belong to the fixed-probe panel.</summary>
+    [JsonIgnore] public bool ProbeAtTrainShare => ProbeDefectPct == TrainDefectPct;
+
+    /// <summary>A scalar metric (<see cref="DefectMetrics.ScalarNames"/>) at a validation key ("1" ... "45", "natural"); null when absent or undefined.</summary>
+    public double? Metric(string validationKey, string metric) =>
+        Metrics.TryGetValue(validationKey, out var report) ? report.Scalar(metric) : null;
+
+    /// <summary>The bootstrap interval of a metric at a validation key; null when absent or when a bound is undefined.</summary>
+    public (double Low, double High)? Interval(string validationKey, string metric) =>
+        Metrics.TryGetValue(validationKey, out var report) && report.Interval(metric) is [double low, double high] ? (low, high) : null;
+
+    /// <summary>Per-epoch scalars from the run folder's metrics.csv (step,name,value): name -> points in step order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<(long Step, double Value)>> Curves()
+    {
+        var path = Path.Combine(Folder, "metrics.csv");
+        var curves = new Dictionary<string, List<(long, double)>>();
+        if (Folder.Length == 0 || !File.Exists(path)) return new Dictionary<string, IReadOnlyList<(long, double)>>();
+        // Tolerant of a torn last line: the file may belong to a run that another process is still writing.
+        foreach (var line in File.ReadLines(path).Skip(1))
+        {
+            var cells = line.Split(',');
+            if (cells.Length < 3) continue;
+            if (!long.TryParse(cells[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var step)) continue;
+            if (!double.TryParse(cells[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
+            if (!curves.TryGetValue(cells[1], out var list)) curves[cells[1]] = list = new();
+            list.Add((step, value));
+        }
+        return curves.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<(long, double)>)kv.Value);
+    }
+
+    /// <summary>
+    /// Reads a run folder's result.json; null when the folder holds no finished run. Only status, method, backbone and
+    /// train_defect_pct are required: results written by earlier builds lack later keys (probe_defect_pct then defaults
+    /// to the train share, as those runs probed at it).
+    /// </summary>
+    public static RunResult? TryRead(string runDirectory)
+    {
+        var path = Path.Combine(runDirectory, RunDirectory.ResultFile);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new UserInputException($"{path} is not a JSON object.");
+            foreach (var key in (string[])["status", "method", "backbone", "train_defect_pct"])
+                if (root[key] is null) throw new UserInputException($"{path}: '{key}' is missing.");
+            var result = root.Deserialize<RunResult>(Reading)!;
+            return result with
+            {
+                Folder = Path.GetFullPath(runDirectory),
+                ProbeDefectPct = root.ContainsKey("probe_defect_pct") ? result.ProbeDefectPct : result.TrainDefectPct,
+            };
+        }
+        catch (JsonException e)
+        {
+            throw new UserInputException($"{path} is not a valid result: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Every run folder under <paramref name="root"/> (searched recursively) that holds result.json, by method, backbone, share and seed.</summary>
+    public static IReadOnlyList<RunResult> ReadAll(string root)
+    {
+        if (!System.IO.Directory.Exists(root)) throw new UserInputException($"--runs {root} does not exist.");
+        return System.IO.Directory.EnumerateFiles(root, RunDirectory.ResultFile, SearchOption.AllDirectories)
+            .Select(f => TryRead(Path.GetDirectoryName(f)!)!)
+            .OrderBy(r => r.Method, StringComparer.Ordinal).ThenBy(r => r.Backbone, StringComparer.Ordinal).ThenBy(r => r.TrainDefectPct).ThenBy(r => r.Seed)
+            .ToList();
+    }
+
     public static readonly JsonSerializerOptions Json = new(EvalJson.Options)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary><see cref="Json"/> without the required-key check, which <see cref="TryRead"/> does itself for the keys it needs.</summary>
+    static readonly JsonSerializerOptions Reading = new(Json)
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { type => { foreach (var p in type.Properties) p.IsRequired = false; } } },
     };
 }

@@ -41,8 +41,8 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
         foreach (var e in plan.Entries)
         {
             var status = RunDirectory.ReadStatus(plan.RunDirectoryOf(sweepDir, e));
-            if (status == "completed") completed++;
-            else if (status == "failed") failed++;
+            if (status == RunStatus.Completed) completed++;
+            else if (status == RunStatus.Failed) failed++;
         }
         return new Summary(completed, failed, plan.Entries.Count);
     }
@@ -95,7 +95,7 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
         var stdout = child.StandardOutput.ReadToEndAsync(cancel);
         var stderr = child.StandardError.ReadToEndAsync(cancel);
         child.WaitForExit();
-        var status = RunDirectory.ReadStatus(runDir) ?? $"exit code {child.ExitCode}";
+        var status = RunDirectory.ReadStatus(runDir)?.Name() ?? $"exit code {child.ExitCode}";
         lock (log)
         {
             log.WriteLine($"[{entry.Index + 1}/{plan.Entries.Count}] {entry.RunName}: {status} in {clock.Elapsed.TotalSeconds:F0} s");

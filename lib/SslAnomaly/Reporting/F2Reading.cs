@@ -1,4 +1,6 @@
 using System.Globalization;
+using SslAnomaly.Experiments;
+using SslAnomaly.Eval;
 
 namespace SslAnomaly.Reporting;
 
@@ -17,16 +19,16 @@ public sealed record F2ReadingComparison(int Cells, double? MeanAbsDifferenceF2,
 
 /// <summary>
 /// Item 7 of "A study that learns": the paper's F2_CIW (about 0.8) is far above an honest per-class F2_CIW of a
-/// binary model (about 0.14; design.md section 2), so it may have meant the binary F2 of the defect class.
+/// binary model (about 0.14; docs/data-flow.md, Metrics), so it may have meant the binary F2 of the defect class.
 /// This compares both of our readings with the published column on the cells where we have a run.
 /// </summary>
 public static class F2Reading
 {
-    public static F2ReadingComparison Compare(IReadOnlyList<RunSummary> runs, string valKey = "natural")
+    public static F2ReadingComparison Compare(IReadOnlyList<RunResult> runs, string valKey = ImbalanceGrid.NaturalKey)
     {
         var paper = PaperReference.Table1().Where(v => v.Metric == "f2_ciw")
             .ToDictionary(v => (v.Method, v.Backbone, v.TrainDefectPct), v => v.Value);
-        var cells = Table1.PaperSetting(runs).Where(r => r.Status == "completed")
+        var cells = Table1.PaperSetting(runs).Where(r => r.IsCompleted)
             .GroupBy(r => (r.Method, r.Backbone, r.TrainDefectPct))
             .Where(g => paper.ContainsKey(g.Key))
             .Select(g => (Paper: paper[g.Key], F2: Mean(g.Select(r => r.Metric(valKey, "f2"))), Ciw: Mean(g.Select(r => r.Metric(valKey, "f2_ciw")))))

@@ -1,4 +1,6 @@
 using static SslAnomaly.Reporting.PlotlyTraces;
+using SslAnomaly.Experiments;
+using SslAnomaly.Eval;
 
 namespace SslAnomaly.Reporting;
 
@@ -8,19 +10,17 @@ namespace SslAnomaly.Reporting;
 /// </summary>
 public static class Figures
 {
-    public static readonly IReadOnlyList<string> ValKeys = ["1", "2", "5", "15", "45", "natural"];
-
     /// <summary>
     /// Rows "method t%" (train share), columns validation share, cells the metric (mean over seeds). With
     /// <paramref name="floors"/>, each cell's text carries the floor mark of <see cref="Table1"/> (†: beats the
     /// random-init floor, °: cannot be told apart from it). Trivial-classifier rows do not depend on the train share: one row each.
     /// </summary>
-    public static PlotlyFigure ImbalanceHeatmap(IReadOnlyList<RunSummary> runs, string backbone, string metric, string? title = null, FloorComparisons? floors = null)
+    public static PlotlyFigure ImbalanceHeatmap(IReadOnlyList<RunResult> runs, string backbone, string metric, string? title = null, FloorComparisons? floors = null)
     {
-        var completed = runs.Where(r => r.Backbone == backbone && r.Status == "completed").ToList();
+        var completed = runs.Where(r => r.Backbone == backbone && r.IsCompleted).ToList();
         var rows = completed.GroupBy(r => (r.Method, Share: IsTrivial(r) ? (double?)null : r.TrainDefectPct))
             .OrderBy(g => g.Key.Share is null ? 0 : 1).ThenBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.Share).ToList();
-        var columns = ValKeys.Where(k => completed.Any(r => r.Metrics.ContainsKey(k))).ToList();
+        var columns = ImbalanceGrid.ValidationKeys.Where(k => completed.Any(r => r.Metrics.ContainsKey(k))).ToList();
         var z = rows.Select(g => columns.Select(c => Mean(g.Select(r => r.Metric(c, metric))) ?? double.NaN).ToArray()).ToArray();
         var text = rows.Select(g => columns.Select(c => Mean(g.Select(r => r.Metric(c, metric))) is double v
             ? v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + ((floors ?? FloorComparisons.None).BeatsFloor(g, c, metric) switch
@@ -29,7 +29,7 @@ public static class Figures
             })
             : "").ToArray()).ToArray();
         var labels = rows.Select(g => g.Key.Share is { } share ? $"{g.Key.Method} {share:0.##}%" : $"{g.Key.Method} (no image)").ToArray();
-        return PlotlyFigure.Of(Heatmap(z, columns.Select(c => c == "natural" ? "natural" : c + "%"), labels))
+        return PlotlyFigure.Of(Heatmap(z, columns.Select(c => c == ImbalanceGrid.NaturalKey ? c : c + "%"), labels))
             .WithTraceProperty("text", new System.Text.Json.Nodes.JsonArray(text.Select(row => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonArray(row.Select(t => (System.Text.Json.Nodes.JsonNode?)t).ToArray())).ToArray()))
             .WithTraceProperty("texttemplate", "%{text}")
             .WithReversedYAxis()
@@ -43,9 +43,9 @@ public static class Figures
     /// moves (x). One line per method; the same methods with the probe at the train share (the paper's setting) dashed.
     /// Flat solid lines mean imbalance hurts the probe, not the representation.
     /// </summary>
-    public static PlotlyFigure FixedProbePanel(IReadOnlyList<RunSummary> runs, string backbone, double probePct, string metric = "f1", string valKey = "natural")
+    public static PlotlyFigure FixedProbePanel(IReadOnlyList<RunResult> runs, string backbone, double probePct, string metric = "f1", string valKey = ImbalanceGrid.NaturalKey)
     {
-        var completed = runs.Where(r => r.Backbone == backbone && r.Status == "completed" && r.Reference is null && r.Metric(valKey, metric) is not null).ToList();
+        var completed = runs.Where(r => r.Backbone == backbone && r.IsCompleted && r.Reference is null && r.Metric(valKey, metric) is not null).ToList();
         var lines = new List<System.Text.Json.Nodes.JsonObject>();
         foreach (var (fixedProbe, dash) in new[] { (true, (string?)null), (false, "dash") })
             foreach (var method in completed.Select(r => r.Method).Distinct().Order(StringComparer.Ordinal))
@@ -65,13 +65,13 @@ public static class Figures
     }
 
     /// <summary>The probe shares held fixed across several pretraining shares (runs from `sweep --probe-defect-pct`).</summary>
-    public static IReadOnlyList<double> FixedProbeShares(IReadOnlyList<RunSummary> runs) =>
-        runs.Where(r => r.Status == "completed" && r.Reference is null && !r.ProbeAtTrainShare).Select(r => r.ProbeDefectPct).Distinct().Order().ToList();
+    public static IReadOnlyList<double> FixedProbeShares(IReadOnlyList<RunResult> runs) =>
+        runs.Where(r => r.IsCompleted && r.Reference is null && !r.ProbeAtTrainShare).Select(r => r.ProbeDefectPct).Distinct().Order().ToList();
 
-    static bool IsTrivial(RunSummary r) => r.Reference is ReferenceRows.AlwaysDefect or ReferenceRows.Prior;
+    static bool IsTrivial(RunResult r) => r.Reference is ReferenceRows.AlwaysDefect or ReferenceRows.Prior;
 
     /// <summary>One line per run of a per-epoch monitor curve (e.g. RankMe of backbone features).</summary>
-    public static PlotlyFigure Curves(IReadOnlyList<RunSummary> runs, string curveName, string title)
+    public static PlotlyFigure Curves(IReadOnlyList<RunResult> runs, string curveName, string title)
     {
         var lines = new List<System.Text.Json.Nodes.JsonObject>();
         foreach (var run in runs)
@@ -84,16 +84,16 @@ public static class Figures
     }
 
     /// <summary>Probe F1 against re-scaled final RankMe, one colour per method (Figure 7).</summary>
-    public static PlotlyFigure RankMeScatter(IReadOnlyList<RunSummary> runs, string valKey, Func<IReadOnlyList<RunSummary>, IReadOnlyList<double>> rescale, string title)
+    public static PlotlyFigure RankMeScatter(IReadOnlyList<RunResult> runs, string valKey, Func<IReadOnlyList<RunResult>, IReadOnlyList<double>> rescale, string title)
     {
-        var usable = runs.Where(r => r.Status == "completed" && r.RankMe is not null && r.Metric(valKey, "f1") is not null).ToList();
+        var usable = runs.Where(r => r.IsCompleted && r.Rankme is not null && r.Metric(valKey, "f1") is not null).ToList();
         var scaled = usable.Count > 0 ? rescale(usable) : [];
         var byMethod = usable.Select((r, i) => (r, x: scaled[i])).GroupBy(p => p.r.Method).OrderBy(g => g.Key, StringComparer.Ordinal);
         var points = byMethod.Select(g => Points(g.Select(p => p.x), g.Select(p => p.r.Metric(valKey, "f1")!.Value), g.Key,
             g.Select(p => $"{p.r.Backbone} {p.r.TrainDefectPct:0.##}%"))).ToList();
         if (points.Count == 0) points.Add(Points([], [], "no data"));
         return PlotlyFigure.Of(points).WithTitle(title)
-            .WithAxisTitles("re-scaled RankMe", $"probe F1 (validation {valKey}{(valKey == "natural" ? "" : "%")})")
+            .WithAxisTitles("re-scaled RankMe", $"probe F1 (validation {valKey}{(valKey == ImbalanceGrid.NaturalKey ? "" : "%")})")
             .WithSize(760, 460);
     }
 

@@ -1,6 +1,7 @@
 using SslAnomaly.Data;
 using SslAnomaly.Eval;
 using SslAnomaly.Methods;
+using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Reporting;
 
@@ -19,9 +20,9 @@ public sealed class FloorComparisons
 
     public int Count => _byRun.Count;
 
-    public static FloorComparisons Compute(IReadOnlyList<RunSummary> runs, BootstrapOptions? options = null, TextWriter? warnings = null)
+    public static FloorComparisons Compute(IReadOnlyList<RunResult> runs, BootstrapOptions? options = null, TextWriter? warnings = null)
     {
-        var completed = runs.Where(r => r.Status == "completed" && r.Reference is null).ToList();
+        var completed = runs.Where(r => r.IsCompleted && r.Reference is null).ToList();
         var floors = completed.Where(r => r.Method == RandomInit.Name)
             .GroupBy(FloorKey).ToDictionary(g => g.Key, g => g.First());
         var byRun = new Dictionary<(string, string), IReadOnlyDictionary<string, PairedComparison>>();
@@ -31,45 +32,45 @@ public sealed class FloorComparisons
             try
             {
                 foreach (var (key, comparison) in Compare(run, floor, options))
-                    byRun[(run.RunDirectory, key)] = comparison;
+                    byRun[(run.Folder, key)] = comparison;
             }
             catch (Exception e) when (e is UserInputException or IOException)
             {
-                warnings?.WriteLine($"warning: {run.RunDirectory} not compared with its floor: {e.Message}");
+                warnings?.WriteLine($"warning: {run.Folder} not compared with its floor: {e.Message}");
             }
         }
         return new FloorComparisons(byRun);
     }
 
     /// <summary>The comparison of one run's metric at one validation share with its floor, or null.</summary>
-    public PairedComparison? Of(RunSummary run, string valKey, string metric) =>
-        _byRun.TryGetValue((run.RunDirectory, valKey), out var all) && all.TryGetValue(metric, out var c) ? c : null;
+    public PairedComparison? Of(RunResult run, string valKey, string metric) =>
+        _byRun.TryGetValue((run.Folder, valKey), out var all) && all.TryGetValue(metric, out var c) ? c : null;
 
     /// <summary>
     /// A cell's verdict over its runs (seeds): true when every run beats its floor (p &lt; 0.05), false when some run has a
     /// floor comparison that does not, null when no run has one (no floor run, or a reference row).
     /// </summary>
-    public bool? BeatsFloor(IEnumerable<RunSummary> cellRuns, string valKey, string metric)
+    public bool? BeatsFloor(IEnumerable<RunResult> cellRuns, string valKey, string metric)
     {
         var comparisons = cellRuns.Select(r => Of(r, valKey, metric)).ToList();
         if (comparisons.Count == 0 || comparisons.Any(c => c is null)) return comparisons.Any(c => c is { BeatsFloor: false }) ? false : null;
         return comparisons.All(c => c!.BeatsFloor);
     }
 
-    static (string, double, double, int, int) FloorKey(RunSummary r) => (r.Backbone, r.TrainDefectPct, r.ProbeDefectPct, r.Seed, r.Resolution);
+    static (string, double, double, int, int) FloorKey(RunResult r) => (r.Backbone, r.TrainDefectPct, r.ProbeDefectPct, r.Seed, r.Resolution);
 
     /// <summary>Paired comparisons for every validation subset both runs were scored on.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, PairedComparison>> Compare(RunSummary run, RunSummary floor, BootstrapOptions? options = null)
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, PairedComparison>> Compare(RunResult run, RunResult floor, BootstrapOptions? options = null)
     {
         var truth = TruthTable.Read(RunFile(run, "truth-val.csv"));
         var method = PredictionCsv.Read(RunFile(run, "predictions-val.csv")).AlignTo(truth.Filenames);
-        var baseline = PredictionCsv.Read(RunFile(floor, "predictions-val.csv")).AlignTo(truth.Filenames, $"{run.RunDirectory}/truth-val.csv");
+        var baseline = PredictionCsv.Read(RunFile(floor, "predictions-val.csv")).AlignTo(truth.Filenames, $"{run.Folder}/truth-val.csv");
         var row = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < truth.Count; i++) row[truth.Filenames[i]] = i;
         var result = new Dictionary<string, IReadOnlyDictionary<string, PairedComparison>>();
         foreach (var key in run.Metrics.Keys.Where(floor.Metrics.ContainsKey))
         {
-            var manifestPath = Path.Combine(run.RunDirectory, "manifests", $"val-{key}.json");
+            var manifestPath = Path.Combine(run.Folder, "manifests", $"val-{key}.json");
             if (!File.Exists(manifestPath)) continue;
             var rows = Manifest.Read(manifestPath).Filenames.Select(f => row.TryGetValue(f, out var i) ? i
                 : throw new UserInputException($"{manifestPath}: {f} is not in truth-val.csv")).ToArray();
@@ -78,9 +79,9 @@ public sealed class FloorComparisons
         return result;
     }
 
-    static string RunFile(RunSummary run, string name)
+    static string RunFile(RunResult run, string name)
     {
-        var path = Path.Combine(run.RunDirectory, name);
+        var path = Path.Combine(run.Folder, name);
         return File.Exists(path) ? path : throw new UserInputException($"{path} does not exist (a run from before floor comparisons).");
     }
 }

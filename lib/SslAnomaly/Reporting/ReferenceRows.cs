@@ -1,4 +1,5 @@
 using SslAnomaly.Eval;
+using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Reporting;
 
@@ -20,29 +21,27 @@ public static class ReferenceRows
     };
 
     /// <summary><paramref name="runs"/> followed by the reference rows derived from their completed runs.</summary>
-    public static IReadOnlyList<RunSummary> With(IReadOnlyList<RunSummary> runs)
+    public static IReadOnlyList<RunResult> With(IReadOnlyList<RunResult> runs)
     {
         var rows = runs.ToList();
-        var completed = runs.Where(r => r.Status == "completed" && r.Reference is null).ToList();
+        var completed = runs.Where(r => r.IsCompleted && r.Reference is null).ToList();
         foreach (var run in completed.Where(r => r.HeadMetrics is not null))
             rows.Add(run with
             {
-                RunDirectory = run.RunDirectory + "#head", Method = SupervisedHead, Reference = SupervisedHead,
-                Metrics = run.HeadMetrics!, Intervals = run.HeadIntervals ?? new Dictionary<string, IReadOnlyDictionary<string, (double, double)>>(),
-                HeadMetrics = null, HeadIntervals = null,
+                Folder = run.Folder + "#head", Method = SupervisedHead, Reference = SupervisedHead,
+                Metrics = run.HeadMetrics!, HeadMetrics = null,
             });
         // Trivial classifiers depend only on the validation labels: one row per (backbone, train share, probe share, seed).
         foreach (var group in completed.Where(r => r.Trivial.Count > 0).GroupBy(r => (r.Backbone, r.TrainDefectPct, r.ProbeDefectPct, r.Seed)))
         {
-            var source = group.OrderBy(r => r.RunDirectory, StringComparer.Ordinal).First();
+            var source = group.OrderBy(r => r.Folder, StringComparer.Ordinal).First();
             foreach (var (name, metrics) in source.Trivial)
             {
                 var method = TrivialRow.TryGetValue(name, out var row) ? row : name;
                 rows.Add(source with
                 {
-                    RunDirectory = $"{source.RunDirectory}#{name}", Method = method, Reference = method, Metrics = metrics,
-                    Intervals = new Dictionary<string, IReadOnlyDictionary<string, (double, double)>>(), RankMe = null,
-                    HeadMetrics = null, HeadIntervals = null,
+                    Folder = $"{source.Folder}#{name}", Method = method, Reference = method, Metrics = metrics,
+                    Rankme = null, HeadMetrics = null,
                 });
             }
         }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using SslAnomaly.Util;
+using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Reporting;
 
@@ -22,10 +23,10 @@ public sealed class ReportWriter(string outDir)
         ["rankme/backbone", "rankme/projector", "features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"];
 
     /// <summary>Maps final RankMe values onto the x axis of Figure 7: min-max over all plotted runs (Eval.RankMeRescaling).</summary>
-    public static Func<IReadOnlyList<RunSummary>, IReadOnlyList<double>> RankMeRescale { get; set; } =
-        runs => Eval.RankMeRescaling.MinMax(runs.Select(r => r.RankMe ?? double.NaN).ToList());
+    public static Func<IReadOnlyList<RunResult>, IReadOnlyList<double>> RankMeRescale { get; set; } =
+        runs => Eval.RankMeRescaling.MinMax(runs.Select(r => r.Rankme ?? double.NaN).ToList());
 
-    public string Write(IReadOnlyList<RunSummary> runs)
+    public string Write(IReadOnlyList<RunResult> runs)
     {
         if (runs.Count == 0) throw new UserInputException("no finished runs (result.json) were found: nothing to report.");
         Directory.CreateDirectory(outDir);
@@ -42,7 +43,7 @@ public sealed class ReportWriter(string outDir)
         foreach (var f in figures)
             AtomicFile.WriteAllText(Path.Combine(outDir, "figures", f.Name + ".html"), PlotlyHtml.Page(f.Chart, f.Title, "../" + PlotlyHtml.ScriptFile));
         AtomicFile.WriteAllText(Path.Combine(outDir, "runs.json"), JsonSerializer.Serialize(
-            runs.Select(r => new { r.RunDirectory, r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Status, r.FailureReason, r.ManifestSha256 }),
+            runs.Select(r => new { RunDirectory = r.Folder, r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Status, r.FailureReason, r.ManifestSha256 }),
             new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         var index = Path.Combine(outDir, "index.html");
         AtomicFile.WriteAllText(index, Index(runs, table, figures, F2Reading.Compare(runs)));
@@ -53,7 +54,7 @@ public sealed class ReportWriter(string outDir)
     public static int FloorBootstrapReplicates { get; set; } = 1000;
     static Eval.BootstrapOptions FloorBootstrap => new(FloorBootstrapReplicates);
 
-    public static IReadOnlyList<Figure> BuildFigures(IReadOnlyList<RunSummary> runs, FloorComparisons? floors = null)
+    public static IReadOnlyList<Figure> BuildFigures(IReadOnlyList<RunResult> runs, FloorComparisons? floors = null)
     {
         var figures = new List<Figure>();
         var main = ReferenceRows.With(Table1.PaperSetting(runs));
@@ -73,17 +74,17 @@ public sealed class ReportWriter(string outDir)
         foreach (var curve in CurveNames)
             figures.Add(new Figure($"curve-{curve.Replace('/', '-')}", $"{curve} per epoch", Figures.Curves(runs, curve, $"{curve} per epoch")));
         figures.Add(new Figure("rankme-vs-f1", "Probe F1 (natural validation split) against re-scaled final RankMe",
-            Figures.RankMeScatter(runs, "natural", RankMeRescale, "Probe F1 (natural validation split) against re-scaled final RankMe")));
+            Figures.RankMeScatter(runs, Eval.ImbalanceGrid.NaturalKey, RankMeRescale, "Probe F1 (natural validation split) against re-scaled final RankMe")));
         return figures;
     }
 
-    static string Index(IReadOnlyList<RunSummary> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Figure> figures, F2ReadingComparison f2Reading)
+    static string Index(IReadOnlyList<RunResult> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Figure> figures, F2ReadingComparison f2Reading)
     {
         var s = new StringBuilder();
         s.AppendLine("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>SSL anomaly detection: report</title>");
         s.AppendLine($"<script src=\"{PlotlyHtml.ScriptFile}\"></script>");
         s.AppendLine("<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}th{background:#eee}</style></head><body>");
-        int completed = runs.Count(r => r.Status == "completed");
+        int completed = runs.Count(r => r.IsCompleted);
         s.AppendLine($"<h1>SSL anomaly detection under controlled imbalance</h1><p>{completed} completed and {runs.Count - completed} failed runs. Table 1 is measured on the natural validation split; cells show ours [95 % interval] (paper).</p>");
         s.AppendLine($"<p>{WebUtility.HtmlEncode(Table1.Legend)} Reference rows: always-defect and prior see no image (computed from the labels), " +
                      "random-init probes the untrained backbone, supervised-head scores the supervised model with its own trained head.</p>");
@@ -91,7 +92,7 @@ public sealed class ReportWriter(string outDir)
         var tied = table.Where(r => r.Metric == "f1" && r.BeatsFloor == false).Select(r => $"{r.Method}/{r.Backbone}/{r.TrainDefectPct:0.##}%").ToList();
         if (tied.Count > 0)
             s.AppendLine($"<p>F1 cells that cannot be told apart from the random-init floor (p &ge; 0.05): {WebUtility.HtmlEncode(string.Join(", ", tied))}.</p>");
-        foreach (var failed in runs.Where(r => r.Status != "completed"))
+        foreach (var failed in runs.Where(r => !r.IsCompleted))
             s.AppendLine($"<p>failed: {WebUtility.HtmlEncode($"{failed.Method}/{failed.Backbone}/{failed.TrainDefectPct}%: {failed.FailureReason}")}</p>");
         foreach (var metric in Table1.Metrics)
         {

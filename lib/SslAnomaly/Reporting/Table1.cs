@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Analysis;
 using SslAnomaly.Methods;
+using SslAnomaly.Eval;
+using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Reporting;
 
@@ -41,19 +43,19 @@ public static class Table1
     /// <param name="runs">Run summaries; reference rows are derived here (<see cref="ReferenceRows"/>), runs whose probe
     /// share differs from their train share (the fixed-probe panel) are left out.</param>
     /// <param name="floors">Paired comparisons with the random-init floor (none: no marks).</param>
-    public static IReadOnlyList<Table1Row> Build(IReadOnlyList<RunSummary> runs, string valKey = "natural", FloorComparisons? floors = null)
+    public static IReadOnlyList<Table1Row> Build(IReadOnlyList<RunResult> runs, string valKey = ImbalanceGrid.NaturalKey, FloorComparisons? floors = null)
     {
         floors ??= FloorComparisons.None;
         runs = ReferenceRows.With(PaperSetting(runs));
         var paper = PaperReference.Table1().ToDictionary(v => (v.Metric, v.Method, v.Backbone, v.TrainDefectPct), v => v.Value);
-        var keys = runs.Where(r => r.Status == "completed").Select(r => (r.Method, r.Backbone, r.TrainDefectPct))
+        var keys = runs.Where(r => r.IsCompleted).Select(r => (r.Method, r.Backbone, r.TrainDefectPct))
             .Concat(paper.Keys.Select(k => (k.Method, k.Backbone, k.TrainDefectPct))).Distinct()
             .OrderBy(k => Order(k.Method)).ThenBy(k => k.Backbone, StringComparer.Ordinal).ThenBy(k => k.TrainDefectPct).ToList();
         var rows = new List<Table1Row>();
         foreach (var metric in Metrics)
             foreach (var (method, backbone, pct) in keys)
             {
-                var cellRuns = runs.Where(r => r.Status == "completed" && r.Method == method && r.Backbone == backbone && r.TrainDefectPct == pct
+                var cellRuns = runs.Where(r => r.IsCompleted && r.Method == method && r.Backbone == backbone && r.TrainDefectPct == pct
                                                && r.Metric(valKey, metric) is not null).ToList();
                 var ours = cellRuns.Select(r => r.Metric(valKey, metric)!.Value).ToList();
                 var interval = cellRuns.Count == 1 ? cellRuns[0].Interval(valKey, metric) : null;
@@ -73,10 +75,10 @@ public static class Table1
     /// Runs in the paper's setting (probe at the train share), one per method, backbone, train share, seed and
     /// resolution: a fixed-probe sweep's run at its own probe share repeats the main sweep's and must not count twice.
     /// </summary>
-    public static IReadOnlyList<RunSummary> PaperSetting(IReadOnlyList<RunSummary> runs) =>
+    public static IReadOnlyList<RunResult> PaperSetting(IReadOnlyList<RunResult> runs) =>
         runs.Where(r => r.Reference is null && r.ProbeAtTrainShare)
             .GroupBy(r => (r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Resolution, r.Status))
-            .Select(g => g.OrderBy(r => r.RunDirectory, StringComparer.Ordinal).First()).ToList();
+            .Select(g => g.OrderBy(r => r.Folder, StringComparer.Ordinal).First()).ToList();
 
     public static DataFrame ToDataFrame(IReadOnlyList<Table1Row> rows) => new(
         new StringDataFrameColumn("metric", rows.Select(r => r.Metric)),

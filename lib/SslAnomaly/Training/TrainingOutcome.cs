@@ -23,7 +23,8 @@ public sealed record TrainingOutcome(
     /// <summary>Optimiser steps this call actually trained (evidence that a resume did not start over).</summary>
     public long StepsTrained => StepsDone - ResumedFromStep;
 
-    public string Status => Failure is not null ? "failed" : Completed ? "completed" : "interrupted";
+    public Experiments.RunStatus Status => Failure is not null ? Experiments.RunStatus.Failed
+        : Completed ? Experiments.RunStatus.Completed : Experiments.RunStatus.Interrupted;
 
     /// <summary>
     /// Global step at which the collapse guard saw its threshold undercut for its patience (null: never). Collapse is a

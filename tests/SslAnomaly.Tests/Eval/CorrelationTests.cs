@@ -1,3 +1,4 @@
+using SslAnomaly.Experiments;
 using SslAnomaly.Eval;
 using SslAnomaly.Tests.Support;
 using Xunit;
@@ -58,10 +59,10 @@ public class CorrelationTests(ITestOutputHelper output)
         static MetricsReport Report(double f1) => MetricsReport.From(new DefectMetrics(10, 5, f1, f1, f1, f1, f1, f1, [], 0.5, 0.5));
         var runs = new[]
         {
-            new GridRun("SimCLR", "resnet18", 1, 0, 100, new Dictionary<string, MetricsReport> { ["1"] = Report(0.1), ["natural"] = Report(0.9) }),
-            new GridRun("BYOL", "resnet18", 1, 0, 200, new Dictionary<string, MetricsReport> { ["1"] = Report(0.2), ["natural"] = Report(0.8) }),
-            new GridRun("DINO", "vit-tiny", 1, 0, 50, new Dictionary<string, MetricsReport> { ["1"] = Report(0.05), ["natural"] = Report(0.7) }),
-            new GridRun("Supervised", "resnet18", 1, 0, null, new Dictionary<string, MetricsReport> { ["1"] = Report(0.5) }),
+            RunResults.Of("SimCLR", "resnet18", 1, rankMe: 100, metrics: new Dictionary<string, MetricsReport> { ["1"] = Report(0.1), ["natural"] = Report(0.9) }),
+            RunResults.Of("BYOL", "resnet18", 1, rankMe: 200, metrics: new Dictionary<string, MetricsReport> { ["1"] = Report(0.2), ["natural"] = Report(0.8) }),
+            RunResults.Of("DINO", "vit-tiny", 1, rankMe: 50, metrics: new Dictionary<string, MetricsReport> { ["1"] = Report(0.05), ["natural"] = Report(0.7) }),
+            RunResults.Of("Supervised", "resnet18", 1, rankMe: null, metrics: new Dictionary<string, MetricsReport> { ["1"] = Report(0.5) }),
         };
 
         var rows = RankMeCorrelation.Compute(runs, bootstrap: new BootstrapOptions(Replicates: 50));

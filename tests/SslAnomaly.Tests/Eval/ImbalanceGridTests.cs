@@ -1,4 +1,6 @@
 using System.Text.Json;
+using SslAnomaly.Tests.Support;
+using SslAnomaly.Experiments;
 using SslAnomaly.Data;
 using SslAnomaly.Eval;
 using Xunit;
@@ -76,7 +78,7 @@ public class ImbalanceGridTests
     {
         var validation = Synthetic(800, 0.45, 5);
         var subsets = Subsets(validation, 6);
-        var runs = new List<GridRun>();
+        var runs = new List<RunResult>();
         foreach (var (method, pct, seed) in new[] { ("SimCLR", 5, 0), ("SimCLR", 5, 1), ("SimCLR", 45, 0), ("BYOL", 5, 0) })
         {
             var probe = LinearProbe.Train(Synthetic(300, pct / 100.0 + 0.05, 10 + seed + pct));
@@ -88,7 +90,7 @@ public class ImbalanceGridTests
                 Assert.Equal("1", frame["val"][0]);
                 Assert.Equal(grid["natural"].Metrics.F2Ciw, (double)frame["f2_ciw"][5]!);
             }
-            runs.Add(new GridRun(method, "resnet18", pct, seed, 100 + pct, grid.ToReports()));
+            runs.Add(RunResults.Of(method, "resnet18", pct, grid.ToReports(), seed: seed, rankMe: 100 + pct));
         }
 
         var all = GridTables.ToDataFrame(runs);

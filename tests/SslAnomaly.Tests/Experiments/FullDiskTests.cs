@@ -75,7 +75,7 @@ public class FullDiskTests(TinyDataFixture data, ITestOutputHelper output) : ICl
             FeatureCache.Write(cachePath, key, Features(20_000));
             Assert.Equal(20_000, FeatureCache.TryRead(cachePath, key)!.Rows);
             run.WriteResult(big, RunResult.Json);
-            Assert.Equal("completed", RunDirectory.ReadStatus(run.Path));
+            Assert.Equal(RunStatus.Completed, RunDirectory.ReadStatus(run.Path));
         }
     }
 
@@ -99,7 +99,7 @@ public class FullDiskTests(TinyDataFixture data, ITestOutputHelper output) : ICl
         var again = CliProcess.Run(args, data.Environment);
         output.WriteLine(again.All);
         Assert.True(again.ExitCode == 0, again.All);
-        Assert.Equal("completed", RunDirectory.ReadStatus(run));
+        Assert.Equal(RunStatus.Completed, RunDirectory.ReadStatus(run));
         var steps = SslAnomaly.Monitoring.CsvMetricsSink.Read(Path.Combine(run, "metrics.csv")).Where(r => r.Name == "train/loss").Select(r => r.Step);
         Assert.Equal([1L, 2, 3, 4], steps); // the rows logged before the failed checkpoint were dropped with the restart
     }

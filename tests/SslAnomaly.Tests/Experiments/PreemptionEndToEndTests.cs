@@ -89,7 +89,7 @@ public class PreemptionEndToEndTests(TinyDataFixture data, ITestOutputHelper out
         cluster.WaitForJob(jobId, TimeSpan.FromMinutes(12));
         var victimDir = plan.RunDirectoryOf(sweep, victim);
         Assert.False(File.Exists(Path.Combine(victimDir, RunDirectory.ResultFile)));
-        Assert.All(plan.Entries.Where(e => e != victim), e => Assert.Equal("completed", RunDirectory.ReadStatus(plan.RunDirectoryOf(sweep, e))));
+        Assert.All(plan.Entries.Where(e => e != victim), e => Assert.Equal(RunStatus.Completed, RunDirectory.ReadStatus(plan.RunDirectoryOf(sweep, e))));
         long stoppedAt = CheckpointStore.StepOf(new CheckpointStore(Path.Combine(victimDir, "checkpoints")).Latest()!);
 
         var again = CliProcess.Run(SlurmSweepArgs(sweep, "--slurm", "--slurm-cpus", "1", "--slurm-time", "00:20:00"), env);
@@ -98,7 +98,7 @@ public class PreemptionEndToEndTests(TinyDataFixture data, ITestOutputHelper out
         Assert.Contains($"(1 of {plan.Entries.Count} experiments missing)", again.Stdout); // 5 supervised runs and their 5 random-init floors
         Assert.Contains($"#SBATCH --array={victim.Index}\n", File.ReadAllText(Path.Combine(sweep, "slurm", SlurmJobArray.ScriptName)));
         cluster.WaitForJob(File.ReadAllText(Path.Combine(sweep, "slurm", "job-id")).Trim(), TimeSpan.FromMinutes(12));
-        Assert.All(plan.Entries, e => Assert.Equal("completed", RunDirectory.ReadStatus(plan.RunDirectoryOf(sweep, e))));
+        Assert.All(plan.Entries, e => Assert.Equal(RunStatus.Completed, RunDirectory.ReadStatus(plan.RunDirectoryOf(sweep, e))));
         var (total, trained, from) = RunEvidence.LastTraining(victimDir);
         Assert.Equal((stoppedAt, total - stoppedAt), (from, trained));
     }

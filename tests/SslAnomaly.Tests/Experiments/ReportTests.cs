@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using SslAnomaly.Eval;
+using SslAnomaly.Experiments;
 using SslAnomaly.Reporting;
 using SslAnomaly.Tests.Support;
 using Xunit;
@@ -8,7 +10,7 @@ namespace SslAnomaly.Tests.Experiments;
 
 public class ReportTests
 {
-    /// <summary>Writes a result.json in the design-notes contract with metrics that depend on the inputs.</summary>
+    /// <summary>Writes a result.json in the contract of docs/result-json.md with metrics that depend on the inputs.</summary>
     static void FakeRun(string root, string method, string backbone, double pct, double f1Natural, double rankMe)
     {
         var dir = Path.Combine(root, $"{method}-{backbone}-{pct}");
@@ -33,7 +35,7 @@ public class ReportTests
         using var dir = new TempDir();
         FakeRun(dir.Path, "simclr", "resnet18", 1, 0.8, 10);
         FakeRun(dir.Path, "simclr", "resnet18", 45, 0.9, 12);
-        var runs = RunSummary.ReadAll(dir.Path);
+        var runs = RunResult.ReadAll(dir.Path);
         Assert.Equal(2, runs.Count);
         var table = Table1.Build(runs);
         var cell = table.Single(r => r.Metric == "f1" && r.Method == "simclr" && r.Backbone == "resnet18" && r.TrainDefectPct == 45);
@@ -51,9 +53,8 @@ public class ReportTests
     public void F2_reading_names_the_reading_closer_to_the_papers_column()
     {
         var paper = PaperReference.Table1().Single(v => v.Metric == "f2_ciw" && v.Method == "simclr" && v.Backbone == "resnet18" && v.TrainDefectPct == 5);
-        static RunSummary Run(double f2, double f2Ciw) => new("/r", "simclr", "resnet18", 5, 0, 32, "completed", null, "", null,
-            new Dictionary<string, IReadOnlyDictionary<string, double>> { ["natural"] = new Dictionary<string, double> { ["f2"] = f2, ["f2_ciw"] = f2Ciw } })
-            { ProbeDefectPct = 5 };
+        static RunResult Run(double f2, double f2Ciw) =>
+            RunResults.Of("simclr", "resnet18", 5, new Dictionary<string, MetricsReport> { ["natural"] = RunResults.Metrics(f2: f2, f2Ciw: f2Ciw) });
         var binaryCloser = F2Reading.Compare([Run(paper.Value - 0.05, 0.14)]);
         Assert.Equal(1, binaryCloser.Cells);
         Assert.Equal(0.05, binaryCloser.MeanAbsDifferenceF2!.Value, 9);
@@ -91,7 +92,7 @@ public class ReportTests
         using var outDir = new TempDir();
         FakeRun(runs.Path, "simclr", "resnet18", 1, 0.8, 10);
         FakeRun(runs.Path, "byol", "vit-tiny", 5, 0.7, 6);
-        var index = new ReportWriter(outDir.Path).Write(RunSummary.ReadAll(runs.Path));
+        var index = new ReportWriter(outDir.Path).Write(RunResult.ReadAll(runs.Path));
         var html = File.ReadAllText(index);
         Assert.Contains($"<script src=\"{PlotlyHtml.ScriptFile}\">", html);
         Assert.DoesNotContain("cdn.plot.ly/plotly-2.28.0.min.js\"", html);
@@ -107,7 +108,7 @@ public class ReportTests
     public void Report_without_runs_is_an_error()
     {
         using var dir = new TempDir();
-        Assert.Throws<UserInputException>(() => new ReportWriter(dir.Path).Write(RunSummary.ReadAll(dir.Path)));
+        Assert.Throws<UserInputException>(() => new ReportWriter(dir.Path).Write(RunResult.ReadAll(dir.Path)));
     }
 
     [Fact]
@@ -118,7 +119,7 @@ public class ReportTests
         using var outDir = new TempDir();
         FakeRun(runs.Path, "simclr", "resnet18", 1, 0.8, 10);
         FakeRun(runs.Path, "byol", "resnet18", 5, 0.7, 6);
-        new ReportWriter(outDir.Path).Write(RunSummary.ReadAll(runs.Path));
+        new ReportWriter(outDir.Path).Write(RunResult.ReadAll(runs.Path));
         var outcome = FigureImages.Render(outDir.Path);
         Assert.Null(outcome.SkippedBecause);
         var pages = Directory.GetFiles(Path.Combine(outDir.Path, "figures"), "*.html");

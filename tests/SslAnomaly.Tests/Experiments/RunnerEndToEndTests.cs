@@ -147,7 +147,7 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         }
         StandIn(runs, "simclr", d => d ? 1.0 : 0.0);
         StandIn(runs, "byol", _ => 0);
-        var summaries = SslAnomaly.Reporting.RunSummary.ReadAll(runs);
+        var summaries = RunResult.ReadAll(runs);
         var floors = SslAnomaly.Reporting.FloorComparisons.Compute(summaries, new SslAnomaly.Eval.BootstrapOptions(200));
         var table = SslAnomaly.Reporting.Table1.Build(summaries, floors: floors);
         // The probe share (45) differs from the train share (15): these runs are the fixed-probe panel's, not Table 1's.

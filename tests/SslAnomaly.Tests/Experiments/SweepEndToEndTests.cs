@@ -47,7 +47,7 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
         Assert.Equal(10, results.Length);
         foreach (var runDir in results.Select(Path.GetDirectoryName))
         {
-            Assert.Equal("completed", RunDirectory.ReadStatus(runDir!));
+            Assert.Equal(RunStatus.Completed, RunDirectory.ReadStatus(runDir!));
             var (total, _, _) = RunEvidence.LastTraining(runDir!);
             var steps = CsvMetricsSink.Read(Path.Combine(runDir!, "metrics.csv")).Where(r => r.Name == "train/loss").Select(r => r.Step);
             Assert.Equal(Enumerable.Range(1, (int)total).Select(i => (long)i), steps);
@@ -144,7 +144,7 @@ public class SweepEndToEndTests(TinyDataFixture data, ITestOutputHelper output) 
         Assert.Equal(5, logs.Length); // one log per array task
         var results = Results(sweep);
         Assert.Equal(5, results.Length);
-        Assert.All(results, r => Assert.Equal("completed", RunDirectory.ReadStatus(Path.GetDirectoryName(r)!)));
+        Assert.All(results, r => Assert.Equal(RunStatus.Completed, RunDirectory.ReadStatus(Path.GetDirectoryName(r)!)));
 
         // Resubmitting a complete sweep submits nothing.
         var again = CliProcess.Run(SweepArgs(sweep, "random-init", "--slurm"), env);

@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
 using SkiaSharp;
+using SslAnomaly.Experiments;
+using SslAnomaly.Eval;
 using SslAnomaly.Notebooks;
 using SslAnomaly.Reporting;
 using SslAnomaly.Tests.Support;
@@ -92,16 +94,18 @@ public class NotebookDisplayTests
     [Fact]
     public void Run_summaries_show_status_and_metrics_per_validation_share()
     {
-        var metrics = new Dictionary<string, IReadOnlyDictionary<string, double>>
+        var metrics = new Dictionary<string, MetricsReport>
         {
-            ["natural"] = new Dictionary<string, double> { ["f1"] = 0.5 },
-            ["1"] = new Dictionary<string, double> { ["f1"] = 0.25, ["recall"] = 1 },
+            ["natural"] = RunResults.Metrics(f1: 0.5),
+            ["1"] = RunResults.Metrics(f1: 0.25, recall: 1),
         };
-        var failed = new RunSummary("/runs/x", "byol", "vit-tiny", 1, 2, 32, "failed", "loss was NaN", "0123456789abcdef", null, metrics);
+        var failed = RunResults.Of("byol", "vit-tiny", 1, metrics, seed: 2, status: RunStatus.Failed, folder: "/runs/x")
+            with { FailureReason = "loss was NaN", ManifestSha256 = "0123456789abcdef" };
         string text = failed.ToDisplayString("text/plain");
         Assert.StartsWith("byol · vit-tiny · train 1 % defects · seed 2 · 32 px: failed (loss was NaN)\n/runs/x (manifest 0123456789ab…)", text);
         // Rows in the paper's order of validation shares: 1 % before natural.
-        Assert.Matches(@"1 %\s+0\.250\s+1\.000\n\s*natural\s+0\.500", text);
+        // Between f1 and recall: f2_ciw undefined (blank), f1_normal and precision 0.
+        Assert.Matches(@"1 %\s+0\.250\s+0\.000\s+0\.000\s+1\.000\n\s*natural\s+0\.500", text);
         Assert.Contains("byol", new[] { failed }.ToDisplayString("text/html"));
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.DotNet.Interactive.Formatting;
+using SslAnomaly.Eval;
 using SslAnomaly.Data.Synthetic;
 using SslAnomaly.Experiments;
 using SslAnomaly.Notebooks;
@@ -68,7 +69,7 @@ public class NotebookLibraryTests
         var experiments = new NotebookExperiments("smoke", dir.File("out"), log: TextWriter.Null);
         var config = experiments.Config("supervised", "resnet18", 45);
         var run = dir.File("run");
-        Task<RunSummary> waiting;
+        Task<RunResult> waiting;
         using (var held = RunDirectory.Open(run))
         {
             waiting = Task.Run(() => experiments.Run(run, config));
@@ -78,7 +79,7 @@ public class NotebookLibraryTests
             File.WriteAllText(held.ResultPath, """{"status":"completed","method":"supervised","backbone":"resnet18","train_defect_pct":45,"metrics":{}}""");
         }
         var summary = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal("completed", summary.Status);
+        Assert.Equal(RunStatus.Completed, summary.Status);
     }
 
     [Fact]
@@ -133,8 +134,8 @@ public class NotebookLibraryTests
     [Fact]
     public void Ablation_and_comparison_tables_put_ours_beside_the_paper()
     {
-        static RunSummary Run(string backbone, int resolution, double f1) => new("/r", "supervised", backbone, 45, 0, resolution, "completed", null, "",
-            null, new Dictionary<string, IReadOnlyDictionary<string, double>> { ["natural"] = new Dictionary<string, double> { ["f1"] = f1 } });
+        static RunResult Run(string backbone, int resolution, double f1) =>
+            RunResults.Of("supervised", backbone, 45, new Dictionary<string, MetricsReport> { ["natural"] = RunResults.Metrics(f1: f1) }, resolution: resolution);
         var table = AblationViews.ResolutionTable([Run("resnet18", 32, 0.41), Run("resnet18", 64, 0.5)]);
         Assert.Equal([32, 64, 128, 224, 384, 512], table.Select(l => l.Resolution));
         Assert.Equal(new ResolutionLine("resnet18", 64, 0.5, 0.877, "completed"), table[1]);

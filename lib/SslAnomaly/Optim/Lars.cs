@@ -9,12 +9,16 @@ namespace SslAnomaly.Optim;
 /// marked <see cref="ParameterGroup.Adapt"/>, is (g + wd w) scaled by the trust ratio
 /// eta ||w|| / (||g|| + wd ||w|| + eps) — only when both norms are non-zero, else the raw gradient is used.
 /// Groups without adaptation (biases, norm parameters) get plain SGD, g + wd w (their wd is 0 by default).
+/// With <paramref name="clipLr"/> (solo-learn's clip_lr, which its recipes for SimCLR, BYOL, Barlow Twins and DINO all
+/// set) the trust ratio is capped at the scheduled rate: the layer steps by min(eta ||w|| / (...), lr) times the
+/// gradient instead of lr times that ratio, so with eta 0.02 a layer moves 1/lr times further than without the cap.
 /// The momentum buffer starts as the first update (no dampening, as torch.optim.SGD).
 /// With no adapted group this is exactly SGD with momentum ("sgd" in the method config).
 /// </summary>
 public sealed class Lars(IReadOnlyList<ParameterGroup> groups, double learningRate, double momentum = 0.9, double eta = 0.02,
-    double eps = 1e-8, bool nesterov = false) : Optimizer(groups, learningRate)
+    double eps = 1e-8, bool nesterov = false, bool clipLr = false) : Optimizer(groups, learningRate)
 {
+    public bool ClipLr { get; } = clipLr;
     public double Momentum { get; } = momentum;
     public double Eta { get; } = eta;
     public double Eps { get; } = eps;
@@ -39,7 +43,7 @@ public sealed class Lars(IReadOnlyList<ParameterGroup> groups, double learningRa
         {
             double weightNorm = parameter.norm().ToDouble();
             double gradNorm = grad.norm().ToDouble();
-            if (weightNorm > 0 && gradNorm > 0) scale = Eta * weightNorm / (gradNorm + wd * weightNorm + Eps);
+            if (weightNorm > 0 && gradNorm > 0) scale = Clip(Eta * weightNorm / (gradNorm + wd * weightNorm + Eps));
             else decay = 0; // the raw gradient, as solo-learn
         }
         bool first = !HasState(name, "momentum_buffer");
@@ -48,6 +52,9 @@ public sealed class Lars(IReadOnlyList<ParameterGroup> groups, double learningRa
         if (decay != 0) buffer.add_(parameter, alpha: scale * decay);
         parameter.add_(buffer, alpha: -LearningRate);
     }
+
+    /// <summary>solo-learn's clip_lr: ratio / lr capped at 1 (a zero rate, the warm-up's first step, moves nothing either way).</summary>
+    double Clip(double ratio) => !ClipLr ? ratio : LearningRate > 0 ? Math.Min(ratio / LearningRate, 1) : 1;
 
     /// <summary>Tensor arithmetic instead of branching on .item(): no host sync per parameter on an accelerator.</summary>
     void UpdateWithTensors(ParameterGroup group, string name, Parameter parameter, Tensor grad)
@@ -60,6 +67,7 @@ public sealed class Lars(IReadOnlyList<ParameterGroup> groups, double learningRa
             var gradNorm = grad.norm();
             var usable = weightNorm.gt(0).logical_and(gradNorm.gt(0));
             var ratio = weightNorm.mul(Eta).div(gradNorm.add(weightNorm.mul(wd)).add(Eps));
+            if (ClipLr) ratio = LearningRate > 0 ? ratio.div(LearningRate).clamp_max(1) : ones_like(ratio);
             var scaled = grad.add(parameter, alpha: wd).mul_(ratio);
             update = where(usable, scaled, grad);
         }

@@ -17,7 +17,7 @@ public static class OptimizerSetup
         double lr = ScaledLearningRate(config, batchSize);
         return config.Optimizer switch
         {
-            "lars" => new Lars(groups, lr, config.Momentum, config.LarsEta, config.LarsEps),
+            "lars" => new Lars(groups, lr, config.Momentum, config.LarsEta, config.LarsEps, clipLr: config.LarsClipLr),
             // Plain SGD with momentum: LARS without the trust ratio.
             "sgd" => new Lars(groups.Select(g => g with { Adapt = false }).ToList(), lr, config.Momentum),
             "adamw" => new AdamW(groups, lr, config.Beta1, config.Beta2, config.AdamEps),

@@ -17,7 +17,7 @@ namespace SslAnomaly.Tests.Optim;
 /// </summary>
 public class OptimiserGoldenTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Cases() => ["lars_solo_learn", "lars_large_weight_decay", "sgd_momentum", "adamw_mae"];
+    public static TheoryData<string> Cases() => ["lars_solo_learn", "lars_clip_lr", "lars_large_weight_decay", "sgd_momentum", "adamw_mae"];
 
     static Tensor Load(JsonElement t, ScalarType dtype) =>
         tensor(Fixtures.Floats(t.GetProperty("data")), dtype: ScalarType.Float32).to(dtype).reshape(Fixtures.Shape(t.GetProperty("shape")));
@@ -45,7 +45,8 @@ public class OptimiserGoldenTests(ITestOutputHelper output)
         using Optimizer optimizer = kind == "adamw"
             ? new AdamW(groups, lrs[0], Setting("beta1"), Setting("beta2"), Setting("eps"))
             : new Lars(groups, lrs[0], momentum: Setting("momentum"), eta: kind == "lars" ? Setting("eta") : 0,
-                eps: kind == "lars" ? Setting("eps") : 1e-8);
+                eps: kind == "lars" ? Setting("eps") : 1e-8,
+                clipLr: settings.TryGetProperty("clip_lr", out var clip) && clip.GetBoolean());
 
         double worst = 0;
         var grads = c.GetProperty("grads").EnumerateArray().ToList();

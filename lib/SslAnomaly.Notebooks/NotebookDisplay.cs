@@ -8,7 +8,7 @@ namespace SslAnomaly.Notebooks;
 
 /// <summary>
 /// Registers the workbook's notebook formatters with Microsoft.DotNet.Interactive.Formatting: Plotly
-/// figures, data frames, sequences of records, image grids and run summaries, each as text/html with a
+/// figures, data frames, sequences of records, image grids and finished runs (RunResult), each as text/html with a
 /// text/plain fallback. Call once after <c>#r</c>; the real .NET Interactive kernel and our headless runner
 /// both format values through this same Formatter, so the notebook looks the same in either.
 /// </summary>
@@ -35,7 +35,7 @@ public static class NotebookDisplay
         Add<PlotlyFigure>(PlotlyDisplay.ToHtml, PlotlyDisplay.ToText);
         Add<DataFrame>(f => Tables.FromDataFrame(f).ToHtml(), f => Tables.FromDataFrame(f).ToText());
         Add<ImageGrid>(g => g.ToHtml(), g => g.ToText());
-        Add<RunResult>(RunSummaryDisplay.ToHtml, RunSummaryDisplay.ToText);
+        Add<RunResult>(RunResultDisplay.ToHtml, RunResultDisplay.ToText);
         Add<TextTable>(t => t.ToHtml(), t => t.ToText());
         Add<MarkdownText>(m => m.ToHtml(), m => m.Markdown);
         Formatter.Register<IEnumerable>((items, writer) => writer.Write(SequenceTable(items)?.ToHtml() ?? items.ToDisplayString(defaultHtml)), Html);
@@ -51,5 +51,5 @@ public static class NotebookDisplay
     }
 
     static TextTable? SequenceTable(IEnumerable items) =>
-        items is IEnumerable<RunResult> runs ? RunSummaryDisplay.RunsTable(runs) : Tables.TryFromRecords(items);
+        items is IEnumerable<RunResult> runs ? RunResultDisplay.RunsTable(runs) : Tables.TryFromRecords(items);
 }

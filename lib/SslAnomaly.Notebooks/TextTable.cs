@@ -4,7 +4,7 @@ namespace SslAnomaly.Notebooks;
 
 /// <summary>
 /// A rectangular table of already formatted cells, rendered as an HTML table or as aligned plain text.
-/// Data frames, sequences of records and run summaries all become one of these.
+/// Data frames, sequences of records and finished runs all become one of these.
 /// </summary>
 public sealed class TextTable(IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows, int totalRows)
 {

@@ -57,7 +57,7 @@ public sealed record RunResult
     public DateTimeOffset FinishedAt { get; init; } = DateTimeOffset.UtcNow;
 
     /// <summary>The run folder this result was read from ("" for one not read from disk); not part of result.json.</summary>
-    [JsonIgnore] public string Folder { get; init; } = "";
+    [JsonIgnore] public string RunDirectory { get; init; } = "";
 
     /// <summary>For a reference row derived from a run (the supervised head, a trivial classifier): what it is; null for a run's own probe.</summary>
     [JsonIgnore] public string? Reference { get; init; }
@@ -78,9 +78,9 @@ public sealed record RunResult
     /// <summary>Per-epoch scalars from the run folder's metrics.csv (step,name,value): name -> points in step order.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<(long Step, double Value)>> Curves()
     {
-        var path = Path.Combine(Folder, "metrics.csv");
+        var path = Path.Combine(RunDirectory, "metrics.csv");
         var curves = new Dictionary<string, List<(long, double)>>();
-        if (Folder.Length == 0 || !File.Exists(path)) return new Dictionary<string, IReadOnlyList<(long, double)>>();
+        if (RunDirectory.Length == 0 || !File.Exists(path)) return new Dictionary<string, IReadOnlyList<(long, double)>>();
         // Tolerant of a torn last line: the file may belong to a run that another process is still writing.
         foreach (var line in File.ReadLines(path).Skip(1))
         {
@@ -101,7 +101,7 @@ public sealed record RunResult
     /// </summary>
     public static RunResult? TryRead(string runDirectory)
     {
-        var path = Path.Combine(runDirectory, RunDirectory.ResultFile);
+        var path = Path.Combine(runDirectory, Experiments.RunDirectory.ResultFile);
         if (!File.Exists(path)) return null;
         try
         {
@@ -111,7 +111,7 @@ public sealed record RunResult
             var result = root.Deserialize<RunResult>(Reading)!;
             return result with
             {
-                Folder = Path.GetFullPath(runDirectory),
+                RunDirectory = Path.GetFullPath(runDirectory),
                 ProbeDefectPct = root.ContainsKey("probe_defect_pct") ? result.ProbeDefectPct : result.TrainDefectPct,
             };
         }
@@ -125,7 +125,7 @@ public sealed record RunResult
     public static IReadOnlyList<RunResult> ReadAll(string root)
     {
         if (!System.IO.Directory.Exists(root)) throw new UserInputException($"--runs {root} does not exist.");
-        return System.IO.Directory.EnumerateFiles(root, RunDirectory.ResultFile, SearchOption.AllDirectories)
+        return System.IO.Directory.EnumerateFiles(root, Experiments.RunDirectory.ResultFile, SearchOption.AllDirectories)
             .Select(f => TryRead(Path.GetDirectoryName(f)!)!)
             .OrderBy(r => r.Method, StringComparer.Ordinal).ThenBy(r => r.Backbone, StringComparer.Ordinal).ThenBy(r => r.TrainDefectPct).ThenBy(r => r.Seed)
             .ToList();

@@ -5,7 +5,7 @@ using SslAnomaly.Eval;
 namespace SslAnomaly.Reporting;
 
 /// <summary>
-/// The paper's figures as plotly.js figures, built from run summaries: imbalance heatmaps (Figures 2, 4,
+/// The paper's figures as plotly.js figures, built from finished runs (RunResult): imbalance heatmaps (Figures 2, 4,
 /// 5), RankMe / feature-statistics curves (Figure 6) and final RankMe against probe F1 (Figure 7).
 /// </summary>
 public static class Figures

@@ -32,11 +32,11 @@ public sealed class FloorComparisons
             try
             {
                 foreach (var (key, comparison) in Compare(run, floor, options))
-                    byRun[(run.Folder, key)] = comparison;
+                    byRun[(run.RunDirectory, key)] = comparison;
             }
             catch (Exception e) when (e is UserInputException or IOException)
             {
-                warnings?.WriteLine($"warning: {run.Folder} not compared with its floor: {e.Message}");
+                warnings?.WriteLine($"warning: {run.RunDirectory} not compared with its floor: {e.Message}");
             }
         }
         return new FloorComparisons(byRun);
@@ -44,7 +44,7 @@ public sealed class FloorComparisons
 
     /// <summary>The comparison of one run's metric at one validation share with its floor, or null.</summary>
     public PairedComparison? Of(RunResult run, string valKey, string metric) =>
-        _byRun.TryGetValue((run.Folder, valKey), out var all) && all.TryGetValue(metric, out var c) ? c : null;
+        _byRun.TryGetValue((run.RunDirectory, valKey), out var all) && all.TryGetValue(metric, out var c) ? c : null;
 
     /// <summary>
     /// A cell's verdict over its runs (seeds): true when every run beats its floor (p &lt; 0.05), false when some run has a
@@ -64,13 +64,13 @@ public sealed class FloorComparisons
     {
         var truth = TruthTable.Read(RunFile(run, "truth-val.csv"));
         var method = PredictionCsv.Read(RunFile(run, "predictions-val.csv")).AlignTo(truth.Filenames);
-        var baseline = PredictionCsv.Read(RunFile(floor, "predictions-val.csv")).AlignTo(truth.Filenames, $"{run.Folder}/truth-val.csv");
+        var baseline = PredictionCsv.Read(RunFile(floor, "predictions-val.csv")).AlignTo(truth.Filenames, $"{run.RunDirectory}/truth-val.csv");
         var row = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < truth.Count; i++) row[truth.Filenames[i]] = i;
         var result = new Dictionary<string, IReadOnlyDictionary<string, PairedComparison>>();
         foreach (var key in run.Metrics.Keys.Where(floor.Metrics.ContainsKey))
         {
-            var manifestPath = Path.Combine(run.Folder, "manifests", $"val-{key}.json");
+            var manifestPath = Path.Combine(run.RunDirectory, "manifests", $"val-{key}.json");
             if (!File.Exists(manifestPath)) continue;
             var rows = Manifest.Read(manifestPath).Filenames.Select(f => row.TryGetValue(f, out var i) ? i
                 : throw new UserInputException($"{manifestPath}: {f} is not in truth-val.csv")).ToArray();
@@ -81,7 +81,7 @@ public sealed class FloorComparisons
 
     static string RunFile(RunResult run, string name)
     {
-        var path = Path.Combine(run.Folder, name);
+        var path = Path.Combine(run.RunDirectory, name);
         return File.Exists(path) ? path : throw new UserInputException($"{path} does not exist (a run from before floor comparisons).");
     }
 }

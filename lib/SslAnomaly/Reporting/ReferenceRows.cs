@@ -28,19 +28,19 @@ public static class ReferenceRows
         foreach (var run in completed.Where(r => r.HeadMetrics is not null))
             rows.Add(run with
             {
-                Folder = run.Folder + "#head", Method = SupervisedHead, Reference = SupervisedHead,
+                RunDirectory = run.RunDirectory + "#head", Method = SupervisedHead, Reference = SupervisedHead,
                 Metrics = run.HeadMetrics!, HeadMetrics = null,
             });
         // Trivial classifiers depend only on the validation labels: one row per (backbone, train share, probe share, seed).
         foreach (var group in completed.Where(r => r.Trivial.Count > 0).GroupBy(r => (r.Backbone, r.TrainDefectPct, r.ProbeDefectPct, r.Seed)))
         {
-            var source = group.OrderBy(r => r.Folder, StringComparer.Ordinal).First();
+            var source = group.OrderBy(r => r.RunDirectory, StringComparer.Ordinal).First();
             foreach (var (name, metrics) in source.Trivial)
             {
                 var method = TrivialRow.TryGetValue(name, out var row) ? row : name;
                 rows.Add(source with
                 {
-                    Folder = $"{source.Folder}#{name}", Method = method, Reference = method, Metrics = metrics,
+                    RunDirectory = $"{source.RunDirectory}#{name}", Method = method, Reference = method, Metrics = metrics,
                     Rankme = null, HeadMetrics = null,
                 });
             }

@@ -43,7 +43,7 @@ public sealed class ReportWriter(string outDir)
         foreach (var f in figures)
             AtomicFile.WriteAllText(Path.Combine(outDir, "figures", f.Name + ".html"), PlotlyHtml.Page(f.Chart, f.Title, "../" + PlotlyHtml.ScriptFile));
         AtomicFile.WriteAllText(Path.Combine(outDir, "runs.json"), JsonSerializer.Serialize(
-            runs.Select(r => new { RunDirectory = r.Folder, r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Status, r.FailureReason, r.ManifestSha256 }),
+            runs.Select(r => new { r.RunDirectory, r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Status, r.FailureReason, r.ManifestSha256 }),
             new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         var index = Path.Combine(outDir, "index.html");
         AtomicFile.WriteAllText(index, Index(runs, table, figures, F2Reading.Compare(runs)));

@@ -78,7 +78,7 @@ public static class Table1
     public static IReadOnlyList<RunResult> PaperSetting(IReadOnlyList<RunResult> runs) =>
         runs.Where(r => r.Reference is null && r.ProbeAtTrainShare)
             .GroupBy(r => (r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Resolution, r.Status))
-            .Select(g => g.OrderBy(r => r.Folder, StringComparer.Ordinal).First()).ToList();
+            .Select(g => g.OrderBy(r => r.RunDirectory, StringComparer.Ordinal).First()).ToList();
 
     public static DataFrame ToDataFrame(IReadOnlyList<Table1Row> rows) => new(
         new StringDataFrameColumn("metric", rows.Select(r => r.Metric)),

@@ -99,7 +99,7 @@ public class NotebookDisplayTests
             ["natural"] = RunResults.Metrics(f1: 0.5),
             ["1"] = RunResults.Metrics(f1: 0.25, recall: 1),
         };
-        var failed = RunResults.Of("byol", "vit-tiny", 1, metrics, seed: 2, status: RunStatus.Failed, folder: "/runs/x")
+        var failed = RunResults.Of("byol", "vit-tiny", 1, metrics, seed: 2, status: RunStatus.Failed, runDirectory: "/runs/x")
             with { FailureReason = "loss was NaN", ManifestSha256 = "0123456789abcdef" };
         string text = failed.ToDisplayString("text/plain");
         Assert.StartsWith("byol · vit-tiny · train 1 % defects · seed 2 · 32 px: failed (loss was NaN)\n/runs/x (manifest 0123456789ab…)", text);

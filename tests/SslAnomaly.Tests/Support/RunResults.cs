@@ -7,11 +7,11 @@ namespace SslAnomaly.Tests.Support;
 public static class RunResults
 {
     public static RunResult Of(string method, string backbone, double trainDefectPct, IReadOnlyDictionary<string, MetricsReport>? metrics = null,
-        int seed = 0, int resolution = 32, RunStatus status = RunStatus.Completed, double? rankMe = null, string folder = "/r") => new()
+        int seed = 0, int resolution = 32, RunStatus status = RunStatus.Completed, double? rankMe = null, string runDirectory = "/r") => new()
     {
         Status = status, Method = method, Backbone = backbone, TrainDefectPct = trainDefectPct, ProbeDefectPct = trainDefectPct,
         Seed = seed, Resolution = resolution, Profile = Profiles.Smoke, ManifestSha256 = "", ConfigSha256 = "",
-        Rankme = rankMe, Metrics = metrics ?? new Dictionary<string, MetricsReport>(), Folder = folder,
+        Rankme = rankMe, Metrics = metrics ?? new Dictionary<string, MetricsReport>(), RunDirectory = runDirectory,
     };
 
     /// <summary>One validation subset's metrics; what a test does not name is 0 (f2_ciw, auroc, auprc: undefined).</summary>

@@ -7,7 +7,7 @@ using SslAnomaly.Experiments;
 namespace SslAnomaly.Notebooks;
 
 /// <summary>A finished run (result.json) at a glance: identity, status, RankMe, probe metrics per validation share.</summary>
-public static class RunSummaryDisplay
+public static class RunResultDisplay
 {
     public static readonly IReadOnlyList<string> MetricNames = ["f1", "f2_ciw", "f1_normal", "precision", "recall"];
 
@@ -40,14 +40,14 @@ public static class RunSummaryDisplay
     public static string ToHtml(RunResult run)
     {
         var s = new StringBuilder("<div class=\"ssl-run\">");
-        s.Append($"<p><b>{HtmlText.Encode(Headline(run))}</b><br/><small>{HtmlText.Encode(run.Folder)} · manifest {HtmlText.Encode(Short(run.ManifestSha256))}</small></p>");
+        s.Append($"<p><b>{HtmlText.Encode(Headline(run))}</b><br/><small>{HtmlText.Encode(run.RunDirectory)} · manifest {HtmlText.Encode(Short(run.ManifestSha256))}</small></p>");
         if (run.Metrics.Count > 0) s.Append(MetricsTable(run).ToHtml());
         return s.Append("</div>").ToString();
     }
 
     public static string ToText(RunResult run)
     {
-        var s = new StringBuilder(Headline(run)).Append('\n').Append($"{run.Folder} (manifest {Short(run.ManifestSha256)})");
+        var s = new StringBuilder(Headline(run)).Append('\n').Append($"{run.RunDirectory} (manifest {Short(run.ManifestSha256)})");
         if (run.Metrics.Count > 0) s.Append('\n').Append(MetricsTable(run).ToText());
         return s.ToString();
     }

@@ -51,128 +51,37 @@ public static class ExperimentRunner
 
         TorchRuntime.EnsureLoaded();
         if (config.Threads > 0) torch.set_num_threads(config.Threads);
-        var device = torch.cuda.is_available() ? CUDA : CPU;
+        var phases = new Phases(config, run, log, progress, torch.cuda.is_available() ? CUDA : CPU);
 
-        progress.Stage("preparing data");
-        var data = ExperimentData.Prepare(config, run.Path, log);
-
+        var data = phases.PrepareData();
         var clock = Stopwatch.StartNew();
-        // Weight initialisation draws from libtorch's global generator: seed it so a run is a function of its config.
-        torch.manual_seed(config.Seed);
-        var stem = Enum.Parse<ResNetStem>(config.Stem, ignoreCase: true);
-        using var backbone = BackboneFactory.Create(new BackboneConfig(config.Backbone, config.Resolution, config.PatchSize, stem));
-        var methodConfig = MethodSettings(config);
-        using var method = MethodFactory.Create(config.Method, backbone, methodConfig, config.TrainDefectPct / 100.0);
-        method.to(device);
-
-        var loaderOptions = new BatchSourceOptions
-        {
-            BatchSize = config.BatchSize, Width = config.Resolution, Height = config.Resolution, Seed = config.Seed,
-            CacheDirectory = config.DecodedCache ? Path.Combine(run.Path, "decoded") : null,
-            SkipBadImages = config.SkipBadImages, Sources = data.Train.Sources,
-        };
-        var skipped = new SkippedImages();
-        using var source = new ManifestTrainingSource(data.Train.ImagePaths, data.Train.Manifest.Labels, loaderOptions, device);
-        long totalSteps = (long)source.StepsPerEpoch * config.Epochs;
-        var store = new CheckpointStore(run.CheckpointDirectory);
-        void Warn(string warning)
-        {
-            log.WriteLine($"warning: {warning}");
-            progress.Stage($"warning: {warning}");
-        }
-        bool hadCheckpoints = store.List().Count > 0;
-        long? resumeStep = store.Latest(Warn) is { } latest ? CheckpointStore.StepOf(latest) : null;
-        if (resumeStep is not null) log.WriteLine($"resuming from checkpoint at step {resumeStep}");
-        else if (hadCheckpoints) Warn("no checkpoint is usable: training restarts from step 0");
-
-        // Rows logged after the resume point (or any, when starting over) are dropped, so each step appears once.
-        using var csv = new CsvMetricsSink(run.MetricsCsvPath, resumeAfterStep: resumeStep ?? 0);
-        using var tensorBoard = new TensorBoardMetricsSink(run.TensorBoardDirectory);
-        var sink = new CompositeMetricsSink(csv, tensorBoard, new ProgressSink(progress, totalSteps, config.Epochs));
-        var rankMe = new RankMeMonitor();
-        using var monitorImages = EvalImages(data.Train, config.MonitorSamples, config, device, skipped);
-
-        progress.Stage($"pretraining {config.Method} on {config.Backbone} ({totalSteps} steps)");
-        var trainer = new Trainer(method, source, AugmentedViews.For(config), new TrainerOptions
-        {
-            Epochs = config.Epochs, Seed = config.Seed, CheckpointDirectory = run.CheckpointDirectory,
-            CheckpointEverySteps = config.CheckpointEverySteps, Resume = true,
-            CollapseThreshold = config.Collapse.Threshold, CollapsePatience = config.Collapse.Patience,
-        }, sink, [rankMe], monitorImages);
-        var outcome = trainer.Run(cancel);
-        sink.Flush();
-        skipped.Add(data.Train.ImagePaths, source.Skipped);
+        using var model = phases.BuildModel();
+        var pretraining = phases.Pretrain(data, model.Method, cancel);
         double pretrainSeconds = clock.Elapsed.TotalSeconds;
+        var outcome = pretraining.Outcome;
         log.WriteLine($"training {outcome.Status.Name()} after {outcome.StepsDone} steps in {pretrainSeconds:F1} s ({outcome.MeanImagesPerSecond:F1} img/s); " +
                       $"this process trained {outcome.StepsTrained} steps, from step {outcome.ResumedFromStep}" +
             (outcome.CollapseStep is { } collapsedAt ? $"; embeddings collapsed at step {collapsedAt} (spread below {config.Collapse.Threshold} for {config.Collapse.Patience} steps)" : ""));
 
-        var curves = CsvMetricsSink.Read(run.MetricsCsvPath).ToList();
-        double? Last(string name) => curves.LastOrDefault(c => c.Name == name) is { Name: not null } c ? c.Value : null;
-        RunResult Result(RunStatus status, string? reason) => new()
-        {
-            Status = status, FailureReason = reason, Collapsed = outcome.CollapseStep is not null, CollapseStep = outcome.CollapseStep, Method = config.Method, Backbone = config.Backbone, Resolution = config.Resolution,
-            TrainDefectPct = config.TrainDefectPct, Seed = config.Seed, Profile = config.Profile,
-            ManifestSha256 = data.Train.ManifestSha256,
-            ProbeDefectPct = data.Probe.Manifest.DefectPct ?? config.TrainDefectPct,
-            ProbeSize = data.Probe.Manifest.Size,
-            ProbeManifestSha256 = data.Probe.ManifestSha256,
-            ValManifestSha256 = data.Validation.ToDictionary(s => s.Key, s => s.ManifestSha256),
-            ConfigSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config.ToJson()))),
-            Rankme = rankMe.LatestBackboneRankMe ?? Last("rankme/backbone"),
-            RankmeProjector = rankMe.Latest.TryGetValue("rankme/projector", out var p) ? p : Last("rankme/projector"),
-            Steps = outcome.StepsDone,
-            FinalLoss = double.IsFinite(outcome.LastLoss) ? outcome.LastLoss : Last("train/loss"),
-            ImagesPerSecond = outcome.MeanImagesPerSecond > 0 ? outcome.MeanImagesPerSecond : null,
-            PretrainSeconds = pretrainSeconds,
-            SkippedImages = skipped.Count,
-            SkippedImageFiles = skipped.Lines(),
-            DataSource = data.Source,
-            Environment = EnvironmentFacts(device),
-        };
-
         if (outcome.Failure is { } failure)
         {
-            var failed = Result(RunStatus.Failed, failure.Reason);
+            var failed = phases.Result(RunStatus.Failed, failure.Reason, data, pretraining, pretrainSeconds);
             run.WriteResult(failed, RunResult.Json);
             return new RunOutcome(ExitFailedRun, $"{run.Path}: failed: {failure.Reason}", failed);
         }
         if (!outcome.Completed)
         {
             log.WriteLine($"--- {DateTimeOffset.UtcNow:O} interrupted at step {outcome.StepsDone} (checkpoint {Path.GetFileName(outcome.LatestCheckpoint)})");
-            return new RunOutcome(ExitInterrupted, $"{run.Path}: interrupted at step {outcome.StepsDone} of {totalSteps}; run the same command to resume", null);
+            return new RunOutcome(ExitInterrupted, $"{run.Path}: interrupted at step {outcome.StepsDone} of {pretraining.TotalSteps}; run the same command to resume", null);
         }
 
         progress.Stage("extracting frozen features and probing");
         clock.Restart();
-        string modelKey = $"{config.Method}-{config.Backbone}-{config.Resolution}px-steps{outcome.StepsDone}-{Path.GetFileName(outcome.LatestCheckpoint) ?? "none"}";
-        var trainFeatures = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.Probe.ManifestSha256, modelKey),
-            () => FeatureExtractor.Extract(backbone, LabeledBatches(data.Probe, config, device, skipped)));
-        var valFeatures = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.ValidationUnion.ManifestSha256, modelKey),
-            () => FeatureExtractor.Extract(backbone, LabeledBatches(data.ValidationUnion, config, device, skipped)));
-        log.WriteLine($"features: {trainFeatures.Rows} probe-training and {valFeatures.Rows} validation rows in {clock.Elapsed.TotalSeconds:F1} s");
-        var probe = LinearProbe.Train(trainFeatures, new LinearProbeOptions(config.Probe.L2, config.Probe.MaxIterations));
-        log.WriteLine($"probe trained in {clock.Elapsed.TotalSeconds:F1} s ({probe.Optimization.Iterations} L-BFGS iterations)");
-        // Skipped images have no features: each subset is scored on the images it could read.
-        var readable = valFeatures.Filenames.ToHashSet(StringComparer.Ordinal);
-        var subsets = data.Validation.Select(s => ValidationSubset.FromFilenames(s.Key, s.Manifest.Filenames.Where(readable.Contains).ToList(), valFeatures)).ToList();
-        if (skipped.Count > 0) log.WriteLine($"skipped {skipped.Count} unreadable image(s):\n  {string.Join("\n  ", skipped.Lines())}");
-        var bootstrap = new BootstrapOptions(Math.Max(1, config.Probe.BootstrapSamples), config.Seed);
-        bool intervals = config.Probe.BootstrapSamples > 0;
-        var grid = ImbalanceGrid.Evaluate(probe, valFeatures, subsets, bootstrap, intervals);
-        log.WriteLine($"grid with {config.Probe.BootstrapSamples} bootstrap samples done at {clock.Elapsed.TotalSeconds:F1} s");
-        // The supervised model is also scored by its own trained head: the ceiling beside the probe on its frozen features.
-        var headGrid = method is Supervised supervised
-            ? ImbalanceGrid.Evaluate(HeadScores(supervised, valFeatures, device), valFeatures, subsets, bootstrap, intervals)
-            : null;
-        var trivial = TrivialClassifiers.Reports(subsets.Select(s => (s.Key, valFeatures.Truth.Select(s.Indices))).ToList());
-        PredictionCsv.WriteBinary(Path.Combine(run.Path, "predictions-val.csv"), valFeatures.Filenames, probe.PredictProbability(valFeatures));
-        // Labels beside the predictions, so a report can pair this run with its floor image by image (and `metrics` can score it).
-        File.WriteAllText(Path.Combine(run.Path, "truth-val.csv"), TruthCsv(valFeatures));
-
-        var result = Result(RunStatus.Completed, null) with
+        var features = phases.ExtractFeatures(data, model.Backbone, outcome, clock);
+        var probed = phases.Probe(data, features, model.Method, clock);
+        var result = phases.Result(RunStatus.Completed, null, data, pretraining, pretrainSeconds) with
         {
-            Metrics = grid.ToReports(), HeadMetrics = headGrid?.ToReports(), Trivial = trivial,
+            Metrics = probed.Metrics, HeadMetrics = probed.HeadMetrics, Trivial = probed.Trivial,
             EvaluationSeconds = clock.Elapsed.TotalSeconds,
         };
         run.WriteResult(result, RunResult.Json);
@@ -180,6 +89,208 @@ public static class ExperimentRunner
         var natural = result.Metrics.TryGetValue(ImbalanceGrid.NaturalKey, out var n) ? n : result.Metrics.Values.Last();
         return new RunOutcome(0, string.Create(CultureInfo.InvariantCulture,
             $"{run.Path}: completed{(result.Collapsed ? $" (embeddings collapsed at step {result.CollapseStep})" : "")}; F1 {natural.F1:F3}, F2_CIW {natural.F2Ciw:F3}, F1_Normal {natural.F1Normal:F3} on the natural split; RankMe {result.Rankme:F1}"), result);
+    }
+
+    /// <summary>The backbone and the method that wraps it, disposed together.</summary>
+    sealed record Model(Backbone Backbone, SslMethod Method) : IDisposable
+    {
+        public void Dispose()
+        {
+            Method.Dispose();
+            Backbone.Dispose();
+        }
+    }
+
+    /// <summary>What pretraining leaves for the result: how training ended, its monitors, the steps it was to take.</summary>
+    sealed record Pretraining(TrainingOutcome Outcome, RankMeMonitor RankMe, long TotalSteps, IReadOnlyList<(long Step, string Name, double Value)> Curves);
+
+    /// <summary>Frozen features of the probe-training set and of every validation image.</summary>
+    sealed record Features(FeatureSet Train, FeatureSet Validation);
+
+    /// <summary>The probe's metrics per validation key, the supervised head's (supervised only) and the trivial classifiers'.</summary>
+    sealed record Probed(
+        IReadOnlyDictionary<string, MetricsReport> Metrics,
+        IReadOnlyDictionary<string, MetricsReport>? HeadMetrics,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricsReport>> Trivial);
+
+    /// <summary>
+    /// The phases of one run, in the order <see cref="Run"/> calls them: data, model, pretraining, features, probe,
+    /// result. They share the run's config, folder, log, progress, device and the tally of unreadable images.
+    /// </summary>
+    sealed class Phases(ExperimentConfig config, RunDirectory run, TextWriter log, IRunProgress progress, Device device)
+    {
+        readonly SkippedImages skipped = new();
+
+        /// <summary>The training, probe and validation subsets as manifests in the run folder.</summary>
+        public ExperimentData PrepareData()
+        {
+            progress.Stage("preparing data");
+            return ExperimentData.Prepare(config, run.Path, log);
+        }
+
+        public Model BuildModel()
+        {
+            // Weight initialisation draws from libtorch's global generator: seed it so a run is a function of its config.
+            torch.manual_seed(config.Seed);
+            var stem = Enum.Parse<ResNetStem>(config.Stem, ignoreCase: true);
+            var backbone = BackboneFactory.Create(new BackboneConfig(config.Backbone, config.Resolution, config.PatchSize, stem));
+            var method = MethodFactory.Create(config.Method, backbone, MethodSettings(config), config.TrainDefectPct / 100.0);
+            method.to(device);
+            return new Model(backbone, method);
+        }
+
+        /// <summary>Trains (or resumes) with checkpoints, metrics.csv, TensorBoard and RankMe once per epoch.</summary>
+        public Pretraining Pretrain(ExperimentData data, SslMethod method, CancellationToken cancel)
+        {
+            var loaderOptions = new BatchSourceOptions
+            {
+                BatchSize = config.BatchSize, Width = config.Resolution, Height = config.Resolution, Seed = config.Seed,
+                CacheDirectory = config.DecodedCache ? Path.Combine(run.Path, "decoded") : null,
+                SkipBadImages = config.SkipBadImages, Sources = data.Train.Sources,
+            };
+            using var source = new ManifestTrainingSource(data.Train.ImagePaths, data.Train.Manifest.Labels, loaderOptions, device);
+            long totalSteps = (long)source.StepsPerEpoch * config.Epochs;
+            long? resumeStep = ResumePoint();
+            // Rows logged after the resume point (or any, when starting over) are dropped, so each step appears once.
+            using var csv = new CsvMetricsSink(run.MetricsCsvPath, resumeAfterStep: resumeStep ?? 0);
+            using var tensorBoard = new TensorBoardMetricsSink(run.TensorBoardDirectory);
+            var sink = new CompositeMetricsSink(csv, tensorBoard, new ProgressSink(progress, totalSteps, config.Epochs));
+            var rankMe = new RankMeMonitor();
+            using var monitorImages = EvalImages(data.Train, config.MonitorSamples);
+
+            progress.Stage($"pretraining {config.Method} on {config.Backbone} ({totalSteps} steps)");
+            var trainer = new Trainer(method, source, AugmentedViews.For(config), new TrainerOptions
+            {
+                Epochs = config.Epochs, Seed = config.Seed, CheckpointDirectory = run.CheckpointDirectory,
+                CheckpointEverySteps = config.CheckpointEverySteps, Resume = true,
+                CollapseThreshold = config.Collapse.Threshold, CollapsePatience = config.Collapse.Patience,
+            }, sink, [rankMe], monitorImages);
+            var outcome = trainer.Run(cancel);
+            sink.Flush();
+            skipped.Add(data.Train.ImagePaths, source.Skipped);
+            return new Pretraining(outcome, rankMe, totalSteps, CsvMetricsSink.Read(run.MetricsCsvPath).ToList());
+        }
+
+        /// <summary>The step of the checkpoint training will resume from (null: from the start); damaged ones are set aside with a warning.</summary>
+        long? ResumePoint()
+        {
+            var store = new CheckpointStore(run.CheckpointDirectory);
+            bool hadCheckpoints = store.List().Count > 0;
+            long? resumeStep = store.Latest(Warn) is { } latest ? CheckpointStore.StepOf(latest) : null;
+            if (resumeStep is not null) log.WriteLine($"resuming from checkpoint at step {resumeStep}");
+            else if (hadCheckpoints) Warn("no checkpoint is usable: training restarts from step 0");
+            return resumeStep;
+        }
+
+        void Warn(string warning)
+        {
+            log.WriteLine($"warning: {warning}");
+            progress.Stage($"warning: {warning}");
+        }
+
+        /// <summary>Frozen backbone features of the probe-training set and the validation union, cached while manifest and model match.</summary>
+        public Features ExtractFeatures(ExperimentData data, Backbone backbone, TrainingOutcome outcome, Stopwatch clock)
+        {
+            string modelKey = $"{config.Method}-{config.Backbone}-{config.Resolution}px-steps{outcome.StepsDone}-{Path.GetFileName(outcome.LatestCheckpoint) ?? "none"}";
+            var train = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.Probe.ManifestSha256, modelKey),
+                () => FeatureExtractor.Extract(backbone, LabeledBatches(data.Probe)));
+            var validation = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.ValidationUnion.ManifestSha256, modelKey),
+                () => FeatureExtractor.Extract(backbone, LabeledBatches(data.ValidationUnion)));
+            log.WriteLine($"features: {train.Rows} probe-training and {validation.Rows} validation rows in {clock.Elapsed.TotalSeconds:F1} s");
+            return new Features(train, validation);
+        }
+
+        /// <summary>
+        /// The weighted linear probe on the training features, scored on every validation subset with bootstrap intervals;
+        /// predictions-val.csv and truth-val.csv beside it.
+        /// </summary>
+        public Probed Probe(ExperimentData data, Features features, SslMethod method, Stopwatch clock)
+        {
+            var (trainFeatures, valFeatures) = (features.Train, features.Validation);
+            var probe = LinearProbe.Train(trainFeatures, new LinearProbeOptions(config.Probe.L2, config.Probe.MaxIterations));
+            log.WriteLine($"probe trained in {clock.Elapsed.TotalSeconds:F1} s ({probe.Optimization.Iterations} L-BFGS iterations)");
+            // Skipped images have no features: each subset is scored on the images it could read.
+            var readable = valFeatures.Filenames.ToHashSet(StringComparer.Ordinal);
+            var subsets = data.Validation.Select(s => ValidationSubset.FromFilenames(s.Key, s.Manifest.Filenames.Where(readable.Contains).ToList(), valFeatures)).ToList();
+            if (skipped.Count > 0) log.WriteLine($"skipped {skipped.Count} unreadable image(s):\n  {string.Join("\n  ", skipped.Lines())}");
+            var bootstrap = new BootstrapOptions(Math.Max(1, config.Probe.BootstrapSamples), config.Seed);
+            bool intervals = config.Probe.BootstrapSamples > 0;
+            var grid = ImbalanceGrid.Evaluate(probe, valFeatures, subsets, bootstrap, intervals);
+            log.WriteLine($"grid with {config.Probe.BootstrapSamples} bootstrap samples done at {clock.Elapsed.TotalSeconds:F1} s");
+            // The supervised model is also scored by its own trained head: the ceiling beside the probe on its frozen features.
+            var headGrid = method is Supervised supervised
+                ? ImbalanceGrid.Evaluate(HeadScores(supervised, valFeatures, device), valFeatures, subsets, bootstrap, intervals)
+                : null;
+            var trivial = TrivialClassifiers.Reports(subsets.Select(s => (s.Key, valFeatures.Truth.Select(s.Indices))).ToList());
+            PredictionCsv.WriteBinary(Path.Combine(run.Path, "predictions-val.csv"), valFeatures.Filenames, probe.PredictProbability(valFeatures));
+            // Labels beside the predictions, so a report can pair this run with its floor image by image (and `metrics` can score it).
+            File.WriteAllText(Path.Combine(run.Path, "truth-val.csv"), TruthCsv(valFeatures));
+            return new Probed(grid.ToReports(), headGrid?.ToReports(), trivial);
+        }
+
+        /// <summary>result.json's identity, provenance and training facts; a completed run adds its metrics.</summary>
+        public RunResult Result(RunStatus status, string? reason, ExperimentData data, Pretraining pretraining, double pretrainSeconds)
+        {
+            var outcome = pretraining.Outcome;
+            double? Last(string name) => pretraining.Curves.LastOrDefault(c => c.Name == name) is { Name: not null } c ? c.Value : null;
+            return new()
+            {
+                Status = status, FailureReason = reason, Collapsed = outcome.CollapseStep is not null, CollapseStep = outcome.CollapseStep, Method = config.Method, Backbone = config.Backbone, Resolution = config.Resolution,
+                TrainDefectPct = config.TrainDefectPct, Seed = config.Seed, Profile = config.Profile,
+                ManifestSha256 = data.Train.ManifestSha256,
+                ProbeDefectPct = data.Probe.Manifest.DefectPct ?? config.TrainDefectPct,
+                ProbeSize = data.Probe.Manifest.Size,
+                ProbeManifestSha256 = data.Probe.ManifestSha256,
+                ValManifestSha256 = data.Validation.ToDictionary(s => s.Key, s => s.ManifestSha256),
+                ConfigSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config.ToJson()))),
+                Rankme = pretraining.RankMe.LatestBackboneRankMe ?? Last("rankme/backbone"),
+                RankmeProjector = pretraining.RankMe.Latest.TryGetValue("rankme/projector", out var p) ? p : Last("rankme/projector"),
+                Steps = outcome.StepsDone,
+                FinalLoss = double.IsFinite(outcome.LastLoss) ? outcome.LastLoss : Last("train/loss"),
+                ImagesPerSecond = outcome.MeanImagesPerSecond > 0 ? outcome.MeanImagesPerSecond : null,
+                PretrainSeconds = pretrainSeconds,
+                SkippedImages = skipped.Count,
+                SkippedImageFiles = skipped.Lines(),
+                DataSource = data.Source,
+                Environment = EnvironmentFacts(device),
+            };
+        }
+
+        /// <summary>The evaluation transform: resize to the run resolution, normalise with Sewer-ML's statistics.</summary>
+        IEnumerable<LabeledBatch> LabeledBatches(ExperimentSubset subset)
+        {
+            using var loader = new BatchSource(subset.ImagePaths, new BatchSourceOptions
+            {
+                BatchSize = Math.Max(config.BatchSize, 64), Width = config.Resolution, Height = config.Resolution, Shuffle = false, DropLast = false,
+                SkipBadImages = config.SkipBadImages, Sources = subset.Sources,
+            });
+            var labels = subset.Manifest.Labels;
+            foreach (var batch in loader.Epoch(0))
+            {
+                using (batch)
+                {
+                    using var raw = batch.ToFloat(device);
+                    var images = ImageNormalization.Normalize(raw);
+                    yield return new LabeledBatch(images, batch.Indices.Select(i => new SampleLabel(subset.Manifest.Filenames[i], labels[i], subset.CodeMasks[i])).ToList());
+                }
+            }
+            skipped.Add(subset.ImagePaths, loader.Skipped);
+        }
+
+        /// <summary>The fixed monitoring sample (RankMe, feature statistics): the first <paramref name="count"/> training images.</summary>
+        Tensor EvalImages(ExperimentSubset subset, int count)
+        {
+            var paths = subset.ImagePaths.Take(count).ToList();
+            using var loader = new BatchSource(paths, new BatchSourceOptions
+            {
+                BatchSize = Math.Max(1, paths.Count), Width = config.Resolution, Height = config.Resolution, Shuffle = false, DropLast = false,
+                SkipBadImages = config.SkipBadImages, Sources = subset.Sources?.Take(count).ToList(),
+            });
+            using var batch = loader.Epoch(0).Single();
+            skipped.Add(paths, loader.Skipped);
+            using var raw = batch.ToFloat(device);
+            return ImageNormalization.Normalize(raw);
+        }
     }
 
     /// <summary>The method's defaults, then the experiment's optimiser settings, then method_params.</summary>
@@ -211,41 +322,6 @@ public static class ExperimentRunner
         var masks = features.Truth.CodeMasks ?? throw new InvalidOperationException("validation features carry no Sewer-ML codes");
         return SewerMlCsv.Format(features.Filenames.Select((f, i) => new SewerMlCsv.Row(f,
             SewerMlCodes.Codes.Select((_, k) => (masks[i] & (1 << k)) != 0).ToArray(), false, 0)));
-    }
-
-    /// <summary>The evaluation transform: resize to the run resolution, normalise with Sewer-ML's statistics.</summary>
-    static IEnumerable<LabeledBatch> LabeledBatches(ExperimentSubset subset, ExperimentConfig config, Device device, SkippedImages skipped)
-    {
-        using var loader = new BatchSource(subset.ImagePaths, new BatchSourceOptions
-        {
-            BatchSize = Math.Max(config.BatchSize, 64), Width = config.Resolution, Height = config.Resolution, Shuffle = false, DropLast = false,
-            SkipBadImages = config.SkipBadImages, Sources = subset.Sources,
-        });
-        var labels = subset.Manifest.Labels;
-        foreach (var batch in loader.Epoch(0))
-        {
-            using (batch)
-            {
-                using var raw = batch.ToFloat(device);
-                var images = ImageNormalization.Normalize(raw);
-                yield return new LabeledBatch(images, batch.Indices.Select(i => new SampleLabel(subset.Manifest.Filenames[i], labels[i], subset.CodeMasks[i])).ToList());
-            }
-        }
-        skipped.Add(subset.ImagePaths, loader.Skipped);
-    }
-
-    static Tensor EvalImages(ExperimentSubset subset, int count, ExperimentConfig config, Device device, SkippedImages skipped)
-    {
-        var paths = subset.ImagePaths.Take(count).ToList();
-        using var loader = new BatchSource(paths, new BatchSourceOptions
-        {
-            BatchSize = Math.Max(1, paths.Count), Width = config.Resolution, Height = config.Resolution, Shuffle = false, DropLast = false,
-            SkipBadImages = config.SkipBadImages, Sources = subset.Sources?.Take(count).ToList(),
-        });
-        using var batch = loader.Epoch(0).Single();
-        skipped.Add(paths, loader.Skipped);
-        using var raw = batch.ToFloat(device);
-        return ImageNormalization.Normalize(raw);
     }
 
     static IReadOnlyDictionary<string, string> EnvironmentFacts(Device device) => new Dictionary<string, string>

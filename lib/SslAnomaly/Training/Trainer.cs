@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using SslAnomaly.Methods;
 using SslAnomaly.Native;
 using SslAnomaly.Optim;
@@ -12,9 +11,9 @@ namespace SslAnomaly.Training;
 /// The one training loop of every method. Per step: learning rate from the schedule, batch from the source, views from
 /// the recipe, the method's loss; guards (non-finite loss stops the run; collapse is recorded, the run goes on); backward,
 /// method hook, optional gradient clipping, optimiser step, method hook (teacher EMA); loss, learning rate and throughput to the sink. Everything a step creates
-/// lives in a dispose scope, so memory stays flat. Checkpoints (every N steps and at epoch ends) hold the model with its
-/// teacher and buffers, the optimiser state, the random states and the position; a run that finds one resumes from it and
-/// continues bit-identically on CPU (the schedules are functions of the step, the batches of (epoch, step)).
+/// lives in a dispose scope, so memory stays flat. Checkpoints (every N steps and at epoch ends, <see cref="TrainingCheckpoint"/>)
+/// hold everything the loop carries; a run that finds one resumes from it and continues bit-identically on CPU (the
+/// schedules are functions of the step, the batches of (epoch, step)).
 /// Epoch ends call the monitors with backbone features and projector embeddings of the monitoring sample (eval mode).
 /// </summary>
 public sealed class Trainer(
@@ -26,8 +25,6 @@ public sealed class Trainer(
     IReadOnlyList<ITrainingMonitor>? monitors = null,
     Tensor? monitorImages = null)
 {
-    const string FormatName = "ssl-anomaly-checkpoint";
-
     public TrainingOutcome Run(CancellationToken cancellation = default)
     {
         int stepsPerEpoch = source.StepsPerEpoch;
@@ -40,32 +37,15 @@ public sealed class Trainer(
         using var viewGenerator = new Generator(DeriveSeed(options.Seed, 1));
         using var methodGenerator = new Generator(DeriveSeed(options.Seed, 2));
         var guard = new CollapseGuard(options.CollapseThreshold, options.CollapsePatience);
-        var store = options.CheckpointDirectory is null ? null : new CheckpointStore(options.CheckpointDirectory, options.KeepCheckpoints);
+        var state = new TrainingState(optimizer, viewGenerator, methodGenerator, guard);
+        var checkpoints = options.CheckpointDirectory is null ? null
+            : new TrainingCheckpoint(new CheckpointStore(options.CheckpointDirectory, options.KeepCheckpoints), method, options.Epochs, source.BatchSize, stepsPerEpoch, options.Seed);
 
-        long done = 0;
-        string? latest = null;
-        if (store is not null && !options.Resume && store.List().Count > 0)
-            throw new UserInputException($"{store.Directory} already holds checkpoints of another run: resume from them or use an empty folder.");
-        if (store is not null && options.Resume && store.Latest() is { } path)
-        {
-            done = Restore(path, optimizer, viewGenerator, methodGenerator, guard, stepsPerEpoch);
-            latest = path;
-        }
+        if (checkpoints is not null && !options.Resume && checkpoints.Store.List().Count > 0)
+            throw new UserInputException($"{checkpoints.Store.Directory} already holds checkpoints of another run: resume from them or use an empty folder.");
+        long done = checkpoints is not null && options.Resume ? checkpoints.ResumeLatest(state) : 0;
         long resumedFrom = done;
-
-        // Saves unless the weights went non-finite (a finite loss can still give inf gradients): a run must never resume into NaN.
-        TrainingFailure? Save(long stepsDone)
-        {
-            if (store is null) return null;
-            using var scope = NewDisposeScope(); // frees the random-state copies
-            var bad = method.named_parameters().FirstOrDefault(p => !isfinite(p.parameter).all().item<bool>()).name;
-            if (bad is not null)
-                return new TrainingFailure(FailureKind.NonFiniteWeights,
-                    $"weights became non-finite ({bad}) by global step {stepsDone}: the run diverged; no checkpoint was written" +
-                    (latest is null ? "" : $", the last good one is {Path.GetFileName(latest)}"), stepsDone);
-            latest = store.Save(stepsDone, Snapshot(optimizer, viewGenerator, methodGenerator).ToList(), Metadata(stepsDone, stepsPerEpoch, guard));
-            return null;
-        }
+        string? Latest() => checkpoints?.Latest;
 
         double lastLoss = double.NaN, throughputSum = 0;
         long timedSteps = 0;
@@ -89,7 +69,7 @@ public sealed class Trainer(
                 if (!double.IsFinite(lastLoss))
                     return Failed(new TrainingFailure(FailureKind.NonFiniteLoss,
                         $"loss became {lastLoss} at epoch {epoch}, step {step} (global step {done}): the run diverged or its input holds NaN/inf" +
-                        (latest is null ? "" : $"; the last good checkpoint is {Path.GetFileName(latest)}"), done), done, latest);
+                        (Latest() is null ? "" : $"; the last good checkpoint is {Path.GetFileName(Latest())}"), done), done);
                 spread = output.Embeddings is null ? double.NaN : CollapseGuard.Spread(output.Embeddings);
                 // Collapse is recorded, not fatal: the run trains on and is probed, so a collapsed method still has its numbers.
                 if (guard.ObserveStep(spread, done)) sink.Log(done + 1, "train/collapsed", 1);
@@ -121,25 +101,25 @@ public sealed class Trainer(
             bool stopRequested = (options.StopAfterSteps is { } limit && done >= limit) || cancellation.IsCancellationRequested;
             bool stop = stopRequested && done < totalSteps;
             if (epochEnd) RunMonitors(epoch, done);
-            if ((epochEnd || periodic || stop) && Save(done) is { } diverged) return Failed(diverged, done, latest);
+            if ((epochEnd || periodic || stop) && checkpoints?.Save(done, state) is { } diverged) return Failed(diverged, done);
             if (epochEnd) sink.Flush();
             if (stop)
             {
                 sink.Flush();
-                return new TrainingOutcome(false, null, done, lastLoss, Mean(), latest) { CollapseStep = guard.CollapsedAt, ResumedFromStep = resumedFrom };
+                return new TrainingOutcome(false, null, done, lastLoss, Mean(), Latest()) { CollapseStep = guard.CollapsedAt, ResumedFromStep = resumedFrom };
             }
         }
         sink.Flush();
-        return new TrainingOutcome(true, null, done, lastLoss, Mean(), latest) { CollapseStep = guard.CollapsedAt, ResumedFromStep = resumedFrom };
+        return new TrainingOutcome(true, null, done, lastLoss, Mean(), Latest()) { CollapseStep = guard.CollapsedAt, ResumedFromStep = resumedFrom };
 
         double Mean() => timedSteps == 0 ? double.NaN : throughputSum / timedSteps;
 
-        TrainingOutcome Failed(TrainingFailure failure, long stepsDone, string? checkpoint)
+        TrainingOutcome Failed(TrainingFailure failure, long stepsDone)
         {
             optimizer.ZeroGrad();
             sink.Log(stepsDone, "train/failed", 1);
             sink.Flush();
-            return new TrainingOutcome(false, failure, stepsDone, lastLoss, Mean(), checkpoint) { CollapseStep = guard.CollapsedAt, ResumedFromStep = resumedFrom };
+            return new TrainingOutcome(false, failure, stepsDone, lastLoss, Mean(), Latest()) { CollapseStep = guard.CollapsedAt, ResumedFromStep = resumedFrom };
         }
     }
 
@@ -167,83 +147,6 @@ public sealed class Trainer(
         finally
         {
             method.train();
-        }
-    }
-
-    IEnumerable<(string, Tensor)> Snapshot(Optimizer optimizer, Generator viewGenerator, Generator methodGenerator)
-    {
-        foreach (var (name, t) in method.state_dict()) yield return ($"model/{name}", t);
-        foreach (var (name, t) in optimizer.StateTensors) yield return ($"optimizer/{name}", t);
-        yield return ("rng/torch", get_rng_state());
-        yield return ("rng/views", viewGenerator.get_state());
-        yield return ("rng/method", methodGenerator.get_state());
-    }
-
-    JsonObject Metadata(long stepsDone, int stepsPerEpoch, CollapseGuard guard) => new()
-    {
-        ["format"] = FormatName,
-        ["version"] = 1,
-        ["method"] = method.MethodName,
-        ["backbone"] = method.Backbone.Config.Name,
-        ["resolution"] = method.Backbone.Config.Resolution,
-        ["steps_done"] = stepsDone,
-        ["epoch"] = stepsDone / stepsPerEpoch,
-        ["step_in_epoch"] = stepsDone % stepsPerEpoch,
-        ["steps_per_epoch"] = stepsPerEpoch,
-        ["epochs"] = options.Epochs,
-        ["batch_size"] = source.BatchSize,
-        ["seed"] = options.Seed,
-        ["collapse_streak"] = guard.Streak,
-        ["collapsed_at_step"] = guard.CollapsedAt,
-        ["method_config"] = method.Config.ToJson(),
-        ["written_utc"] = DateTime.UtcNow.ToString("O"),
-    };
-
-    /// <summary>Loads a checkpoint into the method, optimiser, generators and guard; returns the steps already done.</summary>
-    long Restore(string path, Optimizer optimizer, Generator viewGenerator, Generator methodGenerator, CollapseGuard guard, int stepsPerEpoch)
-    {
-        var (metadata, tensors) = CheckpointFile.Read(path);
-        try
-        {
-            void Expect<T>(string key, T value)
-            {
-                var saved = metadata[key]!.GetValue<T>();
-                if (!Equals(saved, value))
-                    throw new UserInputException($"checkpoint {path} was written with {key} = {saved}, this run has {value}: resume with the same settings or use a fresh run folder.");
-            }
-            if (metadata["format"]?.GetValue<string>() != FormatName) throw new InvalidDataException($"{path} is not a training checkpoint");
-            Expect("method", method.MethodName);
-            Expect("backbone", method.Backbone.Config.Name);
-            Expect("steps_per_epoch", stepsPerEpoch);
-            Expect("epochs", options.Epochs);
-            Expect("batch_size", source.BatchSize);
-            Expect("seed", options.Seed);
-
-            using (no_grad())
-            {
-                var state = method.state_dict();
-                var missing = state.Keys.Where(k => !tensors.ContainsKey($"model/{k}")).ToList();
-                if (missing.Count > 0) throw new InvalidDataException($"{path} lacks model tensors: {string.Join(", ", missing.Take(5))}");
-                foreach (var (name, target) in state)
-                {
-                    var saved = tensors[$"model/{name}"];
-                    if (!saved.shape.SequenceEqual(target.shape) || saved.dtype != target.dtype)
-                        throw new InvalidDataException($"{path}: model tensor {name} is [{string.Join(",", saved.shape)}] {saved.dtype}, the model has [{string.Join(",", target.shape)}] {target.dtype}");
-                    target.copy_(saved);
-                }
-            }
-            optimizer.LoadState(tensors.Where(kv => kv.Key.StartsWith("optimizer/", StringComparison.Ordinal))
-                .ToDictionary(kv => kv.Key["optimizer/".Length..], kv => kv.Value));
-            set_rng_state(tensors["rng/torch"]);
-            viewGenerator.set_state(tensors["rng/views"]);
-            methodGenerator.set_state(tensors["rng/method"]);
-            guard.Streak = metadata["collapse_streak"]!.GetValue<int>();
-            guard.CollapsedAt = metadata["collapsed_at_step"]?.GetValue<long>(); // absent in checkpoints of earlier builds
-            return metadata["steps_done"]!.GetValue<long>();
-        }
-        finally
-        {
-            foreach (var t in tensors.Values) t.Dispose();
         }
     }
 

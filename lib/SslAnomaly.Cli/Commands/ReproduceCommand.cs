@@ -17,7 +17,7 @@ public static class ReproduceCommand
         var dataRoot = new Option<string?>("--data-root") { Description = "Sewer-ML root; omitted: the embedded dataset" };
         var methods = new Option<string?>("--methods") { Description = "comma-separated subset of the methods (default: all)" };
         var backbones = new Option<string?>("--backbones") { Description = "comma-separated subset of the backbones (default: both)" };
-        var parallel = new Option<int>("--parallel") { Description = "experiments at once", DefaultValueFactory = _ => 1 };
+        var parallel = SweepCommand.ParallelOption();
         var outDir = new Option<string>("--out") { Description = "output folder (sweep/ and report/)", Required = true };
         var noPng = ReportCommand.NoPngOption();
         var seeds = SweepCommand.SeedsOption();
@@ -36,7 +36,7 @@ public static class ReproduceCommand
                 0, p.GetValue(dataRoot), null, null, p.GetValue(seeds)).SaveOrVerify(sweepDir);
             var config = ExperimentConfigBuilder.Build(chosen, null, p.GetValue(dataRoot) is { } root ? new System.Text.Json.Nodes.JsonObject { ["data_root"] = Path.GetFullPath(root) } : null);
             if (config.DataRoot is null) EmbeddedDataset.Ensure(config.Embedded, Console.Out); // once, before parallel runs start
-            var summary = new SweepRunner(sweepDir, plan, Console.Out).Run(p.GetValue(parallel));
+            var summary = new SweepRunner(sweepDir, plan, Console.Out).Run(SweepCommand.ResolveParallel(p.GetValue(parallel)));
             var index = ReportCommand.Write(SweepPlan.RunsDirectory(sweepDir), Path.Combine(dir, "report"), png: !p.GetValue(noPng));
             Console.WriteLine($"{summary.Completed} completed, {summary.Failed} failed of {summary.Total} experiments in {clock.Elapsed:hh\\:mm\\:ss}");
             Console.WriteLine($"report: {index}");

@@ -21,7 +21,7 @@ public static class SweepCommand
         var seeds = SeedsOption();
         var probePct = new Option<double?>("--probe-defect-pct") { Description = "hold the probe set's defect share fixed at this percent while the train share moves (the report's fixed-probe panel); default: the train share" };
         var outDir = new Option<string>("--out") { Description = "sweep folder (sweep.json, runs/)", Required = true };
-        var parallel = new Option<int>("--parallel") { Description = "experiments run at once on this machine", DefaultValueFactory = _ => 1 };
+        var parallel = ParallelOption();
         var slurm = new Option<bool>("--slurm") { Description = "write an sbatch job array (one task per missing experiment) and submit it" };
         var dryRun = new Option<bool>("--dry-run") { Description = "with --slurm: write the script, do not submit" };
         var cpus = new Option<int>("--slurm-cpus") { Description = "CPUs per array task", DefaultValueFactory = _ => 2 };
@@ -43,7 +43,7 @@ public static class SweepCommand
             ExperimentConfigBuilder.Build(plan.Profile, plan.ConfigFile, null, plan.Sets);
             if (p.GetValue(slurm))
             {
-                var (script, indices) = SlurmJobArray.Write(dir, plan, new SlurmOptions(p.GetValue(cpus), p.GetValue(time)!, p.GetValue(partition), p.GetValue(gres), p.GetValue(parallel) > 1 ? p.GetValue(parallel) : 0));
+                var (script, indices) = SlurmJobArray.Write(dir, plan, new SlurmOptions(p.GetValue(cpus), p.GetValue(time)!, p.GetValue(partition), p.GetValue(gres), p.GetValue(parallel) is > 1 and var n ? n : 0));
                 Console.WriteLine($"wrote {script} ({indices.Count} of {plan.Entries.Count} experiments missing)");
                 if (indices.Count == 0) { Console.WriteLine("nothing to submit: every experiment is complete"); return 0; }
                 if (p.GetValue(dryRun)) return 0;
@@ -52,7 +52,7 @@ public static class SweepCommand
                 Console.WriteLine($"submitted job array {job}");
                 return 0;
             }
-            var summary = new SweepRunner(dir, plan, Console.Out).Run(p.GetValue(parallel));
+            var summary = new SweepRunner(dir, plan, Console.Out).Run(ResolveParallel(p.GetValue(parallel)));
             Console.WriteLine($"sweep {dir}: {summary.Completed} completed, {summary.Failed} failed, {summary.Total - summary.Completed - summary.Failed} missing of {summary.Total}");
             return summary.Completed + summary.Failed == summary.Total ? 0 : 1;
         });
@@ -74,6 +74,19 @@ public static class SweepCommand
 
     /// <summary>`--seeds N`: every experiment with seeds seed .. seed + N - 1 (Table 1 then shows mean ± sd).</summary>
     public static Option<int> SeedsOption() => new("--seeds") { Description = "run every experiment with N seeds (--seed .. --seed + N - 1); Table 1 then shows mean ± sd over seeds", DefaultValueFactory = _ => 1 };
+
+    public static Option<int?> ParallelOption() => new("--parallel")
+    {
+        Description = "experiments run at once on this machine (default: one per core, one libtorch thread each, on a CPU; 1 with a GPU)",
+    };
+
+    /// <summary>The --parallel value, or <see cref="SweepRunner.AutoParallel"/> for this machine when omitted.</summary>
+    public static int ResolveParallel(int? requested)
+    {
+        if (requested is { } n) return n;
+        SslAnomaly.Native.TorchRuntime.EnsureLoaded();
+        return SweepRunner.AutoParallel(TorchSharp.torch.cuda.is_available());
+    }
 
     static string[]? Split(string? list) => list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -48,6 +48,20 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
     }
 
     /// <summary>
+    /// How many runs at once when the user does not say (--parallel omitted): one per core on a CPU, each with one
+    /// libtorch thread, because two single-thread runs on 2 cores do more work than one run with two threads (the
+    /// 64 px convolutions are too small to keep two OpenMP threads busy, and start-up, data and probe phases are
+    /// serial); at most one per 3 GiB of memory; and 1 with a GPU, which the runs would otherwise share.
+    /// </summary>
+    public static int AutoParallel(bool gpu, int? cores = null, long? memoryBytes = null)
+    {
+        if (gpu) return 1;
+        long memory = memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        int byMemory = (int)Math.Max(1, memory / (3L << 30));
+        return Math.Max(1, Math.Min(cores ?? Environment.ProcessorCount, byMemory));
+    }
+
+    /// <summary>
     /// libtorch threads for each of <paramref name="parallel"/> concurrent children: the cores shared out, so that N
     /// children do not each start one thread per core and thrash (null: leave libtorch's default, or the user's
     /// OMP_NUM_THREADS, alone). Passed through the environment, not the config, so a run's identity does not depend on

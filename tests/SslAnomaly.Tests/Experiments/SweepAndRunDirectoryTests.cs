@@ -141,4 +141,14 @@ public class SweepAndRunDirectoryTests
         Assert.Equal(1, SweepRunner.ThreadsPerChild(4, cores: 2, userSetting: ""));
         Assert.Null(SweepRunner.ThreadsPerChild(4, cores: 8, userSetting: "3"));
     }
+
+    [Fact]
+    public void Without_parallel_a_cpu_runs_one_experiment_per_core_within_memory_and_a_gpu_one()
+    {
+        const long GiB = 1L << 30;
+        Assert.Equal(2, SweepRunner.AutoParallel(gpu: false, cores: 2, memoryBytes: 24 * GiB));
+        Assert.Equal(8, SweepRunner.AutoParallel(gpu: false, cores: 64, memoryBytes: 24 * GiB));
+        Assert.Equal(1, SweepRunner.AutoParallel(gpu: false, cores: 16, memoryBytes: 2 * GiB));
+        Assert.Equal(1, SweepRunner.AutoParallel(gpu: true, cores: 16, memoryBytes: 128 * GiB));
+    }
 }

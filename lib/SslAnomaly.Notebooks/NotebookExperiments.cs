@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SslAnomaly.Data;
 using SslAnomaly.Experiments;
-using SslAnomaly.Methods;
 using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
@@ -21,24 +20,6 @@ public sealed class NotebookExperiments
     public const string OutputVariable = "SSL_ANOMALY_NOTEBOOK_OUT";
     /// <summary>A Sewer-ML root (CSVs + images); without it the embedded synthetic dataset is used (not in the paper profile).</summary>
     public const string DataRootVariable = "SSL_ANOMALY_DATA_ROOT";
-
-    /// <summary>
-    /// Smoke-mode overrides: tiny subsets and two short epochs, so that every notebook together runs in a few
-    /// minutes on two cores. One libtorch thread: for tensors this small a second thread only adds
-    /// synchronisation, and on a shared machine OpenMP's spinning threads cost several times the work.
-    /// </summary>
-    public static readonly IReadOnlyList<string> SmokeSets =
-    [
-        "train_size=96", "val_size=60", "epochs=2", "batch_size=16", "checkpoint_every_steps=1000", "monitor_samples=64",
-        "embedded.train=400", "embedded.val=400", "probe.bootstrap_samples=20", "threads=1",
-    ];
-
-    /// <summary>The sweep's methods and backbones per profile: smoke keeps two methods on one backbone.</summary>
-    public static IReadOnlyList<string> SweepMethods(string profile) =>
-        profile == Profiles.Smoke ? ["supervised", "simclr"] : MethodRegistry.Names;
-
-    public static IReadOnlyList<string> SweepBackbones(string profile) =>
-        profile == Profiles.Smoke ? ["resnet18"] : Backbones.BackboneConfig.Names;
 
     public NotebookExperiments(string profile, string outputRoot, string? dataRoot = null, TextWriter? log = null)
     {
@@ -70,19 +51,16 @@ public sealed class NotebookExperiments
     public TextWriter? Log { get; set; }
     TextWriter Out => Log ?? Console.Out;
 
-    /// <summary>The --set overrides every run of this profile gets (empty outside smoke).</summary>
-    public IReadOnlyList<string> Sets => Profile == Profiles.Smoke ? SmokeSets : [];
+    /// <summary>The --set overrides every run of this profile gets (<see cref="Profiles.NotebookSets"/>: empty outside smoke).</summary>
+    public IReadOnlyList<string> Sets => Profiles.NotebookSets(Profile);
 
     public string SweepDirectory => Path.Combine(OutputRoot, "imbalance-sweep");
     public string AblationDirectory => Path.Combine(OutputRoot, "ablations");
 
     /// <summary>The configuration `ssl-anomaly run` would build for these options under this profile.</summary>
-    public ExperimentConfig Config(string method, string backbone, double trainDefectPct, int seed = 0, IEnumerable<string>? extraSets = null)
-    {
-        var options = new JsonObject { ["method"] = method, ["backbone"] = backbone, ["train_defect_pct"] = trainDefectPct, ["seed"] = seed };
-        if (DataRoot is not null) options["data_root"] = DataRoot;
-        return ExperimentConfigBuilder.Build(Profile, null, options, Sets.Concat(extraSets ?? []));
-    }
+    public ExperimentConfig Config(string method, string backbone, double trainDefectPct, int seed = 0) =>
+        ExperimentConfigBuilder.Build(Profile, null,
+            new ExperimentChoices { Method = method, Backbone = backbone, TrainDefectPct = trainDefectPct, Seed = seed, DataRoot = DataRoot }, Sets);
 
     /// <summary>The dataset's root folder (the embedded one is rendered into its cache first if needed).</summary>
     public string DataRootPath()
@@ -100,9 +78,14 @@ public sealed class NotebookExperiments
     /// </summary>
     public RunResult Pretrain(string method, string backbone, double trainDefectPct)
     {
+        var plan = Plan(Grids.ImbalanceFor(Profile));
         var entry = new SweepEntry(0, method, backbone, trainDefectPct, 0);
-        return Run(Path.Combine(SweepPlan.RunsDirectory(SweepDirectory), entry.RunName), Config(method, backbone, trainDefectPct));
+        return Run(plan.RunDirectoryOf(SweepDirectory, entry), plan.Config(entry));
     }
+
+    /// <summary>A grid of <see cref="Grids"/> at this profile, with the notebooks' data root and overrides: what `ssl-anomaly sweep` would run.</summary>
+    public SweepPlan Plan(string grid, IReadOnlyList<string>? methods = null, IReadOnlyList<string>? backbones = null) =>
+        SweepPlan.Create(grid, Profile, methods, backbones, 0, DataRoot, null, Sets);
 
     /// <summary>
     /// The paper's grid (methods x backbones x train shares 1, 2, 5, 15, 45 %; each run probed at every validation
@@ -111,79 +94,35 @@ public sealed class NotebookExperiments
     public ImbalanceSweep ImbalanceSweep()
     {
         Directory.CreateDirectory(SweepDirectory);
-        var plan = SweepPlan.Create(Profile == Profiles.Paper ? "paper" : "quick", Profile, SweepMethods(Profile), SweepBackbones(Profile),
-            0, DataRoot, null, Sets.ToList()).SaveOrVerify(SweepDirectory);
+        var plan = Plan(Grids.ImbalanceFor(Profile), Profiles.NotebookMethods(Profile), Profiles.NotebookBackbones(Profile)).SaveOrVerify(SweepDirectory);
         int done = plan.Entries.Count(e => RunDirectory.ReadStatus(plan.RunDirectoryOf(SweepDirectory, e)) is not null);
         Out.WriteLine($"imbalance sweep ({Profile}): {plan.Entries.Count} experiments ({string.Join(", ", plan.Methods)} x {string.Join(", ", plan.Backbones)} x train shares {string.Join(", ", plan.TrainDefectPcts)} %), {done} already finished");
         var clock = Stopwatch.StartNew();
-        var runs = plan.Entries.Select(e => Run(plan.RunDirectoryOf(SweepDirectory, e), Config(e.Method, e.Backbone, e.TrainDefectPct, e.Seed), quietWhenReused: true)).ToList();
+        var runs = plan.Entries.Select(e => Run(plan.RunDirectoryOf(SweepDirectory, e), plan.Config(e), quietWhenReused: true)).ToList();
         if (done < plan.Entries.Count) Out.WriteLine($"sweep finished in {clock.Elapsed.TotalSeconds:F0} s");
         return new ImbalanceSweep(SweepDirectory, plan.Methods, plan.Backbones, runs);
     }
 
-    /// <summary>Resolutions of the resolution ablation (Table 2): the paper's in the paper profile, small ones on a CPU.</summary>
-    public IReadOnlyList<int> AblationResolutions => Profile switch
-    {
-        Profiles.Smoke => [16, 32],
-        Profiles.Quick => [16, 32, 64],
-        _ => [64, 128, 224, 384, 512],
-    };
-
-    /// <summary>Backbones of the resolution ablation (the paper: both).</summary>
-    public IReadOnlyList<string> AblationBackbones => Profile == Profiles.Smoke ? ["resnet18"] : Backbones.BackboneConfig.Names;
-
-    /// <summary>The augmentation grid of Figure 3: min_scale (rows) x t_val (columns).</summary>
-    public (IReadOnlyList<double> MinScales, IReadOnlyList<double> TVals) AugmentationGrid => Profile switch
-    {
-        Profiles.Smoke => ([0.08, 0.71], [0.1, 0.8]),
-        Profiles.Quick => ([0.08, 0.395, 0.71], [0.1, 0.45, 0.8]),
-        _ => ([0.08, 0.185, 0.29, 0.395, 0.5, 0.605, 0.71], [0.1, 0.275, 0.45, 0.625, 0.8]),
-    };
-
-    /// <summary>Defect share of the ablations' training subsets: close to Sewer-ML's own (the paper ablates on the unmodified data).</summary>
-    public const double AblationTrainDefectPct = 45;
-
-    /// <summary>Settings that turn every augmentation off but the resize (the paper's resolution ablation).</summary>
-    public static readonly IReadOnlyList<string> NoAugmentationSets =
-    [
-        "augmentation.min_scale=1", "augmentation.jitter_probability=0", "augmentation.grayscale_probability=0", "augmentation.flip_probability=0",
-    ];
-
     /// <summary>
-    /// Table 2: the supervised baseline with no augmentation but the resize, at each resolution of
-    /// <see cref="AblationResolutions"/>, for each backbone of <see cref="AblationBackbones"/>. On the embedded data the
-    /// frames are rendered at the largest resolution and every run resizes them down.
+    /// Table 2 (<see cref="Grids.ResolutionAblation"/>): the supervised baseline with no augmentation but the resize, at
+    /// each of the profile's resolutions and backbones. On the embedded data the frames are rendered at the largest
+    /// resolution and every run resizes them down.
     /// </summary>
     public IReadOnlyList<RunResult> ResolutionAblation()
     {
-        int largest = AblationResolutions.Max();
-        var runs = new List<RunResult>();
-        Out.WriteLine($"resolution ablation ({Profile}): supervised, no augmentation but resize, {string.Join(", ", AblationResolutions)} px x {string.Join(", ", AblationBackbones)}");
-        foreach (var backbone in AblationBackbones)
-            foreach (var resolution in AblationResolutions)
-            {
-                var sets = new List<string>(NoAugmentationSets) { $"resolution={resolution}" };
-                if (DataRoot is null) sets.Add($"embedded.resolution={Math.Max(largest, Config("supervised", backbone, 5).Embedded.Resolution)}");
-                var dir = Path.Combine(AblationDirectory, "resolution", $"supervised-{backbone}-r{resolution}");
-                runs.Add(Run(dir, Config("supervised", backbone, AblationTrainDefectPct, extraSets: sets)));
-            }
-        return runs;
+        var plan = Plan(Grids.Resolution);
+        Out.WriteLine($"resolution ablation ({Profile}): supervised, no augmentation but resize, {string.Join(", ", plan.Entries.Select(e => e.Resolution).Distinct())} px x {string.Join(", ", plan.Backbones)}");
+        return plan.Entries.Select(e => Run(Path.Combine(AblationDirectory, Grids.Resolution, e.RunName), plan.Config(e))).ToList();
     }
 
-    /// <summary>Figure 3: the supervised ResNet-18 with the paper's pipeline at each (min_scale, t_val) of <see cref="AugmentationGrid"/>.</summary>
+    /// <summary>Figure 3 (<see cref="Grids.AugmentationAblation"/>): the supervised ResNet-18 with the paper's pipeline at each (min_scale, t_val).</summary>
     public IReadOnlyList<AugmentationRun> AugmentationAblation()
     {
-        var (scales, tvals) = AugmentationGrid;
+        var plan = Plan(Grids.Augmentation);
+        var (scales, tvals) = Profiles.AugmentationGrid(Profile);
         Out.WriteLine($"augmentation ablation ({Profile}): supervised resnet18, min_scale {string.Join(", ", scales.Select(F))} x t_val {string.Join(", ", tvals.Select(F))}");
-        var runs = new List<AugmentationRun>();
-        foreach (var scale in scales)
-            foreach (var tval in tvals)
-            {
-                var dir = Path.Combine(AblationDirectory, "augmentation", $"supervised-resnet18-ms{F(scale)}-t{F(tval)}");
-                var run = Run(dir, Config("supervised", "resnet18", AblationTrainDefectPct, extraSets: [$"augmentation.min_scale={F(scale)}", $"augmentation.t_val={F(tval)}"]));
-                runs.Add(new AugmentationRun(scale, tval, run));
-            }
-        return runs;
+        return plan.Entries.Select(e => new AugmentationRun(e.MinScale!.Value, e.TVal!.Value,
+            Run(Path.Combine(AblationDirectory, Grids.Augmentation, e.RunName), plan.Config(e)))).ToList();
     }
 
     /// <summary>

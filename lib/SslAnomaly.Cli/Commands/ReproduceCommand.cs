@@ -34,7 +34,7 @@ public static class ReproduceCommand
             string chosen = p.GetValue(profile)!;
             var plan = SweepPlan.Create(chosen == Profiles.Paper ? "paper" : "quick", chosen, Split(p.GetValue(methods)), Split(p.GetValue(backbones)),
                 0, p.GetValue(dataRoot), null, null, p.GetValue(seeds)).SaveOrVerify(sweepDir);
-            var config = ExperimentConfigBuilder.Build(chosen, null, p.GetValue(dataRoot) is { } root ? new System.Text.Json.Nodes.JsonObject { ["data_root"] = Path.GetFullPath(root) } : null);
+            var config = ExperimentConfigBuilder.Build(chosen, null, new ExperimentChoices { DataRoot = p.GetValue(dataRoot) });
             if (config.DataRoot is null) EmbeddedDataset.Ensure(config.Embedded, Console.Out); // once, before parallel runs start
             var summary = new SweepRunner(sweepDir, plan, Console.Out).Run(SweepCommand.ResolveParallel(p.GetValue(parallel)));
             var index = ReportCommand.Write(SweepPlan.RunsDirectory(sweepDir), Path.Combine(dir, "report"), png: !p.GetValue(noPng));

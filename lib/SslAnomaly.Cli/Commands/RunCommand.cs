@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
 
@@ -34,39 +33,28 @@ public static class RunCommand
         return command;
     }
 
-    /// <summary>Runs `run` with the given arguments in this process (used by `sweep task`).</summary>
-    public static Task<int> InvokeAsync(string[] args, CancellationToken cancel)
+    /// <summary>Runs one experiment in this process and prints how it ended (`run`, and `sweep task` with its entry's config).</summary>
+    public static int RunOnce(ExperimentConfig config, string outDir, bool force, CancellationToken cancel)
     {
-        var root = new RootCommand { Create() };
-        // The outer invocation handles SIGTERM and passes its token on; a second handler here would answer it on its own.
-        return root.Parse(["run", .. args]).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cancel);
+        var outcome = ExperimentRunner.Run(config, outDir, force, ConsoleRunProgress.Create(), cancel);
+        Console.WriteLine(outcome.Message);
+        return outcome.ExitCode;
     }
 
     static int Execute(ParseResult p, CancellationToken cancel)
     {
-        var explicitOptions = new JsonObject();
-        if (p.GetValue(Method) is { } m) explicitOptions["method"] = m;
-        if (p.GetValue(Backbone) is { } b) explicitOptions["backbone"] = b;
-        if (p.GetValue(TrainPct) is { } t) explicitOptions["train_defect_pct"] = t;
-        if (p.GetValue(DataRoot) is { } d) explicitOptions["data_root"] = Path.GetFullPath(d);
-        if (p.GetValue(Seed) is { } s) explicitOptions["seed"] = s;
-        if (p.GetValue(SkipBadImages)) explicitOptions["skip_bad_images"] = true;
-        var config = ExperimentConfigBuilder.Build(p.GetValue(Profile), p.GetValue(Config), explicitOptions, p.GetValue(Set) ?? []);
-        if (p.GetValue(Seeds) is not { } seeds)
+        var choices = new ExperimentChoices
         {
-            var outcome = ExperimentRunner.Run(config, p.GetValue(Out)!, p.GetValue(Force), ConsoleRunProgress.Create(), cancel);
-            Console.WriteLine(outcome.Message);
-            return outcome.ExitCode;
-        }
+            Method = p.GetValue(Method), Backbone = p.GetValue(Backbone), TrainDefectPct = p.GetValue(TrainPct), Seed = p.GetValue(Seed),
+            DataRoot = p.GetValue(DataRoot), SkipBadImages = p.GetValue(SkipBadImages) ? true : null,
+        };
+        var config = ExperimentConfigBuilder.Build(p.GetValue(Profile), p.GetValue(Config), choices, p.GetValue(Set) ?? []);
+        if (p.GetValue(Seeds) is not { } seeds) return RunOnce(config, p.GetValue(Out)!, p.GetValue(Force), cancel);
         if (seeds < 1) throw new UserInputException($"--seeds {seeds} must be at least 1.");
         // One folder per seed, named like the sweep's runs, so the report averages them into mean ± sd.
         int exitCode = 0;
         for (int seed = config.Seed; seed < config.Seed + seeds && !cancel.IsCancellationRequested; seed++)
-        {
-            var outcome = ExperimentRunner.Run(config with { Seed = seed }, $"{p.GetValue(Out)!.TrimEnd('/')}-s{seed}", p.GetValue(Force), ConsoleRunProgress.Create(), cancel);
-            Console.WriteLine(outcome.Message);
-            exitCode = Math.Max(exitCode, outcome.ExitCode);
-        }
+            exitCode = Math.Max(exitCode, RunOnce(config with { Seed = seed }, $"{p.GetValue(Out)!.TrimEnd('/')}-s{seed}", p.GetValue(Force), cancel));
         return exitCode;
     }
 

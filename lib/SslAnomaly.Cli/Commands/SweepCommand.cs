@@ -9,8 +9,12 @@ public static class SweepCommand
 {
     public static Command Create()
     {
-        var grid = new Option<string>("--grid") { Description = "paper (Sewer-ML scale) or quick (embedded data)", DefaultValueFactory = _ => "quick" };
-        grid.AcceptOnlyFromAmong([.. SweepPlan.Grids]);
+        var grid = new Option<string>("--grid")
+        {
+            Description = "paper or quick: the imbalance grid (Table 1) at the paper or quick profile; resolution: Table 2's ablation; augmentation: Figure 3's",
+            DefaultValueFactory = _ => Grids.Quick,
+        };
+        grid.AcceptOnlyFromAmong([.. Grids.Names]);
         var methods = new Option<string?>("--methods") { Description = $"comma-separated subset of {string.Join(",", MethodRegistry.Names)}" };
         var backbones = new Option<string?>("--backbones") { Description = "comma-separated subset of resnet18,vit-tiny" };
         var profile = new Option<string?>("--profile") { Description = "smoke, quick, standard or paper (default: from the grid)" };
@@ -23,24 +27,32 @@ public static class SweepCommand
         var outDir = new Option<string>("--out") { Description = "sweep folder (sweep.json, runs/)", Required = true };
         var parallel = ParallelOption();
         var slurm = new Option<bool>("--slurm") { Description = "write an sbatch job array (one task per missing experiment) and submit it" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "with --slurm: write the script, do not submit" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "list the sweep's runs and whether each has finished, run nothing; with --slurm: write the script, do not submit" };
         var cpus = new Option<int>("--slurm-cpus") { Description = "CPUs per array task", DefaultValueFactory = _ => 2 };
         var time = new Option<string>("--slurm-time") { Description = "time limit per task", DefaultValueFactory = _ => "24:00:00" };
         var partition = new Option<string?>("--slurm-partition");
         var gres = new Option<string?>("--slurm-gres") { Description = "e.g. gpu:1 for the paper profile" };
 
-        var command = new Command("sweep", "Run the paper's grid of experiments (missing ones only), locally or on Slurm.")
+        var command = new Command("sweep", "Run a grid of experiments (the paper's imbalance grid or an ablation; missing ones only), locally or on Slurm.")
         {
             grid, methods, backbones, profile, dataRoot, config, sets, seed, seeds, probePct, outDir, parallel, slurm, dryRun, cpus, time, partition, gres,
         };
         command.SetAction(p =>
         {
             var dir = Path.GetFullPath(p.GetValue(outDir)!);
-            Directory.CreateDirectory(dir);
             var plan = SweepPlan.Create(p.GetValue(grid)!, p.GetValue(profile), Split(p.GetValue(methods)), Split(p.GetValue(backbones)),
-                p.GetValue(seed), p.GetValue(dataRoot), p.GetValue(config), p.GetValue(sets) ?? [], p.GetValue(seeds), p.GetValue(probePct)).SaveOrVerify(dir);
-            // Fail fast on a bad shared config before launching anything.
-            ExperimentConfigBuilder.Build(plan.Profile, plan.ConfigFile, null, plan.Sets);
+                p.GetValue(seed), p.GetValue(dataRoot), p.GetValue(config), p.GetValue(sets) ?? [], p.GetValue(seeds), p.GetValue(probePct));
+            // Fail fast on a bad shared config (or an entry it makes invalid) before writing or launching anything.
+            foreach (var entry in plan.Entries) plan.Config(entry);
+            if (p.GetValue(dryRun) && !p.GetValue(slurm))
+            {
+                foreach (var entry in plan.Entries)
+                    Console.WriteLine($"{entry.Index,4}  {entry.RunName}  {RunDirectory.ReadStatus(plan.RunDirectoryOf(dir, entry))?.Name() ?? "missing"}");
+                Console.WriteLine($"{plan.Entries.Count} experiments ({plan.Grid} grid, {plan.Profile} profile) in {SweepPlan.RunsDirectory(dir)}; nothing run (--dry-run)");
+                return 0;
+            }
+            Directory.CreateDirectory(dir);
+            plan = plan.SaveOrVerify(dir);
             if (p.GetValue(slurm))
             {
                 var (script, indices) = SlurmJobArray.Write(dir, plan, new SlurmOptions(p.GetValue(cpus), p.GetValue(time)!, p.GetValue(partition), p.GetValue(gres), p.GetValue(parallel) is > 1 and var n ? n : 0));
@@ -60,14 +72,16 @@ public static class SweepCommand
         var index = new Option<int>("--index") { Description = "entry of sweep.json (the Slurm array index)", Required = true };
         var taskOut = new Option<string>("--out") { Description = "sweep folder", Required = true };
         var task = new Command("task", "Run one experiment of a sweep in this process (what each Slurm array task does).") { taskOut, index };
-        task.SetAction(async (p, cancel) =>
+        // On a worker thread, like `run`: on SIGTERM System.CommandLine waits for the running task, which checkpoints.
+        task.SetAction((p, cancel) => Task.Run(() =>
         {
             var dir = Path.GetFullPath(p.GetValue(taskOut)!);
             var plan = SweepPlan.Load(dir);
             int i = p.GetValue(index);
             if (i < 0 || i >= plan.Entries.Count) throw new UserInputException($"--index {i} is outside the sweep's 0..{plan.Entries.Count - 1}.");
-            return await RunCommand.InvokeAsync(plan.RunArguments(dir, plan.Entries[i]).Skip(1).ToArray(), cancel);
-        });
+            var entry = plan.Entries[i];
+            return RunCommand.RunOnce(plan.Config(entry), plan.RunDirectoryOf(dir, entry), force: false, cancel);
+        }, CancellationToken.None));
         command.Subcommands.Add(task);
         return command;
     }

@@ -2,11 +2,42 @@ using System.Text.Json.Nodes;
 
 namespace SslAnomaly.Experiments;
 
-/// <summary>Layers defaults, profile, config file, explicit CLI options and --set pairs into one validated config.</summary>
+/// <summary>
+/// What a caller picks for one experiment above the profile and the config file: the command line's named options, a
+/// sweep entry's identity, a notebook's call. Null leaves the layer below in place.
+/// </summary>
+public sealed record ExperimentChoices
+{
+    public string? Method { get; init; }
+    public string? Backbone { get; init; }
+    public double? TrainDefectPct { get; init; }
+    public int? Seed { get; init; }
+    /// <summary>Sewer-ML root, taken as a full path.</summary>
+    public string? DataRoot { get; init; }
+    public bool? SkipBadImages { get; init; }
+
+    /// <summary>The choices as a config layer: the one place they meet their keys.</summary>
+    internal JsonObject ToLayer()
+    {
+        var layer = new JsonObject();
+        if (Method is not null) layer["method"] = Method;
+        if (Backbone is not null) layer["backbone"] = Backbone;
+        if (TrainDefectPct is { } pct) layer["train_defect_pct"] = pct;
+        if (DataRoot is not null) layer["data_root"] = Path.GetFullPath(DataRoot);
+        if (Seed is { } seed) layer["seed"] = seed;
+        if (SkipBadImages is { } skip) layer["skip_bad_images"] = skip;
+        return layer;
+    }
+}
+
+/// <summary>Layers defaults, profile, config file, explicit choices and --set pairs into one validated config.</summary>
 public static class ExperimentConfigBuilder
 {
     public static ExperimentConfig Build(string? profile = null, string? configFile = null,
-        JsonObject? explicitOptions = null, IEnumerable<string>? sets = null)
+        ExperimentChoices? choices = null, IEnumerable<string>? sets = null) =>
+        Build(profile, configFile, choices?.ToLayer(), sets);
+
+    static ExperimentConfig Build(string? profile, string? configFile, JsonObject? explicitOptions, IEnumerable<string>? sets)
     {
         var merged = new ExperimentConfig().ToJsonObject();
         JsonObject? file = configFile is null ? null : ConfigOverrides.ReadFile(configFile);
@@ -21,9 +52,16 @@ public static class ExperimentConfigBuilder
         if (file is not null) ConfigOverrides.Merge(merged, file, configFile!);
         if (explicitOptions is not null) ConfigOverrides.Merge(merged, explicitOptions, "command line");
         if (sets is not null) ConfigOverrides.ApplySets(merged, sets);
-        var config = ConfigOverrides.ToConfig(merged);
-        // The floor trains zero steps by definition, whatever epochs a profile or --set gave: config.json says so, and a
-        // finished floor compares equal to the config that would run it again.
+        return Complete(ConfigOverrides.ToConfig(merged));
+    }
+
+    /// <summary>
+    /// The last step of every config, also after a caller's own <c>with</c>: the floor trains zero steps by definition,
+    /// whatever epochs a profile or --set gave (config.json says so, and a finished floor compares equal to the config
+    /// that would run it again); then the validator.
+    /// </summary>
+    public static ExperimentConfig Complete(ExperimentConfig config)
+    {
         if (config.Method == Methods.RandomInit.Name) config = config with { Epochs = 0 };
         ExperimentValidator.Validate(config);
         return config;

@@ -81,7 +81,7 @@ public sealed record ExperimentData(
     public static int AutoProbeSize(SewerMlTable trainTable, double probePct)
     {
         int defects = trainTable.Defect.Count(d => d), normals = trainTable.Count - defects;
-        int size = SweepPlan.PaperTrainShares.Append(probePct).Min(pct => ImbalancedSubset.MaxSize(defects, normals, pct));
+        int size = Grids.PaperTrainShares.Append(probePct).Min(pct => ImbalancedSubset.MaxSize(defects, normals, pct));
         return Math.Min(DefaultProbeSize, Math.Max(1, size));
     }
 

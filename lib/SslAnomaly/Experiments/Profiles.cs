@@ -72,6 +72,44 @@ public static class Profiles
         _ => new JsonObject(),
     };
 
+    /// <summary>Input sizes of the resolution ablation (Table 2): the paper's on the paper profile, small ones on a CPU.</summary>
+    public static IReadOnlyList<int> AblationResolutions(string profile) => profile switch
+    {
+        Smoke => [16, 32],
+        Quick => [16, 32, 64],
+        _ => [64, 128, 224, 384, 512],
+    };
+
+    /// <summary>Backbones of the resolution ablation (the paper: both; smoke keeps one).</summary>
+    public static IReadOnlyList<string> AblationBackbones(string profile) =>
+        profile == Smoke ? [Backbones.BackboneConfig.ResNet18] : Backbones.BackboneConfig.Names;
+
+    /// <summary>The augmentation ablation of Figure 3: min_scale (rows) x t_val (columns), coarser on a CPU.</summary>
+    public static (IReadOnlyList<double> MinScales, IReadOnlyList<double> TVals) AugmentationGrid(string profile) => profile switch
+    {
+        Smoke => ([0.08, 0.71], [0.1, 0.8]),
+        Quick => ([0.08, 0.395, 0.71], [0.1, 0.45, 0.8]),
+        _ => ([0.08, 0.185, 0.29, 0.395, 0.5, 0.605, 0.71], [0.1, 0.275, 0.45, 0.625, 0.8]),
+    };
+
+    /// <summary>
+    /// What the notebooks add to smoke, so that every notebook together runs in a few minutes on two cores in CI: tiny
+    /// subsets and two short epochs. One libtorch thread: for tensors this small a second thread only adds
+    /// synchronisation, and on a shared machine OpenMP's spinning threads cost several times the work. Kept as --set
+    /// pairs because a notebook's sweep.json records them, so that `ssl-anomaly sweep` on its folder builds the same runs.
+    /// </summary>
+    public static IReadOnlyList<string> NotebookSets(string profile) => profile == Smoke
+        ? ["train_size=96", "val_size=60", "epochs=2", "batch_size=16", "checkpoint_every_steps=1000", "monitor_samples=64",
+           "embedded.train=400", "embedded.val=400", "probe.bootstrap_samples=20", "threads=1"]
+        : [];
+
+    /// <summary>The notebooks' imbalance sweep: smoke keeps two methods on one backbone.</summary>
+    public static IReadOnlyList<string> NotebookMethods(string profile) =>
+        profile == Smoke ? [Methods.MethodRegistry.Supervised.Name, Methods.MethodRegistry.SimClr.Name] : Methods.MethodRegistry.Names;
+
+    public static IReadOnlyList<string> NotebookBackbones(string profile) =>
+        profile == Smoke ? [Backbones.BackboneConfig.ResNet18] : Backbones.BackboneConfig.Names;
+
     /// <summary>The embedded data of the CPU profiles: rendered at 64 px, defects 2.5x generator v1's size.</summary>
     static JsonObject CpuData() => new JsonObject { ["resolution"] = 64, ["defect_scale"] = 2.5 };
 

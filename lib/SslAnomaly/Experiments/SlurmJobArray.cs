@@ -45,7 +45,7 @@ public static class SlurmJobArray
         s.AppendLine("set -euo pipefail");
         s.AppendLine("export SSL_ANOMALY_PLAIN_PROGRESS=1");
         s.AppendLine($"export OMP_NUM_THREADS=\"${{SLURM_CPUS_PER_TASK:-{options.CpusPerTask}}}\"");
-        s.AppendLine("exec " + SelfInvocation.ShellCommand(["sweep", "task", "--out", sweepDir, "--index"]) + " \"$SLURM_ARRAY_TASK_ID\"");
+        s.AppendLine("exec " + SelfInvocation.ShellCommand(SweepPlan.TaskArguments(sweepDir)) + " \"$SLURM_ARRAY_TASK_ID\"");
         return s.ToString();
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SslAnomaly.Backbones;
@@ -7,32 +6,70 @@ using SslAnomaly.Util;
 
 namespace SslAnomaly.Experiments;
 
-/// <summary>One experiment of a sweep: its index (the Slurm array index) and its run folder.</summary>
+/// <summary>
+/// One experiment of a sweep, typed: its index (the Slurm array index), identity, and what it changes on top of the
+/// profile (<see cref="Configure"/>). A run gets this, never command-line text.
+/// </summary>
 /// <param name="ProbeDefectPct">A probe share held fixed across train shares (null: the probe trains at the train share).</param>
 public sealed record SweepEntry(int Index, string Method, string Backbone, double TrainDefectPct, int Seed, double? ProbeDefectPct = null)
 {
-    public string RunName => $"{Method}-{Backbone}-t{TrainDefectPct.ToString(CultureInfo.InvariantCulture)}-s{Seed}" +
-                             (ProbeDefectPct is { } p ? $"-p{p.ToString(CultureInfo.InvariantCulture)}" : "");
+    /// <summary>Resolution ablation: the input size, with every augmentation but the resize off.</summary>
+    public int? Resolution { get; init; }
+    /// <summary>Resolution ablation on the embedded data: frames rendered at the grid's largest size (at least the profile's), so every run resizes down.</summary>
+    public int? EmbeddedResolution { get; init; }
+    /// <summary>Augmentation ablation: RandomResizedCrop's min_scale and ColorJitter's t_val.</summary>
+    public double? MinScale { get; init; }
+    public double? TVal { get; init; }
+
+    /// <summary>The run folder's name: "simclr-resnet18-t5-s0", "supervised-resnet18-r32", "supervised-resnet18-ms0.08-t0.1" (ablations name seed 0 by omission).</summary>
+    public string RunName =>
+        Resolution is { } resolution ? $"{Method}-{Backbone}-r{resolution}{AblationSeed}"
+        : MinScale is { } scale && TVal is { } tval ? $"{Method}-{Backbone}-ms{Grids.Number(scale)}-t{Grids.Number(tval)}{AblationSeed}"
+        : $"{Method}-{Backbone}-t{Grids.Number(TrainDefectPct)}-s{Seed}" + (ProbeDefectPct is { } p ? $"-p{Grids.Number(p)}" : "");
+
+    string AblationSeed => Seed == 0 ? "" : $"-s{Seed}";
+
+    /// <summary>The entry's identity as config choices (above the profile and the shared config file).</summary>
+    public ExperimentChoices Choices(string? dataRoot) =>
+        new() { Method = Method, Backbone = Backbone, TrainDefectPct = TrainDefectPct, Seed = Seed, DataRoot = dataRoot };
+
+    /// <summary>
+    /// The entry's changes to a config built for its choices, applied last so that no shared --set undoes them (the fixed
+    /// probe share, the ablated setting); then the config is completed and validated again.
+    /// </summary>
+    public ExperimentConfig Configure(ExperimentConfig config)
+    {
+        if (ProbeDefectPct is { } probe) config = config with { ProbeDefectPct = probe };
+        if (Resolution is { } resolution)
+            config = config with
+            {
+                Resolution = resolution,
+                Augmentation = config.Augmentation with { MinScale = 1, JitterProbability = 0, GrayscaleProbability = 0, FlipProbability = 0 },
+                Embedded = config.DataRoot is null && EmbeddedResolution is { } frames
+                    ? config.Embedded with { Resolution = Math.Max(frames, config.Embedded.Resolution) }
+                    : config.Embedded,
+            };
+        if (MinScale is { } scale) config = config with { Augmentation = config.Augmentation with { MinScale = scale } };
+        if (TVal is { } tval) config = config with { Augmentation = config.Augmentation with { TVal = tval } };
+        return ExperimentConfigBuilder.Complete(config);
+    }
 }
 
 /// <summary>
-/// The paper's grid: methods x backbones x train defect shares x seeds (each run then probes every validation
-/// share). Pairs a method cannot train (MAE x ResNet-18, <see cref="MethodSpec.Accepts"/>) are left out, as in the paper.
-/// The random-init floor is in every sweep (one per backbone, train share and seed: its probe set follows the probe
-/// share, so the floor does too). The plan is written to sweep.json so that every later invocation, and every Slurm
-/// array task, sees the same indices.
+/// A sweep: one of the <see cref="Grids"/> at a profile, with the shared data root, config file and --set pairs. The
+/// imbalance grid carries its random-init floor (one per backbone, train share and seed: its probe set follows the
+/// probe share, so the floor does too). The plan is written to sweep.json so that every later invocation, and every
+/// Slurm array task, sees the same indices.
 /// </summary>
 public sealed record SweepPlan
 {
     public const string PlanFile = "sweep.json";
-    public static readonly IReadOnlyList<double> PaperTrainShares = [1, 2, 5, 15, 45];
-    public static readonly IReadOnlyList<string> Grids = ["paper", "quick"];
 
-    public string Grid { get; init; } = "quick";
+    public string Grid { get; init; } = Grids.Quick;
     public string Profile { get; init; } = Profiles.Quick;
     public IReadOnlyList<string> Methods { get; init; } = MethodRegistry.Names;
     public IReadOnlyList<string> Backbones { get; init; } = BackboneConfig.Names;
-    public IReadOnlyList<double> TrainDefectPcts { get; init; } = PaperTrainShares;
+    public IReadOnlyList<double> TrainDefectPcts { get; init; } = Grids.PaperTrainShares;
     public int Seed { get; init; }
     /// <summary>Seeds Seed .. Seed + Seeds - 1 of every experiment.</summary>
     public int Seeds { get; init; } = 1;
@@ -52,27 +89,38 @@ public sealed record SweepPlan
     public static SweepPlan Create(string grid, string? profile, IReadOnlyList<string>? methods, IReadOnlyList<string>? backbones,
         int seed, string? dataRoot, string? configFile, IReadOnlyList<string>? sets, int seeds = 1, double? probeDefectPct = null)
     {
-        if (!Grids.Contains(grid)) throw new UserInputException($"unknown grid '{grid}' (valid: {string.Join(", ", Grids)}).");
+        if (!Grids.Names.Contains(grid)) throw new UserInputException($"unknown grid '{grid}' (valid: {string.Join(", ", Grids.Names)}).");
         if (seeds < 1) throw new UserInputException($"--seeds {seeds} must be at least 1.");
         if (probeDefectPct is { } probe && !(probe > 0 && probe < 100))
             throw new UserInputException($"--probe-defect-pct {probe} is outside (0, 100).");
+        string chosenProfile = profile ?? Grids.DefaultProfile(grid);
         var chosenMethods = methods is { Count: > 0 } ? methods : MethodRegistry.Names;
         var chosenBackbones = backbones is { Count: > 0 } ? backbones : BackboneConfig.Names;
         foreach (var m in chosenMethods.Where(m => MethodRegistry.Find(m) is null))
             throw new UserInputException($"--methods: unknown method '{m}' (valid: {string.Join(", ", MethodRegistry.Names)}).");
         foreach (var b in chosenBackbones.Where(b => !BackboneConfig.Names.Contains(b)))
             throw new UserInputException($"--backbones: unknown backbone '{b}' (valid: {string.Join(", ", BackboneConfig.Names)}).");
-        // Every sweep carries its floor: without it no cell can say whether pretraining helped.
-        if (!chosenMethods.Contains(SslAnomaly.Methods.RandomInit.Name)) chosenMethods = [.. chosenMethods, SslAnomaly.Methods.RandomInit.Name];
-        var entries = new List<SweepEntry>();
-        foreach (var method in chosenMethods)
-            foreach (var backbone in chosenBackbones)
-            {
-                if (!MethodRegistry.Get(method).Accepts(backbone)) continue; // MAE x ResNet-18: blank in the paper too
-                foreach (var share in PaperTrainShares)
-                    for (int s = seed; s < seed + seeds; s++)
-                        entries.Add(new SweepEntry(entries.Count, method, backbone, share, s, probeDefectPct));
-            }
+        IReadOnlyList<SweepEntry> entries;
+        if (Grids.IsAblation(grid))
+        {
+            // The ablations train the supervised baseline only, as in the paper; a method filter cannot change that.
+            if (methods is { Count: > 0 } && methods.Any(m => m != MethodRegistry.Supervised.Name))
+                throw new UserInputException($"--grid {grid} trains the supervised baseline only; leave --methods out.");
+            if (probeDefectPct is not null) throw new UserInputException($"--probe-defect-pct belongs to the imbalance grid, not to --grid {grid}.");
+            chosenMethods = [MethodRegistry.Supervised.Name];
+            chosenBackbones = grid == Grids.Resolution
+                ? Profiles.AblationBackbones(chosenProfile).Where(b => backbones is not { Count: > 0 } || backbones.Contains(b)).ToList()
+                : [BackboneConfig.ResNet18];
+            entries = grid == Grids.Resolution
+                ? Grids.ResolutionAblation(chosenProfile, chosenBackbones, seed, seeds)
+                : Grids.AugmentationAblation(chosenProfile, seed, seeds);
+        }
+        else
+        {
+            // Every imbalance sweep carries its floor: without it no cell can say whether pretraining helped.
+            if (!chosenMethods.Contains(RandomInit.Name)) chosenMethods = [.. chosenMethods, RandomInit.Name];
+            entries = Grids.Imbalance(chosenMethods, chosenBackbones, seed, seeds, probeDefectPct);
+        }
         if (entries.Count == 0)
         {
             var limits = chosenMethods.Select(MethodRegistry.Get).Where(m => m.Backbones is not null).Select(m => $"{m.Name} runs only on {string.Join(", ", m.AcceptedBackbones)}");
@@ -81,8 +129,9 @@ public sealed record SweepPlan
         return new SweepPlan
         {
             Grid = grid,
-            Profile = profile ?? (grid == "paper" ? Profiles.Paper : Profiles.Quick),
+            Profile = chosenProfile,
             Methods = chosenMethods.ToList(), Backbones = chosenBackbones.ToList(), Seed = seed, Seeds = seeds, ProbeDefectPct = probeDefectPct,
+            TrainDefectPcts = Grids.IsAblation(grid) ? [Grids.AblationTrainDefectPct] : Grids.PaperTrainShares,
             DataRoot = dataRoot is null ? null : Path.GetFullPath(dataRoot),
             ConfigFile = configFile is null ? null : Path.GetFullPath(configFile),
             Sets = sets?.ToList() ?? [], Entries = entries,
@@ -115,21 +164,13 @@ public sealed record SweepPlan
             ?? throw new UserInputException($"{path} is empty.");
     }
 
-    /// <summary>The `ssl-anomaly run` arguments of one entry.</summary>
-    public IReadOnlyList<string> RunArguments(string sweepDir, SweepEntry e)
-    {
-        var args = new List<string>
-        {
-            "run", "--method", e.Method, "--backbone", e.Backbone,
-            "--train-defect-pct", e.TrainDefectPct.ToString(CultureInfo.InvariantCulture),
-            "--profile", Profile, "--seed", e.Seed.ToString(CultureInfo.InvariantCulture),
-            "--out", RunDirectoryOf(sweepDir, e),
-        };
-        if (DataRoot is not null) args.AddRange(["--data-root", DataRoot]);
-        if (ConfigFile is not null) args.AddRange(["--config", ConfigFile]);
-        foreach (var s in Sets) args.AddRange(["--set", s]);
-        // Last, so that a shared --set cannot silently undo the sweep's fixed probe share.
-        if (e.ProbeDefectPct is { } probe) args.AddRange(["--set", $"probe_defect_pct={probe.ToString(CultureInfo.InvariantCulture)}"]);
-        return args;
-    }
+    /// <summary>The config of one entry: the profile, the shared config file and --set pairs, the entry's choices, then its own changes.</summary>
+    public ExperimentConfig Config(SweepEntry e) =>
+        e.Configure(ExperimentConfigBuilder.Build(Profile, ConfigFile, e.Choices(DataRoot), Sets));
+
+    /// <summary>
+    /// The child command line of every sweep experiment, local or a Slurm array task, without the index value that
+    /// follows it: `ssl-anomaly sweep task --out DIR --index`. The task reads its entry from sweep.json.
+    /// </summary>
+    public static IReadOnlyList<string> TaskArguments(string sweepDir) => ["sweep", "task", "--out", sweepDir, "--index"];
 }

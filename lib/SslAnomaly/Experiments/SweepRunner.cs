@@ -4,7 +4,7 @@ using SslAnomaly.Util;
 namespace SslAnomaly.Experiments;
 
 /// <summary>
-/// Runs the missing experiments of a sweep, each as its own `ssl-anomaly run` child process (so a crash
+/// Runs the missing experiments of a sweep, each as its own `ssl-anomaly sweep task` child process (so a crash
 /// or an out-of-memory kill costs one experiment, not the sweep). Every run folder is locked by whoever
 /// runs it and result.json is written atomically, so interrupting and restarting the sweep (or running
 /// two sweeps on the same folder) never loses or duplicates a result.
@@ -98,7 +98,7 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
 
     void Launch(SweepEntry entry, string runDir, int? threads, CancellationToken cancel)
     {
-        var info = SelfInvocation.StartInfo(plan.RunArguments(sweepDir, entry));
+        var info = SelfInvocation.StartInfo([.. SweepPlan.TaskArguments(sweepDir), entry.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.Environment["SSL_ANOMALY_PLAIN_PROGRESS"] = "1";

@@ -26,14 +26,14 @@ public class ExperimentConfigTests
     [Fact]
     public void The_profile_trains_the_supervised_ceiling_longer_and_the_command_line_still_wins()
     {
-        var ssl = ExperimentConfigBuilder.Build("quick", null, new JsonObject { ["method"] = "simclr" });
-        var supervised = ExperimentConfigBuilder.Build("quick", null, new JsonObject { ["method"] = "supervised" });
+        var ssl = ExperimentConfigBuilder.Build("quick", null, new ExperimentChoices { Method = "simclr" });
+        var supervised = ExperimentConfigBuilder.Build("quick", null, new ExperimentChoices { Method = "supervised" });
         Assert.Equal(2, ssl.Epochs);
         Assert.Equal(16, supervised.Epochs);
         Assert.Equal(64, supervised.Resolution);
         Assert.Equal(2.5, supervised.Embedded.DefectScale);
-        Assert.Equal(3, ExperimentConfigBuilder.Build("quick", null, new JsonObject { ["method"] = "supervised" }, ["epochs=3"]).Epochs);
-        Assert.Equal(8, ExperimentConfigBuilder.Build("standard", null, new JsonObject { ["method"] = "byol" }).Epochs);
+        Assert.Equal(3, ExperimentConfigBuilder.Build("quick", null, new ExperimentChoices { Method = "supervised" }, ["epochs=3"]).Epochs);
+        Assert.Equal(8, ExperimentConfigBuilder.Build("standard", null, new ExperimentChoices { Method = "byol" }).Epochs);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public class ExperimentConfigTests
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("c.json"), """{"profile": "smoke", "train_size": 300}""");
-        var c = ExperimentConfigBuilder.Build(null, dir.File("c.json"), new JsonObject { ["seed"] = 9, ["train_defect_pct"] = 15.0 });
+        var c = ExperimentConfigBuilder.Build(null, dir.File("c.json"), new ExperimentChoices { Seed = 9, TrainDefectPct = 15.0 });
         Assert.Equal(300, c.TrainSize);
         Assert.Equal(9, c.Seed);
         Assert.Equal(15, c.TrainDefectPct);

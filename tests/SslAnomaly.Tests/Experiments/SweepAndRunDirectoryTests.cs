@@ -28,11 +28,34 @@ public class SweepAndRunDirectoryTests
         Assert.Equal(20, plan.Entries.Count);
         Assert.Equal(new[] { 3, 4 }, plan.Entries.Select(e => e.Seed).Distinct().Order());
         Assert.Contains(plan.Entries, e => e.RunName == "simclr-resnet18-t1-s4-p45");
-        var args = plan.RunArguments("/sweep", plan.Entries[0]);
-        Assert.Equal("probe_defect_pct=45", args[^1]); // after the shared --set, so it cannot be undone by it
+        // The entry's probe share is applied after the shared --set, so it cannot be undone by it.
+        var overridden = SweepPlan.Create("quick", "smoke", ["simclr"], ["resnet18"], 3, null, null, ["probe_defect_pct=10"], probeDefectPct: 45);
+        Assert.Equal(45, overridden.Config(overridden.Entries[0]).ProbeDefectPct);
         Assert.Equal(2, SweepPlan.Create("quick", null, ["simclr"], ["resnet18"], 0, null, null, null).Methods.Count);
         Assert.Contains("--seeds 0", Assert.Throws<UserInputException>(() => SweepPlan.Create("quick", null, null, null, 0, null, null, null, seeds: 0)).Message);
         Assert.Contains("--probe-defect-pct 100", Assert.Throws<UserInputException>(() => SweepPlan.Create("quick", null, null, null, 0, null, null, null, probeDefectPct: 100)).Message);
+    }
+
+    [Fact]
+    public void The_ablation_grids_build_the_configs_the_notebooks_built_with_set_pairs()
+    {
+        // Table 2 at smoke: supervised ResNet-18 at 16 and 32 px, every augmentation but the resize off, frames rendered at 32 px.
+        var resolution = SweepPlan.Create(Grids.Resolution, "smoke", null, null, 0, null, null, ["epochs=1"]);
+        Assert.Equal(["supervised-resnet18-r16", "supervised-resnet18-r32"], resolution.Entries.Select(e => e.RunName));
+        var expected = ExperimentConfigBuilder.Build("smoke", null,
+            new ExperimentChoices { Method = "supervised", Backbone = "resnet18", TrainDefectPct = 45, Seed = 0 },
+            ["epochs=1", "augmentation.min_scale=1", "augmentation.jitter_probability=0", "augmentation.grayscale_probability=0",
+             "augmentation.flip_probability=0", "resolution=16", "embedded.resolution=32"]);
+        Assert.Equal(expected.ToJson(), resolution.Config(resolution.Entries[0]).ToJson());
+        // Figure 3 at smoke: 2 x 2 cells of min_scale x t_val.
+        var augmentation = SweepPlan.Create(Grids.Augmentation, "smoke", null, null, 0, null, null, null);
+        Assert.Equal(4, augmentation.Entries.Count);
+        var cell = augmentation.Entries.Single(e => e.RunName == "supervised-resnet18-ms0.08-t0.8");
+        Assert.Equal(ExperimentConfigBuilder.Build("smoke", null,
+                new ExperimentChoices { Method = "supervised", Backbone = "resnet18", TrainDefectPct = 45, Seed = 0 },
+                ["augmentation.min_scale=0.08", "augmentation.t_val=0.8"]).ToJson(),
+            augmentation.Config(cell).ToJson());
+        Assert.Contains("supervised baseline only", Assert.Throws<UserInputException>(() => SweepPlan.Create(Grids.Augmentation, null, ["simclr"], null, 0, null, null, null)).Message);
     }
 
     [Fact]

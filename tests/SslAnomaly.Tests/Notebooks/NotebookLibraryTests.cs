@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.DotNet.Interactive.Formatting;
 using SslAnomaly.Eval;
 using SslAnomaly.Data.Synthetic;
@@ -34,13 +33,13 @@ public class NotebookLibraryTests
         var smoke = new NotebookExperiments("smoke", dir.File("out"));
         var config = smoke.Config("simclr", "resnet18", 5);
         var expected = ExperimentConfigBuilder.Build("smoke", null,
-            new JsonObject { ["method"] = "simclr", ["backbone"] = "resnet18", ["train_defect_pct"] = 5.0, ["seed"] = 0 }, NotebookExperiments.SmokeSets);
+            new ExperimentChoices { Method = "simclr", Backbone = "resnet18", TrainDefectPct = 5.0, Seed = 0 }, Profiles.NotebookSets("smoke"));
         Assert.Equal(expected.ToJson(), config.ToJson());
         Assert.Equal(96, config.TrainSize);
         Assert.Equal(1, config.Threads);
         Assert.Empty(new NotebookExperiments("quick", dir.File("out")).Sets);
         Assert.Equal(Path.Combine(dir.File("out"), "imbalance-sweep"), smoke.SweepDirectory);
-        Assert.Equal(["supervised", "simclr"], NotebookExperiments.SweepMethods("smoke"));
+        Assert.Equal(["supervised", "simclr"], Profiles.NotebookMethods("smoke"));
         var error = Assert.Throws<UserInputException>(() => new NotebookExperiments("paper", dir.File("out")));
         Assert.Contains(NotebookExperiments.DataRootVariable, error.Message);
     }
@@ -57,7 +56,7 @@ public class NotebookLibraryTests
         File.WriteAllText(Path.Combine(run, "result.json"),
             """{"status":"completed","method":"supervised","backbone":"resnet18","train_defect_pct":45,"metrics":{"natural":{"f1":0.5}}}""");
         Assert.Equal(0.5, experiments.Run(run, config).Metric("natural", "f1"));
-        var other = experiments.Config("supervised", "resnet18", 45, extraSets: ["epochs=3"]);
+        var other = experiments.Config("supervised", "resnet18", 45) with { Epochs = 3 };
         var error = Assert.Throws<UserInputException>(() => experiments.Run(run, other));
         Assert.Contains("different configuration", error.Message);
     }

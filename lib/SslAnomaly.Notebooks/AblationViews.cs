@@ -1,8 +1,8 @@
-using System.Text.Json.Nodes;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using SslAnomaly.Eval;
-using SslAnomaly.Reporting;
 using SslAnomaly.Experiments;
+using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 

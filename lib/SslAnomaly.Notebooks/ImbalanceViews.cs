@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using SslAnomaly.Reporting;
 using SslAnomaly.Experiments;
+using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 

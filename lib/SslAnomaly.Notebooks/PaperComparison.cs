@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
 using SslAnomaly.Methods;

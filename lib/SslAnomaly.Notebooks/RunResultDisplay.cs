@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using SslAnomaly.Reporting;
 using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
+using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 

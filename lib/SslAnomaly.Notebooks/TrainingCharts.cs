@@ -1,7 +1,7 @@
-using System.Text.Json.Nodes;
 using System.Globalization;
-using SslAnomaly.Reporting;
+using System.Text.Json.Nodes;
 using SslAnomaly.Experiments;
+using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using SslAnomaly.Reporting;
 using SslAnomaly.Experiments;
+using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using SslAnomaly.Experiments;
 using SslAnomaly.Eval;
+using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Reporting;
 

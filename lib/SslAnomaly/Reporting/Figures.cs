@@ -1,6 +1,6 @@
-using static SslAnomaly.Reporting.PlotlyTraces;
-using SslAnomaly.Experiments;
 using SslAnomaly.Eval;
+using SslAnomaly.Experiments;
+using static SslAnomaly.Reporting.PlotlyTraces;
 
 namespace SslAnomaly.Reporting;
 

@@ -1,7 +1,7 @@
 using SslAnomaly.Data;
 using SslAnomaly.Eval;
-using SslAnomaly.Methods;
 using SslAnomaly.Experiments;
+using SslAnomaly.Methods;
 
 namespace SslAnomaly.Reporting;
 

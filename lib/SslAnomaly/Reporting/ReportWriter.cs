@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using SslAnomaly.Util;
 using SslAnomaly.Experiments;
+using SslAnomaly.Util;
 
 namespace SslAnomaly.Reporting;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Analysis;
-using SslAnomaly.Methods;
 using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
+using SslAnomaly.Methods;
 
 namespace SslAnomaly.Reporting;
 

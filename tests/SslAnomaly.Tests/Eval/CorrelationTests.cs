@@ -1,5 +1,5 @@
-using SslAnomaly.Experiments;
 using SslAnomaly.Eval;
+using SslAnomaly.Experiments;
 using SslAnomaly.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;

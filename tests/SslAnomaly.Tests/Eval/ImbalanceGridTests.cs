@@ -1,8 +1,8 @@
 using System.Text.Json;
-using SslAnomaly.Tests.Support;
-using SslAnomaly.Experiments;
 using SslAnomaly.Data;
 using SslAnomaly.Eval;
+using SslAnomaly.Experiments;
+using SslAnomaly.Tests.Support;
 using Xunit;
 
 namespace SslAnomaly.Tests.Eval;

@@ -1,6 +1,6 @@
 using Microsoft.DotNet.Interactive.Formatting;
-using SslAnomaly.Eval;
 using SslAnomaly.Data.Synthetic;
+using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
 using SslAnomaly.Notebooks;
 using SslAnomaly.Reporting;

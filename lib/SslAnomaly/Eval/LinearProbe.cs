@@ -45,12 +45,18 @@ public sealed class LinearProbe
 
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var x = Standardize(train, standardizer);
-        var y = tensor(train.Truth.Defect.Select(v => v ? 1.0 : 0.0).ToArray(), float64);
-        var rowWeight = (y * (positiveWeight - 1) + 1) / train.Rows;  // c_i / n
+        Tensor x, y, rowWeight;
+        using (Native.NoCollectionScope.Enter())
+        {
+            x = Standardize(train, standardizer);
+            y = tensor(train.Truth.Defect.Select(v => v ? 1.0 : 0.0).ToArray(), float64);
+            rowWeight = (y * (positiveWeight - 1) + 1) / train.Rows;  // c_i / n
+        }
 
         double Objective(double[] theta, double[] gradient)
         {
+            // Scalar temporaries (+ b, L2 * w) must not be finalised mid-call: see NoCollectionScope.
+            using var noCollection = Native.NoCollectionScope.Enter();
             using var inner = NewDisposeScope();
             var w = tensor(theta.AsSpan(0, d).ToArray(), float64);
             double b = theta[d];
@@ -75,6 +81,7 @@ public sealed class LinearProbe
     {
         if (features.Dim != Weights.Length)
             throw new ArgumentException($"The probe was trained on {Weights.Length}-dim features, not {features.Dim}.", nameof(features));
+        using var noCollection = Native.NoCollectionScope.Enter();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var z = mv(Standardize(features, Standardizer), tensor(Weights, float64)) + Bias;

@@ -74,10 +74,19 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
         return Math.Max(1, (cores ?? Environment.ProcessorCount) / parallel);
     }
 
+    /// <summary>
+    /// Starts of one run before the sweep leaves it missing. A child that a native crash ends without a status (a
+    /// segmentation fault or abort inside libtorch) is started again: it resumes from its last checkpoint, so a crash in
+    /// the probe phase costs a re-evaluation, not the pretraining. A run that fails with a status, or is interrupted or
+    /// killed, is never retried.
+    /// </summary>
+    public const int MaxAttempts = 3;
+
     void RunOne(SweepEntry entry, int? threads, CancellationToken cancel)
     {
         var runDir = plan.RunDirectoryOf(sweepDir, entry);
-        while (!cancel.IsCancellationRequested)
+        int attempts = 0;
+        while (!cancel.IsCancellationRequested && attempts < MaxAttempts)
         {
             // Another process (a second sweep, an earlier sweep's orphan, a Slurm task) may hold this run: wait for it.
             if (RunDirectory.ReadStatus(runDir) is not null) return;
@@ -87,16 +96,28 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
                     Thread.Sleep(1000);
                     continue;
                 }
-            Launch(entry, runDir, threads, cancel);
-            // Unfinished with the folder locked: another process took it between our probe and our child's start, so our
-            // child was refused; wait for that one instead of counting the run as missing.
+            int exitCode = Launch(entry, runDir, threads, cancel);
             if (RunDirectory.ReadStatus(runDir) is not null) return;
             using (var probe = RunDirectory.TryOpen(runDir))
-                if (probe is not null) return;
+            {
+                // Unfinished with the folder locked: another process took it between our probe and our child's start, so
+                // our child was refused; wait for that one instead of counting the run as missing.
+                if (probe is null) continue;
+            }
+            attempts++;
+            if (cancel.IsCancellationRequested || !IsCrash(exitCode)) return;
+            lock (log)
+                log.WriteLine(attempts < MaxAttempts
+                    ? $"[{entry.Index + 1}/{plan.Entries.Count}] {entry.RunName}: ended without a result (exit code {exitCode}); resuming it from its last checkpoint (start {attempts + 1} of {MaxAttempts})"
+                    : $"[{entry.Index + 1}/{plan.Entries.Count}] {entry.RunName}: ended without a result {MaxAttempts} times; left missing (run the sweep again to resume it)");
         }
     }
 
-    void Launch(SweepEntry entry, string runDir, int? threads, CancellationToken cancel)
+    /// <summary>Killed by SIGABRT, SIGBUS or SIGSEGV (128 + signal): a native crash, not an interrupt (SIGINT, SIGTERM) or a kill.</summary>
+    public static bool IsCrash(int exitCode) => exitCode is 134 or 135 or 139;
+
+    /// <returns>The child's exit code.</returns>
+    int Launch(SweepEntry entry, string runDir, int? threads, CancellationToken cancel)
     {
         var info = SelfInvocation.StartInfo([.. SweepPlan.TaskArguments(sweepDir), entry.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         info.RedirectStandardOutput = true;
@@ -116,6 +137,7 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
             if (child.ExitCode != 0)
                 log.WriteLine(Indent(stderr.Result.Length > 0 ? stderr.Result : stdout.Result));
         }
+        return child.ExitCode;
     }
 
     static string Indent(string text) => string.Join('\n', text.TrimEnd().Split('\n').TakeLast(10).Select(l => "    " + l));

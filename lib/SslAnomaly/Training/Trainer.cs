@@ -100,7 +100,8 @@ public sealed class Trainer(
             bool periodic = options.CheckpointEverySteps > 0 && done % options.CheckpointEverySteps == 0;
             bool stopRequested = (options.StopAfterSteps is { } limit && done >= limit) || cancellation.IsCancellationRequested;
             bool stop = stopRequested && done < totalSteps;
-            if (epochEnd) RunMonitors(epoch, done);
+            if (epochEnd)
+                using (NoCollectionScope.Enter()) RunMonitors(epoch, done); // monitors call libtorch too (SVDs, forward passes)
             if ((epochEnd || periodic || stop) && checkpoints?.Save(done, state) is { } diverged) return Failed(diverged, done);
             if (epochEnd) sink.Flush();
             if (stop)

@@ -174,4 +174,15 @@ public class SweepAndRunDirectoryTests
         Assert.Equal(1, SweepRunner.AutoParallel(gpu: false, cores: 16, memoryBytes: 2 * GiB));
         Assert.Equal(1, SweepRunner.AutoParallel(gpu: true, cores: 16, memoryBytes: 128 * GiB));
     }
+
+    [Theory]
+    [InlineData(134, true)]  // SIGABRT: libtorch's c10 error escaping as an abort
+    [InlineData(139, true)]  // SIGSEGV: the general protection fault seen in the probe phase under load
+    [InlineData(135, true)]  // SIGBUS
+    [InlineData(143, false)] // SIGTERM: the user or Slurm stopped it
+    [InlineData(130, false)] // SIGINT
+    [InlineData(137, false)] // SIGKILL: out of memory or scancel; a retry would only repeat it
+    [InlineData(1, false)]   // a run that failed and said so
+    [InlineData(4, false)]
+    public void Only_a_native_crash_is_retried(int exitCode, bool retried) => Assert.Equal(retried, SweepRunner.IsCrash(exitCode));
 }

@@ -38,9 +38,7 @@ public static class ExperimentRunner
 
     public static RunOutcome Run(ExperimentConfig config, string outDir, bool force, IRunProgress progress, CancellationToken cancel = default)
     {
-        ExperimentValidator.Validate(config);
-        // The floor trains zero steps by definition; config.json then says so too.
-        if (config.Method == RandomInit.Name) config = config with { Epochs = 0 };
+        config = ExperimentConfigBuilder.Complete(config); // a config built in code may skip the builder
         using var run = RunDirectory.Open(outDir);
         if (!force && RunDirectory.ReadStatus(run.Path) is { } finished)
             return new RunOutcome(finished == RunStatus.Completed ? 0 : ExitFailedRun, $"{run.Path}: already {finished.Name()}; skipped (use --force to run it again)", null);

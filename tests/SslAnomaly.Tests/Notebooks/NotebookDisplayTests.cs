@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
 using SkiaSharp;
-using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
 using SslAnomaly.Notebooks;
 using SslAnomaly.Reporting;
@@ -94,7 +93,7 @@ public class NotebookDisplayTests
     [Fact]
     public void Run_summaries_show_status_and_metrics_per_validation_share()
     {
-        var metrics = new Dictionary<string, MetricsReport>
+        var metrics = new Dictionary<string, SslAnomaly.Eval.MetricsReport>
         {
             ["natural"] = RunResults.Metrics(f1: 0.5),
             ["1"] = RunResults.Metrics(f1: 0.25, recall: 1),

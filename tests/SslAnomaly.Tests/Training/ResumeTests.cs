@@ -1,5 +1,4 @@
 using SslAnomaly.Backbones;
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
 using SslAnomaly.Tests.Methods;
 using SslAnomaly.Tests.Support;
@@ -71,7 +70,7 @@ public class ResumeTests
         using (var first = WithState(Build(name, initSeed: 8), initial))
         {
             var (head, interrupted) = Train(first, dirB.Path, stopAfter);
-            Assert.Equal(RunStatus.Interrupted, interrupted.Status);
+            Assert.Equal(SslAnomaly.Experiments.RunStatus.Interrupted, interrupted.Status);
             Assert.Equal(stopAfter, interrupted.StepsDone);
             Assert.Equal(Path.Combine(dirB.Path, CheckpointStore.FileName(stopAfter)), interrupted.LatestCheckpoint);
             Assert.Equal(expected.Take(stopAfter), head);

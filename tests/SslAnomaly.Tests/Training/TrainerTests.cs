@@ -1,5 +1,4 @@
 using SslAnomaly.Backbones;
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
 using SslAnomaly.Tests.Methods;
 using SslAnomaly.Tests.Support;
@@ -46,7 +45,7 @@ public class TrainerTests(ITestOutputHelper output)
         var options = new TrainerOptions { Epochs = 3, CheckpointDirectory = dir.Path, CheckpointEverySteps = 1 };
         var outcome = new Trainer(method, new PoisonedSource(clean, epoch: 1, step: 1), new FlipNoiseViews(2), options, sink).Run();
 
-        Assert.Equal(RunStatus.Failed, outcome.Status);
+        Assert.Equal(SslAnomaly.Experiments.RunStatus.Failed, outcome.Status);
         Assert.Equal(FailureKind.NonFiniteLoss, outcome.Failure!.Kind);
         Assert.Equal(4, outcome.Failure.Step);
         Assert.Contains("loss became NaN at epoch 1, step 1 (global step 4)", outcome.Failure.Reason);
@@ -88,7 +87,7 @@ public class TrainerTests(ITestOutputHelper output)
         var outcome = new Trainer(method, source, new FlipNoiseViews(2), new TrainerOptions { Epochs = 10, CollapsePatience = 5 }, sink).Run();
         Assert.True(outcome.Completed, outcome.Failure?.Reason);
         Assert.Null(outcome.Failure);
-        Assert.Equal(RunStatus.Completed, outcome.Status);
+        Assert.Equal(SslAnomaly.Experiments.RunStatus.Completed, outcome.Status);
         Assert.Equal(20, outcome.StepsDone);
         Assert.Equal(4, outcome.CollapseStep); // the fifth consecutive collapsed step
         Assert.Equal([(5L, 1.0)], sink.Entries.Where(e => e.Name == "train/collapsed").Select(e => (e.Step, e.Value)));

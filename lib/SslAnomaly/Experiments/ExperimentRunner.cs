@@ -155,6 +155,7 @@ public static class ExperimentRunner
             var sink = new CompositeMetricsSink(csv, tensorBoard, new ProgressSink(progress, totalSteps, config.Epochs));
             var rankMe = new RankMeMonitor();
             using var monitorImages = EvalImages(data.Train, config.MonitorSamples);
+            var labelFree = LabelFreeMonitoring.Create(config, method, monitorImages);
 
             progress.Stage($"pretraining {config.Method} on {config.Backbone} ({totalSteps} steps)");
             var trainer = new Trainer(method, source, AugmentedViews.For(config), new TrainerOptions
@@ -162,7 +163,7 @@ public static class ExperimentRunner
                 Epochs = config.Epochs, Seed = config.Seed, CheckpointDirectory = run.CheckpointDirectory,
                 CheckpointEverySteps = config.CheckpointEverySteps, Resume = true,
                 CollapseThreshold = config.Collapse.Threshold, CollapsePatience = config.Collapse.Patience,
-            }, sink, [rankMe], monitorImages);
+            }, sink, [rankMe, labelFree], monitorImages);
             var outcome = trainer.Run(cancel);
             sink.Flush();
             skipped.Add(data.Train.ImagePaths, source.Skipped);

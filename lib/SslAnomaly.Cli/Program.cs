@@ -9,5 +9,6 @@ root.Subcommands.Add(MetricsCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(AnalyzeCommand.Create());
 root.Subcommands.Add(ReproduceCommand.Create());
 return await CliErrors.InvokeAsync(root, args);

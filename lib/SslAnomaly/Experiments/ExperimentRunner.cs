@@ -156,6 +156,13 @@ public static class ExperimentRunner
             var rankMe = new RankMeMonitor();
             using var monitorImages = EvalImages(data.Train, config.MonitorSamples);
             var labelFree = LabelFreeMonitoring.Create(config, method, monitorImages);
+            List<ITrainingMonitor> monitors = [rankMe, labelFree];
+            if (EpochProbeMonitor.Requested)
+                monitors.Add(new EpochProbeMonitor(
+                    () => FeatureExtractor.Extract(method.Backbone, LabeledBatches(data.Probe)),
+                    () => FeatureExtractor.Extract(method.Backbone, LabeledBatches(data.ValidationUnion)),
+                    data.Validation.Select(s => (s.Key, s.Manifest.Filenames)).ToList(),
+                    new LinearProbeOptions(config.Probe.L2, config.Probe.MaxIterations)));
 
             progress.Stage($"pretraining {config.Method} on {config.Backbone} ({totalSteps} steps)");
             var trainer = new Trainer(method, source, AugmentedViews.For(config), new TrainerOptions
@@ -163,7 +170,7 @@ public static class ExperimentRunner
                 Epochs = config.Epochs, Seed = config.Seed, CheckpointDirectory = run.CheckpointDirectory,
                 CheckpointEverySteps = config.CheckpointEverySteps, Resume = true,
                 CollapseThreshold = config.Collapse.Threshold, CollapsePatience = config.Collapse.Patience,
-            }, sink, [rankMe, labelFree], monitorImages);
+            }, sink, monitors, monitorImages);
             var outcome = trainer.Run(cancel);
             sink.Flush();
             skipped.Add(data.Train.ImagePaths, source.Skipped);
@@ -222,6 +229,8 @@ public static class ExperimentRunner
                 : null;
             var trivial = TrivialClassifiers.Reports(subsets.Select(s => (s.Key, valFeatures.Truth.Select(s.Indices))).ToList());
             PredictionCsv.WriteBinary(Path.Combine(run.Path, "predictions-val.csv"), valFeatures.Filenames, probe.PredictProbability(valFeatures));
+            // The probe's own training scores: a threshold chosen on them is a baseline that needs no validation labels (issue 14).
+            PredictionCsv.WriteBinary(Path.Combine(run.Path, "predictions-probe.csv"), trainFeatures.Filenames, probe.PredictProbability(trainFeatures));
             // Labels beside the predictions, so a report can pair this run with its floor image by image (and `metrics` can score it).
             File.WriteAllText(Path.Combine(run.Path, "truth-val.csv"), TruthCsv(valFeatures));
             return new Probed(grid.ToReports(), headGrid?.ToReports(), trivial);

@@ -1,0 +1,171 @@
+using SslAnomaly.Analysis;
+using SslAnomaly.Eval;
+using SslAnomaly.Eval.LabelFree;
+using SslAnomaly.Tests.Support;
+using Xunit;
+using static SslAnomaly.Tests.Analysis.FakeRunFolders;
+
+namespace SslAnomaly.Tests.Analysis;
+
+public class LabelFreeAnalysisTests
+{
+    static readonly BootstrapOptions Quick = new(50);
+
+    /// <summary>Eight runs, four per backbone, whose LiDAR rises with F1 while every other metric falls with it.</summary>
+    static void MonotoneRuns(string root)
+    {
+        double[] f1 = [0.1, 0.2, 0.3, 0.4, 0.15, 0.25, 0.35, 0.45];
+        double[] pcts = [1, 2, 5, 15];
+        for (int i = 0; i < f1.Length; i++)
+            Write(root, i % 2 == 0 ? "simclr" : "barlow", i < 4 ? "resnet18" : "vit-tiny", pcts[i % 4],
+                [new Epoch(Curves(-f1[i], lidar: 100 * f1[i]), f1[i], Loss: 1 + f1[i])]);
+    }
+
+    [Fact]
+    public void Ranks_metrics_by_their_rank_correlation_with_F1_pooled_and_per_backbone()
+    {
+        using var dir = new TempDir();
+        MonotoneRuns(dir.Path);
+        var result = LabelFreeAnalysis.Run(dir.Path, Quick);
+
+        CorrelationRow Row(LabelFreeMetric m, RunGroup g, string key = "natural") =>
+            result.Correlations.Single(c => c.Metric == m && c.Space == FeatureSpace.Backbone && c.ValidationKey == key && c.Group == g);
+        Assert.Equal(8, Row(LabelFreeMetrics.Lidar, RunGroup.Pooled).Runs);
+        Assert.Equal(1, Row(LabelFreeMetrics.Lidar, RunGroup.Pooled).Spearman, 12);
+        Assert.Equal(1, Row(LabelFreeMetrics.Lidar, RunGroup.Pooled).KendallTauB, 12);
+        Assert.Equal(-1, Row(LabelFreeMetrics.RankMe, RunGroup.Pooled).Spearman, 12);
+        Assert.Equal(1, Row(LabelFreeMetrics.Loss, RunGroup.Pooled).Spearman, 12);  // the epoch's mean loss, 1 + F1
+        Assert.Equal(1, Row(LabelFreeMetrics.Lidar, new RunGroup("backbone", "vit-tiny")).Spearman, 12);
+        Assert.Equal(4, Row(LabelFreeMetrics.Lidar, new RunGroup("family", MethodFamily.Contrastive)).Runs);
+        Assert.Equal(1, Row(LabelFreeMetrics.Lidar, RunGroup.Pooled, "5").Spearman, 12);
+        // A perfect monotone relation has a degenerate bootstrap interval at 1.
+        Assert.Equal(1, Row(LabelFreeMetrics.Lidar, RunGroup.Pooled).SpearmanInterval.Low, 12);
+
+        var ranking = LabelFreeAnalysis.Ranking(result.Correlations, "natural");
+        Assert.All(ranking, r => Assert.Equal(1, Math.Abs(r.Spearman), 12));
+        var markdown = LabelFreeAnalysis.RankingMarkdown(result);
+        Assert.Contains("| LiDAR | backbone | 8 | 1.00 [1.00, 1.00] | 1.00 [1.00, 1.00] | 1.00 [1.00, 1.00] | 1.00 [1.00, 1.00] |", markdown);
+        Assert.Contains("Spearman resnet18", markdown);
+    }
+
+    [Fact]
+    public void Groups_with_too_few_runs_get_no_correlation()
+    {
+        using var dir = new TempDir();
+        Write(dir.Path, "simclr", "resnet18", 1, [new Epoch(Curves(1), 0.1, 1)]);
+        Write(dir.Path, "simclr", "resnet18", 5, [new Epoch(Curves(2), 0.2, 1)]);
+        var result = LabelFreeAnalysis.Run(dir.Path, Quick);
+        Assert.All(result.Correlations, c => Assert.True(double.IsNaN(c.Spearman)));
+        Assert.Contains("| LiDAR | backbone | 2 | - |", LabelFreeAnalysis.RankingMarkdown(result));
+    }
+
+    /// <summary>Two temperatures x three epochs; LiDAR follows F1, the other metrics 1 - F1, the loss F1.</summary>
+    static void TemperatureGrid(string root, bool probedEveryEpoch)
+    {
+        foreach (var (t, f1) in new[] { (0.1, new[] { 0.2, 0.5, 0.4 }), (0.5, new[] { 0.3, 0.35, 0.6 }) })
+            Write(root, "simclr", "resnet18", 5, f1.Select(f => new Epoch(Curves(1 - f, lidar: f), f, Loss: f)).ToList(),
+                temperature: t, probedEveryEpoch: probedEveryEpoch);
+    }
+
+    [Fact]
+    public void Selection_regret_is_the_best_F1_minus_the_picked_one()
+    {
+        using var dir = new TempDir();
+        TemperatureGrid(dir.Path, probedEveryEpoch: true);
+        var result = LabelFreeAnalysis.Run(dir.Path, Quick);
+        Assert.True(result.PerEpochProbe);
+        SelectionPick Pick(string selector) => result.Picks.Single(p => p.Selector == selector && p.ValidationKey == "natural");
+
+        var lidar = Pick(ModelSelection.SelectorName(LabelFreeMetrics.Lidar, FeatureSpace.Backbone));
+        Assert.Equal(6, lidar.Candidates);
+        Assert.Equal(0, lidar.Regret, 12);
+        Assert.Contains("method_params.temperature=0.5", lidar.Picked);
+        Assert.EndsWith("epoch 3", lidar.Picked);
+        // Higher-is-better metrics at 1 - F1 pick the worst model (0.2); lower-is-better alignment picks the best.
+        Assert.Equal(0.4, Pick(ModelSelection.SelectorName(LabelFreeMetrics.RankMe, FeatureSpace.Projector)).Regret, 12);
+        Assert.Equal(0, Pick(ModelSelection.SelectorName(LabelFreeMetrics.Alignment, FeatureSpace.Backbone)).Regret, 12);
+        Assert.Equal(0.4, Pick(LabelFreeMetrics.Loss.Display).Regret, 12);
+        Assert.Equal(0.6 - (0.2 + 0.5 + 0.4 + 0.3 + 0.35 + 0.6) / 6, Pick(ModelSelection.Random).Regret, 12);
+        Assert.Equal(0.6 - (0.4 + 0.6) / 2, Pick(ModelSelection.LastEpoch).Regret, 12);
+        Assert.Equal(0.3, result.Picks.Single(p => p.Selector == lidar.Selector && p.ValidationKey == "5").BestF1, 12);
+        Assert.Contains("| LiDAR (backbone) | 1 | 0.000 |", LabelFreeAnalysis.RegretMarkdown(result));
+    }
+
+    [Fact]
+    public void Without_the_per_epoch_probe_only_the_finished_models_compete()
+    {
+        using var dir = new TempDir();
+        TemperatureGrid(dir.Path, probedEveryEpoch: false);
+        var result = LabelFreeAnalysis.Run(dir.Path, Quick);
+        Assert.False(result.PerEpochProbe);
+        var pick = result.Picks.Single(p => p.Selector == LabelFreeMetrics.Loss.Display && p.ValidationKey == "natural");
+        Assert.Equal(2, pick.Candidates);
+        Assert.Equal(0.2, pick.Regret, 12);  // the last epochs' losses are 0.4 and 0.6: the loss picks 0.4
+    }
+
+    [Fact]
+    public void Prior_shift_rows_follow_em_and_the_probe_sets_f2_threshold()
+    {
+        using var dir = new TempDir();
+        var run = Write(dir.Path, "simclr", "resnet18", 5, [new Epoch(Curves(1), 0.3, 1)]);
+        var result = LabelFreeAnalysis.Run(dir.Path, Quick);
+        var natural = result.PriorShift.Where(r => r.ValidationKey == "natural").ToList();
+        Assert.Equal(Enum.GetValues<DecisionRule>().Order(), natural.Select(r => r.Rule).Order());
+        Assert.Equal(0.1, natural[0].TrueShare, 12);
+
+        var scores = PredictionCsv.Read(Path.Combine(run, "predictions-val.csv")).Scores.Defect;
+        Assert.Equal(PriorShift.EstimatePrior(scores).Prior, natural[0].EstimatedShare, 12);
+        var labels = Enumerable.Range(0, 200).Select(i => i % 10 == 0).ToArray();
+        var truth = new GroundTruth(labels);
+        var em = DefectMetrics.Compute(truth, DefectScores.Binary(PriorShift.EstimatePrior(scores).AdjustedPosteriors));
+        Assert.Equal(em.F1, natural.Single(r => r.Rule == DecisionRule.EmAdjusted).F1, 12);
+        var probe = PredictionCsv.Read(Path.Combine(run, "predictions-probe.csv")).Scores.Defect;
+        var threshold = ThresholdSelection.MaximiseFBeta(Enumerable.Range(0, 100).Select(i => i % 5 == 0).ToArray(), probe).Threshold;
+        Assert.Equal(0.4, threshold, 12);
+        Assert.Equal(DefectMetrics.Compute(truth, DefectScores.Binary(scores), threshold).Recall, natural.Single(r => r.Rule == DecisionRule.F2ThresholdOnProbeSet).Recall, 12);
+        // The 5 % subset keeps every normal image and few defects: EM must see fewer defects there.
+        var five = result.PriorShift.First(r => r.ValidationKey == "5");
+        Assert.True(five.EstimatedShare < natural[0].EstimatedShare, $"{five.EstimatedShare} vs {natural[0].EstimatedShare}");
+        Assert.Contains("F1 gain of the EM adjustment", LabelFreeAnalysis.PriorShiftMarkdown(result));
+    }
+
+    [Fact]
+    public void Write_puts_tables_json_and_figures_in_the_out_folder()
+    {
+        using var dir = new TempDir();
+        MonotoneRuns(Path.Combine(dir.Path, "runs"));
+        var result = LabelFreeAnalysis.Run(Path.Combine(dir.Path, "runs"), Quick);
+        var outDir = Path.Combine(dir.Path, "out");
+        var files = LabelFreeAnalysis.Write(result, outDir).Select(f => Path.GetRelativePath(outDir, f)).ToList();
+        foreach (var name in new[] { "ranking.csv", "ranking.md", "correlations.csv", "selection.csv", "regret.md", "prior-shift.csv", "prior-shift.md", "analysis.json",
+                                     Path.Combine("figures", "scatter-natural.html"), Path.Combine("figures", "calibration.html") })
+            Assert.Contains(name, files);
+        var scatter = LabelFreeFigures.ScatterGrid(result.Runs, result.Correlations).ToJsonElement();
+        Assert.Equal(LabelFreeMetrics.All.Count * 2, scatter.GetProperty("data").GetArrayLength());  // one trace per metric and backbone
+        Assert.Equal("x9", scatter.GetProperty("data")[17].GetProperty("xaxis").GetString());
+        var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "analysis.json"))).RootElement;
+        Assert.Equal(8, json.GetProperty("measured_runs").GetInt32());
+        Assert.Equal(1, Math.Abs(json.GetProperty("ranking")[0].GetProperty("spearman").GetDouble()), 12);
+    }
+
+    [Fact]
+    public void Bad_input_is_one_error_naming_the_path()
+    {
+        using var dir = new TempDir();
+        var missing = Path.Combine(dir.Path, "nope");
+        Assert.Contains(missing, Assert.Throws<UserInputException>(() => LabelFreeAnalysis.Run(missing)).Message);
+        Assert.Contains("holds no finished run", Assert.Throws<UserInputException>(() => LabelFreeAnalysis.Run(dir.Path)).Message);
+        var run = Write(dir.Path, "simclr", "resnet18", 5, [new Epoch(Curves(1), 0.3, 1)]);
+        File.Delete(Path.Combine(run, "metrics.csv"));
+        Assert.Contains(Path.Combine(run, "metrics.csv"), Assert.Throws<UserInputException>(() => LabelFreeAnalysis.Run(dir.Path)).Message);
+    }
+
+    [Fact]
+    public void The_cli_exits_non_zero_with_one_line_naming_the_folder()
+    {
+        using var dir = new TempDir();
+        var result = CliProcess.Run("analyze", "--runs", dir.Path, "--out", Path.Combine(dir.Path, "out"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"error: --runs {dir.Path} holds no finished run", result.Stderr);
+    }
+}

@@ -27,6 +27,15 @@ public static class ReportCommand
     /// <summary>Writes the report; with <paramref name="png"/>, PNG copies of the figures where a browser is installed (else says why not).</summary>
     public static string Write(string runsDir, string outDir, bool png)
     {
+        // The label-free section first, so the index can link it; runs without its inputs cost the section, not the report.
+        try
+        {
+            Console.WriteLine($"label-free section: {Analysis.LabelFreeReport.Write(runsDir, outDir)}");
+        }
+        catch (UserInputException e)
+        {
+            Console.Error.WriteLine($"warning: label-free section skipped: {e.Message}");
+        }
         var index = new ReportWriter(outDir).Write(RunResult.ReadAll(runsDir));
         if (png)
         {

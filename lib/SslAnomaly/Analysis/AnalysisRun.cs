@@ -98,10 +98,10 @@ public sealed record AnalysisRun(RunResult Summary, string Family, string Settin
         {
             var members = group.ToList();
             var varying = members.SelectMany(m => configs[m.RunDirectory].Keys).Distinct()
-                .Where(k => members.Select(m => configs[m.RunDirectory].GetValueOrDefault(k, "-")).Distinct().Count() > 1)
+                .Where(k => members.Select(m => configs[m.RunDirectory].GetValueOrDefault(k, "default")).Distinct().Count() > 1)
                 .Order(StringComparer.Ordinal).ToList();
             foreach (var m in members)
-                settings[m.RunDirectory] = string.Join(", ", varying.Select(k => $"{k}={configs[m.RunDirectory].GetValueOrDefault(k, "-")}"));
+                settings[m.RunDirectory] = string.Join(", ", varying.Select(k => $"{k}={configs[m.RunDirectory].GetValueOrDefault(k, "default")}"));
         }
         return summaries.Select(s => Read(s, settings[s.RunDirectory])).ToList();
     }

@@ -46,7 +46,7 @@ public sealed class ReportWriter(string outDir)
             runs.Select(r => new { r.RunDirectory, r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Status, r.FailureReason, r.ManifestSha256 }),
             new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         var index = Path.Combine(outDir, "index.html");
-        AtomicFile.WriteAllText(index, Index(runs, table, figures, F2Reading.Compare(runs)));
+        AtomicFile.WriteAllText(index, Index(runs, table, figures, F2Reading.Compare(runs), File.Exists(Path.Combine(outDir, Analysis.LabelFreeReport.Folder, "index.html"))));
         return index;
     }
 
@@ -78,7 +78,7 @@ public sealed class ReportWriter(string outDir)
         return figures;
     }
 
-    static string Index(IReadOnlyList<RunResult> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Figure> figures, F2ReadingComparison f2Reading)
+    static string Index(IReadOnlyList<RunResult> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Figure> figures, F2ReadingComparison f2Reading, bool labelFree = false)
     {
         var s = new StringBuilder();
         s.AppendLine("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>SSL anomaly detection: report</title>");
@@ -89,6 +89,8 @@ public sealed class ReportWriter(string outDir)
         s.AppendLine($"<p>{WebUtility.HtmlEncode(Table1.Legend)} Reference rows: always-defect and prior see no image (computed from the labels), " +
                      "random-init probes the untrained backbone, supervised-head scores the supervised model with its own trained head.</p>");
         s.AppendLine($"<p>F2 reading: {WebUtility.HtmlEncode(f2Reading.Sentence)}</p>");
+        if (labelFree)
+            s.AppendLine($"<p>Beyond the paper: <a href=\"{Analysis.LabelFreeReport.Folder}/index.html\">which label-free metric predicts F1, choosing a model without labels, and the probe under an unknown defect share</a>.</p>");
         var tied = table.Where(r => r.Metric == "f1" && r.BeatsFloor == false).Select(r => $"{r.Method}/{r.Backbone}/{r.TrainDefectPct:0.##}%").ToList();
         if (tied.Count > 0)
             s.AppendLine($"<p>F1 cells that cannot be told apart from the random-init floor (p &ge; 0.05): {WebUtility.HtmlEncode(string.Join(", ", tied))}.</p>");

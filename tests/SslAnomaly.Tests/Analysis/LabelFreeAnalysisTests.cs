@@ -149,6 +149,22 @@ public class LabelFreeAnalysisTests
     }
 
     [Fact]
+    public void The_report_section_states_the_verdict_and_the_index_links_it()
+    {
+        using var dir = new TempDir();
+        var runs = Path.Combine(dir.Path, "runs");
+        MonotoneRuns(runs);
+        var report = Path.Combine(dir.Path, "report");
+        var page = File.ReadAllText(LabelFreeReport.Write(runs, report, Quick));
+        Assert.Contains("LiDAR (backbone) rho 1.00 [1.00, 1.00]", page);
+        Assert.Contains("RankMe (backbone): rho -1.00", page);
+        Assert.Contains("<th>metric</th><th>features</th><th>runs</th>", page);
+        Assert.Contains("class=\"plotly-figure\"", page);
+        var index = File.ReadAllText(new SslAnomaly.Reporting.ReportWriter(report).Write(SslAnomaly.Experiments.RunResult.ReadAll(runs)));
+        Assert.Contains("href=\"label-free/index.html\"", index);
+    }
+
+    [Fact]
     public void Bad_input_is_one_error_naming_the_path()
     {
         using var dir = new TempDir();

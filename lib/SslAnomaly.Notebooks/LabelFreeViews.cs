@@ -1,0 +1,29 @@
+using SslAnomaly.Analysis;
+using SslAnomaly.Eval;
+using SslAnomaly.Reporting;
+
+namespace SslAnomaly.Notebooks;
+
+/// <summary>
+/// Notebook 07: the label-free analysis (<see cref="LabelFreeAnalysis"/>) of the imbalance sweep, shown as markdown
+/// tables and plotly figures. Everything is computed by the library; this only chooses how it is displayed.
+/// </summary>
+public static class LabelFreeViews
+{
+    /// <summary>The analysis of every finished run of the sweep (bootstrap intervals from <paramref name="replicates"/> resamples).</summary>
+    public static LabelFreeAnalysisResult Analyze(ImbalanceSweep sweep, int replicates = 1000) =>
+        LabelFreeAnalysis.Run(sweep.Directory, new BootstrapOptions(replicates, Seed: 0));
+
+    public static MarkdownText Ranking(LabelFreeAnalysisResult result) => new(LabelFreeAnalysis.RankingMarkdown(result));
+    public static MarkdownText Regret(LabelFreeAnalysisResult result) => new(LabelFreeAnalysis.RegretMarkdown(result));
+    public static MarkdownText PriorShift(LabelFreeAnalysisResult result) => new(LabelFreeAnalysis.PriorShiftMarkdown(result));
+
+    public static PlotlyFigure ScatterGrid(LabelFreeAnalysisResult result, string validationKey = ImbalanceGrid.NaturalKey) =>
+        LabelFreeFigures.ScatterGrid(result.Runs.Where(r => r.Epochs.Count > 0).ToList(), result.Correlations, validationKey);
+
+    public static PlotlyFigure Calibration(LabelFreeAnalysisResult result) => LabelFreeFigures.Calibration(result.PriorShift);
+    public static PlotlyFigure RulesByShare(LabelFreeAnalysisResult result) => LabelFreeFigures.RulesByShare(result.PriorShiftSummary);
+
+    /// <summary>The closing sentences, computed from the numbers.</summary>
+    public static string Verdict(LabelFreeAnalysisResult result) => LabelFreeAnalysis.Verdict(result);
+}

@@ -45,6 +45,7 @@ public static class LabelFreeFigures
         var figure = PlotlyFigure.Of(traces)
             .WithTitle($"Label-free metrics (last epoch, backbone features) against probe F1 on the {KeyLabel(validationKey)} validation set")
             .WithLayout("grid", new JsonObject { ["rows"] = rows, ["columns"] = columns, ["pattern"] = "independent", ["ygap"] = 0.45 })
+            .WithLayout("legend", new JsonObject { ["orientation"] = "h", ["x"] = 0, ["y"] = 1.06 })
             .WithSize(1000, 300 * rows + 80);
         foreach (var (path, value) in figureLayout) figure = figure.WithLayout(path, value);
         return figure;

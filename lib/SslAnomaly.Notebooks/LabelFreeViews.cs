@@ -14,6 +14,10 @@ public static class LabelFreeViews
     public static LabelFreeAnalysisResult Analyze(ImbalanceSweep sweep, int replicates = 1000) =>
         LabelFreeAnalysis.Run(sweep.Directory, new BootstrapOptions(replicates, Seed: 0));
 
+    /// <summary>The analysis of the selection grid's runs (<see cref="NotebookExperiments.SelectionGrid"/>).</summary>
+    public static LabelFreeAnalysisResult AnalyzeSelection(NotebookExperiments experiments, int replicates = 1000) =>
+        LabelFreeAnalysis.Run(experiments.SelectionGridDirectory, new BootstrapOptions(replicates, Seed: 0));
+
     public static MarkdownText Ranking(LabelFreeAnalysisResult result) => new(LabelFreeAnalysis.RankingMarkdown(result));
     public static MarkdownText Regret(LabelFreeAnalysisResult result) => new(LabelFreeAnalysis.RegretMarkdown(result));
     public static MarkdownText PriorShift(LabelFreeAnalysisResult result) => new(LabelFreeAnalysis.PriorShiftMarkdown(result));

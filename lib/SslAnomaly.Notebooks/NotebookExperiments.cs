@@ -103,6 +103,34 @@ public sealed class NotebookExperiments
         return new ImbalanceSweep(SweepDirectory, plan.Methods, plan.Backbones, runs);
     }
 
+    public string SelectionGridDirectory => Path.Combine(OutputRoot, "selection-grid");
+
+    /// <summary>SimCLR's temperatures of the selection grid (notebook 07): the paper's default 0.2 and one on each side.</summary>
+    public static readonly IReadOnlyList<double> SelectionTemperatures = [0.1, 0.2, 0.5];
+
+    /// <summary>
+    /// A small hyper-parameter grid for model selection without labels (notebook 07): SimCLR on ResNet-18 at 5 % defects,
+    /// one run per temperature, each probed at every epoch (<see cref="EpochProbeMonitor"/>) so that a label-free metric
+    /// can choose the epoch as well as the temperature. Finished runs are reused.
+    /// </summary>
+    public IReadOnlyList<RunResult> SelectionGrid()
+    {
+        var previous = Environment.GetEnvironmentVariable(EpochProbeMonitor.EnvironmentVariable);
+        Environment.SetEnvironmentVariable(EpochProbeMonitor.EnvironmentVariable, "1");
+        try
+        {
+            return SelectionTemperatures.Select(t => Run(
+                Path.Combine(SelectionGridDirectory, $"simclr-resnet18-t5-temperature{t.ToString(CultureInfo.InvariantCulture)}"),
+                ExperimentConfigBuilder.Build(Profile, null,
+                    new ExperimentChoices { Method = "simclr", Backbone = "resnet18", TrainDefectPct = 5, DataRoot = DataRoot },
+                    [.. Sets, $"method_params.temperature={t.ToString(CultureInfo.InvariantCulture)}"]))).ToList();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(EpochProbeMonitor.EnvironmentVariable, previous);
+        }
+    }
+
     /// <summary>
     /// Table 2 (<see cref="Grids.ResolutionAblation"/>): the supervised baseline with no augmentation but the resize, at
     /// each of the profile's resolutions and backbones. On the embedded data the frames are rendered at the largest

@@ -28,6 +28,8 @@ public static class LabelFreeViews
     public static PlotlyFigure Calibration(LabelFreeAnalysisResult result) => LabelFreeFigures.Calibration(result.PriorShift);
     public static PlotlyFigure RulesByShare(LabelFreeAnalysisResult result) => LabelFreeFigures.RulesByShare(result.PriorShiftSummary);
 
-    /// <summary>The closing sentences, computed from the numbers.</summary>
-    public static string Verdict(LabelFreeAnalysisResult result) => LabelFreeAnalysis.Verdict(result);
+    /// <summary>The closing sentences, computed from the numbers: correlations and prior shift from the sweep, regret from the selection grid.</summary>
+    public static string Verdict(LabelFreeAnalysisResult sweep, LabelFreeAnalysisResult selection) =>
+        string.Join(" ", new[] { LabelFreeAnalysis.CorrelationVerdict(sweep), LabelFreeAnalysis.SelectionVerdict(selection), LabelFreeAnalysis.PriorShiftVerdict(sweep) }
+            .Where(s => s.Length > 0));
 }

@@ -180,27 +180,43 @@ public static class LabelFreeAnalysis
     /// What the numbers say, in sentences computed from them: the metrics whose pooled interval (natural split) excludes 0,
     /// RankMe's own interval, the selector of least mean regret against a random pick, and the EM adjustment's F1 gain.
     /// </summary>
-    public static string Verdict(LabelFreeAnalysisResult result)
+    public static string Verdict(LabelFreeAnalysisResult result) =>
+        string.Join(" ", new[] { CorrelationVerdict(result), SelectionVerdict(result), PriorShiftVerdict(result) }.Where(s => s.Length > 0));
+
+    /// <summary>The metrics whose pooled interval (natural split) excludes 0, and RankMe's own interval.</summary>
+    public static string CorrelationVerdict(LabelFreeAnalysisResult result)
     {
         var text = new StringBuilder();
         var natural = Ranking(result.Correlations, ImbalanceGrid.NaturalKey);
         var clear = natural.Where(r => !double.IsNaN(r.Spearman) && (r.SpearmanInterval.Low > 0 || r.SpearmanInterval.High < 0)).ToList();
         text.Append($"Over {result.MeasuredRuns} pretraining runs, ");
         text.Append(clear.Count == 0
-            ? "no label-free metric has a pooled Spearman interval that excludes 0 on the natural split: none predicts F1 with confidence on these runs. "
+            ? "no label-free metric has a pooled Spearman interval that excludes 0 on the natural split: none predicts F1 with confidence on these runs."
             : $"{string.Join("; ", clear.Select(r => $"{r.Metric.Display} ({r.SpaceLabel}) rho {Number(r.Spearman)} [{Number(r.SpearmanInterval.Low)}, {Number(r.SpearmanInterval.High)}]"))} " +
-              $"{(clear.Count == 1 ? "has a pooled interval" : "have pooled intervals")} that exclude 0 on the natural split. ");
+              $"{(clear.Count == 1 ? "has a pooled interval" : "have pooled intervals")} that exclude 0 on the natural split.");
         if (natural.FirstOrDefault(r => r.Metric == LabelFreeMetrics.RankMe && r.Space == FeatureSpace.Backbone) is { } rankMe && !double.IsNaN(rankMe.Spearman))
-            text.Append($"RankMe (backbone): rho {Number(rankMe.Spearman)} [{Number(rankMe.SpearmanInterval.Low)}, {Number(rankMe.SpearmanInterval.High)}]. ");
+            text.Append($" RankMe (backbone): rho {Number(rankMe.Spearman)} [{Number(rankMe.SpearmanInterval.Low)}, {Number(rankMe.SpearmanInterval.High)}].");
+        return text.ToString();
+    }
+
+    /// <summary>The selector of least mean regret (natural split) against a random pick; empty when no group offered a choice.</summary>
+    public static string SelectionVerdict(LabelFreeAnalysisResult result)
+    {
         var regret = result.Regret.Where(r => r.ValidationKey == ImbalanceGrid.NaturalKey).ToList();
         var random = regret.FirstOrDefault(r => r.Selector == ModelSelection.Random);
         var best = regret.Where(r => r.Selector is not ModelSelection.Random and not ModelSelection.LastEpoch).OrderBy(r => r.MeanRegret).FirstOrDefault();
-        if (random is not null && best is not null)
-            text.Append($"Choosing by {best.Selector} costs {Number(best.MeanRegret, "0.000")} F1 on average over {best.Groups} group(s), against {Number(random.MeanRegret, "0.000")} for a random pick. ");
+        if (random is null || best is null) return "";
+        var rankMe = regret.FirstOrDefault(r => r.Selector == ModelSelection.SelectorName(LabelFreeMetrics.RankMe, FeatureSpace.Backbone));
+        return $"Choosing by {best.Selector} costs {Number(best.MeanRegret, "0.000")} F1 on average over {best.Groups} group(s), " +
+               $"against {Number(random.MeanRegret, "0.000")} for a random pick{(rankMe is null ? "" : $" and {Number(rankMe.MeanRegret, "0.000")} for RankMe (backbone)")}.";
+    }
+
+    /// <summary>The EM adjustment's F1 gain at 1, 5 and 45 %.</summary>
+    public static string PriorShiftVerdict(LabelFreeAnalysisResult result)
+    {
         var gains = F1Gains(result.PriorShiftSummary).Where(g => g.Key is "1" or "5" or "45").ToList();
-        if (gains.Count > 0)
-            text.Append("The EM prior adjustment changes F1 by " + string.Join(", ", gains.Select(g => $"{g.Gain:+0.000;-0.000} at {LabelFreeFigures.KeyLabel(g.Key)}")) + ".");
-        return text.ToString().Trim();
+        return gains.Count == 0 ? ""
+            : "The EM prior adjustment changes F1 by " + string.Join(", ", gains.Select(g => $"{g.Gain:+0.000;-0.000} at {LabelFreeFigures.KeyLabel(g.Key)}")) + ".";
     }
 
     public static string CorrelationsCsv(IReadOnlyList<CorrelationRow> rows)

@@ -155,7 +155,7 @@ public static class ExperimentRunner
             var sink = new CompositeMetricsSink(csv, tensorBoard, new ProgressSink(progress, totalSteps, config.Epochs));
             var rankMe = new RankMeMonitor();
             using var monitorImages = EvalImages(data.Train, config.MonitorSamples);
-            var labelFree = LabelFreeMonitoring.Create(config, method, monitorImages);
+            using var labelFree = LabelFreeMonitoring.Create(config, method, monitorImages);
             List<ITrainingMonitor> monitors = [rankMe, labelFree];
             if (EpochProbeMonitor.Requested)
                 monitors.Add(new EpochProbeMonitor(

@@ -11,7 +11,7 @@ namespace SslAnomaly.Experiments;
 /// </summary>
 public static class LabelFreeMonitoring
 {
-    /// <param name="monitorImages">The normalised monitoring sample [N, 3, H, W]; the monitor keeps a [0, 1] copy of its first rows.</param>
+    /// <param name="monitorImages">The normalised monitoring sample [N, 3, H, W]; the monitor keeps a [0, 1] copy of its first rows and frees it when disposed.</param>
     public static LabelFreeMonitor Create(ExperimentConfig config, SslMethod method, Tensor monitorImages,
         int images = LabelFreeMonitor.DefaultImages, int views = LabelFreeMonitor.DefaultViews)
     {
@@ -29,7 +29,7 @@ public static class LabelFreeMonitoring
             var features = method.Backbone.call(x);
             return new ViewEncoding(features, method.ProjectorEmbeddings(features));
         }
-        return new LabelFreeMonitor(MakeViews, Encode, seed: unchecked((ulong)config.Seed * 0x9E3779B97F4A7C15UL + 14));
+        return new LabelFreeMonitor(MakeViews, Encode, seed: unchecked((ulong)config.Seed * 0x9E3779B97F4A7C15UL + 14), resources: raw);
     }
 
     /// <summary>Undoes <c>ImageNormalization.Normalize</c> with Sewer-ML's statistics (the augmentations expect [0, 1] pixels).</summary>

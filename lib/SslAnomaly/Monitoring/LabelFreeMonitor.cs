@@ -20,12 +20,16 @@ public sealed class LabelFreeMonitor(
     Func<Generator, IReadOnlyList<Tensor>>? makeViews = null,
     Func<Tensor, ViewEncoding>? encode = null,
     ulong seed = 0,
-    int knnK = KnnAgreement.DefaultK) : ITrainingMonitor
+    int knnK = KnnAgreement.DefaultK,
+    IDisposable? resources = null) : ITrainingMonitor, IDisposable
 {
     public const int DefaultImages = 64;
     public const int DefaultViews = 4;
 
     public string Name => "labelfree";
+
+    /// <summary>Frees what the view maker holds (the fixed images), if the caller handed it over.</summary>
+    public void Dispose() => resources?.Dispose();
 
     /// <summary>The values logged at the latest epoch, by curve name.</summary>
     public IReadOnlyDictionary<string, double> Latest { get; private set; } = new Dictionary<string, double>();

@@ -4,6 +4,12 @@ using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Native;
 
+/// <summary>The no-GC region is process-wide: the probe, the trainer and the monitors of tests running in parallel open and
+/// exhaust it too, so this test runs alone.</summary>
+[CollectionDefinition(nameof(NoCollectionScopeTests), DisableParallelization = true)]
+public sealed class NoCollectionScopeCollection;
+
+[Collection(nameof(NoCollectionScopeTests))]
 public class NoCollectionScopeTests
 {
     [Fact]

@@ -33,6 +33,16 @@ public sealed class RunDirectory : IDisposable
     public string TensorBoardDirectory => System.IO.Path.Combine(Path, "tensorboard");
     public string FeatureCacheDirectory => System.IO.Path.Combine(Path, "features");
 
+    /// <summary>
+    /// Deletes the temporaries of atomic writes (checkpoint, cache, result) that a killed process left half-written. Only
+    /// the lock holder may write in the folder, so every *.tmp found once the lock is ours is dead.
+    /// </summary>
+    static void RemoveStaleTemporaries(string folder)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder, "*.tmp", SearchOption.AllDirectories))
+            try { File.Delete(file); } catch (IOException) { } // gone already, or held by a reader: harmless
+    }
+
     /// <summary>Creates (if needed) and locks the folder; null when another process holds it.</summary>
     public static RunDirectory? TryOpen(string path)
     {
@@ -55,6 +65,7 @@ public sealed class RunDirectory : IDisposable
             var owner = System.Text.Encoding.UTF8.GetBytes($"{Environment.ProcessId} {Environment.MachineName}\n");
             stream.Write(owner);
             stream.Flush();
+            RemoveStaleTemporaries(full);
             return new RunDirectory(full, stream);
         }
         catch (IOException)

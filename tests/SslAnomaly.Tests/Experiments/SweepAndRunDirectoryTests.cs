@@ -185,4 +185,20 @@ public class SweepAndRunDirectoryTests
     [InlineData(1, false)]   // a run that failed and said so
     [InlineData(4, false)]
     public void Only_a_native_crash_is_retried(int exitCode, bool retried) => Assert.Equal(retried, SweepRunner.IsCrash(exitCode));
+
+    [Fact]
+    public void Opening_a_run_folder_removes_the_half_written_files_of_a_killed_writer()
+    {
+        using var dir = new TempDir();
+        var run = dir.File("run");
+        Directory.CreateDirectory(Path.Combine(run, "checkpoints"));
+        var stale = Path.Combine(run, "checkpoints", "step-000000008.ckpt.tmp");
+        var kept = Path.Combine(run, "checkpoints", "step-000000004.ckpt");
+        File.WriteAllText(stale, "half");
+        File.WriteAllText(kept, "whole");
+        using (var opened = RunDirectory.TryOpen(run))
+            Assert.NotNull(opened);
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(kept));
+    }
 }

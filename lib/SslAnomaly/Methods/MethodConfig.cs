@@ -77,8 +77,8 @@ public sealed record MethodConfig
     public double LarsEps { get; init; } = 1e-8;
     /// <summary>
     /// Cap each layer's trust ratio at the scheduled rate (solo-learn's clip_lr, set in all its LARS recipes): a layer
-    /// steps by min(ratio, lr) instead of lr x ratio, up to 1/lr times further (4x for BYOL, 13x for SimCLR and Barlow
-    /// Twins at batch 64, whose scaled rates are 0.25 and 0.075-0.1).
+    /// steps by min(ratio, lr) instead of lr x ratio, up to 1/lr times further: at batch 64 that is 4x for BYOL (scaled
+    /// rate 0.25), 10x for SimCLR (0.1) and 13x for Barlow Twins (0.075).
     /// </summary>
     public bool LarsClipLr { get; init; } = true;
     public double Beta1 { get; init; } = 0.9;

@@ -11,7 +11,8 @@ namespace SslAnomaly.Optim;
 /// Groups without adaptation (biases, norm parameters) get plain SGD, g + wd w (their wd is 0 by default).
 /// With <paramref name="clipLr"/> (solo-learn's clip_lr, which its recipes for SimCLR, BYOL, Barlow Twins and DINO all
 /// set) the trust ratio is capped at the scheduled rate: the layer steps by min(eta ||w|| / (...), lr) times the
-/// gradient instead of lr times that ratio, so with eta 0.02 a layer moves 1/lr times further than without the cap.
+/// gradient instead of lr times that ratio: a layer whose ratio is below the rate moves 1/lr times further than without
+/// the cap, one whose ratio is above it moves 1/ratio times further.
 /// The momentum buffer starts as the first update (no dampening, as torch.optim.SGD).
 /// With no adapted group this is exactly SGD with momentum ("sgd" in the method config).
 /// </summary>

@@ -83,6 +83,8 @@ public static class ExperimentRunner
             EvaluationSeconds = clock.Elapsed.TotalSeconds,
         };
         run.WriteResult(result, RunResult.Json);
+        // A finished run resumes nothing: the final model is all a later evaluation needs (halves a sweep's disk use).
+        new CheckpointStore(run.CheckpointDirectory).Prune(1);
         log.WriteLine($"--- {DateTimeOffset.UtcNow:O} completed");
         var natural = result.Metrics.TryGetValue(ImbalanceGrid.NaturalKey, out var n) ? n : result.Metrics.Values.Last();
         return new RunOutcome(0, string.Create(CultureInfo.InvariantCulture,

@@ -21,8 +21,14 @@ public sealed class CheckpointStore(string directory, int keep = 2)
     {
         string path = Path.Combine(Directory, FileName(stepsDone));
         CheckpointFile.Write(path, tensors, metadata);
-        foreach (var old in List().SkipLast(Math.Max(keep, 1))) File.Delete(old);
+        Prune(keep);
         return path;
+    }
+
+    /// <summary>Removes all but the newest <paramref name="newest"/> checkpoints (at least one stays).</summary>
+    public void Prune(int newest)
+    {
+        foreach (var old in List().SkipLast(Math.Max(newest, 1))) File.Delete(old);
     }
 
     /// <summary>Checkpoint files, oldest first.</summary>

@@ -66,6 +66,8 @@ public class ResumeEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         Assert.Equal(CsvMetricsSink.Read(Path.Combine(straight, "metrics.csv")).Where(r => r.Name == "train/loss").Select(r => r.Value), losses.Select(r => r.Value));
 
         RunEvidence.AssertSameFinalState(Path.Combine(straight, "checkpoints", CheckpointStore.FileName(total)), Path.Combine(killed, "checkpoints", CheckpointStore.FileName(total)));
+        // A completed run keeps only its final model.
+        Assert.Equal([CheckpointStore.FileName(total)], new CheckpointStore(Path.Combine(killed, "checkpoints")).List().Select(Path.GetFileName));
         Assert.Equal(RunEvidence.Result(straight)["metrics"]!.ToJsonString(), RunEvidence.Result(killed)["metrics"]!.ToJsonString());
         Assert.Equal(RunEvidence.Result(straight)["rankme"]!.GetValue<double>(), RunEvidence.Result(killed)["rankme"]!.GetValue<double>());
     }

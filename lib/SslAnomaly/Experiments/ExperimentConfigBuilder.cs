@@ -47,8 +47,9 @@ public static class ExperimentConfigBuilder
         // The method-specific part of the profile sits under the file and the command line, which may override it.
         // A method that is not a string is left for the validator to name; here it just selects no method layer.
         string? method = Text(explicitOptions?["method"]) ?? Text(file?["method"]) ?? Text(merged["method"]);
+        string? backbone = Text(explicitOptions?["backbone"]) ?? Text(file?["backbone"]) ?? Text(merged["backbone"]);
         if (method is not null)
-            ConfigOverrides.Merge(merged, Profiles.MethodLayer(chosen, method), $"profile {chosen} for {method}");
+            ConfigOverrides.Merge(merged, Profiles.MethodLayer(chosen, method, backbone), $"profile {chosen} for {method}");
         if (file is not null) ConfigOverrides.Merge(merged, file, configFile!);
         if (explicitOptions is not null) ConfigOverrides.Merge(merged, explicitOptions, "command line");
         if (sets is not null) ConfigOverrides.ApplySets(merged, sets);

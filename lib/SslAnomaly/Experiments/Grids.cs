@@ -29,17 +29,17 @@ public static class Grids
     public static bool IsAblation(string grid) => grid is Resolution or Augmentation;
 
     /// <summary>
-    /// Methods x backbones x train shares x seeds, without the pairs a method cannot train (MAE x ResNet-18,
+    /// Methods x backbones x the profile's train shares (<see cref="Profiles.TrainShares"/>) x seeds, without the pairs a method cannot train (MAE x ResNet-18,
     /// <see cref="MethodSpec.Accepts"/>), as in the paper.
     /// </summary>
-    public static IReadOnlyList<SweepEntry> Imbalance(IReadOnlyList<string> methods, IReadOnlyList<string> backbones, int seed, int seeds, double? probeDefectPct)
+    public static IReadOnlyList<SweepEntry> Imbalance(IReadOnlyList<string> methods, IReadOnlyList<string> backbones, IReadOnlyList<double> shares, int seed, int seeds, double? probeDefectPct)
     {
         var entries = new List<SweepEntry>();
         foreach (var method in methods)
             foreach (var backbone in backbones)
             {
                 if (!MethodRegistry.Get(method).Accepts(backbone)) continue; // MAE x ResNet-18: blank in the paper too
-                foreach (var share in PaperTrainShares)
+                foreach (var share in shares)
                     for (int s = seed; s < seed + seeds; s++)
                         entries.Add(new SweepEntry(entries.Count, method, backbone, share, s, probeDefectPct));
             }

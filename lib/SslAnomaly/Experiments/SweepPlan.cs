@@ -119,7 +119,7 @@ public sealed record SweepPlan
         {
             // Every imbalance sweep carries its floor: without it no cell can say whether pretraining helped.
             if (!chosenMethods.Contains(RandomInit.Name)) chosenMethods = [.. chosenMethods, RandomInit.Name];
-            entries = Grids.Imbalance(chosenMethods, chosenBackbones, seed, seeds, probeDefectPct);
+            entries = Grids.Imbalance(chosenMethods, chosenBackbones, Profiles.TrainShares(chosenProfile), seed, seeds, probeDefectPct);
         }
         if (entries.Count == 0)
         {
@@ -131,7 +131,7 @@ public sealed record SweepPlan
             Grid = grid,
             Profile = chosenProfile,
             Methods = chosenMethods.ToList(), Backbones = chosenBackbones.ToList(), Seed = seed, Seeds = seeds, ProbeDefectPct = probeDefectPct,
-            TrainDefectPcts = Grids.IsAblation(grid) ? [Grids.AblationTrainDefectPct] : Grids.PaperTrainShares,
+            TrainDefectPcts = Grids.IsAblation(grid) ? [Grids.AblationTrainDefectPct] : Profiles.TrainShares(chosenProfile),
             DataRoot = dataRoot is null ? null : Path.GetFullPath(dataRoot),
             ConfigFile = configFile is null ? null : Path.GetFullPath(configFile),
             Sets = sets?.ToList() ?? [], Entries = entries,

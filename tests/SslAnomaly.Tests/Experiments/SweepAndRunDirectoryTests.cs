@@ -21,6 +21,21 @@ public class SweepAndRunDirectoryTests
     }
 
     [Fact]
+    public void Quick_grid_runs_three_shares_and_its_supervised_ceiling_trains_longer_on_resnet_only()
+    {
+        var plan = SweepPlan.Create("quick", null, null, null, 0, null, null, null);
+        Assert.Equal([1.0, 5, 45], plan.TrainDefectPcts);
+        Assert.Equal(39, plan.Entries.Count); // 13 method x backbone pairs (11 trained + 2 floors) x 3 shares
+        var supervised = plan.Entries.Where(e => e.Method == "supervised").ToDictionary(e => (e.Backbone, e.TrainDefectPct), plan.Config);
+        Assert.Equal((16, true), (supervised[("resnet18", 5)].Epochs, supervised[("resnet18", 5)].ClassBalancedBatches));
+        Assert.Equal((2, true), (supervised[("vit-tiny", 5)].Epochs, supervised[("vit-tiny", 5)].ClassBalancedBatches));
+        var simclr = plan.Config(plan.Entries.First(e => e.Method == "simclr"));
+        Assert.Equal((2, false), (simclr.Epochs, simclr.ClassBalancedBatches));
+        // The paper profile keeps the official recipe: a class-weighted BCE on the subset's own share.
+        Assert.False(ExperimentConfigBuilder.Build("paper", null, new ExperimentChoices { Method = "supervised" }).ClassBalancedBatches);
+    }
+
+    [Fact]
     public void Seeds_multiply_every_experiment_and_a_fixed_probe_share_reaches_every_run()
     {
         var plan = SweepPlan.Create("quick", "smoke", ["simclr"], ["resnet18"], 3, null, null, ["epochs=1"], seeds: 2, probeDefectPct: 45);

@@ -38,12 +38,15 @@ public sealed class MemoryBench(BenchOptions options)
         Func<Backbone> create = methodName == "mae"
             ? () => new VisionTransformer(new BackboneConfig(BackboneConfig.VitTiny, Resolution), 4, dim: 32, depth: 2, heads: 2)
             : () => new TinyCnn();
-        var config = MethodConfig.For(methodName).WithOverrides(new Dictionary<string, JsonNode?>
+        var config = MethodRegistry.Get(methodName).Defaults switch
         {
-            ["projector_hidden_dim"] = 64, ["projector_output_dim"] = 32, ["predictor_hidden_dim"] = 64,
-            ["dino_hidden_dim"] = 64, ["dino_bottleneck_dim"] = 32, ["dino_prototypes"] = 128,
-            ["mae_decoder_dim"] = 32, ["mae_decoder_depth"] = 1, ["mae_decoder_heads"] = 2, ["pos_weight"] = 3.0,
-        });
+            ByolConfig c => c with { ProjectorHiddenDim = 64, ProjectorOutputDim = 32, PredictorHiddenDim = 64 },
+            ProjectorMethodConfig c => c with { ProjectorHiddenDim = 64, ProjectorOutputDim = 32 },
+            DinoConfig c => c with { DinoHiddenDim = 64, DinoBottleneckDim = 32, DinoPrototypes = 128 },
+            MaeConfig c => c with { MaeDecoderDim = 32, MaeDecoderDepth = 1, MaeDecoderHeads = 2 },
+            SupervisedConfig c => c with { PosWeight = 3.0 },
+            var c => c,
+        };
         using var method = MethodFactory.Create(methodName, create(), config, createBackbone: create);
         using var generator = new Generator(5);
         var images = rand([8L * Batch, 3, Resolution, Resolution], generator: generator);

@@ -68,7 +68,7 @@ public sealed class StepProfile(PythonReference? python, bool pytorchChannelsLas
         Dictionary<string, double>? theirs = null;
         if (python is not null)
         {
-            python.Call(c.PythonSetup(config, views.Length, pytorchChannelsLast));
+            python.Call(c.PythonSetup(method, views.Length, pytorchChannelsLast));
             var reply = python.Call(new JsonObject { ["op"] = "train_profile", ["steps"] = steps });
             theirs = Phases.ToDictionary(p => p, p => reply[p]?.GetValue<double>() ?? double.NaN);
             python.Call(new JsonObject { ["op"] = "train_free" });

@@ -20,7 +20,7 @@ public sealed record TrainCase(string Backbone, string Method, int Resolution, i
     public BackboneConfig BackboneConfig => new(Backbone, Resolution, PatchSize: 0, Stem: ResNetStem.ImageNet);
 
     /// <summary>The PyTorch script's <c>train_setup</c> command for this case: same model, heads, batch and view count.</summary>
-    public JsonObject PythonSetup(MethodConfig config, int views, bool channelsLast) => new()
+    public JsonObject PythonSetup(SslMethod method, int views, bool channelsLast) => new()
     {
         ["op"] = "train_setup",
         ["method"] = Method,
@@ -30,9 +30,17 @@ public sealed record TrainCase(string Backbone, string Method, int Resolution, i
         ["stem"] = "imagenet",
         ["batch"] = Batch,
         ["views"] = views,
-        ["params"] = config.ToJson(),
+        ["params"] = ScriptParams(method),
         ["channels_last"] = channelsLast,
     };
+
+    /// <summary>The script's "params": the method's settings and its optimiser's side by side (the two sections of config.json).</summary>
+    static JsonObject ScriptParams(SslMethod method)
+    {
+        var settings = method.Config.ToJson();
+        foreach (var (key, value) in method.Optimizer.ToJson()) settings[key] = value?.DeepClone();
+        return settings;
+    }
 }
 
 /// <summary>The result of one case on both sides.</summary>
@@ -47,11 +55,12 @@ public sealed record TrainCaseResult(TrainCase Case, Comparison Comparison, long
 public sealed class TrainStepBench(BenchOptions options, PythonReference? python)
 {
     /// <summary>The steady state after DINO's first epoch: the prototype layer is trained (DINO freezes it in epoch 0).</summary>
-    public static MethodConfig ConfigFor(string method) => MethodConfig.For(method).WithOverrides(new Dictionary<string, JsonNode?>
+    public static MethodConfig ConfigFor(string method) => MethodRegistry.Get(method).Defaults switch
     {
-        ["dino_freeze_last_layer_epochs"] = 0,
-        ["pos_weight"] = 19.0, // a 5 % defect share
-    });
+        DinoConfig c => c with { DinoFreezeLastLayerEpochs = 0 },
+        SupervisedConfig c => c with { PosWeight = 19.0 }, // a 5 % defect share
+        var c => c,
+    };
 
     public TrainCaseResult Run(TrainCase c)
     {
@@ -75,7 +84,7 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
         Func<Window>? theirs = null;
         if (python is not null)
         {
-            var setup = python.Call(c.PythonSetup(config, views.Length, options.PyTorchChannelsLast));
+            var setup = python.Call(c.PythonSetup(method, views.Length, options.PyTorchChannelsLast));
             theirParameters = setup["parameters"]!.GetValue<long>();
             theirs = () =>
             {

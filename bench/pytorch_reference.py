@@ -348,11 +348,11 @@ class LARS(torch.optim.Optimizer):
 
 
 def make_optimizer(model, c):
-    """The method's default optimiser with the workbook's settings (MethodConfig keys, learning rate per 256 images)."""
+    """The method's default optimiser with the workbook's settings (config.json's method and optimizer keys, learning rate per 256 images)."""
     p = c["params"]
     trainable = [q for q in model.parameters() if q.requires_grad]
     lr = p["learning_rate"] * (c["batch"] / 256.0 if p["scale_lr_with_batch"] else 1.0)
-    if p["optimizer"] == "lars":
+    if p["kind"] == "lars":
         return LARS(trainable, lr=lr, momentum=p["momentum"], weight_decay=p["weight_decay"], eta=p["lars_eta"],
                     eps=p["lars_eps"], exclude_bias_n_norm=p["exclude_bias_and_norm"])
     if p["exclude_bias_and_norm"]:
@@ -360,7 +360,7 @@ def make_optimizer(model, c):
                   {"params": [q for q in trainable if q.ndim <= 1], "weight_decay": 0.0}]
     else:
         groups = [{"params": trainable, "weight_decay": p["weight_decay"]}]
-    if p["optimizer"] == "sgd":
+    if p["kind"] == "sgd":
         return torch.optim.SGD(groups, lr=lr, momentum=p["momentum"])
     return torch.optim.AdamW(groups, lr=lr, betas=(p["beta1"], p["beta2"]), eps=p["adam_eps"])
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using SslAnomaly.Data;
 using SslAnomaly.Experiments;
 using SslAnomaly.Reporting;
@@ -123,7 +122,7 @@ public sealed class NotebookExperiments
                 Path.Combine(SelectionGridDirectory, $"simclr-resnet18-t5-temperature{t.ToString(CultureInfo.InvariantCulture)}"),
                 ExperimentConfigBuilder.Build(Profile, null,
                     new ExperimentChoices { Method = "simclr", Backbone = "resnet18", TrainDefectPct = 5, DataRoot = DataRoot },
-                    [.. Sets, $"method_params.temperature={t.ToString(CultureInfo.InvariantCulture)}"]))).ToList();
+                    [.. Sets, $"method.temperature={t.ToString(CultureInfo.InvariantCulture)}"]))).ToList();
         }
         finally
         {
@@ -173,7 +172,7 @@ public sealed class NotebookExperiments
         }
         if (RunDirectory.ReadStatus(directory) is not null)
         {
-            if (File.Exists(configPath) && !JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(configPath)), JsonNode.Parse(config.ToJson())))
+            if (File.Exists(configPath) && !RunDirectory.HoldsExperiment(directory, config))
                 throw new UserInputException($"{directory} holds a finished run of a different configuration (the profile's settings changed?); delete the folder to run it again.");
             if (!quietWhenReused) Out.WriteLine($"{name}: reused (finished earlier)");
             return RunResult.TryRead(directory)!;

@@ -116,10 +116,10 @@ public static class PaperComparison
     public static IReadOnlyList<SettingLine> Settings(NotebookExperiments experiments)
     {
         var c = experiments.Config("simclr", "resnet18", 5);
-        string Optimiser(string method)
+        string Optimiser(MethodSpec method)
         {
-            var m = ExperimentRunner.MethodSettings(c with { Method = method });
-            return $"{m.Optimizer}, base lr {m.LearningRate.ToString("G3", CultureInfo.InvariantCulture)} per 256 images, weight decay {m.WeightDecay.ToString("G3", CultureInfo.InvariantCulture).ToLowerInvariant()}";
+            var o = experiments.Config(method.Name, method.AcceptedBackbones[0], 5).Optimizer;
+            return $"{o.Kind}, base lr {o.LearningRate.ToString("G3", CultureInfo.InvariantCulture)} per 256 images, weight decay {o.WeightDecay.ToString("G3", CultureInfo.InvariantCulture).ToLowerInvariant()}";
         }
         var lines = new List<SettingLine>
         {
@@ -131,10 +131,10 @@ public static class PaperComparison
             new("epochs", "not stated", c.Epochs.ToString(CultureInfo.InvariantCulture)),
             new("batch size", "not stated", c.BatchSize.ToString(CultureInfo.InvariantCulture)),
         };
-        lines.AddRange(MethodRegistry.Names.Select(m => new SettingLine($"optimiser: {m}", "not stated", Optimiser(m))));
+        lines.AddRange(MethodRegistry.All.Select(m => new SettingLine($"optimiser: {m.Name}", "not stated", Optimiser(m))));
         lines.AddRange(
         [
-            new("heads (projector, DINO, MAE decoder)", "not stated", c.MethodParams.Count == 0 ? "the methods' usual sizes (docs/architecture.md, Method defaults)" : "shrunk for small CPU runs (see config.json)"),
+            new("heads (projector, DINO, MAE decoder)", "not stated", c.Method == MethodRegistry.Of(c.Method).Defaults ? "the methods' usual sizes (docs/architecture.md, Method defaults)" : "shrunk for small CPU runs (see config.json)"),
             new("augmentations", "crop min_scale 0.395, jitter t_val 0.275 (App. A)", $"min_scale {c.Augmentation.MinScale}, t_val {c.Augmentation.TVal}, plus each method's blur/solarisation"),
             new("linear probe", "frozen features, loss weighted by the defect share", $"weighted logistic regression, L-BFGS, {c.Probe.MaxIterations} iterations"),
             new("seeds", "not stated", "one per cell (seed 0)"),

@@ -14,7 +14,7 @@ public static class RunCommand
     static readonly Option<string?> Profile = new("--profile") { Description = "smoke | quick | standard | paper (default quick)" };
     static readonly Option<string?> DataRoot = new("--data-root") { Description = "Sewer-ML root (CSV + images); omitted: the embedded dataset" };
     static readonly Option<string?> Config = new("--config") { Description = "JSON or YAML experiment config" };
-    static readonly Option<string[]> Set = new("--set") { Description = "override one config key, e.g. --set epochs=5 (repeatable)" };
+    static readonly Option<string[]> Set = new("--set") { Description = "override one config key by its path, e.g. --set epochs=5, --set method.temperature=0.2, --set optimizer.learning_rate=0.5 (repeatable; method.* keys are the chosen method's own)" };
     static readonly Option<int?> Seed = new("--seed") { Description = "seed of the run (first seed with --seeds)" };
     static readonly Option<int?> Seeds = new("--seeds") { Description = "run N seeds (--seed .. --seed + N - 1) into OUT-s<seed> folders" };
     static readonly Option<string> Out = new("--out") { Description = "run folder (config.json, checkpoints, logs, result.json)", Required = true };

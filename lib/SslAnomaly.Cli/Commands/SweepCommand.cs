@@ -20,7 +20,7 @@ public static class SweepCommand
         var profile = new Option<string?>("--profile") { Description = "smoke, quick, standard or paper (default: from the grid)" };
         var dataRoot = new Option<string?>("--data-root") { Description = "Sewer-ML root; omitted: the embedded dataset" };
         var config = new Option<string?>("--config") { Description = "JSON/YAML config applied to every experiment" };
-        var sets = new Option<string[]>("--set") { Description = "key=value override applied to every experiment", AllowMultipleArgumentsPerToken = false };
+        var sets = new Option<string[]>("--set") { Description = "key=value override applied to every experiment (a method.* key must exist for every method swept)", AllowMultipleArgumentsPerToken = false };
         var seed = new Option<int>("--seed") { Description = "first seed", DefaultValueFactory = _ => 0 };
         var seeds = SeedsOption();
         var probePct = new Option<double?>("--probe-defect-pct") { Description = "hold the probe set's defect share fixed at this percent while the train share moves (the report's fixed-probe panel); default: the train share" };

@@ -119,7 +119,8 @@ public sealed record AnalysisRun(RunResult Summary, string Family, string Settin
             if (node is JsonObject o) foreach (var (k, v) in o) Walk(v, prefix.Length == 0 ? k : $"{prefix}.{k}");
             else flat[prefix] = node?.ToJsonString() ?? "null";
         }
-        Walk(root, "");
+        // Folders of the older flat shape are read in the current one, so that a mix of old and new runs compares key by key.
+        Walk(root is JsonObject config ? Experiments.ConfigMigration.Upgrade(config) : root, "");
         // Where a run was written is not a setting.
         foreach (var k in flat.Keys.Where(k => k is "data_root").ToList()) flat.Remove(k);
         return flat;

@@ -24,7 +24,7 @@ public sealed class AugmentedViews(ViewRecipe recipe) : IViewRecipe
         }).WithJitterStrength(a.TVal).Validate();
         // Without method recipes every method sees the same symmetric pipeline (the paper's ablation setting).
         var recipe = a.MethodViewRecipes
-            ? ViewRecipe.For(config.Method, config.Resolution, pipeline)
+            ? ViewRecipe.For(config.Method.Name, config.Resolution, pipeline)
             : ViewRecipe.For("simclr", config.Resolution, pipeline);
         return new AugmentedViews(recipe);
     }

@@ -7,8 +7,9 @@ namespace SslAnomaly.Experiments;
 
 /// <summary>
 /// Builds an <see cref="ExperimentConfig"/> from layers: defaults, a profile, a JSON/YAML file, then
-/// <c>--set key=value</c> pairs (dotted keys such as <c>augmentation.min_scale</c>). A key that does not
-/// exist is an error naming it, never silently ignored.
+/// <c>--set key=value</c> pairs (key paths such as <c>augmentation.min_scale</c>, <c>method.temperature</c>,
+/// <c>optimizer.learning_rate</c>). A key that does not exist is an error naming it, never silently ignored; under
+/// "method" the keys are the chosen method's own.
 /// </summary>
 public static class ConfigOverrides
 {
@@ -41,30 +42,31 @@ public static class ConfigOverrides
             string path = prefix + normalised;
             if (!target.ContainsKey(normalised))
                 throw UnknownKey(path, source, target, prefix);
-            if (value is JsonObject child && target[normalised] is JsonObject existing && !IsOpenMap(path))
+            if (value is JsonObject child && target[normalised] is JsonObject existing)
                 Merge(existing, child, source, path + ".");
             else
                 target[normalised] = value?.DeepClone();
         }
     }
 
-    /// <summary>Applies "key=value" pairs; values are typed like YAML scalars (numbers, booleans, null, [a, b] lists).</summary>
+    /// <summary>One "key=value" pair as its key path (normalised) and value, typed like a YAML scalar (numbers, booleans, null, [a, b] lists).</summary>
+    public static (string[] Keys, JsonNode? Value) ParseAssignment(string assignment)
+    {
+        int eq = assignment.IndexOf('=');
+        if (eq <= 0) throw new UserInputException($"--set '{assignment}': expected key=value, e.g. --set epochs=5.");
+        return (assignment[..eq].Trim().Split('.').Select(Normalise).ToArray(), ParseScalar(assignment[(eq + 1)..].Trim()));
+    }
+
+    /// <summary>
+    /// Applies "key=value" pairs (<see cref="ParseAssignment"/>). Keys of the older flat shape (method_params.X,
+    /// learning_rate, ...) are upgraded first (<see cref="ConfigMigration.UpgradeAssignment"/>), for the method that
+    /// <paramref name="target"/> holds.
+    /// </summary>
     public static void ApplySets(JsonObject target, IEnumerable<string> assignments)
     {
-        foreach (var assignment in assignments)
+        string method = ConfigMigration.MethodName(target) ?? new ExperimentConfig().Method.Name;
+        foreach (var (keys, value) in assignments.Select(ParseAssignment).SelectMany(a => ConfigMigration.UpgradeAssignment(a.Keys, a.Value, method)))
         {
-            int eq = assignment.IndexOf('=');
-            if (eq <= 0) throw new UserInputException($"--set '{assignment}': expected key=value, e.g. --set epochs=5.");
-            var keys = assignment[..eq].Trim().Split('.').Select(Normalise).ToArray();
-            var value = ParseScalar(assignment[(eq + 1)..].Trim());
-            if (IsOpenMap(keys[0]) && keys.Length > 1)
-            {
-                // method_params.<name>: validated by the method itself when it is built.
-                if (target[keys[0]] is not JsonObject open)
-                    throw new UserInputException($"--set '{assignment}': {keys[0]} was set to a value that is not a mapping of names to values.");
-                open[string.Join('.', keys[1..])] = value;
-                continue;
-            }
             JsonObject node = target;
             for (int i = 0; i < keys.Length - 1; i++)
             {
@@ -92,9 +94,6 @@ public static class ConfigOverrides
         }
     }
 
-    /// <summary>method_params is keyed by the method's own hyper-parameter names, checked when the method is built.</summary>
-    static bool IsOpenMap(string path) => path == "method_params";
-
     /// <summary>Accepts kebab-case and camelCase spellings of snake_case keys.</summary>
     public static string Normalise(string key)
     {
@@ -113,8 +112,13 @@ public static class ConfigOverrides
         return chars.ToString();
     }
 
-    static UserInputException UnknownKey(string key, string source, JsonObject scope, string prefix) =>
-        new($"config key '{key}' ({source}) does not exist; valid keys here: {string.Join(", ", scope.Select(p => prefix + p.Key))}.");
+    /// <summary>Names the key and lists the valid ones; in the method section, whose keys are the method's own, names the method too.</summary>
+    static UserInputException UnknownKey(string key, string source, JsonObject scope, string prefix)
+    {
+        string owner = prefix == "method." && scope[Methods.MethodSectionJsonConverter.NameKey] is JsonValue name && name.TryGetValue<string>(out var method)
+            ? $" for method {method}" : "";
+        return new($"config key '{key}' ({source}) does not exist{owner}; valid keys here: {string.Join(", ", scope.Select(p => prefix + p.Key))}.");
+    }
 
     public static JsonNode? ParseScalar(string text)
     {

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using SslAnomaly.Methods;
+using SslAnomaly.Optim;
 
 namespace SslAnomaly.Experiments;
 
@@ -8,11 +10,16 @@ namespace SslAnomaly.Experiments;
 /// Everything that defines one experiment: what to pretrain, on which subset, for how long, and how
 /// to probe it. Serialised as snake_case JSON into every run directory's config.json; loaded from JSON
 /// or YAML and overridable key by key (<see cref="ConfigOverrides"/>). The paper does not state epochs,
-/// batch size or optimiser: the defaults here are ours, recorded in every run.
+/// batch size or optimiser: the defaults here are ours, recorded in every run. The method's own
+/// hyper-parameters and the optimiser are sections of their own, every value resolved: <c>"method": {"name":
+/// "byol", "ema_base": 0.99, ...}</c> and <c>"optimizer": {"kind": "lars", "learning_rate": 1.0, ...}</c>
+/// (configs of the older flat shape are read through <see cref="ConfigMigration"/>).
 /// </summary>
 public sealed record ExperimentConfig
 {
-    public string Method { get; init; } = "simclr";
+    /// <summary>The method's name (<c>method.name</c>) and its own hyper-parameters, of its record type.</summary>
+    [JsonConverter(typeof(MethodSectionJsonConverter))]
+    public MethodConfig Method { get; init; } = MethodRegistry.SimClr.Defaults;
     public string Backbone { get; init; } = "resnet18";
     /// <summary>Square input size of pretraining and probing (the paper uses 224).</summary>
     public int Resolution { get; init; } = 64;
@@ -42,23 +49,10 @@ public sealed record ExperimentConfig
 
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 64;
-    /// <summary>
-    /// Supervised only: batches drawn half defective, half normal, with an unweighted BCE, instead of the subset's own
-    /// share with a class-weighted BCE. Both weigh the classes equally on average; balanced batches do it without a
-    /// weight of (1 - p) / p on the one or two defects a batch of 32 holds at 5 %, whose gradient noise kept the
-    /// supervised ceiling from learning (docs/profiles.md). The subset, and so the defects the model sees, is unchanged.
-    /// </summary>
-    public bool ClassBalancedBatches { get; init; }
-    /// <summary>"default" takes the method's optimiser (LARS for joint-embedding methods, AdamW for MAE, SGD for supervised).</summary>
-    public string Optimizer { get; init; } = "default";
-    /// <summary>Base learning rate before batch scaling; 0 takes the method's default.</summary>
-    public double LearningRate { get; init; }
-    /// <summary>Weight decay; a negative value takes the method's default.</summary>
-    public double WeightDecay { get; init; } = -1;
+    /// <summary>The optimiser and its schedule; a builder starts from the method's own (<see cref="MethodSpec.Optimizer"/>).</summary>
+    public OptimizerSettings Optimizer { get; init; } = MethodRegistry.SimClr.Optimizer;
 
     public AugmentationSettings Augmentation { get; init; } = new();
-    /// <summary>Per-method hyper-parameters overriding the method's defaults (snake_case keys of <c>MethodConfig</c>, e.g. temperature, projector_hidden_dim, warmup_epochs).</summary>
-    public JsonObject MethodParams { get; init; } = new();
 
     public ProbeSettings Probe { get; init; } = new();
     public CollapseSettings Collapse { get; init; } = new();
@@ -87,6 +81,9 @@ public sealed record ExperimentConfig
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
+
+    /// <summary>The defaults of an experiment with <paramref name="method"/>: its hyper-parameters and its optimiser.</summary>
+    public static ExperimentConfig For(MethodSpec method) => new() { Method = method.Defaults, Optimizer = method.Optimizer };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
     public JsonObject ToJsonObject() => JsonSerializer.SerializeToNode(this, Json)!.AsObject();

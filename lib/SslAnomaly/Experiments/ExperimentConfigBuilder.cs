@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SslAnomaly.Methods;
 
 namespace SslAnomaly.Experiments;
 
@@ -20,7 +21,7 @@ public sealed record ExperimentChoices
     internal JsonObject ToLayer()
     {
         var layer = new JsonObject();
-        if (Method is not null) layer["method"] = Method;
+        if (Method is not null) layer["method"] = new JsonObject { [MethodSectionJsonConverter.NameKey] = Method };
         if (Backbone is not null) layer["backbone"] = Backbone;
         if (TrainDefectPct is { } pct) layer["train_defect_pct"] = pct;
         if (DataRoot is not null) layer["data_root"] = Path.GetFullPath(DataRoot);
@@ -39,22 +40,33 @@ public static class ExperimentConfigBuilder
 
     static ExperimentConfig Build(string? profile, string? configFile, JsonObject? explicitOptions, IEnumerable<string>? sets)
     {
-        var merged = new ExperimentConfig().ToJsonObject();
+        var assignments = sets?.ToList() ?? [];
         JsonObject? file = configFile is null ? null : ConfigOverrides.ReadFile(configFile);
         // The profile comes from the command line, else from the file, else quick.
         string chosen = profile ?? ProfileOf(file, configFile) ?? Profiles.Quick;
+        // The method is chosen first, by the highest layer that names one: its defaults are the base the layers change, and
+        // its record says which "method" keys exist. A name that is not a string is left for the section's reader to refuse.
+        var method = MethodRegistry.Get(MethodOfSets(assignments) ?? ConfigMigration.MethodName(explicitOptions)
+            ?? ConfigMigration.MethodName(file) ?? new ExperimentConfig().Method.Name);
+        var merged = ExperimentConfig.For(method).ToJsonObject();
         ConfigOverrides.Merge(merged, Profiles.Layer(chosen), $"profile {chosen}");
         // The method-specific part of the profile sits under the file and the command line, which may override it.
-        // A method that is not a string is left for the validator to name; here it just selects no method layer.
-        string? method = Text(explicitOptions?["method"]) ?? Text(file?["method"]) ?? Text(merged["method"]);
-        string? backbone = Text(explicitOptions?["backbone"]) ?? Text(file?["backbone"]) ?? Text(merged["backbone"]);
-        if (method is not null)
-            ConfigOverrides.Merge(merged, Profiles.MethodLayer(chosen, method, backbone), $"profile {chosen} for {method}");
-        if (file is not null) ConfigOverrides.Merge(merged, file, configFile!);
+        string? backbone = Text(assignments.Select(ConfigOverrides.ParseAssignment).LastOrDefault(a => a.Keys is ["backbone"]).Value)
+            ?? Text(explicitOptions?["backbone"]) ?? Text(file?["backbone"]) ?? Text(merged["backbone"]);
+        ConfigOverrides.Merge(merged, Profiles.MethodLayer(chosen, method, backbone), $"profile {chosen} for {method.Name}");
+        if (file is not null) ConfigOverrides.Merge(merged, ConfigMigration.Upgrade(file, method.Name), configFile!);
         if (explicitOptions is not null) ConfigOverrides.Merge(merged, explicitOptions, "command line");
-        if (sets is not null) ConfigOverrides.ApplySets(merged, sets);
+        ConfigOverrides.ApplySets(merged, assignments);
         return Complete(ConfigOverrides.ToConfig(merged));
     }
+
+    /// <summary>The method the last --set naming one chooses (<c>method.name=dino</c>, or the older <c>method=dino</c>).</summary>
+    static string? MethodOfSets(IEnumerable<string> sets) => sets.Select(ConfigOverrides.ParseAssignment)
+        .LastOrDefault(a => a.Keys is ["method"] or ["method", MethodSectionJsonConverter.NameKey]).Value switch
+        {
+            JsonValue v when v.TryGetValue<string>(out var name) => name,
+            _ => null,
+        };
 
     /// <summary>
     /// The last step of every config, also after a caller's own <c>with</c>: the floor trains zero steps by definition,
@@ -63,10 +75,12 @@ public static class ExperimentConfigBuilder
     /// </summary>
     public static ExperimentConfig Complete(ExperimentConfig config)
     {
-        if (config.Method == Methods.RandomInit.Name) config = config with { Epochs = 0 };
+        if (config.Method is RandomInitConfig) config = config with { Epochs = 0 };
         ExperimentValidator.Validate(config);
         return config;
     }
+
+    static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     static string? ProfileOf(JsonObject? file, string? path) => file?["profile"] switch
     {
@@ -74,6 +88,4 @@ public static class ExperimentConfigBuilder
         JsonValue v when v.TryGetValue<string>(out var name) => name,
         var other => throw new UserInputException($"config file {path}: profile must be a name ({string.Join(", ", Profiles.Names)}), not {other.ToJsonString()}."),
     };
-
-    static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

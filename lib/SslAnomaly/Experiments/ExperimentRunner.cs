@@ -134,9 +134,7 @@ public static class ExperimentRunner
             torch.manual_seed(config.Seed);
             var stem = Enum.Parse<ResNetStem>(config.Stem, ignoreCase: true);
             var backbone = BackboneFactory.Create(new BackboneConfig(config.Backbone, config.Resolution, config.PatchSize, stem));
-            // Balanced batches hold defects at one half whatever the subset's share, so the supervised BCE weight is 1.
-            double batchDefectShare = config.ClassBalancedBatches ? 0.5 : config.TrainDefectPct / 100.0;
-            var method = MethodFactory.Create(config.Method, backbone, MethodSettings(config), batchDefectShare);
+            var method = MethodFactory.Create(config.Method.Name, backbone, config.Method, config.Optimizer, config.TrainDefectPct / 100.0);
             method.to(device);
             return new Model(backbone, method);
         }
@@ -149,7 +147,7 @@ public static class ExperimentRunner
                 BatchSize = config.BatchSize, Width = config.Resolution, Height = config.Resolution, Seed = config.Seed,
                 CacheDirectory = config.DecodedCache ? Path.Combine(run.Path, "decoded") : null,
                 SkipBadImages = config.SkipBadImages, Sources = data.Train.Sources,
-                ClassBalancedLabels = config.ClassBalancedBatches ? data.Train.Manifest.Labels : null,
+                ClassBalancedLabels = config.Method is SupervisedConfig { ClassBalancedBatches: true } ? data.Train.Manifest.Labels : null,
             };
             using var source = new ManifestTrainingSource(data.Train.ImagePaths, data.Train.Manifest.Labels, loaderOptions, device);
             long totalSteps = (long)source.StepsPerEpoch * config.Epochs;
@@ -169,7 +167,7 @@ public static class ExperimentRunner
                     data.Validation.Select(s => (s.Key, s.Manifest.Filenames)).ToList(),
                     new LinearProbeOptions(config.Probe.L2, config.Probe.MaxIterations)));
 
-            progress.Stage($"pretraining {config.Method} on {config.Backbone} ({totalSteps} steps)");
+            progress.Stage($"pretraining {config.Method.Name} on {config.Backbone} ({totalSteps} steps)");
             var trainer = new Trainer(method, source, AugmentedViews.For(config), new TrainerOptions
             {
                 Epochs = config.Epochs, Seed = config.Seed, CheckpointDirectory = run.CheckpointDirectory,
@@ -202,7 +200,7 @@ public static class ExperimentRunner
         /// <summary>Frozen backbone features of the probe-training set and the validation union, cached while manifest and model match.</summary>
         public Features ExtractFeatures(ExperimentData data, Backbone backbone, TrainingOutcome outcome, Stopwatch clock)
         {
-            string modelKey = $"{config.Method}-{config.Backbone}-{config.Resolution}px-steps{outcome.StepsDone}-{Path.GetFileName(outcome.LatestCheckpoint) ?? "none"}";
+            string modelKey = $"{config.Method.Name}-{config.Backbone}-{config.Resolution}px-steps{outcome.StepsDone}-{Path.GetFileName(outcome.LatestCheckpoint) ?? "none"}";
             var train = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.Probe.ManifestSha256, modelKey),
                 () => FeatureExtractor.Extract(backbone, LabeledBatches(data.Probe)));
             var validation = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.ValidationUnion.ManifestSha256, modelKey),
@@ -248,7 +246,7 @@ public static class ExperimentRunner
             double? Last(string name) => pretraining.Curves.LastOrDefault(c => c.Name == name) is { Name: not null } c ? c.Value : null;
             return new()
             {
-                Status = status, FailureReason = reason, Collapsed = outcome.CollapseStep is not null, CollapseStep = outcome.CollapseStep, Method = config.Method, Backbone = config.Backbone, Resolution = config.Resolution,
+                Status = status, FailureReason = reason, Collapsed = outcome.CollapseStep is not null, CollapseStep = outcome.CollapseStep, Method = config.Method.Name, Backbone = config.Backbone, Resolution = config.Resolution,
                 TrainDefectPct = config.TrainDefectPct, Seed = config.Seed, Profile = config.Profile,
                 ManifestSha256 = data.Train.ManifestSha256,
                 ProbeDefectPct = data.Probe.Manifest.DefectPct ?? config.TrainDefectPct,
@@ -304,18 +302,6 @@ public static class ExperimentRunner
             using var raw = batch.ToFloat(device);
             return ImageNormalization.Normalize(raw);
         }
-    }
-
-    /// <summary>The method's defaults, then the experiment's optimiser settings, then method_params.</summary>
-    public static MethodConfig MethodSettings(ExperimentConfig config)
-    {
-        var settings = MethodConfig.For(config.Method);
-        if (config.Optimizer != "default") settings = settings with { Optimizer = config.Optimizer };
-        if (config.LearningRate > 0) settings = settings with { LearningRate = config.LearningRate };
-        if (config.WeightDecay >= 0) settings = settings with { WeightDecay = config.WeightDecay };
-        settings = settings.WithOverrides(config.MethodParams);
-        settings.Validate();
-        return settings;
     }
 
     /// <summary>P(defect) of the supervised model's own head on the frozen (eval-mode) backbone features.</summary>

@@ -6,12 +6,12 @@ namespace SslAnomaly.Experiments;
 /// <summary>Rejects configurations that cannot run, with one message naming the option and the valid values.</summary>
 public static class ExperimentValidator
 {
-    public static readonly IReadOnlyList<string> Optimizers = ["default", "lars", "adamw", "sgd"];
-
     public static void Validate(ExperimentConfig c)
     {
         RequireValues(c, "");
-        var method = MethodRegistry.Get(c.Method);
+        var method = MethodRegistry.Of(c.Method);
+        c.Method.Validate();
+        c.Optimizer.Validate();
         if (!BackboneConfig.AllNames.Contains(c.Backbone))
             throw new UserInputException($"unknown backbone '{c.Backbone}' (valid: {string.Join(", ", BackboneConfig.Names)}), or '{BackboneConfig.Pixels}' for the raw-pixel baseline.");
         if (c.Backbone == BackboneConfig.Pixels && c.Epochs != 0)
@@ -37,11 +37,6 @@ public static class ExperimentValidator
         Positive(c.CheckpointEverySteps, "checkpoint_every_steps");
         if (c.BatchSize < 2) throw new UserInputException($"batch_size {c.BatchSize}: contrastive losses need at least 2 images per batch.");
         if (c.BatchSize > c.TrainSize) throw new UserInputException($"batch_size {c.BatchSize} is larger than train_size {c.TrainSize}.");
-        // Self-supervised methods must see the subset's own imbalance: that is the variable the study measures.
-        if (c.ClassBalancedBatches && c.Method != MethodRegistry.Supervised.Name)
-            throw new UserInputException($"class_balanced_batches is for the supervised baseline only: {c.Method} learns without labels, and balancing its batches would remove the imbalance the study measures.");
-        if (!Optimizers.Contains(c.Optimizer))
-            throw new UserInputException($"unknown optimizer '{c.Optimizer}' (valid: {string.Join(", ", Optimizers)}).");
         if (c.Augmentation.MinScale is <= 0 or > 1) throw new UserInputException($"augmentation.min_scale {c.Augmentation.MinScale} is outside (0, 1].");
         if (c.Augmentation.TVal < 0) throw new UserInputException($"augmentation.t_val {c.Augmentation.TVal} is negative.");
         if (c.Probe.BootstrapSamples < 0) throw new UserInputException("probe.bootstrap_samples is negative.");

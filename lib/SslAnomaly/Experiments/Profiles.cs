@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SslAnomaly.Methods;
 
 namespace SslAnomaly.Experiments;
 
@@ -30,7 +31,7 @@ public static class Profiles
             ["checkpoint_every_steps"] = 4, ["monitor_samples"] = 128,
             ["probe"] = new JsonObject { ["bootstrap_samples"] = 200, ["max_iterations"] = 100 },
             ["embedded"] = new JsonObject { ["resolution"] = 32 },
-            ["method_params"] = CpuMethodParams(),
+            ["optimizer"] = CpuOptimizer(),
         },
         Quick => new JsonObject
         {
@@ -39,7 +40,7 @@ public static class Profiles
             ["checkpoint_every_steps"] = 50, ["monitor_samples"] = 256,
             ["probe"] = new JsonObject { ["bootstrap_samples"] = 200, ["max_iterations"] = 200 },
             ["embedded"] = CpuData(),
-            ["method_params"] = CpuMethodParams(),
+            ["optimizer"] = CpuOptimizer(),
         },
         Standard => new JsonObject
         {
@@ -48,7 +49,7 @@ public static class Profiles
             ["checkpoint_every_steps"] = 50, ["monitor_samples"] = 512,
             ["probe"] = new JsonObject { ["bootstrap_samples"] = 500, ["max_iterations"] = 200 },
             ["embedded"] = CpuData(),
-            ["method_params"] = CpuMethodParams(),
+            ["optimizer"] = CpuOptimizer(),
         },
         Paper => new JsonObject
         {
@@ -61,20 +62,25 @@ public static class Profiles
     };
 
     /// <summary>
-    /// Per-method overrides on top of <see cref="Layer"/>. On the CPU profiles the supervised ResNet-18 trains longer: it
-    /// is the ceiling that says how far the data can go with labels, and a ceiling stopped before it converged says
-    /// nothing (at 64 px it needs about 500 SGD steps; the SSL cells of quick get 62). Its batches are class-balanced
-    /// there (<see cref="ExperimentConfig.ClassBalancedBatches"/>): at 5 % a class-weighted BCE left it at F1 0.51, balanced
+    /// Per-method overrides on top of <see cref="Layer"/>: the CPU profiles' narrower heads (<see cref="CpuHeads"/>), and on
+    /// quick and standard a supervised baseline that can serve as the ceiling. Its ResNet-18 trains longer (at 64 px it
+    /// needs about 500 SGD steps; the SSL cells of quick get 62), and its batches are class-balanced
+    /// (<see cref="SupervisedConfig.ClassBalancedBatches"/>): at 5 % a class-weighted BCE left it at F1 0.51, balanced
     /// batches reach 0.76 (docs/profiles.md). The supervised ViT-Tiny does not learn at CPU budgets (head F1 0.41 after
     /// 496 steps, below always-defect), so quick gives it the SSL cells' budget rather than 8x more. The report prints
     /// each run's steps.
     /// </summary>
-    public static JsonObject MethodLayer(string profile, string method, string? backbone) => (profile, method) switch
+    public static JsonObject MethodLayer(string profile, MethodSpec method, string? backbone)
     {
-        (Quick, "supervised") when backbone == Backbones.BackboneConfig.VitTiny => new JsonObject { ["class_balanced_batches"] = true },
-        (Quick or Standard, "supervised") => new JsonObject { ["epochs"] = 16, ["class_balanced_batches"] = true },
-        _ => new JsonObject(),
-    };
+        var layer = new JsonObject();
+        if (profile is Smoke or Quick or Standard) layer["method"] = CpuHeads(method.Defaults);
+        if (profile is Quick or Standard && method == MethodRegistry.Supervised)
+        {
+            layer["method"]!["class_balanced_batches"] = true;
+            if (!(profile == Quick && backbone == Backbones.BackboneConfig.VitTiny)) layer["epochs"] = 16;
+        }
+        return layer;
+    }
 
     /// <summary>
     /// Pretraining defect shares of the imbalance grid. Quick keeps three of the paper's five (1, 5 and 45 %: both ends and
@@ -115,7 +121,7 @@ public static class Profiles
 
     /// <summary>The notebooks' imbalance sweep: smoke keeps two methods on one backbone.</summary>
     public static IReadOnlyList<string> NotebookMethods(string profile) =>
-        profile == Smoke ? [Methods.MethodRegistry.Supervised.Name, Methods.MethodRegistry.SimClr.Name] : Methods.MethodRegistry.Names;
+        profile == Smoke ? [MethodRegistry.Supervised.Name, MethodRegistry.SimClr.Name] : MethodRegistry.Names;
 
     public static IReadOnlyList<string> NotebookBackbones(string profile) =>
         profile == Smoke ? [Backbones.BackboneConfig.ResNet18] : Backbones.BackboneConfig.Names;
@@ -123,17 +129,21 @@ public static class Profiles
     /// <summary>The embedded data of the CPU profiles: rendered at 64 px, defects 2.5x generator v1's size.</summary>
     static JsonObject CpuData() => new JsonObject { ["resolution"] = 64, ["defect_scale"] = 2.5 };
 
+    /// <summary>The CPU profiles' heads (projectors, DINO's head, MAE's decoder): 4-16x narrower than solo-learn's, to fit tiny images and short runs.</summary>
+    static JsonObject CpuHeads(MethodConfig method) => method switch
+    {
+        ByolConfig => new JsonObject { ["projector_hidden_dim"] = 512, ["projector_output_dim"] = 128, ["predictor_hidden_dim"] = 512 },
+        ProjectorMethodConfig => new JsonObject { ["projector_hidden_dim"] = 512, ["projector_output_dim"] = 128 },
+        DinoConfig => new JsonObject { ["dino_hidden_dim"] = 512, ["dino_bottleneck_dim"] = 128, ["dino_prototypes"] = 1024 },
+        MaeConfig => new JsonObject { ["mae_decoder_dim"] = 128, ["mae_decoder_depth"] = 2, ["mae_decoder_heads"] = 4 },
+        _ => new JsonObject(),
+    };
+
     /// <summary>
-    /// Method settings of the CPU profiles: heads 4-16x narrower than solo-learn's, and LARS without solo-learn's
-    /// clip_lr. Its recipes pair the cap with batch 256 and full-width heads; at batch 64 with these heads it made Barlow
-    /// Twins' projector collapse (projector RankMe 2.8 of 128, loss climbing back from 3.4 to 6.0; natural-split F1
-    /// 0.588 against 0.721 without the cap) and moved SimCLR and BYOL by less than their intervals (docs/profiles.md).
+    /// The CPU profiles' optimiser change, for every method: LARS without solo-learn's clip_lr. Its recipes pair the cap
+    /// with batch 256 and full-width heads; at batch 64 with the CPU heads it made Barlow Twins' projector collapse
+    /// (projector RankMe 2.8 of 128, loss climbing back from 3.4 to 6.0; natural-split F1 0.588 against 0.721 without the
+    /// cap) and moved SimCLR and BYOL by less than their intervals (docs/profiles.md).
     /// </summary>
-    static JsonObject CpuMethodParams() => new JsonObject
-            {
-                ["projector_hidden_dim"] = 512, ["projector_output_dim"] = 128, ["predictor_hidden_dim"] = 512,
-                ["dino_hidden_dim"] = 512, ["dino_bottleneck_dim"] = 128, ["dino_prototypes"] = 1024,
-                ["mae_decoder_dim"] = 128, ["mae_decoder_depth"] = 2, ["mae_decoder_heads"] = 4,
-                ["lars_clip_lr"] = false,
-            };
+    static JsonObject CpuOptimizer() => new JsonObject { ["lars_clip_lr"] = false };
 }

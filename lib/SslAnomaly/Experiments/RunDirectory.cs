@@ -98,19 +98,39 @@ public sealed class RunDirectory : IDisposable
 
     /// <summary>
     /// Records the config. A folder that already holds a different experiment is refused, so results of
-    /// two experiments are never mixed; <paramref name="force"/> starts over.
+    /// two experiments are never mixed; <paramref name="force"/> starts over. A config.json of the same experiment in
+    /// the older flat shape is rewritten in the current one, so that it matches result.json's config_sha256.
     /// </summary>
     public void WriteConfig(ExperimentConfig config, bool force)
     {
         var json = config.ToJson();
         if (File.Exists(ConfigPath) && !force)
         {
-            var existing = File.ReadAllText(ConfigPath);
-            if (!JsonNode.DeepEquals(JsonNode.Parse(existing), JsonNode.Parse(json)))
+            if (!HoldsExperiment(Path, config))
                 throw new UserInputException($"{ConfigPath} holds a different experiment; use another --out or --force to start over.");
-            return;
+            if (File.ReadAllText(ConfigPath) == json) return;
         }
         AtomicFile.WriteAllText(ConfigPath, json);
+    }
+
+    /// <summary>
+    /// Whether the folder's config.json describes <paramref name="config"/>: the same values once a config of the older
+    /// flat shape is read the way it was run (<see cref="ConfigMigration.Resolve"/>). False when there is none or it cannot be read.
+    /// </summary>
+    public static bool HoldsExperiment(string folder, ExperimentConfig config)
+    {
+        var path = System.IO.Path.Combine(folder, ConfigFile);
+        if (!File.Exists(path)) return false;
+        try
+        {
+            if (JsonNode.Parse(File.ReadAllText(path)) is not JsonObject stored) return false;
+            // Compared as parsed text, as both files would be written.
+            return JsonNode.DeepEquals(JsonNode.Parse(ConfigMigration.Resolve(stored).ToJsonString()), JsonNode.Parse(config.ToJson()));
+        }
+        catch (Exception e) when (e is JsonException or UserInputException or InvalidOperationException)
+        {
+            return false; // unreadable, or naming a method that no longer exists: not this experiment
+        }
     }
 
     /// <summary>Removes everything but the lock: used by --force.</summary>

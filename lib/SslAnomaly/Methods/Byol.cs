@@ -1,6 +1,7 @@
 using SslAnomaly.Backbones;
 using SslAnomaly.Losses;
 using SslAnomaly.Methods.Heads;
+using SslAnomaly.Optim;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,13 +13,15 @@ namespace SslAnomaly.Methods;
 /// </summary>
 public sealed class Byol : MomentumMethod
 {
+    readonly ByolConfig config;
     readonly Sequential projector, predictor;
     readonly Backbone teacherBackbone;
     readonly Sequential teacherProjector;
 
     /// <param name="createBackbone">Builds a fresh backbone of the student's architecture for the target network.</param>
-    public Byol(Backbone backbone, MethodConfig config, Func<Backbone> createBackbone) : base(nameof(Byol), backbone, config)
+    public Byol(Backbone backbone, ByolConfig config, OptimizerSettings optimizer, Func<Backbone> createBackbone) : base(nameof(Byol), backbone, config, optimizer)
     {
+        this.config = config;
         projector = NewProjector();
         predictor = ProjectionMlp.Create(config.ProjectorOutputDim, config.PredictorHiddenDim, config.ProjectorOutputDim, 2);
         register_module("projector", projector);
@@ -28,7 +31,7 @@ public sealed class Byol : MomentumMethod
     }
 
     Sequential NewProjector() =>
-        ProjectionMlp.Create(Backbone.FeatureDim, Config.ProjectorHiddenDim, Config.ProjectorOutputDim, Config.ProjectorLayers);
+        ProjectionMlp.Create(Backbone.FeatureDim, config.ProjectorHiddenDim, config.ProjectorOutputDim, config.ProjectorLayers);
 
     public override string MethodName => "byol";
 

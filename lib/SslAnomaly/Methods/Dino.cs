@@ -1,6 +1,7 @@
 using SslAnomaly.Backbones;
 using SslAnomaly.Losses;
 using SslAnomaly.Methods.Heads;
+using SslAnomaly.Optim;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,14 +15,16 @@ namespace SslAnomaly.Methods;
 /// </summary>
 public sealed class Dino : MomentumMethod
 {
+    readonly DinoConfig config;
     const int GlobalCrops = 2;
     readonly DinoHead head;
     readonly Backbone teacherBackbone;
     readonly DinoHead teacherHead;
     readonly Tensor center;
 
-    public Dino(Backbone backbone, MethodConfig config, Func<Backbone> createBackbone) : base(nameof(Dino), backbone, config)
+    public Dino(Backbone backbone, DinoConfig config, OptimizerSettings optimizer, Func<Backbone> createBackbone) : base(nameof(Dino), backbone, config, optimizer)
     {
+        this.config = config;
         head = NewHead();
         register_module("head", head);
         teacherBackbone = AddTeacher("teacher_backbone", backbone, createBackbone());
@@ -30,8 +33,8 @@ public sealed class Dino : MomentumMethod
         register_buffer("center", center);
     }
 
-    DinoHead NewHead() => new(Backbone.FeatureDim, Config.DinoHiddenDim, Config.DinoBottleneckDim, Config.DinoPrototypes,
-        Config.DinoHeadLayers, Config.DinoHeadBatchNorm, Config.DinoNormLastLayer);
+    DinoHead NewHead() => new(Backbone.FeatureDim, config.DinoHiddenDim, config.DinoBottleneckDim, config.DinoPrototypes,
+        config.DinoHeadLayers, config.DinoHeadBatchNorm, config.DinoNormLastLayer);
 
     public override string MethodName => "dino";
 
@@ -40,10 +43,10 @@ public sealed class Dino : MomentumMethod
     /// <summary>Teacher temperature of an epoch: linear from the warm-up value over the warm-up epochs (numpy linspace, as DINO), then constant.</summary>
     public double TeacherTemperature(int epoch, int epochs)
     {
-        int warmup = (int)Math.Round(Math.Min(Config.DinoTeacherWarmupEpochs, Config.DinoTeacherWarmupMaxFraction * epochs));
-        if (epoch >= warmup) return Config.DinoTeacherTemperature;
-        if (warmup == 1) return Config.DinoWarmupTeacherTemperature;
-        return Config.DinoWarmupTeacherTemperature + (Config.DinoTeacherTemperature - Config.DinoWarmupTeacherTemperature) * epoch / (warmup - 1);
+        int warmup = (int)Math.Round(Math.Min(config.DinoTeacherWarmupEpochs, config.DinoTeacherWarmupMaxFraction * epochs));
+        if (epoch >= warmup) return config.DinoTeacherTemperature;
+        if (warmup == 1) return config.DinoWarmupTeacherTemperature;
+        return config.DinoWarmupTeacherTemperature + (config.DinoTeacherTemperature - config.DinoWarmupTeacherTemperature) * epoch / (warmup - 1);
     }
 
     public override StepOutput TrainingStep(StepInput input)
@@ -55,9 +58,9 @@ public sealed class Dino : MomentumMethod
         using (no_grad())
             for (int i = 0; i < GlobalCrops; i++) teacher.Add(teacherHead.call(teacherBackbone.call(input.Views[i])));
         double teacherTemperature = TeacherTemperature(input.Progress.Epoch, input.Progress.Epochs);
-        var loss = DinoLoss.Compute(student, teacher, center, Config.DinoStudentTemperature, teacherTemperature);
+        var loss = DinoLoss.Compute(student, teacher, center, config.DinoStudentTemperature, teacherTemperature);
         double entropy = DinoLoss.TeacherEntropy(teacher, center, teacherTemperature).ToDouble();
-        using (no_grad()) center.copy_(DinoLoss.UpdatedCenter(center, teacher, Config.DinoCenterMomentum));
+        using (no_grad()) center.copy_(DinoLoss.UpdatedCenter(center, teacher, config.DinoCenterMomentum));
         var scalars = new Dictionary<string, double>
         {
             ["teacher_temperature"] = teacherTemperature,
@@ -73,7 +76,7 @@ public sealed class Dino : MomentumMethod
     /// <summary>DINO's freeze_last_layer: no update of the prototypes during the first epochs (stabilises the start).</summary>
     public override void OnAfterBackward(TrainingProgress progress)
     {
-        if (progress.Epoch >= Config.DinoFreezeLastLayerEpochs) return;
+        if (progress.Epoch >= config.DinoFreezeLastLayerEpochs) return;
         foreach (var p in head.PrototypeLayer.parameters()) p.grad = null;
     }
 

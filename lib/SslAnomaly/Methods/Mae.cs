@@ -1,6 +1,7 @@
 using SslAnomaly.Backbones;
 using SslAnomaly.Losses;
 using SslAnomaly.Methods.Heads;
+using SslAnomaly.Optim;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Methods;
@@ -13,11 +14,13 @@ namespace SslAnomaly.Methods;
 /// </summary>
 public sealed class Mae : SslMethod
 {
+    readonly MaeConfig config;
     readonly VisionTransformer vit;
     readonly MaeDecoder decoder;
 
-    public Mae(Backbone backbone, MethodConfig config) : base(nameof(Mae), RequireVit(backbone), config)
+    public Mae(Backbone backbone, MaeConfig config, OptimizerSettings optimizer) : base(nameof(Mae), RequireVit(backbone), config, optimizer)
     {
+        this.config = config;
         vit = (VisionTransformer)backbone;
         decoder = new MaeDecoder(vit.Dim, vit.GridSize, vit.PatchSize, config.MaeDecoderDim, config.MaeDecoderDepth, config.MaeDecoderHeads);
         register_module("decoder", decoder);
@@ -53,17 +56,17 @@ public sealed class Mae : SslMethod
     {
         RequireViews(input);
         var images = input.Views[0];
-        var (visible, mask, restore) = RandomMasking(vit.Embed(images), Config.MaskRatio, input.Generator);
+        var (visible, mask, restore) = RandomMasking(vit.Embed(images), config.MaskRatio, input.Generator);
         var latent = vit.Encode(visible);
         var prediction = decoder.call(latent, restore);
-        var loss = MaeLoss.Compute(images, prediction, mask, vit.PatchSize, Config.MaeNormPixLoss);
+        var loss = MaeLoss.Compute(images, prediction, mask, vit.PatchSize, config.MaeNormPixLoss);
         return new StepOutput(loss, null);
     }
 
     /// <summary>Reconstruction of all patches and the mask, for figures: ([B, L, p*p*3], [B, L]).</summary>
     public (Tensor Prediction, Tensor Mask) Reconstruct(Tensor images, Generator? generator)
     {
-        var (visible, mask, restore) = RandomMasking(vit.Embed(images), Config.MaskRatio, generator);
+        var (visible, mask, restore) = RandomMasking(vit.Embed(images), config.MaskRatio, generator);
         return (decoder.call(vit.Encode(visible), restore), mask);
     }
 }

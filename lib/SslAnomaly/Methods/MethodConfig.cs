@@ -1,40 +1,124 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using SslAnomaly.Util;
 
 namespace SslAnomaly.Methods;
 
 /// <summary>
-/// Every hyper-parameter of a method and its optimiser, flat so that an experiment config can override any of them by
-/// its snake_case key (<see cref="WithOverrides"/>) and every run can record them all (<see cref="ToJson"/>).
-/// <see cref="For"/> gives each method's defaults (its <see cref="MethodRegistry"/> entry: solo-learn's CIFAR/ImageNet-100
-/// recipes, MAE's, and the official Sewer-ML supervised recipe); fields a method does not use are ignored by it.
-/// Learning rates are per 256 images and scaled linearly with the batch size (<see cref="ScaleLrWithBatch"/>).
+/// The hyper-parameters of one method: the "method" section of config.json (<c>{"name": "byol", ...}</c>), one record per
+/// method holding only what that method uses. A record's property defaults are its method's defaults (solo-learn's
+/// CIFAR/ImageNet-100 recipes, MAE's, the official Sewer-ML supervised recipe; docs/architecture.md, "Method defaults"),
+/// so <c>new ByolConfig()</c> is BYOL as published. The optimiser is not here: <see cref="Optim.OptimizerSettings"/>.
 /// </summary>
-public sealed record MethodConfig
+public abstract record MethodConfig
 {
-    // ---- projector / predictor (SimCLR, BYOL, Barlow Twins)
+    /// <summary>The method these settings belong to (its <see cref="MethodRegistry"/> entry names the record type).</summary>
+    [JsonIgnore]
+    public string Name => MethodRegistry.Of(this).Name;
+
+    /// <summary>All values by snake_case key, without the name (config.json's "method" section adds it).</summary>
+    public JsonObject ToJson() => SettingsJson.ToJson(this);
+
+    /// <summary>
+    /// A copy with the given keys replaced (snake_case as in <see cref="ToJson"/>; values as JSON). A key this method does
+    /// not have, or a value of the wrong type, is a <see cref="UserInputException"/> naming the key and the method.
+    /// </summary>
+    public MethodConfig WithOverrides(IEnumerable<KeyValuePair<string, JsonNode?>> overrides) =>
+        SettingsJson.WithOverrides(this, overrides, "method", $"method {Name}");
+
+    /// <summary>The settings of <paramref name="method"/> from its keys (no name); absent keys keep the method's defaults.</summary>
+    public static MethodConfig FromJson(MethodSpec method, JsonObject json) =>
+        (MethodConfig)SettingsJson.Parse(json, method.Defaults.GetType(), "method");
+
+    /// <summary>Rejects values the method cannot train with, naming the key.</summary>
+    public virtual void Validate() { }
+
+    protected static void Require(bool ok, string message)
+    {
+        if (!ok) throw new UserInputException(message);
+    }
+}
+
+/// <summary>A teacher network that follows the student by EMA, tau on a cosine from <see cref="EmaBase"/> to <see cref="EmaFinal"/> over the run.</summary>
+public interface IEmaTeacherConfig
+{
+    double EmaBase { get; }
+    double EmaFinal { get; }
+}
+
+/// <summary>
+/// The MLP projector of the joint-embedding methods (hidden layers followed by BatchNorm + ReLU). Its keys come first in
+/// config.json (JSON would otherwise write a derived record's own keys before its base's).
+/// </summary>
+public abstract record ProjectorMethodConfig : MethodConfig
+{
     /// <summary>Width of the projector's hidden layers.</summary>
+    [JsonPropertyOrder(-1)]
     public int ProjectorHiddenDim { get; init; } = 2048;
     /// <summary>Width of the projector's output (the embedding the loss sees).</summary>
+    [JsonPropertyOrder(-1)]
     public int ProjectorOutputDim { get; init; } = 256;
-    /// <summary>Linear layers in the projector (hidden ones followed by BatchNorm + ReLU).</summary>
+    /// <summary>Linear layers in the projector.</summary>
+    [JsonPropertyOrder(-1)]
     public int ProjectorLayers { get; init; } = 2;
-    /// <summary>BYOL predictor hidden width (output = <see cref="ProjectorOutputDim"/>).</summary>
-    public int PredictorHiddenDim { get; init; } = 4096;
 
-    // ---- SimCLR
+    public override void Validate()
+    {
+        Require(ProjectorHiddenDim > 0 && ProjectorOutputDim > 0, "method.projector_hidden_dim and method.projector_output_dim must be positive.");
+        Require(ProjectorLayers >= 1, $"method.projector_layers must be at least 1, not {ProjectorLayers}.");
+    }
+}
+
+/// <summary>SimCLR (solo-learn simclr): 2048-2048-256 projector, NT-Xent at temperature 0.2.</summary>
+public sealed record SimClrConfig : ProjectorMethodConfig
+{
+    public SimClrConfig() => ProjectorLayers = 3;
+
     public double Temperature { get; init; } = 0.2;
 
-    // ---- Barlow Twins
-    public double BarlowLambda { get; init; } = 0.0051;
-    public double BarlowScale { get; init; } = 0.1;
+    public override void Validate()
+    {
+        base.Validate();
+        Require(Temperature > 0, $"method.temperature must be positive, not {Temperature}.");
+    }
+}
 
-    // ---- teacher / target networks (BYOL, DINO): tau follows a cosine from base to final over the run
+/// <summary>BYOL (solo-learn byol): 4096-256 projector and predictor, EMA teacher tau 0.99 -> 1.</summary>
+public sealed record ByolConfig : ProjectorMethodConfig, IEmaTeacherConfig
+{
+    public ByolConfig() => ProjectorHiddenDim = 4096;
+
+    /// <summary>Predictor hidden width (its output is <see cref="ProjectorMethodConfig.ProjectorOutputDim"/>).</summary>
+    public int PredictorHiddenDim { get; init; } = 4096;
     public double EmaBase { get; init; } = 0.99;
     public double EmaFinal { get; init; } = 1.0;
 
-    // ---- DINO
+    public override void Validate()
+    {
+        base.Validate();
+        Require(PredictorHiddenDim > 0, $"method.predictor_hidden_dim must be positive, not {PredictorHiddenDim}.");
+        Require(EmaBase is >= 0 and <= 1 && EmaFinal is >= 0 and <= 1, "method.ema_base and method.ema_final must lie in [0, 1].");
+    }
+}
+
+/// <summary>Barlow Twins (solo-learn barlow_twins): 3 x 2048 projector, lambda 0.0051, loss scale 0.1.</summary>
+public sealed record BarlowTwinsConfig : ProjectorMethodConfig
+{
+    public BarlowTwinsConfig()
+    {
+        ProjectorLayers = 3;
+        ProjectorOutputDim = 2048;
+    }
+
+    /// <summary>Weight of the off-diagonal (redundancy) terms.</summary>
+    public double BarlowLambda { get; init; } = 0.0051;
+    public double BarlowScale { get; init; } = 0.1;
+}
+
+/// <summary>DINO: 2048/256/4096 head, student T 0.1, teacher T 0.04 -> 0.07, centre momentum 0.9, EMA teacher tau 0.996 -> 1.</summary>
+public sealed record DinoConfig : MethodConfig, IEmaTeacherConfig
+{
     public int DinoHiddenDim { get; init; } = 2048;
     public int DinoBottleneckDim { get; init; } = 256;
     public int DinoPrototypes { get; init; } = 4096;
@@ -51,110 +135,83 @@ public sealed record MethodConfig
     public double DinoTeacherWarmupEpochs { get; init; } = 30;
     public double DinoTeacherWarmupMaxFraction { get; init; } = 0.3;
     public double DinoCenterMomentum { get; init; } = 0.9;
+    public double EmaBase { get; init; } = 0.996;
+    public double EmaFinal { get; init; } = 1.0;
 
-    // ---- MAE
+    public override void Validate()
+    {
+        Require(DinoHiddenDim > 0 && DinoBottleneckDim > 0 && DinoPrototypes > 0, "method.dino_hidden_dim, method.dino_bottleneck_dim and method.dino_prototypes must be positive.");
+        Require(DinoHeadLayers >= 1, $"method.dino_head_layers must be at least 1, not {DinoHeadLayers}.");
+        Require(DinoStudentTemperature > 0 && DinoTeacherTemperature > 0 && DinoWarmupTeacherTemperature > 0, "DINO's temperatures (method.dino_*_temperature) must be positive.");
+        Require(DinoCenterMomentum is >= 0 and <= 1, $"method.dino_center_momentum must lie in [0, 1], not {DinoCenterMomentum}.");
+        Require(EmaBase is >= 0 and <= 1 && EmaFinal is >= 0 and <= 1, "method.ema_base and method.ema_final must lie in [0, 1].");
+    }
+}
+
+/// <summary>MAE: 75 % of the patches masked, normalised-pixel loss; the decoder sized down from MAE's 512 x 8 for small images.</summary>
+public sealed record MaeConfig : MethodConfig
+{
     public double MaskRatio { get; init; } = 0.75;
     public int MaeDecoderDim { get; init; } = 256;
     public int MaeDecoderDepth { get; init; } = 4;
     public int MaeDecoderHeads { get; init; } = 8;
     public bool MaeNormPixLoss { get; init; } = true;
 
-    // ---- supervised
-    /// <summary>BCE positive weight; null: (1 - p) / p from the training set's defect share p.</summary>
+    public override void Validate()
+    {
+        Require(MaskRatio is > 0 and < 1, $"method.mask_ratio must lie in (0, 1), not {MaskRatio}.");
+        Require(MaeDecoderDepth >= 1 && MaeDecoderHeads >= 1, "method.mae_decoder_depth and method.mae_decoder_heads must be at least 1.");
+        Require(MaeDecoderDim > 0 && MaeDecoderDim % MaeDecoderHeads == 0 && MaeDecoderDim % 4 == 0,
+            "method.mae_decoder_dim must be divisible by method.mae_decoder_heads and by 4 (2-D sin-cos positions).");
+    }
+}
+
+/// <summary>The supervised baseline: one linear defect logit under class-weighted BCE.</summary>
+public sealed record SupervisedConfig : MethodConfig
+{
+    /// <summary>BCE positive weight; null: (1 - p) / p from the share p of defects in its batches.</summary>
     public double? PosWeight { get; init; }
-
-    // ---- optimiser and schedule
-    /// <summary>"lars", "sgd" (LARS without adaptation) or "adamw".</summary>
-    public string Optimizer { get; init; } = "lars";
-    /// <summary>Base learning rate per 256 images.</summary>
-    public double LearningRate { get; init; } = 0.3;
-    public bool ScaleLrWithBatch { get; init; } = true;
-    public double WeightDecay { get; init; } = 1e-5;
-    /// <summary>Biases and norm parameters (1-d tensors) get neither weight decay nor LARS adaptation.</summary>
-    public bool ExcludeBiasAndNorm { get; init; } = true;
-    public double Momentum { get; init; } = 0.9;
-    public double LarsEta { get; init; } = 0.02;
-    public double LarsEps { get; init; } = 1e-8;
     /// <summary>
-    /// Cap each layer's trust ratio at the scheduled rate (solo-learn's clip_lr, set in all its LARS recipes): a layer
-    /// steps by min(ratio, lr) instead of lr x ratio, up to 1/lr times further: at batch 64 that is 4x for BYOL (scaled
-    /// rate 0.25), 10x for SimCLR (0.1) and 13x for Barlow Twins (0.075).
+    /// Batches drawn half defective, half normal (so an unweighted BCE), instead of the subset's own share with a
+    /// class-weighted BCE. Both weigh the classes equally on average; balanced batches do it without a weight of
+    /// (1 - p) / p on the one or two defects a batch of 32 holds at 5 %, whose gradient noise kept the supervised ceiling
+    /// from learning (docs/profiles.md). The subset, and so the defects the model sees, is unchanged. Only the supervised
+    /// baseline has it: self-supervised methods must see their subset's imbalance, the variable the study measures.
     /// </summary>
-    public bool LarsClipLr { get; init; } = true;
-    public double Beta1 { get; init; } = 0.9;
-    public double Beta2 { get; init; } = 0.999;
-    public double AdamEps { get; init; } = 1e-8;
-    /// <summary>Linear warm-up length in epochs, capped at <see cref="WarmupMaxFraction"/> of the run for short runs.</summary>
-    public double WarmupEpochs { get; init; } = 10;
-    public double WarmupMaxFraction { get; init; } = 0.1;
-    public double WarmupStartLr { get; init; }
-    public double MinLr { get; init; }
-    /// <summary>Clip the global gradient norm to this value; 0 disables clipping.</summary>
-    public double GradClipNorm { get; init; }
+    public bool ClassBalancedBatches { get; init; }
 
-    /// <summary>Defaults of a method, from its <see cref="MethodRegistry"/> entry.</summary>
-    public static MethodConfig For(string method) => MethodRegistry.Get(method).Defaults();
+    /// <summary>Defect share of this method's training batches, from the subset's share.</summary>
+    public double BatchDefectShare(double subsetDefectShare) => ClassBalancedBatches ? 0.5 : subsetDefectShare;
 
-    static readonly JsonSerializerOptions Json = new()
+    public override void Validate() => Require(PosWeight is null or > 0, $"method.pos_weight must be positive (or null for (1 - p) / p), not {PosWeight}.");
+}
+
+/// <summary>The random-init floor trains nothing, so it has no hyper-parameters.</summary>
+public sealed record RandomInitConfig : MethodConfig;
+
+/// <summary>
+/// config.json's "method" section: <c>{"name": "byol", "projector_hidden_dim": 4096, ...}</c>. The name picks the
+/// record (<see cref="MethodRegistry"/>); the other keys are that record's, so a key the method does not have is refused.
+/// </summary>
+public sealed class MethodSectionJsonConverter : JsonConverter<MethodConfig>
+{
+    public const string NameKey = "name";
+
+    public override MethodConfig Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        WriteIndented = true,
-    };
-
-    /// <summary>All values by snake_case key, as recorded in a run's config.json.</summary>
-    public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, Json)!.AsObject();
-
-    public static MethodConfig FromJson(JsonObject json) => Parse(json, "config");
-
-    /// <summary>
-    /// A copy with the given keys replaced (snake_case as in <see cref="ToJson"/>; values as JSON). Unknown keys or values of
-    /// the wrong type are a <see cref="UserInputException"/> naming the key and listing the valid ones.
-    /// </summary>
-    public MethodConfig WithOverrides(IEnumerable<KeyValuePair<string, JsonNode?>> overrides)
-    {
-        var json = ToJson();
-        foreach (var (key, value) in overrides)
-        {
-            if (!json.ContainsKey(key))
-                throw new UserInputException($"unknown method setting '{key}' (valid: {string.Join(", ", json.Select(p => p.Key))}).");
-            json[key] = value?.DeepClone();
-        }
-        return Parse(json, "override");
+        if (JsonNode.Parse(ref reader) is not JsonObject section)
+            throw new UserInputException($"method must be a mapping of the method's name and settings, e.g. {{\"name\": \"byol\", \"ema_base\": 0.99}}.");
+        if (section[NameKey] is not JsonValue value || !value.TryGetValue<string>(out var name))
+            throw new UserInputException($"method.name must name the method ({MethodRegistry.OptionHelp}).");
+        var spec = MethodRegistry.Get(name);
+        section.Remove(NameKey);
+        return MethodConfig.FromJson(spec, section);
     }
 
-    static MethodConfig Parse(JsonObject json, string what)
+    public override void Write(Utf8JsonWriter writer, MethodConfig value, JsonSerializerOptions options)
     {
-        try
-        {
-            var config = json.Deserialize<MethodConfig>(Json) ?? throw new UserInputException($"method {what} is empty");
-            config.Validate();
-            return config;
-        }
-        catch (JsonException e)
-        {
-            throw new UserInputException($"method {what}: {e.Path?.TrimStart('$', '.')} has a value of the wrong type ({e.Message})", e);
-        }
-    }
-
-    /// <summary>Rejects values no method can train with.</summary>
-    public void Validate()
-    {
-        void Require(bool ok, string message)
-        {
-            if (!ok) throw new UserInputException($"method setting {message}");
-        }
-        Require(ProjectorHiddenDim > 0 && ProjectorOutputDim > 0 && PredictorHiddenDim > 0, "projector/predictor widths must be positive");
-        Require(ProjectorLayers >= 1 && DinoHeadLayers >= 1, "projector_layers and dino_head_layers must be at least 1");
-        Require(Temperature > 0 && DinoStudentTemperature > 0 && DinoTeacherTemperature > 0 && DinoWarmupTeacherTemperature > 0, "temperatures must be positive");
-        Require(EmaBase is >= 0 and <= 1 && EmaFinal is >= 0 and <= 1, "ema_base/ema_final must lie in [0, 1]");
-        Require(DinoCenterMomentum is >= 0 and <= 1, "dino_center_momentum must lie in [0, 1]");
-        Require(MaskRatio is > 0 and < 1, $"mask_ratio must lie in (0, 1), got {MaskRatio}");
-        Require(MaeDecoderDim % MaeDecoderHeads == 0 && MaeDecoderDim % 4 == 0, "mae_decoder_dim must be divisible by mae_decoder_heads and by 4 (2-D sin-cos positions)");
-        Require(PosWeight is null or > 0, "pos_weight must be positive");
-        Require(Optimizer is "lars" or "sgd" or "adamw", $"optimizer must be lars, sgd or adamw, not '{Optimizer}'");
-        Require(LearningRate > 0 && WeightDecay >= 0 && WarmupEpochs >= 0 && WarmupMaxFraction is >= 0 and <= 1, "learning rate must be positive, weight decay and warm-up non-negative");
-        Require(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, "AdamW betas must lie in [0, 1)");
-        Require(GradClipNorm >= 0, "grad_clip_norm must be non-negative");
+        var section = new JsonObject { [NameKey] = value.Name };
+        foreach (var (key, setting) in value.ToJson()) section[key] = setting?.DeepClone();
+        section.WriteTo(writer, options);
     }
 }

@@ -1,4 +1,5 @@
 using SslAnomaly.Backbones;
+using SslAnomaly.Optim;
 
 namespace SslAnomaly.Methods;
 
@@ -8,15 +9,18 @@ public static class MethodFactory
     public static IReadOnlyList<string> Names => MethodRegistry.Names;
 
     /// <param name="name">One of <see cref="Names"/>.</param>
-    /// <param name="config">Hyper-parameters; null takes <see cref="MethodConfig.For"/>(name).</param>
+    /// <param name="config">Hyper-parameters, of the method's own record type; null takes the method's defaults.</param>
+    /// <param name="optimizer">Optimiser and schedule; null takes the method's default.</param>
     /// <param name="trainDefectShare">Defect share of the training set (supervised: BCE positive weight).</param>
     /// <param name="createBackbone">Builds teacher backbones (BYOL, DINO); default: a fresh backbone of the same config.</param>
-    public static SslMethod Create(string name, Backbone backbone, MethodConfig? config = null, double? trainDefectShare = null,
-        Func<Backbone>? createBackbone = null)
+    public static SslMethod Create(string name, Backbone backbone, MethodConfig? config = null, OptimizerSettings? optimizer = null,
+        double? trainDefectShare = null, Func<Backbone>? createBackbone = null)
     {
         var spec = MethodRegistry.Get(name);
         var create = spec.Create ?? throw new UserInputException($"{name} has no training steps: there is no method to build.");
+        if (config is not null && config.GetType() != spec.ConfigType)
+            throw new ArgumentException($"{name} takes a {spec.ConfigType.Name}, not a {config.GetType().Name}", nameof(config));
         createBackbone ??= () => BackboneFactory.Create(backbone.Config);
-        return create(new MethodContext(backbone, config ?? spec.Defaults(), trainDefectShare, createBackbone));
+        return create(new MethodContext(backbone, config ?? spec.Defaults, optimizer ?? spec.Optimizer, trainDefectShare, createBackbone));
     }
 }

@@ -1,12 +1,14 @@
 using SslAnomaly.Augment;
 using SslAnomaly.Backbones;
+using SslAnomaly.Optim;
 
 namespace SslAnomaly.Methods;
 
 /// <summary>What a method's factory is given to build the method.</summary>
 /// <param name="TrainDefectShare">Defect share of the training set (supervised: BCE positive weight).</param>
 /// <param name="CreateBackbone">Builds teacher backbones (BYOL, DINO).</param>
-public sealed record MethodContext(Backbone Backbone, MethodConfig Config, double? TrainDefectShare, Func<Backbone> CreateBackbone);
+/// <param name="Config">The method's own settings, of the record type its <see cref="MethodSpec.Defaults"/> has.</param>
+public sealed record MethodContext(Backbone Backbone, MethodConfig Config, OptimizerSettings Optimizer, double? TrainDefectShare, Func<Backbone> CreateBackbone);
 
 /// <summary>
 /// Everything that names one method: the one place a method's identity lives (see <see cref="MethodRegistry"/>).
@@ -15,7 +17,8 @@ public sealed record MethodContext(Backbone Backbone, MethodConfig Config, doubl
 /// <param name="Name">The spelling in configs, on the command line and in result.json.</param>
 /// <param name="PaperName">The row label in the paper's tables (reference/*.csv), or null when the paper has no such row.</param>
 /// <param name="Summary">One line of help: what the method learns from.</param>
-/// <param name="Defaults">The method's default hyper-parameters.</param>
+/// <param name="Defaults">The method's default hyper-parameters; their record type is the method's config type.</param>
+/// <param name="Optimizer">The method's default optimiser and schedule.</param>
 /// <param name="Create">Builds the method on a backbone; null for a method with no training steps (its backbone is probed as initialised).</param>
 /// <param name="Views">The views one image gives a training step, from the experiment's base pipeline and resolution; null when <see cref="Create"/> is.</param>
 /// <param name="Backbones">The backbones it can train; null: every backbone in <see cref="BackboneConfig.Names"/>.</param>
@@ -26,7 +29,8 @@ public sealed record MethodSpec(
     string Name,
     string? PaperName,
     string Summary,
-    Func<MethodConfig> Defaults,
+    MethodConfig Defaults,
+    OptimizerSettings Optimizer,
     Func<MethodContext, SslMethod>? Create,
     Func<AugmentationPipeline, int, IReadOnlyList<ViewSpec>>? Views,
     IReadOnlyList<string>? Backbones = null,
@@ -36,6 +40,9 @@ public sealed record MethodSpec(
 {
     /// <summary>False for a method with no training steps: the run probes the backbone as initialised.</summary>
     public bool Pretrains => Create is not null;
+
+    /// <summary>The record of the method's settings (config.json's "method" section).</summary>
+    public Type ConfigType => Defaults.GetType();
 
     public IReadOnlyList<string> AcceptedBackbones => Backbones ?? BackboneConfig.Names;
 

@@ -7,19 +7,22 @@ namespace SslAnomaly.Methods;
 /// <summary>
 /// A method with a teacher (target) network: a copy of the student's backbone and heads that receives no gradient and
 /// follows the student by EMA after every optimiser step, teacher = tau teacher + (1 - tau) student, with tau on BYOL's
-/// cosine schedule from <see cref="MethodConfig.EmaBase"/> to <see cref="MethodConfig.EmaFinal"/>. As in solo-learn, only
+/// cosine schedule from <see cref="IEmaTeacherConfig.EmaBase"/> to <see cref="IEmaTeacherConfig.EmaFinal"/>. As in solo-learn, only
 /// parameters are averaged; the teacher's BatchNorm statistics come from its own forward passes (it trains in train mode).
 /// </summary>
 public abstract class MomentumMethod : SslMethod
 {
     readonly List<(nn.Module Student, nn.Module Teacher)> pairs = [];
 
-    protected MomentumMethod(string name, Backbones.Backbone backbone, MethodConfig config) : base(name, backbone, config) { }
+    readonly IEmaTeacherConfig ema;
+
+    protected MomentumMethod(string name, Backbones.Backbone backbone, MethodConfig config, OptimizerSettings optimizer) : base(name, backbone, config, optimizer) =>
+        ema = config as IEmaTeacherConfig ?? throw new ArgumentException($"{name} has a teacher, so its config needs ema_base and ema_final");
 
     /// <summary>tau of the last teacher update (the schedule's base before any step).</summary>
     public double CurrentTau { get; private set; } = double.NaN;
 
-    public MomentumSchedule TauSchedule(long totalSteps) => new(Config.EmaBase, Config.EmaFinal, totalSteps);
+    public MomentumSchedule TauSchedule(long totalSteps) => new(ema.EmaBase, ema.EmaFinal, totalSteps);
 
     /// <summary>Registers <paramref name="teacher"/> (a fresh module of the student's architecture) as the student's EMA copy.</summary>
     protected T AddTeacher<T>(string name, nn.Module student, T teacher) where T : nn.Module

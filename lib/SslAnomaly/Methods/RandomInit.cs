@@ -1,4 +1,5 @@
 using SslAnomaly.Backbones;
+using SslAnomaly.Optim;
 
 namespace SslAnomaly.Methods;
 
@@ -7,7 +8,7 @@ namespace SslAnomaly.Methods;
 /// probed like every other method. A method whose probe cannot beat this learned nothing the probe could use.
 /// The runner sets epochs to 0 for it, so <see cref="TrainingStep"/> is never called.
 /// </summary>
-public sealed class RandomInit(Backbone backbone, MethodConfig config) : SslMethod(nameof(RandomInit), backbone, config)
+public sealed class RandomInit(Backbone backbone, OptimizerSettings optimizer) : SslMethod(nameof(RandomInit), backbone, new RandomInitConfig(), optimizer)
 {
     public const string Name = "random-init";
 

@@ -13,16 +13,24 @@ namespace SslAnomaly.Methods;
 /// </summary>
 public abstract class SslMethod : nn.Module
 {
-    protected SslMethod(string name, Backbone backbone, MethodConfig config) : base(name)
+    /// <param name="config">The method's own settings, validated here (a subclass keeps its record typed in a field of its own).</param>
+    protected SslMethod(string name, Backbone backbone, MethodConfig config, OptimizerSettings optimizer) : base(name)
     {
         config.Validate();
+        optimizer.Validate();
         Backbone = backbone;
         Config = config;
+        Optimizer = optimizer;
         register_module("backbone", backbone);
     }
 
     public Backbone Backbone { get; }
+
+    /// <summary>The method's hyper-parameters, of its own record type (config.json's "method" section).</summary>
     public MethodConfig Config { get; }
+
+    /// <summary>The optimiser and schedule the trainer builds for this method (<see cref="Training.OptimizerSetup"/>).</summary>
+    public OptimizerSettings Optimizer { get; }
 
     /// <summary>Name as in <see cref="MethodFactory.Names"/>.</summary>
     public abstract string MethodName { get; }
@@ -47,17 +55,17 @@ public abstract class SslMethod : nn.Module
         named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
 
     /// <summary>
-    /// The optimiser's groups. With <see cref="MethodConfig.ExcludeBiasAndNorm"/> (solo-learn's exclude_bias_n_norm),
+    /// The optimiser's groups. With <see cref="OptimizerSettings.ExcludeBiasAndNorm"/> (solo-learn's exclude_bias_n_norm),
     /// 1-d tensors (biases, BatchNorm/LayerNorm weights) go to a group without weight decay or LARS adaptation.
     /// </summary>
     public virtual IReadOnlyList<ParameterGroup> ParameterGroups()
     {
         var trainable = TrainableParameters();
-        if (!Config.ExcludeBiasAndNorm)
-            return [new ParameterGroup("all", trainable, Config.WeightDecay, Adapt: true)];
+        if (!Optimizer.ExcludeBiasAndNorm)
+            return [new ParameterGroup("all", trainable, Optimizer.WeightDecay, Adapt: true)];
         return
         [
-            new ParameterGroup("decay", trainable.Where(p => p.Parameter.dim() > 1).ToList(), Config.WeightDecay, Adapt: true),
+            new ParameterGroup("decay", trainable.Where(p => p.Parameter.dim() > 1).ToList(), Optimizer.WeightDecay, Adapt: true),
             new ParameterGroup("no_decay", trainable.Where(p => p.Parameter.dim() <= 1).ToList(), 0, Adapt: false),
         ];
     }

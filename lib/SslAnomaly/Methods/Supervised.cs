@@ -1,4 +1,5 @@
 using SslAnomaly.Backbones;
+using SslAnomaly.Optim;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,12 +12,14 @@ namespace SslAnomaly.Methods;
 /// </summary>
 public sealed class Supervised : SslMethod
 {
+    readonly SupervisedConfig config;
     readonly Linear head;
 
-    /// <param name="trainDefectShare">Share of defective images in the training set; required unless the config sets <see cref="MethodConfig.PosWeight"/>.</param>
-    public Supervised(Backbone backbone, MethodConfig config, double? trainDefectShare) : base(nameof(Supervised), backbone, config)
+    /// <param name="trainDefectShare">Share of defective images in the training set; required unless the config sets <see cref="SupervisedConfig.PosWeight"/>.</param>
+    public Supervised(Backbone backbone, SupervisedConfig config, OptimizerSettings optimizer, double? trainDefectShare) : base(nameof(Supervised), backbone, config, optimizer)
     {
-        PosWeight = config.PosWeight ?? PosWeightFor(trainDefectShare);
+        this.config = config;
+        PosWeight = config.PosWeight ?? PosWeightFor(trainDefectShare is { } share ? config.BatchDefectShare(share) : null);
         head = nn.Linear(backbone.FeatureDim, 1);
         register_module("head", head);
     }

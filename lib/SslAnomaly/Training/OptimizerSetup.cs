@@ -3,33 +3,29 @@ using SslAnomaly.Optim;
 
 namespace SslAnomaly.Training;
 
-/// <summary>The optimiser and learning-rate schedule a method's config asks for.</summary>
+/// <summary>The optimiser and learning-rate schedule a method's <see cref="OptimizerSettings"/> ask for.</summary>
 public static class OptimizerSetup
 {
-    /// <summary>Base learning rate scaled linearly with the batch size (per 256 images), as solo-learn and MAE do.</summary>
-    public static double ScaledLearningRate(MethodConfig config, int batchSize) =>
-        config.ScaleLrWithBatch ? config.LearningRate * batchSize / 256.0 : config.LearningRate;
-
     public static Optimizer Create(SslMethod method, int batchSize)
     {
-        var config = method.Config;
+        var settings = method.Optimizer;
         var groups = method.ParameterGroups();
-        double lr = ScaledLearningRate(config, batchSize);
-        return config.Optimizer switch
+        double lr = settings.ScaledLearningRate(batchSize);
+        return settings.Kind switch
         {
-            "lars" => new Lars(groups, lr, config.Momentum, config.LarsEta, config.LarsEps, clipLr: config.LarsClipLr),
+            "lars" => new Lars(groups, lr, settings.Momentum, settings.LarsEta, settings.LarsEps, clipLr: settings.LarsClipLr),
             // Plain SGD with momentum: LARS without the trust ratio.
-            "sgd" => new Lars(groups.Select(g => g with { Adapt = false }).ToList(), lr, config.Momentum),
-            "adamw" => new AdamW(groups, lr, config.Beta1, config.Beta2, config.AdamEps),
-            _ => throw new UserInputException($"unknown optimizer '{config.Optimizer}' (valid: lars, sgd, adamw)."),
+            "sgd" => new Lars(groups.Select(g => g with { Adapt = false }).ToList(), lr, settings.Momentum),
+            "adamw" => new AdamW(groups, lr, settings.Beta1, settings.Beta2, settings.AdamEps),
+            _ => throw new UserInputException($"unknown optimizer.kind '{settings.Kind}' (valid: {string.Join(", ", OptimizerSettings.Kinds)})."),
         };
     }
 
-    /// <summary>Warm-up of <see cref="MethodConfig.WarmupEpochs"/> (at most <see cref="MethodConfig.WarmupMaxFraction"/> of the run), then cosine.</summary>
-    public static WarmupCosine Schedule(MethodConfig config, int batchSize, int stepsPerEpoch, int epochs)
+    /// <summary>Warm-up of <see cref="OptimizerSettings.WarmupEpochs"/> (at most <see cref="OptimizerSettings.WarmupMaxFraction"/> of the run), then cosine.</summary>
+    public static WarmupCosine Schedule(OptimizerSettings settings, int batchSize, int stepsPerEpoch, int epochs)
     {
         long total = (long)stepsPerEpoch * epochs;
-        long warmup = (long)Math.Round(Math.Min(config.WarmupEpochs, config.WarmupMaxFraction * epochs) * stepsPerEpoch);
-        return new WarmupCosine(ScaledLearningRate(config, batchSize), warmup, total, config.MinLr, config.WarmupStartLr);
+        long warmup = (long)Math.Round(Math.Min(settings.WarmupEpochs, settings.WarmupMaxFraction * epochs) * stepsPerEpoch);
+        return new WarmupCosine(settings.ScaledLearningRate(batchSize), warmup, total, settings.MinLr, settings.WarmupStartLr);
     }
 }

@@ -33,7 +33,7 @@ public sealed class Trainer(
             throw new UserInputException($"{method.MethodName} needs {method.ViewCount} views per image, the view recipe makes {views.ViewCount}");
         long totalSteps = (long)stepsPerEpoch * options.Epochs;
         using var optimizer = OptimizerSetup.Create(method, source.BatchSize);
-        var schedule = OptimizerSetup.Schedule(method.Config, source.BatchSize, stepsPerEpoch, options.Epochs);
+        var schedule = OptimizerSetup.Schedule(method.Optimizer, source.BatchSize, stepsPerEpoch, options.Epochs);
         using var viewGenerator = new Generator(DeriveSeed(options.Seed, 1));
         using var methodGenerator = new Generator(DeriveSeed(options.Seed, 2));
         var guard = new CollapseGuard(options.CollapseThreshold, options.CollapsePatience);
@@ -78,8 +78,8 @@ public sealed class Trainer(
                 optimizer.ZeroGrad();
                 output.Loss.backward();
                 method.OnAfterBackward(progress);
-                if (method.Config.GradClipNorm > 0)
-                    nn.utils.clip_grad_norm_(method.TrainableParameters().Select(p => p.Parameter), method.Config.GradClipNorm);
+                if (method.Optimizer.GradClipNorm > 0)
+                    nn.utils.clip_grad_norm_(method.TrainableParameters().Select(p => p.Parameter), method.Optimizer.GradClipNorm);
                 optimizer.Step();
                 method.OnAfterOptimizerStep(progress);
             }

@@ -70,6 +70,7 @@ public sealed class TrainingCheckpoint(CheckpointStore store, SslMethod method, 
         ["collapse_streak"] = guard.Streak,
         ["collapsed_at_step"] = guard.CollapsedAt,
         ["method_config"] = method.Config.ToJson(),
+        ["optimizer"] = method.Optimizer.ToJson(),
         ["written_utc"] = DateTime.UtcNow.ToString("O"),
     };
 

@@ -79,7 +79,7 @@ public class LabelFreeAnalysisTests
         var lidar = Pick(ModelSelection.SelectorName(LabelFreeMetrics.Lidar, FeatureSpace.Backbone));
         Assert.Equal(6, lidar.Candidates);
         Assert.Equal(0, lidar.Regret, 12);
-        Assert.Contains("method_params.temperature=0.5", lidar.Picked);
+        Assert.Contains("method.temperature=0.5", lidar.Picked);
         Assert.EndsWith("epoch 3", lidar.Picked);
         // Higher-is-better metrics at 1 - F1 pick the worst model (0.2); lower-is-better alignment picks the best.
         Assert.Equal(0.4, Pick(ModelSelection.SelectorName(LabelFreeMetrics.RankMe, FeatureSpace.Projector)).Regret, 12);

@@ -12,15 +12,15 @@ public class ExperimentConfigTests
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("c.yaml"), "epochs: 7\naugmentation:\n  min_scale: 0.5\nmethod: byol\nval_defect_pcts: [2, 45]\n");
-        var c = ExperimentConfigBuilder.Build("smoke", dir.File("c.yaml"), null, ["epochs=3", "augmentation.t-val=0.1", "method_params.temperature=0.3"]);
+        var c = ExperimentConfigBuilder.Build("smoke", dir.File("c.yaml"), null, ["epochs=3", "augmentation.t-val=0.1", "method.predictor-hidden-dim=256"]);
         Assert.Equal("smoke", c.Profile);
         Assert.Equal(32, c.Resolution);           // from the profile
         Assert.Equal(3, c.Epochs);                // --set beats the file
         Assert.Equal(0.5, c.Augmentation.MinScale); // file beats the default
         Assert.Equal(0.1, c.Augmentation.TVal);   // kebab-case key accepted
-        Assert.Equal("byol", c.Method);
+        Assert.Equal("byol", c.Method.Name);
         Assert.Equal(new double[] { 2, 45 }, c.ValDefectPcts);
-        Assert.Equal(0.3, c.MethodParams["temperature"]!.GetValue<double>());
+        Assert.Equal(256, ((SslAnomaly.Methods.ByolConfig)c.Method).PredictorHiddenDim);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class ExperimentConfigTests
     [InlineData("method=mae", "needs --backbone vit-tiny")]
     [InlineData("profile=huge", "unknown profile 'huge'")]
     [InlineData("batch_size=1", "at least 2 images")]
-    [InlineData("class_balanced_batches=true", "class_balanced_batches is for the supervised baseline only: simclr")]
+    [InlineData("method.class_balanced_batches=true", "'method.class_balanced_batches' (--set) does not exist for method simclr")]
     public void Invalid_experiments_are_refused_with_a_clear_message(string set, string expected)
     {
         var e = Assert.Throws<UserInputException>(() => ExperimentConfigBuilder.Build("smoke", null, null, [set]));
@@ -94,7 +94,7 @@ public class ExperimentConfigTests
     [Fact]
     public void Config_round_trips_through_json()
     {
-        var c = ExperimentConfigBuilder.Build("quick", null, null, ["method=dino", "method_params.teacher_temperature=0.05"]);
+        var c = ExperimentConfigBuilder.Build("quick", null, null, ["method.name=dino", "method.dino_teacher_temperature=0.05"]);
         var again = ConfigOverrides.ToConfig(JsonNode.Parse(c.ToJson())!.AsObject());
         Assert.Equal(c.ToJson(), again.ToJson());
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SslAnomaly.Experiments;
+using SslAnomaly.Methods;
 using SslAnomaly.Tests.Support;
 using Xunit;
 
@@ -27,12 +28,13 @@ public class SweepAndRunDirectoryTests
         Assert.Equal([1.0, 5, 45], plan.TrainDefectPcts);
         Assert.Equal(39, plan.Entries.Count); // 13 method x backbone pairs (11 trained + 2 floors) x 3 shares
         var supervised = plan.Entries.Where(e => e.Method == "supervised").ToDictionary(e => (e.Backbone, e.TrainDefectPct), plan.Config);
-        Assert.Equal((16, true), (supervised[("resnet18", 5)].Epochs, supervised[("resnet18", 5)].ClassBalancedBatches));
-        Assert.Equal((2, true), (supervised[("vit-tiny", 5)].Epochs, supervised[("vit-tiny", 5)].ClassBalancedBatches));
-        var simclr = plan.Config(plan.Entries.First(e => e.Method == "simclr"));
-        Assert.Equal((2, false), (simclr.Epochs, simclr.ClassBalancedBatches));
+        static bool Balanced(ExperimentConfig c) => ((SupervisedConfig)c.Method).ClassBalancedBatches;
+        Assert.Equal((16, true), (supervised[("resnet18", 5)].Epochs, Balanced(supervised[("resnet18", 5)])));
+        Assert.Equal((2, true), (supervised[("vit-tiny", 5)].Epochs, Balanced(supervised[("vit-tiny", 5)])));
+        Assert.Equal(2, plan.Config(plan.Entries.First(e => e.Method == "simclr")).Epochs);
         // The paper profile keeps the official recipe: a class-weighted BCE on the subset's own share.
-        Assert.False(ExperimentConfigBuilder.Build("paper", null, new ExperimentChoices { Method = "supervised" }).ClassBalancedBatches);
+        Assert.False(Balanced(ExperimentConfigBuilder.Build("paper", null, new ExperimentChoices { Method = "supervised" })));
+        Assert.True(Balanced(ExperimentConfigBuilder.Build("quick", null, null, ["method=supervised", "backbone=vit-tiny"])));
     }
 
     [Fact]

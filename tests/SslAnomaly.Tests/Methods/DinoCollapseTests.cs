@@ -50,8 +50,8 @@ public class DinoCollapseTests
     {
         using var scope = NewDisposeScope();
         manual_seed(7);
-        var config = MethodOverfitTests.SmallConfig("dino", 0.1); // bottleneck 32, 64 prototypes
-        using var method = (Dino)MethodFactory.Create("dino", new TinyBackbone(8), config, createBackbone: () => new TinyBackbone(8));
+        var config = (DinoConfig)MethodOverfitTests.SmallHeads("dino"); // bottleneck 32, 64 prototypes
+        using var method = (Dino)MethodFactory.Create("dino", new TinyBackbone(8), config, MethodOverfitTests.SmallSteps("dino", 0.1), createBackbone: () => new TinyBackbone(8));
         var (images, labels) = TrainingData.Images(8, 8);
         var views = new FlipNoiseViews(2).MakeViews(images, new Generator(1));
         method.train();
@@ -66,7 +66,7 @@ public class DinoCollapseTests
     {
         using var scope = NewDisposeScope();
         manual_seed(9);
-        using var method = MethodFactory.Create("dino", MethodOverfitTests.SmallBackbone(BackboneConfig.ResNet18), MethodOverfitTests.SmallConfig("dino", 0.1));
+        using var method = MethodFactory.Create("dino", MethodOverfitTests.SmallBackbone(BackboneConfig.ResNet18), MethodOverfitTests.SmallHeads("dino"), MethodOverfitTests.SmallSteps("dino", 0.1));
         var (images, labels) = TrainingData.Images(16, 32);
         using var source = new TensorBatchSource(images, labels, 16);
         var sink = new RecordingSink();

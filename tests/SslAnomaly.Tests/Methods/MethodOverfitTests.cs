@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
+using SslAnomaly.Optim;
 using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
 using Xunit;
@@ -16,14 +17,19 @@ namespace SslAnomaly.Tests.Methods;
 /// </summary>
 public class MethodOverfitTests(ITestOutputHelper output)
 {
-    /// <summary>Small heads and a learning rate that moves a few dozen steps (no batch scaling, no warm-up).</summary>
-    public static MethodConfig SmallConfig(string method, double learningRate) => MethodConfig.For(method).WithOverrides(new Dictionary<string, JsonNode?>
+    /// <summary>The method's defaults with small heads, to keep tests cheap.</summary>
+    public static MethodConfig SmallHeads(string method) => MethodRegistry.Get(method).Defaults switch
     {
-        ["projector_hidden_dim"] = 64, ["projector_output_dim"] = 32, ["predictor_hidden_dim"] = 64,
-        ["dino_hidden_dim"] = 64, ["dino_bottleneck_dim"] = 32, ["dino_prototypes"] = 64,
-        ["mae_decoder_dim"] = 64, ["mae_decoder_depth"] = 1, ["mae_decoder_heads"] = 4,
-        ["learning_rate"] = learningRate, ["scale_lr_with_batch"] = false, ["warmup_epochs"] = 0,
-    });
+        ByolConfig c => c with { ProjectorHiddenDim = 64, ProjectorOutputDim = 32, PredictorHiddenDim = 64 },
+        ProjectorMethodConfig c => c with { ProjectorHiddenDim = 64, ProjectorOutputDim = 32 },
+        DinoConfig c => c with { DinoHiddenDim = 64, DinoBottleneckDim = 32, DinoPrototypes = 64 },
+        MaeConfig c => c with { MaeDecoderDim = 64, MaeDecoderDepth = 1, MaeDecoderHeads = 4 },
+        var c => c,
+    };
+
+    /// <summary>The method's optimiser at a learning rate that moves a few dozen steps (no batch scaling, no warm-up).</summary>
+    public static OptimizerSettings SmallSteps(string method, double learningRate) =>
+        MethodRegistry.Get(method).Optimizer with { LearningRate = learningRate, ScaleLrWithBatch = false, WarmupEpochs = 0 };
 
     public static Backbone SmallBackbone(string name) => name == BackboneConfig.ResNet18
         ? BackboneFactory.Create(new BackboneConfig(BackboneConfig.ResNet18, 32, Stem: ResNetStem.ImageNet))
@@ -39,7 +45,7 @@ public class MethodOverfitTests(ITestOutputHelper output)
     {
         using var scope = NewDisposeScope();
         manual_seed(11);
-        using var method = MethodFactory.Create(name, SmallBackbone(backbone), SmallConfig(name, learningRate), trainDefectShare: 0.5);
+        using var method = MethodFactory.Create(name, SmallBackbone(backbone), SmallHeads(name), SmallSteps(name, learningRate), trainDefectShare: 0.5);
         var (images, labels) = TrainingData.Images(8, 32);
         using var source = new TensorBatchSource(images, labels, batchSize: 8, seed: 3);
         var sink = new RecordingSink();
@@ -66,8 +72,8 @@ public class MethodOverfitTests(ITestOutputHelper output)
     {
         using var scope = NewDisposeScope();
         manual_seed(11);
-        var config = SmallConfig("dino", 0.2).WithOverrides(new Dictionary<string, JsonNode?> { ["dino_head_batch_norm"] = true });
-        using var method = MethodFactory.Create("dino", SmallBackbone(BackboneConfig.ResNet18), config);
+        var config = (DinoConfig)SmallHeads("dino") with { DinoHeadBatchNorm = true };
+        using var method = MethodFactory.Create("dino", SmallBackbone(BackboneConfig.ResNet18), config, SmallSteps("dino", 0.2));
         var (images, labels) = TrainingData.Images(8, 32);
         using var source = new TensorBatchSource(images, labels, batchSize: 8, seed: 3);
         var sink = new RecordingSink();

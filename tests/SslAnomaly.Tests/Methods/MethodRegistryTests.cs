@@ -21,7 +21,7 @@ public class MethodRegistryTests
         Backbone backbone = spec.Accepts(BackboneConfig.ResNet18)
             ? new TinyBackbone(8)
             : new VisionTransformer(new BackboneConfig(BackboneConfig.VitTiny, 8), 2, dim: 16, depth: 1, heads: 2);
-        using var method = MethodFactory.Create(name, backbone, MethodOverfitTests.SmallConfig(name, 0.1), trainDefectShare: 0.2,
+        using var method = MethodFactory.Create(name, backbone, MethodOverfitTests.SmallHeads(name), MethodOverfitTests.SmallSteps(name, 0.1), trainDefectShare: 0.2,
             createBackbone: () => new TinyBackbone(8));
         Assert.Equal(name, method.MethodName);
         Assert.Equal(method.ViewCount, ViewRecipe.For(spec, 8).ViewCount);

@@ -27,21 +27,21 @@ public class MethodStepGoldenTests(ITestOutputHelper output)
 
     static SslMethod Build(string name, JsonElement c)
     {
-        var config = MethodConfig.For(name).WithOverrides(new Dictionary<string, JsonNode?>
+        int hidden = c.GetProperty("hidden").GetInt32(), output = c.GetProperty("out").GetInt32();
+        MethodConfig config = MethodRegistry.Get(name).Defaults switch
         {
-            ["projector_hidden_dim"] = c.GetProperty("hidden").GetInt32(),
-            ["projector_output_dim"] = c.GetProperty("out").GetInt32(),
-            ["projector_layers"] = name == "barlow" ? 3 : 2,
-            ["predictor_hidden_dim"] = c.GetProperty("pred_hidden").GetInt32(),
-            ["temperature"] = c.GetProperty("temperature").GetDouble(),
-            ["dino_hidden_dim"] = c.GetProperty("dino_hidden").GetInt32(),
-            ["dino_bottleneck_dim"] = c.GetProperty("bottleneck").GetInt32(),
-            ["dino_prototypes"] = c.GetProperty("prototypes").GetInt32(),
-            ["mae_decoder_dim"] = c.GetProperty("dec_dim").GetInt32(),
-            ["mae_decoder_depth"] = c.GetProperty("dec_depth").GetInt32(),
-            ["mae_decoder_heads"] = c.GetProperty("dec_heads").GetInt32(),
-            ["pos_weight"] = c.GetProperty("pos_weight").GetDouble(),
-        });
+            SimClrConfig m => m with { ProjectorHiddenDim = hidden, ProjectorOutputDim = output, ProjectorLayers = 2, Temperature = c.GetProperty("temperature").GetDouble() },
+            ByolConfig m => m with { ProjectorHiddenDim = hidden, ProjectorOutputDim = output, ProjectorLayers = 2, PredictorHiddenDim = c.GetProperty("pred_hidden").GetInt32() },
+            BarlowTwinsConfig m => m with { ProjectorHiddenDim = hidden, ProjectorOutputDim = output, ProjectorLayers = 3 },
+            DinoConfig m => m with
+            {
+                DinoHiddenDim = c.GetProperty("dino_hidden").GetInt32(), DinoBottleneckDim = c.GetProperty("bottleneck").GetInt32(),
+                DinoPrototypes = c.GetProperty("prototypes").GetInt32(),
+            },
+            MaeConfig m => m with { MaeDecoderDim = c.GetProperty("dec_dim").GetInt32(), MaeDecoderDepth = c.GetProperty("dec_depth").GetInt32(), MaeDecoderHeads = c.GetProperty("dec_heads").GetInt32() },
+            SupervisedConfig m => m with { PosWeight = c.GetProperty("pos_weight").GetDouble() },
+            var m => m,
+        };
         Backbone backbone = name == "mae" ? new VisionTransformer(new BackboneConfig(BackboneConfig.VitTiny, 8), 2, dim: 16, depth: 1, heads: 2) : new TinyBackbone();
         return MethodFactory.Create(name, backbone, config, createBackbone: () => new TinyBackbone());
     }

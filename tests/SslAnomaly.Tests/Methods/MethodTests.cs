@@ -13,8 +13,8 @@ namespace SslAnomaly.Tests.Methods;
 
 public class MethodTests
 {
-    static SslMethod Tiny(string name, MethodConfig? config = null) =>
-        MethodFactory.Create(name, new TinyBackbone(8), config ?? MethodOverfitTests.SmallConfig(name, 0.1), trainDefectShare: 0.2,
+    static SslMethod Tiny(string name, MethodConfig? config = null, OptimizerSettings? optimizer = null) =>
+        MethodFactory.Create(name, new TinyBackbone(8), config ?? MethodOverfitTests.SmallHeads(name), optimizer ?? MethodOverfitTests.SmallSteps(name, 0.1), trainDefectShare: 0.2,
             createBackbone: () => new TinyBackbone(8));
 
     /// <summary>One trainer-like step: loss, backward, hooks and the optimiser.</summary>
@@ -50,7 +50,7 @@ public class MethodTests
         {
             var before = Params(teacher);
             Step(method, optimizer, new TrainingProgress((int)k, k, 1, total), generator);
-            double tau = 1 - (1 - method.Config.EmaBase) * (Math.Cos(Math.PI * k / total) + 1) / 2;
+            double tau = 1 - (1 - ((IEmaTeacherConfig)method.Config).EmaBase) * (Math.Cos(Math.PI * k / total) + 1) / 2;
             Assert.Equal(tau, method.CurrentTau, 15);
             var studentAfter = Params(student);
             var teacherAfter = Params(teacher);
@@ -94,7 +94,7 @@ public class MethodTests
         var decay = groups.Single(g => g.Name == "decay");
         var noDecay = groups.Single(g => g.Name == "no_decay");
         Assert.True(decay.Adapt);
-        Assert.Equal(method.Config.WeightDecay, decay.WeightDecay);
+        Assert.Equal(method.Optimizer.WeightDecay, decay.WeightDecay);
         Assert.False(noDecay.Adapt);
         Assert.Equal(0, noDecay.WeightDecay);
         Assert.All(decay.Parameters, p => Assert.True(p.Parameter.dim() > 1));
@@ -104,7 +104,7 @@ public class MethodTests
         // DINO's fixed weight-norm magnitude is not optimised.
         Assert.DoesNotContain(groups.SelectMany(g => g.Parameters), p => p.Name.EndsWith("weight_g"));
 
-        using var supervised = Tiny("supervised", MethodConfig.For("supervised"));
+        using var supervised = Tiny("supervised", new SupervisedConfig(), MethodRegistry.Supervised.Optimizer);
         Assert.Equal(["all"], supervised.ParameterGroups().Select(g => g.Name)); // Sewer-ML recipe: decay on every parameter
     }
 
@@ -138,7 +138,7 @@ public class MethodTests
     public void Dino_teacher_temperature_warms_up_linearly_per_epoch()
     {
         using var scope = NewDisposeScope();
-        using var method = (Dino)Tiny("dino", MethodConfig.For("dino") with { DinoHiddenDim = 16, DinoBottleneckDim = 8, DinoPrototypes = 16 });
+        using var method = (Dino)Tiny("dino", new DinoConfig { DinoHiddenDim = 16, DinoBottleneckDim = 8, DinoPrototypes = 16 });
         // 30 warm-up epochs of a 100-epoch run: numpy.linspace(0.04, 0.07, 30), then 0.07.
         Assert.Equal(0.04, method.TeacherTemperature(0, 100), 12);
         Assert.Equal(0.04 + 0.03 * 10 / 29, method.TeacherTemperature(10, 100), 12);
@@ -192,8 +192,11 @@ public class MethodTests
         var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("supervised", new TinyBackbone(8)));
         Assert.Contains("defect share", e.Message);
         Assert.Throws<UserInputException>(() => MethodFactory.Create("supervised", new TinyBackbone(8), trainDefectShare: 0));
-        using var explicitWeight = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), MethodConfig.For("supervised") with { PosWeight = 2.5 });
+        using var explicitWeight = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), new SupervisedConfig { PosWeight = 2.5 });
         Assert.Equal(2.5, explicitWeight.PosWeight);
+        // Class-balanced batches hold defects at one half, whatever the subset's share: the BCE is unweighted.
+        using var balanced = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), new SupervisedConfig { ClassBalancedBatches = true }, trainDefectShare: 0.05);
+        Assert.Equal(1.0, balanced.PosWeight, 12);
         // The loss is BCE with that positive weight.
         using var generator = new Generator(1);
         var images = randn(4, 3, 8, 8);
@@ -215,39 +218,66 @@ public class MethodTests
     [Fact]
     public void Defaults_follow_the_design_notes()
     {
-        var simclr = MethodConfig.For("simclr");
-        Assert.Equal((3, 2048, 256, 0.2, "lars"), (simclr.ProjectorLayers, simclr.ProjectorHiddenDim, simclr.ProjectorOutputDim, simclr.Temperature, simclr.Optimizer));
-        var byol = MethodConfig.For("byol");
-        Assert.Equal((4096, 256, 4096, 0.99, 1.0), (byol.ProjectorHiddenDim, byol.ProjectorOutputDim, byol.PredictorHiddenDim, byol.EmaBase, byol.EmaFinal));
-        var barlow = MethodConfig.For("barlow");
+        var simclr = (SimClrConfig)MethodRegistry.SimClr.Defaults;
+        Assert.Equal((3, 2048, 256, 0.2), (simclr.ProjectorLayers, simclr.ProjectorHiddenDim, simclr.ProjectorOutputDim, simclr.Temperature));
+        var byol = (ByolConfig)MethodRegistry.Byol.Defaults;
+        Assert.Equal((2, 4096, 256, 4096, 0.99, 1.0), (byol.ProjectorLayers, byol.ProjectorHiddenDim, byol.ProjectorOutputDim, byol.PredictorHiddenDim, byol.EmaBase, byol.EmaFinal));
+        var barlow = (BarlowTwinsConfig)MethodRegistry.Barlow.Defaults;
         Assert.Equal((3, 2048, 2048, 0.0051, 0.1), (barlow.ProjectorLayers, barlow.ProjectorHiddenDim, barlow.ProjectorOutputDim, barlow.BarlowLambda, barlow.BarlowScale));
-        var dino = MethodConfig.For("dino");
+        var dino = (DinoConfig)MethodRegistry.Dino.Defaults;
         Assert.Equal((2048, 256, 4096, 0.1, 0.04, 0.07, 0.9, 0.996), (dino.DinoHiddenDim, dino.DinoBottleneckDim, dino.DinoPrototypes,
             dino.DinoStudentTemperature, dino.DinoWarmupTeacherTemperature, dino.DinoTeacherTemperature, dino.DinoCenterMomentum, dino.EmaBase));
-        var mae = MethodConfig.For("mae");
-        Assert.Equal((0.75, true, "adamw", 1.5e-4, 0.05, 0.9, 0.95), (mae.MaskRatio, mae.MaeNormPixLoss, mae.Optimizer, mae.LearningRate, mae.WeightDecay, mae.Beta1, mae.Beta2));
-        Assert.Equal(0.02, MethodConfig.For("simclr").LarsEta);
-        Assert.Equal(1.5e-4 * 512 / 256, OptimizerSetup.ScaledLearningRate(mae, 512), 15);
+        var mae = (MaeConfig)MethodRegistry.Mae.Defaults;
+        Assert.Equal((0.75, true, 256, 4, 8), (mae.MaskRatio, mae.MaeNormPixLoss, mae.MaeDecoderDim, mae.MaeDecoderDepth, mae.MaeDecoderHeads));
+        Assert.Null(((SupervisedConfig)MethodRegistry.Supervised.Defaults).PosWeight);
+        Assert.Empty(MethodRegistry.RandomInitFloor.Defaults.ToJson());
+        // A record's own defaults are its method's: new ByolConfig() is BYOL as published.
+        Assert.All(MethodRegistry.All, m => Assert.Equal(m.Defaults, Activator.CreateInstance(m.ConfigType)));
+    }
+
+    /// <summary>The optimiser each method ran with before it had a section of its own: kind, rate per 256 images, decay and the rest.</summary>
+    [Theory]
+    [InlineData("simclr", "lars", 0.4, 1e-5, true, 0.999)]
+    [InlineData("byol", "lars", 1.0, 1e-5, true, 0.999)]
+    [InlineData("barlow", "lars", 0.3, 1e-4, true, 0.999)]
+    [InlineData("dino", "lars", 0.3, 1e-6, true, 0.999)]
+    [InlineData("mae", "adamw", 1.5e-4, 0.05, true, 0.95)]
+    [InlineData("supervised", "sgd", 0.1, 1e-4, false, 0.999)]
+    [InlineData("random-init", "lars", 0.3, 1e-5, true, 0.999)]
+    public void Default_optimisers_are_unchanged(string method, string kind, double lr, double weightDecay, bool excludeBiasAndNorm, double beta2)
+    {
+        var o = MethodRegistry.Get(method).Optimizer;
+        Assert.Equal((kind, lr, weightDecay, excludeBiasAndNorm, beta2), (o.Kind, o.LearningRate, o.WeightDecay, o.ExcludeBiasAndNorm, o.Beta2));
+        Assert.Equal((true, 0.9, 0.02, 1e-8, true, 0.9, 1e-8), (o.ScaleLrWithBatch, o.Momentum, o.LarsEta, o.LarsEps, o.LarsClipLr, o.Beta1, o.AdamEps));
+        Assert.Equal((10.0, 0.1, 0.0, 0.0, 0.0), (o.WarmupEpochs, o.WarmupMaxFraction, o.WarmupStartLr, o.MinLr, o.GradClipNorm));
+        Assert.Equal(lr * 512 / 256, o.ScaledLearningRate(512), 15);
     }
 
     [Fact]
     public void Config_overrides_by_key_and_round_trips_through_json()
     {
-        var config = MethodConfig.For("simclr").WithOverrides(new Dictionary<string, JsonNode?>
+        var config = (SimClrConfig)MethodRegistry.SimClr.Defaults.WithOverrides(new Dictionary<string, JsonNode?>
         {
-            ["temperature"] = 0.5, ["projector_output_dim"] = 128, ["optimizer"] = "adamw", ["pos_weight"] = null,
+            ["temperature"] = 0.5, ["projector_output_dim"] = 128,
         });
-        Assert.Equal((0.5, 128, "adamw"), (config.Temperature, config.ProjectorOutputDim, config.Optimizer));
-        Assert.Equal(config, MethodConfig.FromJson(config.ToJson()));
+        Assert.Equal((0.5, 128), (config.Temperature, config.ProjectorOutputDim));
+        Assert.Equal(config, MethodConfig.FromJson(MethodRegistry.SimClr, config.ToJson()));
         Assert.Equal(0.5, config.ToJson()["temperature"]!.GetValue<double>());
+        Assert.Equal(["projector_hidden_dim", "projector_output_dim", "projector_layers", "temperature"], config.ToJson().Select(p => p.Key));
 
-        var unknown = Assert.Throws<UserInputException>(() => config.WithOverrides(new Dictionary<string, JsonNode?> { ["temprature"] = 0.1 }));
-        Assert.Contains("unknown method setting 'temprature'", unknown.Message);
-        Assert.Contains("temperature", unknown.Message);
+        var unknown = Assert.Throws<UserInputException>(() => config.WithOverrides(new Dictionary<string, JsonNode?> { ["dino_prototypes"] = 32 }));
+        Assert.Equal("unknown method simclr setting 'method.dino_prototypes' (valid: method.projector_hidden_dim, method.projector_output_dim, method.projector_layers, method.temperature).", unknown.Message);
         var wrongType = Assert.Throws<UserInputException>(() => config.WithOverrides(new Dictionary<string, JsonNode?> { ["projector_layers"] = "three" }));
         Assert.Contains("projector_layers", wrongType.Message);
-        var invalid = Assert.Throws<UserInputException>(() => config.WithOverrides(new Dictionary<string, JsonNode?> { ["mask_ratio"] = 1.5 }));
-        Assert.Contains("mask_ratio", invalid.Message);
-        Assert.Throws<UserInputException>(() => config.WithOverrides(new Dictionary<string, JsonNode?> { ["optimizer"] = "adam" }));
+        var invalid = Assert.Throws<UserInputException>(() => MethodFactory.Create("mae", new VisionTransformer(new BackboneConfig(BackboneConfig.VitTiny, 8), 2, dim: 16, depth: 1, heads: 2),
+            new MaeConfig { MaskRatio = 1.5 }));
+        Assert.Contains("method.mask_ratio", invalid.Message);
+
+        var optimizer = MethodRegistry.Mae.Optimizer.WithOverrides(new Dictionary<string, JsonNode?> { ["kind"] = "lars", ["lars_clip_lr"] = false });
+        Assert.Equal(("lars", false, 1.5e-4), (optimizer.Kind, optimizer.LarsClipLr, optimizer.LearningRate));
+        Assert.Contains("optimizer.kind must be lars, sgd, adamw, not 'adam'",
+            Assert.Throws<UserInputException>(() => MethodFactory.Create("simclr", new TinyBackbone(8), optimizer: optimizer with { Kind = "adam" })).Message);
+        Assert.Contains("unknown optimizer setting 'optimizer.temperature'",
+            Assert.Throws<UserInputException>(() => optimizer.WithOverrides(new Dictionary<string, JsonNode?> { ["temperature"] = 0.1 })).Message);
     }
 }

@@ -20,11 +20,10 @@ public class ResumeTests
     static SslMethod Build(string name, long initSeed)
     {
         manual_seed(initSeed);
-        var config = MethodOverfitTests.SmallConfig(name, name == "mae" ? 1e-3 : 0.1);
         Backbone backbone = name == "mae"
             ? new VisionTransformer(new BackboneConfig(BackboneConfig.VitTiny, 8), 2, dim: 16, depth: 1, heads: 2)
             : new TinyBackbone(8);
-        return MethodFactory.Create(name, backbone, config, trainDefectShare: 0.25, createBackbone: () => new TinyBackbone(8));
+        return MethodFactory.Create(name, backbone, MethodOverfitTests.SmallHeads(name), MethodOverfitTests.SmallSteps(name, name == "mae" ? 1e-3 : 0.1), trainDefectShare: 0.25, createBackbone: () => new TinyBackbone(8));
     }
 
     static (double[] Losses, TrainingOutcome Outcome) Train(SslMethod method, string directory, long? stopAfter)

@@ -16,7 +16,7 @@ public class TrainerTests(ITestOutputHelper output)
     static SslMethod Byol(long seed = 1)
     {
         manual_seed(seed);
-        return MethodFactory.Create("byol", new TinyBackbone(8), MethodOverfitTests.SmallConfig("byol", 0.1), createBackbone: () => new TinyBackbone(8));
+        return MethodFactory.Create("byol", new TinyBackbone(8), MethodOverfitTests.SmallHeads("byol"), MethodOverfitTests.SmallSteps("byol", 0.1), createBackbone: () => new TinyBackbone(8));
     }
 
     /// <summary>Injects a NaN pixel into one batch.</summary>
@@ -61,7 +61,7 @@ public class TrainerTests(ITestOutputHelper output)
     {
         readonly Linear head;
 
-        public CollapsedMethod(Backbone backbone) : base(nameof(CollapsedMethod), backbone, MethodConfig.For("simclr"))
+        public CollapsedMethod(Backbone backbone) : base(nameof(CollapsedMethod), backbone, new SimClrConfig(), MethodRegistry.SimClr.Optimizer)
         {
             head = nn.Linear(backbone.FeatureDim, 4);
             register_module("head", head);
@@ -141,7 +141,7 @@ public class TrainerTests(ITestOutputHelper output)
     {
         readonly Linear head;
 
-        public ExplodingMethod(Backbone backbone) : base(nameof(ExplodingMethod), backbone, MethodConfig.For("simclr"))
+        public ExplodingMethod(Backbone backbone) : base(nameof(ExplodingMethod), backbone, new SimClrConfig(), MethodRegistry.SimClr.Optimizer)
         {
             head = nn.Linear(backbone.FeatureDim, 4);
             register_module("head", head);
@@ -234,7 +234,7 @@ public class TrainerTests(ITestOutputHelper output)
         Assert.True(outcome.Completed);
         Assert.Equal(6, outcome.StepsDone);
         Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), sink.Entries.Where(e => e.Name == "train/loss").Select(e => e.Step));
-        var schedule = OptimizerSetup.Schedule(method.Config, 4, 3, 2);
+        var schedule = OptimizerSetup.Schedule(method.Optimizer, 4, 3, 2);
         Assert.Equal(Enumerable.Range(0, 6).Select(k => schedule.At(k)), sink.Values("train/lr"));
         Assert.All(sink.Values("train/images_per_second"), v => Assert.True(v > 0));
         Assert.Equal(6, sink.Values("train/tau").Length);

@@ -393,6 +393,8 @@ class Method:
     def __init__(self, c):
         self.c = c
         self.tuned = c.get("variant", "tuned") == "tuned"
+        # What a PyTorch user does to get oneDNN's NHWC kernels: the model in channels-last once, each batch as it comes.
+        self.channels_last = self.tuned and c["backbone"] == "resnet18"
         name = c["method"]
         self.name = name
         m = nn.Module()
@@ -420,6 +422,8 @@ class Method:
             self._teacher(m, "backbone", make_backbone(c))
             self._teacher(m, "head", self._dino_head(fd, p))
         self.m = m.train()
+        if self.channels_last:
+            self.m.to(memory_format=torch.channels_last)
         self.opt = make_optimizer(m, c)
         self.tau = p["ema_base"]
         self.step_index = 0
@@ -439,6 +443,8 @@ class Method:
     def loss(self, views, labels):
         """Forward of every view (and the teacher's) and the loss."""
         m, p, name = self.m, self.c["params"], self.name
+        if self.channels_last:
+            views = [v.contiguous(memory_format=torch.channels_last) for v in views]
         if name == "simclr":
             z = [m.projector(m.backbone(v)) for v in views]
             return simclr_loss(z[0], z[1], p["temperature"])
@@ -619,10 +625,6 @@ def handle(cmd):
         torch.manual_seed(0)
         method = Method(cmd)
         views, labels = synthetic_views(cmd)
-        if variant == "tuned" and cmd["backbone"] == "resnet18":
-            # What a PyTorch user does to get oneDNN's NHWC kernels: model and inputs in channels-last.
-            method.m.to(memory_format=torch.channels_last)
-            views = [v.contiguous(memory_format=torch.channels_last) for v in views]
         STATE["train"][variant] = (method, views, labels)
         return {"parameters": count(method.m, False), "trainable": count(method.m, True)}
     if op == "train_run":
@@ -648,17 +650,18 @@ def handle(cmd):
         torch.manual_seed(0)
         model = make_backbone(cmd).eval()
         x = torch.randn(cmd["batch"], 3, cmd["resolution"], cmd["resolution"], generator=torch.Generator().manual_seed(1))
-        if variant == "tuned" and cmd["backbone"] == "resnet18":
+        channels_last = variant == "tuned" and cmd["backbone"] == "resnet18"
+        if channels_last:
             model.to(memory_format=torch.channels_last)
-            x = x.contiguous(memory_format=torch.channels_last)
-        STATE["extract"][variant] = (model, x)
+        STATE["extract"][variant] = (model, x, channels_last)
         return {"parameters": count(model, False)}
     if op == "extract_run":
-        model, x = STATE["extract"][cmd.get("variant", "tuned")]
+        model, x, channels_last = STATE["extract"][cmd.get("variant", "tuned")]
         start, cpu = time.perf_counter(), time.process_time()
         with torch.no_grad():
             for _ in range(cmd["batches"]):
-                features = model(x).numpy().copy()  # rows into host memory, as the workbook's FeatureSet holds them
+                batch = x.contiguous(memory_format=torch.channels_last) if channels_last else x  # as each batch arrives
+                features = model(batch).numpy().copy()  # rows into host memory, as the workbook's FeatureSet holds them
         return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu, "shape": list(features.shape)}
     if op == "augment_setup":
         if torchvision is None or Image is None:

@@ -24,6 +24,11 @@ public sealed record BatchSourceOptions
     public IReadOnlyList<string>? Sources { get; init; }
     /// <summary>Folder for the decoded-image cache; null decodes every epoch.</summary>
     public string? CacheDirectory { get; init; }
+    /// <summary>
+    /// One label per image: each epoch then draws as many images as the list holds, half from each class (the rarer
+    /// class repeated, each pass over a class in a fresh order), shuffled together. Null: every image once per epoch.
+    /// </summary>
+    public IReadOnlyList<bool>? ClassBalancedLabels { get; init; }
 }
 
 /// <summary>
@@ -47,6 +52,8 @@ public sealed class BatchSource : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Workers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Prefetch);
+        if (options.ClassBalancedLabels is { } labels && labels.Count != imagePaths.Count)
+            throw new ArgumentException($"class-balanced batches need one label per image ({labels.Count} labels for {imagePaths.Count} images)");
         paths = [.. imagePaths];
         Options = options;
         workers = new SemaphoreSlim(options.Workers);
@@ -71,9 +78,35 @@ public sealed class BatchSource : IDisposable
     }
 
     /// <summary>The image order of an epoch.</summary>
-    public int[] Order(int epoch) => Options.Shuffle
-        ? SeededRandom.For(Options.Seed, 0xBA7C4, (ulong)epoch).Permutation(Count)
+    public int[] Order(int epoch) =>
+        Options.ClassBalancedLabels is { } labels ? ClassBalancedOrder(labels, SeededRandom.For(Options.Seed, 0xBA1A, (ulong)epoch))
+        : Options.Shuffle ? SeededRandom.For(Options.Seed, 0xBA7C4, (ulong)epoch).Permutation(Count)
         : Enumerable.Range(0, Count).ToArray();
+
+    /// <summary><see cref="BatchSourceOptions.ClassBalancedLabels"/>: Count draws, half per class, in random order.</summary>
+    static int[] ClassBalancedOrder(IReadOnlyList<bool> labels, SeededRandom random)
+    {
+        int[] positives = [.. Enumerable.Range(0, labels.Count).Where(i => labels[i])];
+        int[] negatives = [.. Enumerable.Range(0, labels.Count).Where(i => !labels[i])];
+        if (positives.Length == 0 || negatives.Length == 0)
+            throw new UserInputException($"class-balanced batches need both classes, but the {labels.Count} training images hold {positives.Length} defective ones.");
+        var order = new int[labels.Count];
+        int half = labels.Count / 2;
+        Fill(order.AsSpan(0, half), positives);
+        Fill(order.AsSpan(half), negatives);
+        random.Shuffle(order.AsSpan());
+        return order;
+
+        // Repeated passes over one class, each in its own order, so that every image of the class appears equally often.
+        void Fill(Span<int> slots, int[] members)
+        {
+            for (int start = 0; start < slots.Length; start += members.Length)
+            {
+                var pass = random.Permutation(members.Length);
+                for (int k = 0; k < pass.Length && start + k < slots.Length; k++) slots[start + k] = members[pass[k]];
+            }
+        }
+    }
 
     /// <summary>Batches of one epoch in order, starting at <paramref name="startBatch"/> (for resuming).</summary>
     public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch = 0, CancellationToken cancellation = default)

@@ -134,7 +134,9 @@ public static class ExperimentRunner
             torch.manual_seed(config.Seed);
             var stem = Enum.Parse<ResNetStem>(config.Stem, ignoreCase: true);
             var backbone = BackboneFactory.Create(new BackboneConfig(config.Backbone, config.Resolution, config.PatchSize, stem));
-            var method = MethodFactory.Create(config.Method, backbone, MethodSettings(config), config.TrainDefectPct / 100.0);
+            // Balanced batches hold defects at one half whatever the subset's share, so the supervised BCE weight is 1.
+            double batchDefectShare = config.ClassBalancedBatches ? 0.5 : config.TrainDefectPct / 100.0;
+            var method = MethodFactory.Create(config.Method, backbone, MethodSettings(config), batchDefectShare);
             method.to(device);
             return new Model(backbone, method);
         }
@@ -147,6 +149,7 @@ public static class ExperimentRunner
                 BatchSize = config.BatchSize, Width = config.Resolution, Height = config.Resolution, Seed = config.Seed,
                 CacheDirectory = config.DecodedCache ? Path.Combine(run.Path, "decoded") : null,
                 SkipBadImages = config.SkipBadImages, Sources = data.Train.Sources,
+                ClassBalancedLabels = config.ClassBalancedBatches ? data.Train.Manifest.Labels : null,
             };
             using var source = new ManifestTrainingSource(data.Train.ImagePaths, data.Train.Manifest.Labels, loaderOptions, device);
             long totalSteps = (long)source.StepsPerEpoch * config.Epochs;

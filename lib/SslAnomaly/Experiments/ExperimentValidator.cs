@@ -37,6 +37,9 @@ public static class ExperimentValidator
         Positive(c.CheckpointEverySteps, "checkpoint_every_steps");
         if (c.BatchSize < 2) throw new UserInputException($"batch_size {c.BatchSize}: contrastive losses need at least 2 images per batch.");
         if (c.BatchSize > c.TrainSize) throw new UserInputException($"batch_size {c.BatchSize} is larger than train_size {c.TrainSize}.");
+        // Self-supervised methods must see the subset's own imbalance: that is the variable the study measures.
+        if (c.ClassBalancedBatches && c.Method != MethodRegistry.Supervised.Name)
+            throw new UserInputException($"class_balanced_batches is for the supervised baseline only: {c.Method} learns without labels, and balancing its batches would remove the imbalance the study measures.");
         if (!Optimizers.Contains(c.Optimizer))
             throw new UserInputException($"unknown optimizer '{c.Optimizer}' (valid: {string.Join(", ", Optimizers)}).");
         if (c.Augmentation.MinScale is <= 0 or > 1) throw new UserInputException($"augmentation.min_scale {c.Augmentation.MinScale} is outside (0, 1].");

@@ -48,6 +48,32 @@ public class BatchSourceTests
     }
 
     [Fact]
+    public void Class_balanced_epochs_draw_half_from_each_class_and_every_defect_equally_often()
+    {
+        using var dir = new TempDir();
+        var paths = Images(dir, 40);
+        bool[] labels = [.. Enumerable.Range(0, 40).Select(i => i % 10 == 3)]; // 4 defects in 40: a 10 % subset
+        using var source = new BatchSource(paths, Options() with { ClassBalancedLabels = labels });
+
+        var order = source.Order(2);
+        Assert.Equal(40, order.Length);
+        var defects = order.Where(i => labels[i]).ToList();
+        Assert.Equal(20, defects.Count);
+        // 20 defect draws over 4 defects: 5 each. 20 normal draws over 36 normal images: none twice.
+        Assert.All(defects.GroupBy(i => i), g => Assert.Equal(5, g.Count()));
+        Assert.Equal(20, order.Where(i => !labels[i]).Distinct().Count());
+        Assert.Equal(order, source.Order(2));
+        Assert.NotEqual(order, source.Order(3));
+        // The classes are mixed through the epoch, not stacked: both occur in the first and in the last ten draws.
+        Assert.Contains(order.Take(10), i => labels[i]);
+        Assert.Contains(order.TakeLast(10), i => !labels[i]);
+
+        var noDefects = new BatchSource(paths, Options() with { ClassBalancedLabels = new bool[40] });
+        Assert.Contains("0 defective", Assert.Throws<UserInputException>(() => noDefects.Order(0)).Message);
+        Assert.Throws<ArgumentException>(() => new BatchSource(paths, Options() with { ClassBalancedLabels = new bool[3] }));
+    }
+
+    [Fact]
     public void Resuming_at_a_batch_yields_the_rest_of_the_epoch()
     {
         using var dir = new TempDir();

@@ -77,6 +77,7 @@ public class ExperimentConfigTests
     [InlineData("method=mae", "needs --backbone vit-tiny")]
     [InlineData("profile=huge", "unknown profile 'huge'")]
     [InlineData("batch_size=1", "at least 2 images")]
+    [InlineData("class_balanced_batches=true", "class_balanced_batches is for the supervised baseline only: simclr")]
     public void Invalid_experiments_are_refused_with_a_clear_message(string set, string expected)
     {
         var e = Assert.Throws<UserInputException>(() => ExperimentConfigBuilder.Build("smoke", null, null, [set]));

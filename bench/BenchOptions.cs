@@ -4,6 +4,15 @@ using SslAnomaly.Methods;
 
 namespace SslAnomaly.Bench;
 
+/// <summary>The PyTorch script's variants (bench/pytorch_reference.py explains what each one changes).</summary>
+public static class PyTorchVariant
+{
+    /// <summary>The headline: channels-last ResNet-18, the Barlow Twins loss of facebookresearch/barlowtwins, EMA by lerp_.</summary>
+    public const string Tuned = "tuned";
+    /// <summary>Secondary (--pytorch-nchw): the plain solo-learn-style NCHW script, the default reference before the tuned one.</summary>
+    public const string Nchw = "nchw";
+}
+
 /// <summary>A command line the harness cannot run; the message says what is wrong.</summary>
 public sealed class BenchUsageException(string message) : Exception(message);
 
@@ -14,9 +23,9 @@ public sealed class BenchUsageException(string message) : Exception(message);
 /// </summary>
 public sealed record BenchOptions
 {
-    public static readonly IReadOnlyList<string> AllSections = ["train", "augment", "decode", "synth", "probe", "memory"];
-    /// <summary>Sections run only when asked for by --only.</summary>
-    public static readonly IReadOnlyList<string> ExtraSections = ["profile"];
+    public static readonly IReadOnlyList<string> AllSections = ["peak", "train", "extract", "augment", "decode", "synth", "probe", "memory"];
+    /// <summary>Sections run only when asked for by --only (split reads a finished sweep instead of measuring).</summary>
+    public static readonly IReadOnlyList<string> ExtraSections = ["profile", "split"];
     public static readonly IReadOnlyList<string> AllMethods = MethodRegistry.Names;
     public static readonly IReadOnlyList<string> AllBackbones = BackboneConfig.Names;
 
@@ -44,10 +53,16 @@ public sealed record BenchOptions
     /// </summary>
     public string OmpWait { get; init; } = "passive";
     /// <summary>
-    /// Give the PyTorch side the channels-last layout that our ResNet-18 uses by default (model and inputs converted, as a
-    /// PyTorch user would); off by default, where the script is a plain solo-learn-style NCHW loop.
+    /// Also time the plain PyTorch script (NCHW, solo-learn's Barlow Twins loss and EMA as written there), the default
+    /// reference before the tuned one, as a secondary comparison beside the headline. Off by default: it adds a third
+    /// window to every round.
     /// </summary>
-    public bool PyTorchChannelsLast { get; init; }
+    public bool PyTorchNchw { get; init; }
+    /// <summary>The sweep's runs folder that the split section reads (--runs).</summary>
+    public string? RunsDirectory { get; init; }
+
+    /// <summary>The PyTorch script's variants timed in each round: the tuned headline first, then the secondary.</summary>
+    public IReadOnlyList<string> PyTorchVariants => PyTorchNchw ? [PyTorchVariant.Tuned, PyTorchVariant.Nchw] : [PyTorchVariant.Tuned];
 
     public int Batch => BatchOverride ?? 64;
     /// <summary>The small batch at 224 px (full run only).</summary>
@@ -66,8 +81,8 @@ public sealed record BenchOptions
           --threads N         libtorch intra-op threads on both sides (default: cores)
           --python PATH       Python with torch (default /usr/bin/python3)
           --no-python         ours only
-          --only S1,S2        sections: train, augment, decode, synth, probe, memory (default: all);
-                              profile (per-phase step times on both sides) only when named
+          --only S1,S2        sections: peak, train, extract, augment, decode, synth, probe, memory (default: all);
+                              profile (per-phase step times on both sides) and split (needs --runs) only when named
           --methods M1,M2     simclr, byol, barlow, dino, mae, supervised (default: all)
           --backbones B1,B2   resnet18, vit-tiny (default: both)
           --batch N           images per batch at 64 px (default 64)
@@ -75,7 +90,8 @@ public sealed record BenchOptions
           --steps N           training steps per timed window (default 2, quick 1)
           --memory-steps N    steps of the memory-flatness run per method (default 1000)
           --omp-wait P        OpenMP wait policy on both sides: passive (default), active, default (libgomp's)
-          --pytorch-channels-last  convert the PyTorch ResNet-18 and its inputs to channels-last (ours is by default)
+          --pytorch-nchw      also time the plain NCHW PyTorch script (the former default) as a secondary comparison
+          --runs DIR          split: a finished sweep's runs folder (each run's run.log gives its time split)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -124,12 +140,14 @@ public sealed record BenchOptions
                 "--rounds" => o with { RoundsOverride = Positive() },
                 "--steps" => o with { StepsOverride = Positive() },
                 "--memory-steps" => o with { MemorySteps = Positive() },
-                "--pytorch-channels-last" => o with { PyTorchChannelsLast = true },
+                "--pytorch-nchw" => o with { PyTorchNchw = true },
+                "--runs" => o with { RunsDirectory = Value() },
                 "--omp-wait" => o with { OmpWait = OneOf("passive", "active", "default") },
                 "-h" or "--help" => o with { Help = true },
                 _ => throw new BenchUsageException($"unknown option '{arg}'"),
             };
         }
+        if (o.Runs("split") && o.RunsDirectory is null) throw new BenchUsageException("--only split needs --runs DIR (a sweep's runs folder)");
         return o;
     }
 }

@@ -55,7 +55,8 @@ settings["interop_threads"] = get_num_interop_threads();
 settings["omp_wait_policy"] = options.OmpWait;
 settings["malloc_tuning"] = NativeAllocator.Applied; // ours only: the library's default (PyTorch keeps glibc's)
 settings["resnet_channels_last"] = SslAnomaly.Backbones.ResNet18.ChannelsLast; // ours: the library's default
-settings["pytorch_channels_last"] = options.PyTorchChannelsLast;
+settings["pytorch_reference"] = PyTorchVariant.Tuned; // the headline ratios' reference; the script's docstring says what it tunes
+settings["pytorch_nchw_secondary"] = options.PyTorchNchw;
 settings["batch_64px"] = options.Batch;
 settings["batch_224px"] = options.Include224 ? options.Batch224 : null;
 settings["rounds"] = options.Rounds;
@@ -66,7 +67,7 @@ Log($"ssl-anomaly bench: {(options.Quick ? "quick" : "full")}, {get_num_threads(
 PythonReference? python = null;
 string? pythonSkipped = null;
 if (options.NoPython) pythonSkipped = "--no-python";
-else if (options.Sections.Any(s => s is "train" or "augment" or "decode" or "profile"))
+else if (options.Sections.Any(s => s is "peak" or "train" or "extract" or "augment" or "decode" or "profile"))
 {
     python = PythonReference.TryStart(options.Python, options.Threads, ompEnvironment, out pythonSkipped);
     if (python is null) AnsiConsole.MarkupLine($"[yellow]PyTorch comparison skipped:[/] {Markup.Escape(pythonSkipped!)}");
@@ -78,10 +79,13 @@ if (python is not null) foreach (var (key, value) in python.Hello) reference[key
 else reference["skipped_because"] = pythonSkipped;
 
 var trainResults = new List<TrainCaseResult>();
+var extractResults = new List<ExtractResult>();
+PeakResult? peak = null; // the GEMM peak at the train step's threads: the denominator of every "% of peak"
 var augmentResults = new List<AugmentResult>();
 int exitCode = 0;
 try
 {
+    if (options.Runs("peak") || options.Runs("train") || options.Runs("extract")) RunPeak();
     if (options.Runs("train"))
     {
         RunTrain();
@@ -92,9 +96,11 @@ try
     }
     if (options.Runs("augment")) RunAugment();
     if (options.Runs("decode") || options.Runs("synth")) RunData();
+    if (options.Runs("extract")) RunExtract();
     if (options.Runs("probe")) RunProbe();
     if (options.Runs("memory")) RunMemory();
     if (options.Runs("profile")) RunProfile();
+    if (options.Runs("split")) RunSplit(options.RunsDirectory!);
 }
 finally
 {
@@ -135,7 +141,9 @@ void RunTrain()
         trainResults.Add(result);
         var cmp = result.Comparison;
         Log($"train {c.Backbone,-8} {c.Method,-10} {c.Resolution,3} px b{c.Batch}: ours {cmp.OursRate,7:F1} img/s, pytorch {cmp.TheirRate,7:F1} img/s, ratio {cmp.Ratio:F3} " +
-            $"(rounds {string.Join(" ", cmp.RoundRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}; cpu-time ratio {cmp.CpuRatio:F2}), load {result.LoadAverage:F1}");
+            $"(rounds {string.Join(" ", cmp.RoundRatios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}; cpu-time ratio {cmp.CpuRatio:F2})" +
+            (result.Nchw is { } n ? $", vs NCHW {n.Ratio:F3}" : "") +
+            $"; {result.Flops.StepFlops / 1e9:F1} GFLOP per step, ours {result.Gflops(cmp.OursRate):F1} GFLOP/s ({SharePercent(result.Gflops(cmp.OursRate)):F0} % of peak), load {result.LoadAverage:F1}");
         if (result.TheirParameters is { } theirs && theirs != result.OursParameters)
             AnsiConsole.MarkupLine($"[yellow]parameter counts differ for {c}: ours {result.OursParameters:N0}, PyTorch {theirs:N0}[/]");
         GC.Collect();
@@ -147,8 +155,17 @@ void RunTrain()
         section["batch"] = group.First().Case.Batch;
         section["stem_or_patch"] = group.First().Case.Backbone == "resnet18" ? "imagenet stem" : $"patch {SslAnomaly.Backbones.BackboneFactory.Resolve(group.First().Case.BackboneConfig).PatchSize}";
         var ratios = group.Select(r => r.Comparison.Ratio).ToList();
+        section["pytorch_reference"] = PyTorchVariant.Tuned;
         section["ratio_vs_pytorch"] = BenchReport.Num(BenchReport.GeometricMean(ratios));
         section["ratio_vs_pytorch_min"] = BenchReport.Num(ratios.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min());
+        if (group.Any(r => r.Nchw is not null))
+        {
+            // Secondary: the plain NCHW script (--pytorch-nchw), from the same windows of ours.
+            var nchw = group.Select(r => r.Nchw?.Ratio ?? double.NaN).ToList();
+            section["ratio_vs_pytorch_nchw"] = BenchReport.Num(BenchReport.GeometricMean(nchw));
+            section["ratio_vs_pytorch_nchw_min"] = BenchReport.Num(nchw.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min());
+        }
+        section["ours_share_of_peak_geomean"] = BenchReport.Num(BenchReport.GeometricMean(group.Select(r => Share(r.Gflops(r.Comparison.OursRate)))));
         section["ours_images_per_second_geomean"] = BenchReport.Num(BenchReport.GeometricMean(group.Select(r => r.Comparison.OursRate)));
         var methods = new JsonObject();
         foreach (var r in group)
@@ -157,10 +174,101 @@ void RunTrain()
             json["ours_parameters"] = r.OursParameters;
             json["pytorch_parameters"] = r.TheirParameters;
             json["load_average_1min"] = BenchReport.Num(r.LoadAverage, 3);
+            json["step_gflop"] = BenchReport.Num(r.Flops.StepFlops / 1e9);
+            json["forward_gmacs_trained"] = BenchReport.Num(r.Flops.TrainedMacs / 1e9);
+            json["forward_gmacs_frozen"] = BenchReport.Num(r.Flops.FrozenMacs / 1e9);
+            json["ours_gflops"] = BenchReport.Num(r.Gflops(r.Comparison.OursRate));
+            json["pytorch_gflops"] = BenchReport.Num(r.Gflops(r.Comparison.TheirRate));
+            json["ours_share_of_peak"] = BenchReport.Num(Share(r.Gflops(r.Comparison.OursRate)));
+            json["pytorch_share_of_peak"] = BenchReport.Num(Share(r.Gflops(r.Comparison.TheirRate)));
+            if (r.Nchw is { } n) json["vs_pytorch_nchw"] = n.ToJson();
             methods[r.Case.Method] = json;
         }
         section["methods"] = methods;
     }
+}
+
+/// <summary>Share of the GEMM peak at the train step's threads (NaN without a peak).</summary>
+double Share(double gflops) => peak is { } p ? gflops / p.Gflops : double.NaN;
+double SharePercent(double gflops) => 100 * Share(gflops);
+
+void RunPeak()
+{
+    var section = report.Section("peak");
+    section["gemm_size"] = PeakBench.Size;
+    section["convention"] = "fp32 FLOP/s of torch.mm on two n x n matrices, 2 n^3 FLOPs, best of 4";
+    foreach (int threads in new[] { 1, options.Threads }.Distinct())
+    {
+        var r = PeakBench.Run(threads, python);
+        section[$"threads_{threads}"] = new JsonObject { ["ours_gflops"] = BenchReport.Num(r.Gflops), ["pytorch_gflops"] = r.PyTorchGflops is { } t ? BenchReport.Num(t) : null };
+        Log($"peak: fp32 GEMM {r.Size} x {r.Size} on {threads} thread(s): libtorch {r.Gflops:F1} GFLOP/s, PyTorch script {(r.PyTorchGflops is { } g ? $"{g:F1}" : "-")} GFLOP/s");
+        if (threads == options.Threads) peak = r;
+    }
+    section["gflops"] = BenchReport.Num(peak!.Gflops);
+    section["threads"] = peak.Threads;
+}
+
+void RunExtract()
+{
+    var bench = new ExtractBench(options, python);
+    var shapes = options.Quick ? new[] { (64, 256) } : new[] { (64, 256), (224, 64) };
+    foreach (var (resolution, batch) in shapes)
+        foreach (var backbone in options.Backbones)
+        {
+            var r = bench.Run(backbone, resolution, batch);
+            extractResults.Add(r);
+            var cmp = r.Comparison;
+            Log($"extract {backbone,-8} {resolution,3} px b{batch}: ours {cmp.OursRate,7:F1} img/s, pytorch {cmp.TheirRate,7:F1} img/s, ratio {cmp.Ratio:F3}" +
+                (r.Nchw is { } n ? $", vs NCHW {n.Ratio:F3}" : "") + $"; ours {r.Gflops(cmp.OursRate):F1} GFLOP/s ({SharePercent(r.Gflops(cmp.OursRate)):F0} % of peak)");
+        }
+    var section = report.Section("extract");
+    section["pytorch_reference"] = PyTorchVariant.Tuned;
+    section["ratio_vs_pytorch"] = BenchReport.Num(BenchReport.GeometricMean(extractResults.Select(r => r.Comparison.Ratio)));
+    if (extractResults.Any(r => r.Nchw is not null))
+        section["ratio_vs_pytorch_nchw"] = BenchReport.Num(BenchReport.GeometricMean(extractResults.Select(r => r.Nchw?.Ratio ?? double.NaN)));
+    foreach (var r in extractResults)
+    {
+        var json = r.Comparison.ToJson();
+        json["batch"] = r.Batch;
+        json["forward_gmacs_per_image"] = BenchReport.Num(r.ForwardMacsPerImage / 1e9);
+        json["ours_gflops"] = BenchReport.Num(r.Gflops(r.Comparison.OursRate));
+        json["pytorch_gflops"] = BenchReport.Num(r.Gflops(r.Comparison.TheirRate));
+        json["ours_share_of_peak"] = BenchReport.Num(Share(r.Gflops(r.Comparison.OursRate)));
+        json["pytorch_share_of_peak"] = BenchReport.Num(Share(r.Gflops(r.Comparison.TheirRate)));
+        if (r.Nchw is { } n) json["vs_pytorch_nchw"] = n.ToJson();
+        section[$"{r.BackboneKey}_{r.Resolution}px"] = json;
+    }
+}
+
+void RunSplit(string runsDirectory)
+{
+    var (runs, skipped) = TimeSplit.Read(runsDirectory);
+    var section = report.Section("split");
+    section["runs_directory"] = Path.GetFullPath(runsDirectory);
+    section["runs"] = runs.Count;
+    section["skipped_not_completed"] = new JsonArray(skipped.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
+    section["unit"] = "seconds of each run's wall clock, summed over the runs of a group (runs in parallel overlap)";
+    var table = new Table().Title($"Time split of {runs.Count} finished runs in {Markup.Escape(runsDirectory)} (seconds summed over runs; share of the row's total)").RoundedBorder();
+    foreach (var h in new[] { "method", "backbone", "runs", "start-up + data", "pretraining", "features", "probe + grid", "total" }) table.AddColumn(h);
+    JsonObject Row(IReadOnlyCollection<RunSplit> group, string method, string backbone)
+    {
+        double a = group.Sum(r => r.StartupAndData), p = group.Sum(r => r.Pretraining), f = group.Sum(r => r.Features), g = group.Sum(r => r.ProbeAndGrid), t = group.Sum(r => r.Total);
+        string Cell(double v) => $"{v:F0} ({100 * v / t:F0} %)";
+        bool total = method == "total";
+        table.AddRow(total ? "[bold]total[/]" : method, backbone, $"{group.Count}", Cell(a), Cell(p), Cell(f), Cell(g), total ? $"[bold]{t:F0}[/]" : $"{t:F0}");
+        return new JsonObject
+        {
+            ["runs"] = group.Count, ["startup_data_s"] = BenchReport.Num(a), ["pretraining_s"] = BenchReport.Num(p),
+            ["features_s"] = BenchReport.Num(f), ["probe_grid_s"] = BenchReport.Num(g), ["total_s"] = BenchReport.Num(t),
+        };
+    }
+    var groups = new JsonObject();
+    foreach (var group in runs.GroupBy(r => (r.Method, r.Backbone)))
+        groups[$"{group.Key.Method}.{group.Key.Backbone}"] = Row(group.ToList(), group.Key.Method, group.Key.Backbone);
+    section["groups"] = groups;
+    if (runs.Count > 0) section["total"] = Row(runs, "total", "");
+    AnsiConsole.Write(table);
+    if (skipped.Count > 0) AnsiConsole.MarkupLine($"[yellow]{skipped.Count} run(s) without a completed attempt left out:[/] {Markup.Escape(string.Join(", ", skipped))}");
 }
 
 void RunAugment()
@@ -287,7 +395,7 @@ void RunMemory()
 
 void RunProfile()
 {
-    var profiler = new StepProfile(python, options.PyTorchChannelsLast);
+    var profiler = new StepProfile(python);
     var section = report.Section("profile");
     int steps = options.StepsOverride ?? 3;
     foreach (var backbone in options.Backbones)
@@ -339,17 +447,41 @@ void PrintSummary()
                            $"load average {string.Join(" ", load0)} at start, {string.Join(" ", load1)} at end; no GPU used");
     if (trainResults.Count > 0)
     {
-        var table = new Table().Title("Training step (images/s; ratio = ours / PyTorch, interleaved windows)").RoundedBorder();
-        foreach (var h in new[] { "backbone", "method", "px", "batch", "ours", "PyTorch", "ratio", "round ratios", "load" }) table.AddColumn(h);
+        bool nchw = trainResults.Any(r => r.Nchw is not null);
+        var table = new Table().Title("Training step (images/s; ratio = ours / tuned PyTorch, interleaved windows; GFLOP/s and % of the GEMM peak: ours)").RoundedBorder();
+        foreach (var h in new[] { "backbone", "method", "px", "batch", "ours", "PyTorch", "ratio" }.Concat(nchw ? ["ratio vs NCHW"] : []).Concat(["GFLOP/s", "% of peak", "round ratios", "load"]))
+            table.AddColumn(h);
         foreach (var r in trainResults)
         {
             var c = r.Comparison;
-            table.AddRow(r.Case.Backbone, r.Case.Method, $"{r.Case.Resolution}", $"{r.Case.Batch}", $"{c.OursRate:F1}", Fmt(c.TheirRate, "F1"), Ratio(c.Ratio, 1.0),
-                string.Join(" ", c.RoundRatios.Select(x => x.ToString("F2", CultureInfo.InvariantCulture))), $"{r.LoadAverage:F1}");
+            double gflops = r.Gflops(c.OursRate);
+            table.AddRow([r.Case.Backbone, r.Case.Method, $"{r.Case.Resolution}", $"{r.Case.Batch}", $"{c.OursRate:F1}", Fmt(c.TheirRate, "F1"), Ratio(c.Ratio, 1.0),
+                .. nchw ? [Fmt(r.Nchw?.Ratio ?? double.NaN, "F2")] : Array.Empty<string>(), $"{gflops:F1}", Fmt(SharePercent(gflops), "F0"),
+                string.Join(" ", c.RoundRatios.Select(x => x.ToString("F2", CultureInfo.InvariantCulture))), $"{r.LoadAverage:F1}"]);
         }
         foreach (var key in new[] { "train_step.resnet18", "train_step.vit_tiny", "train_step_224px.resnet18", "train_step_224px.vit_tiny" })
             if (report.Number($"{key}.ratio_vs_pytorch") is { } g)
-                table.AddRow($"[bold]{key.Split('.')[1]}[/]", "[bold]geomean[/]", key.Contains("224") ? "224" : "64", "", "", "", Ratio(g, key.Contains("resnet") ? 1.05 : 1.0), "", "");
+                table.AddRow([$"[bold]{key.Split('.')[1]}[/]", "[bold]geomean[/]", key.Contains("224") ? "224" : "64", "", "", "", Ratio(g, key.Contains("resnet") ? 1.05 : 1.0),
+                    .. nchw ? [Fmt(report.Number($"{key}.ratio_vs_pytorch_nchw") ?? double.NaN, "F2")] : Array.Empty<string>(), "", "", "", ""]);
+        AnsiConsole.Write(table);
+    }
+    if (peak is not null)
+        AnsiConsole.MarkupLine($"[bold]GEMM peak[/] (fp32, {PeakBench.Size}^3 torch.mm): " + string.Join(", ", (report.Root["peak"]?.AsObject() ?? []).Where(kv => kv.Key.StartsWith("threads_", StringComparison.Ordinal))
+            .Select(kv => $"{kv.Key["threads_".Length..]} thread(s) {kv.Value!["ours_gflops"]} GFLOP/s (PyTorch script {kv.Value["pytorch_gflops"]?.ToString() ?? "-"})")));
+    if (extractResults.Count > 0)
+    {
+        bool nchw = extractResults.Any(r => r.Nchw is not null);
+        var table = new Table().Title("Feature extraction (eval, no grad; images/s; ratio = ours / tuned PyTorch under torch.no_grad())").RoundedBorder();
+        foreach (var h in new[] { "backbone", "px", "batch", "ours", "PyTorch", "ratio" }.Concat(nchw ? ["ratio vs NCHW"] : []).Concat(["GFLOP/s", "% of peak", "round ratios"]))
+            table.AddColumn(h);
+        foreach (var r in extractResults)
+        {
+            var c = r.Comparison;
+            double gflops = r.Gflops(c.OursRate);
+            table.AddRow([r.Backbone, $"{r.Resolution}", $"{r.Batch}", $"{c.OursRate:F1}", Fmt(c.TheirRate, "F1"), Ratio(c.Ratio, 1.0),
+                .. nchw ? [Fmt(r.Nchw?.Ratio ?? double.NaN, "F2")] : Array.Empty<string>(), $"{gflops:F1}", Fmt(SharePercent(gflops), "F0"),
+                string.Join(" ", c.RoundRatios.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))]);
+        }
         AnsiConsole.Write(table);
     }
     if (augmentResults.Count > 0)

@@ -74,7 +74,16 @@ public sealed class PythonReference : IDisposable
             return null;
         }
         var reference = new PythonReference(process);
-        reference.Hello = reference.Call(new JsonObject { ["op"] = "hello", ["threads"] = threads });
+        // Equal process settings on both sides: threads, and the glibc malloc tuning the library applies to itself.
+        var hello = new JsonObject { ["op"] = "hello", ["threads"] = threads, ["interop_threads"] = TorchSharp.torch.get_num_interop_threads() };
+        if (SslAnomaly.Native.NativeAllocator.Applied == true)
+            hello["malloc"] = new JsonObject
+            {
+                ["mmap_threshold"] = SslAnomaly.Native.NativeAllocator.MmapThreshold,
+                ["trim_threshold"] = SslAnomaly.Native.NativeAllocator.TrimThreshold,
+                ["top_pad"] = SslAnomaly.Native.NativeAllocator.TopPad,
+            };
+        reference.Hello = reference.Call(hello);
         return reference;
     }
 

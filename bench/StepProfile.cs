@@ -12,9 +12,10 @@ namespace SslAnomaly.Bench;
 /// <summary>
 /// Where a training step's time goes, on both sides, phase by phase: forward (every view, the teacher, the loss), the
 /// trainer's per-step read-backs (loss value, collapse-guard spread), backward, optimiser step, teacher EMA. Ours replays
-/// <see cref="Trainer"/>'s step by hand to put clocks between the phases. Medians over the profiled steps, in ms.
+/// <see cref="Trainer"/>'s step by hand to put clocks between the phases. Medians over the profiled steps, in ms. The
+/// PyTorch side is the tuned script (<see cref="PyTorchVariant.Tuned"/>), the headline comparison's.
 /// </summary>
-public sealed class StepProfile(PythonReference? python, bool pytorchChannelsLast)
+public sealed class StepProfile(PythonReference? python)
 {
     public static readonly string[] Phases = ["forward", "readback", "backward", "optimizer", "ema", "total"];
 
@@ -68,8 +69,8 @@ public sealed class StepProfile(PythonReference? python, bool pytorchChannelsLas
         Dictionary<string, double>? theirs = null;
         if (python is not null)
         {
-            python.Call(c.PythonSetup(method, views.Length, pytorchChannelsLast));
-            var reply = python.Call(new JsonObject { ["op"] = "train_profile", ["steps"] = steps });
+            python.Call(c.PythonSetup(method, views.Length, PyTorchVariant.Tuned));
+            var reply = python.Call(new JsonObject { ["op"] = "train_profile", ["variant"] = PyTorchVariant.Tuned, ["steps"] = steps });
             theirs = Phases.ToDictionary(p => p, p => reply[p]?.GetValue<double>() ?? double.NaN);
             python.Call(new JsonObject { ["op"] = "train_free" });
         }

@@ -20,7 +20,7 @@ public sealed record TrainCase(string Backbone, string Method, int Resolution, i
     public BackboneConfig BackboneConfig => new(Backbone, Resolution, PatchSize: 0, Stem: ResNetStem.ImageNet);
 
     /// <summary>The PyTorch script's <c>train_setup</c> command for this case: same model, heads, batch and view count.</summary>
-    public JsonObject PythonSetup(SslMethod method, int views, bool channelsLast) => new()
+    public JsonObject PythonSetup(SslMethod method, int views, string variant) => new()
     {
         ["op"] = "train_setup",
         ["method"] = Method,
@@ -31,7 +31,7 @@ public sealed record TrainCase(string Backbone, string Method, int Resolution, i
         ["batch"] = Batch,
         ["views"] = views,
         ["params"] = ScriptParams(method),
-        ["channels_last"] = channelsLast,
+        ["variant"] = variant,
     };
 
     /// <summary>The script's "params": the method's settings and its optimiser's side by side (the two sections of config.json).</summary>
@@ -43,8 +43,15 @@ public sealed record TrainCase(string Backbone, string Method, int Resolution, i
     }
 }
 
-/// <summary>The result of one case on both sides.</summary>
-public sealed record TrainCaseResult(TrainCase Case, Comparison Comparison, long OursParameters, long? TheirParameters, double LoadAverage);
+/// <summary>
+/// The result of one case on both sides: the headline comparison against the tuned script, the secondary one against the
+/// plain NCHW script (--pytorch-nchw only, from the same windows of ours), and the step's FLOP count.
+/// </summary>
+public sealed record TrainCaseResult(TrainCase Case, Comparison Comparison, Comparison? Nchw, FlopCount Flops, long OursParameters, long? TheirParameters, double LoadAverage)
+{
+    /// <summary>Achieved GFLOP/s at <paramref name="imagesPerSecond"/> (2 FLOPs per multiply-accumulate).</summary>
+    public double Gflops(double imagesPerSecond) => imagesPerSecond / Case.Batch * Flops.StepFlops / 1e9;
+}
 
 /// <summary>
 /// Training-step throughput, ours against the PyTorch script: images per second of whole optimiser steps (every view's
@@ -80,28 +87,42 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
         using var source = new TensorBatchSource(zeros(16L * c.Batch, 1), labels.repeat(8), c.Batch, shuffle: false);
         var recipe = new DelegateViewRecipe(views.Length, (_, _) => views.Select(v => v.alias()).ToArray());
 
+        var flops = CountStep(method, views, labels, c);
         long? theirParameters = null;
-        Func<Window>? theirs = null;
+        var theirs = new List<Func<Window>>();
         if (python is not null)
-        {
-            var setup = python.Call(c.PythonSetup(method, views.Length, options.PyTorchChannelsLast));
-            theirParameters = setup["parameters"]!.GetValue<long>();
-            theirs = () =>
+            foreach (var variant in options.PyTorchVariants)
             {
-                var reply = python.Call(new JsonObject { ["op"] = "train_run", ["steps"] = options.StepsPerWindow });
-                return new Window(reply["seconds"]!.GetValue<double>(), (long)options.StepsPerWindow * c.Batch, reply["cpu_seconds"]!.GetValue<double>());
-            };
-        }
+                var setup = python.Call(c.PythonSetup(method, views.Length, variant));
+                theirParameters = setup["parameters"]!.GetValue<long>();
+                theirs.Add(() =>
+                {
+                    var reply = python.Call(new JsonObject { ["op"] = "train_run", ["variant"] = variant, ["steps"] = options.StepsPerWindow });
+                    return new Window(reply["seconds"]!.GetValue<double>(), (long)options.StepsPerWindow * c.Batch, reply["cpu_seconds"]!.GetValue<double>());
+                });
+            }
         double load = Machine.LoadAverage()[0];
         try
         {
-            var comparison = RunInterleaved(method, source, recipe, c, theirs);
-            return new TrainCaseResult(c, comparison, parameters, theirParameters, load);
+            var (ours, their) = RunInterleaved(method, source, recipe, c, theirs);
+            var headline = new Comparison(ours, their.Count > 0 ? their[0] : []);
+            var nchw = their.Count > 1 ? new Comparison(ours, their[1]) : null;
+            return new TrainCaseResult(c, headline, nchw, flops, parameters, theirParameters, load);
         }
         finally
         {
             python?.Call(new JsonObject { ["op"] = "train_free" });
         }
+    }
+
+    /// <summary>One forward of the step (no backward, no update) with the FLOP counter's hooks on: the shapes decide the count.</summary>
+    static FlopCount CountStep(SslMethod method, Tensor[] views, Tensor labels, TrainCase c)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(3);
+        method.train();
+        var input = new StepInput(views.Select(v => v.alias()).ToArray(), labels.narrow(0, 0, c.Batch), new TrainingProgress(0, 0, 1000, 100), generator);
+        return FlopCounter.Count(method, () => method.TrainingStep(input));
     }
 
     /// <summary>
@@ -110,12 +131,22 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
     /// the PyTorch windows in between, in the order <see cref="Interleaved"/> uses (warm-up: ours, theirs; then rounds
     /// ours-theirs, theirs-ours, ...). Our clocks stop while the other side runs.
     /// </summary>
-    Comparison RunInterleaved(SslMethod method, IBatchSource source, IViewRecipe recipe, TrainCase c, Func<Window>? theirs)
+    (List<Window> Ours, List<List<Window>> Theirs) RunInterleaved(SslMethod method, IBatchSource source, IViewRecipe recipe, TrainCase c, IReadOnlyList<Func<Window>> theirs)
     {
         int spw = options.StepsPerWindow, rounds = options.Rounds;
         long images = (long)spw * c.Batch;
         var ours = new List<Window>();
-        var their = new List<Window>();
+        var their = theirs.Select(_ => new List<Window>()).ToList();
+        // Every PyTorch variant in turn, each after a pause for the idle side's threads to settle.
+        void Theirs(bool record)
+        {
+            for (int v = 0; v < theirs.Count; v++)
+            {
+                Thread.Sleep(Gap);
+                var w = theirs[v]();
+                if (record) their[v].Add(w);
+            }
+        }
         var process = System.Diagnostics.Process.GetCurrentProcess();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var cpu = process.TotalProcessorTime;
@@ -127,17 +158,13 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
             process.Refresh();
             var finished = new Window(clock.Elapsed.TotalSeconds, images, (process.TotalProcessorTime - cpu).TotalSeconds);
             if (window >= 0) ours.Add(finished);
-            if (theirs is not null)
+            // After our warm-up: their warm-up. After our window of an even round: theirs of this round and, as the
+            // next (odd) round starts with theirs, that one too.
+            if (window == -1) Theirs(record: false);
+            else if (window % 2 == 0)
             {
-                Thread.Sleep(Gap);
-                // After our warm-up: their warm-up. After our window of an even round: theirs of this round and, as the
-                // next (odd) round starts with theirs, that one too.
-                if (window == -1) theirs();
-                else if (window % 2 == 0)
-                {
-                    their.Add(theirs());
-                    if (window + 1 < rounds) { Thread.Sleep(Gap); their.Add(theirs()); }
-                }
+                Theirs(record: true);
+                if (window + 1 < rounds) Theirs(record: true);
             }
             Thread.Sleep(Gap);
             window++;
@@ -149,7 +176,7 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
             new TrainerOptions { Epochs = 100_000, StopAfterSteps = (long)spw * (rounds + 1) }, sink);
         var outcome = trainer.Run();
         if (outcome.Failure is { } failure) throw new InvalidOperationException($"{c}: {failure.Reason}");
-        return new Comparison(ours, their);
+        return (ours, their);
     }
 
     static readonly TimeSpan Gap = TimeSpan.FromMilliseconds(50);

@@ -7,7 +7,19 @@ once: the machine's cores are shared). Nothing here is clever on purpose: the mo
 optimisers are written plainly after torchvision, timm, solo-learn and MAE's reference code, with the sizes and
 hyper-parameters the harness sends (the workbook's own defaults), so both sides do the same arithmetic.
 
-Commands: hello, train_setup, train_run, train_free, augment_setup, augment_run, decode_setup, decode_run, rss, quit.
+Two variants of the training script can be set up side by side (train_setup's "variant"):
+
+- "tuned" (the headline comparison): what a PyTorch user who tunes for the CPU writes. The ResNet-18 model and its
+  inputs in channels-last (oneDNN's NHWC kernels), the Barlow Twins loss of facebookresearch/barlowtwins (in-place
+  on the diagonal, no D x D identity), the teacher EMA as one lerp_ per tensor (timm's ModelEmaV3).
+- "nchw" (secondary, --pytorch-nchw): the plain script as solo-learn writes it. NCHW, solo-learn's Barlow Twins loss,
+  the EMA as mul_ + add_.
+
+Both share the process settings from "hello": intra-op and inter-op threads, and the glibc malloc tuning the
+workbook applies to itself (mallopt with the same values), so the allocator is equal on both sides.
+
+Commands: hello, gemm, train_setup, train_run, train_free, extract_setup, extract_run, extract_free, augment_setup,
+augment_run, decode_setup, decode_run, rss, quit.
 """
 import gc
 import json
@@ -256,6 +268,16 @@ def byol_loss(p, z):
     return 2 - 2 * (p * z.detach()).sum(dim=1).mean()
 
 
+def barlow_loss_tuned(z1, z2, lamb, scale):
+    """facebookresearch/barlowtwins main.py: in-place on the diagonal, the off-diagonal entries through a strided view."""
+    n, d = z1.size()
+    bn = nn.BatchNorm1d(d, affine=False)
+    corr = bn(z1).T @ bn(z2) / n
+    on_diag = torch.diagonal(corr).add_(-1).pow_(2).sum()
+    off_diag = corr.flatten()[:-1].view(d - 1, d + 1)[:, 1:].flatten().pow_(2).sum()
+    return scale * (on_diag + lamb * off_diag)
+
+
 def barlow_loss(z1, z2, lamb, scale):
     n, d = z1.size()
     bn = nn.BatchNorm1d(d, affine=False)
@@ -370,6 +392,9 @@ def make_optimizer(model, c):
 class Method:
     def __init__(self, c):
         self.c = c
+        self.tuned = c.get("variant", "tuned") == "tuned"
+        # What a PyTorch user does to get oneDNN's NHWC kernels: the model in channels-last once, each batch as it comes.
+        self.channels_last = self.tuned and c["backbone"] == "resnet18"
         name = c["method"]
         self.name = name
         m = nn.Module()
@@ -397,6 +422,8 @@ class Method:
             self._teacher(m, "backbone", make_backbone(c))
             self._teacher(m, "head", self._dino_head(fd, p))
         self.m = m.train()
+        if self.channels_last:
+            self.m.to(memory_format=torch.channels_last)
         self.opt = make_optimizer(m, c)
         self.tau = p["ema_base"]
         self.step_index = 0
@@ -416,12 +443,15 @@ class Method:
     def loss(self, views, labels):
         """Forward of every view (and the teacher's) and the loss."""
         m, p, name = self.m, self.c["params"], self.name
+        if self.channels_last:
+            views = [v.contiguous(memory_format=torch.channels_last) for v in views]
         if name == "simclr":
             z = [m.projector(m.backbone(v)) for v in views]
             return simclr_loss(z[0], z[1], p["temperature"])
         if name == "barlow":
             z = [m.projector(m.backbone(v)) for v in views]
-            return barlow_loss(z[0], z[1], p["barlow_lambda"], p["barlow_scale"])
+            loss = barlow_loss_tuned if self.tuned else barlow_loss
+            return loss(z[0], z[1], p["barlow_lambda"], p["barlow_scale"])
         if name == "byol":
             z = [m.projector(m.backbone(v)) for v in views]
             pr = [m.predictor(zz) for zz in z]
@@ -455,7 +485,10 @@ class Method:
             with torch.no_grad():
                 for key in self.teachers:
                     for sp, tp in zip(getattr(self.m, key).parameters(), getattr(self.m, f"teacher_{key}").parameters()):
-                        tp.mul_(self.tau).add_(sp, alpha=1 - self.tau)
+                        if self.tuned:
+                            tp.lerp_(sp, 1 - self.tau)
+                        else:
+                            tp.mul_(self.tau).add_(sp, alpha=1 - self.tau)
 
     def step(self, views, labels):
         """One training step as a solo-learn/MAE loop does it; returns the loss value (logged every step)."""
@@ -541,43 +574,95 @@ def loaded_blas_libraries():
         return []
 
 
+def apply_malloc_tuning(m):
+    """glibc mallopt with the workbook's values (lib/SslAnomaly/Native/NativeAllocator.cs); None: left at glibc's defaults."""
+    if not m:
+        return None
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6")
+        # M_TRIM_THRESHOLD -1, M_TOP_PAD -2, M_MMAP_THRESHOLD -3; mallopt returns 1 on success.
+        return all(libc.mallopt(k, m[name]) == 1 for k, name in ((-3, "mmap_threshold"), (-1, "trim_threshold"), (-2, "top_pad")))
+    except (OSError, AttributeError):
+        return False
+
+
 def handle(cmd):
     op = cmd["op"]
     if op == "hello":
+        if cmd.get("interop_threads"):
+            try:  # only possible before the first inter-op work, which is why hello comes first
+                torch.set_num_interop_threads(cmd["interop_threads"])
+            except RuntimeError:
+                pass
         torch.set_num_threads(cmd["threads"])
+        malloc = apply_malloc_tuning(cmd.get("malloc"))
         blas = [line.strip() for line in torch.__config__.show().splitlines() if "BLAS_INFO" in line]
         return {"torch": torch.__version__, "torchvision": getattr(torchvision, "__version__", None),
                 "pil": getattr(Image, "__version__", None), "python": platform.python_version(),
                 "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
-                "mkldnn": torch.backends.mkldnn.is_available(),
+                "mkldnn": torch.backends.mkldnn.is_available(), "mkldnn_enabled": torch.backends.mkldnn.enabled,
+                "malloc_tuning": malloc,
                 "blas": blas[0].split("BLAS_INFO=")[1].split(",")[0] if blas else None,
                 "blas_libraries": loaded_blas_libraries()}
+    if op == "gemm":
+        # fp32 peak through torch.mm (BLAS): the best of `reps` products of two n x n matrices at `threads` threads.
+        n, previous = cmd["n"], torch.get_num_threads()
+        torch.set_num_threads(cmd["threads"])
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        torch.mm(a, b)
+        best = math.inf
+        for _ in range(cmd["reps"]):
+            start = time.perf_counter()
+            torch.mm(a, b)
+            best = min(best, time.perf_counter() - start)
+        torch.set_num_threads(previous)
+        return {"gflops": 2.0 * n ** 3 / best / 1e9, "seconds": best}
     if op == "train_setup":
-        STATE.pop("method", None)
+        variant = cmd.get("variant", "tuned")
+        STATE.setdefault("train", {}).pop(variant, None)
         gc.collect()
         torch.manual_seed(0)
         method = Method(cmd)
         views, labels = synthetic_views(cmd)
-        if cmd.get("channels_last") and cmd["backbone"] == "resnet18":
-            # What a PyTorch user does to get oneDNN's NHWC kernels (--pytorch-channels-last): model and inputs.
-            method.m.to(memory_format=torch.channels_last)
-            views = [v.contiguous(memory_format=torch.channels_last) for v in views]
-        STATE["method"], STATE["views"], STATE["labels"] = method, views, labels
+        STATE["train"][variant] = (method, views, labels)
         return {"parameters": count(method.m, False), "trainable": count(method.m, True)}
     if op == "train_run":
-        method = STATE["method"]
+        method, views, labels = STATE["train"][cmd.get("variant", "tuned")]
         loss = float("nan")
         start, cpu = time.perf_counter(), time.process_time()
         for _ in range(cmd["steps"]):
-            loss = method.step(STATE["views"], STATE["labels"])
+            loss = method.step(views, labels)
         return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu, "loss": loss}
     if op == "train_profile":
-        return STATE["method"].profile(STATE["views"], STATE["labels"], cmd["steps"])
-    if op == "train_free":
-        for k in ("method", "views", "labels"):
+        method, views, labels = STATE["train"][cmd.get("variant", "tuned")]
+        return method.profile(views, labels, cmd["steps"])
+    if op in ("train_free", "extract_free"):
+        for k in ("train", "extract"):
             STATE.pop(k, None)
         gc.collect()
         return {}
+    if op == "extract_setup":
+        # The probe phase's feature extraction: the backbone alone, eval mode, no gradients, large batches.
+        variant = cmd.get("variant", "tuned")
+        STATE.setdefault("extract", {}).pop(variant, None)
+        gc.collect()
+        torch.manual_seed(0)
+        model = make_backbone(cmd).eval()
+        x = torch.randn(cmd["batch"], 3, cmd["resolution"], cmd["resolution"], generator=torch.Generator().manual_seed(1))
+        channels_last = variant == "tuned" and cmd["backbone"] == "resnet18"
+        if channels_last:
+            model.to(memory_format=torch.channels_last)
+        STATE["extract"][variant] = (model, x, channels_last)
+        return {"parameters": count(model, False)}
+    if op == "extract_run":
+        model, x, channels_last = STATE["extract"][cmd.get("variant", "tuned")]
+        start, cpu = time.perf_counter(), time.process_time()
+        with torch.no_grad():
+            for _ in range(cmd["batches"]):
+                batch = x.contiguous(memory_format=torch.channels_last) if channels_last else x  # as each batch arrives
+                features = model(batch).numpy().copy()  # rows into host memory, as the workbook's FeatureSet holds them
+        return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu, "shape": list(features.shape)}
     if op == "augment_setup":
         if torchvision is None or Image is None:
             return {"error": "torchvision or PIL is not installed"}

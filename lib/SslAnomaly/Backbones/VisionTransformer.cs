@@ -167,7 +167,8 @@ public sealed class VisionTransformer : Backbone
         }
     }
 
-    sealed class Attention : nn.Module<Tensor, Tensor>
+    /// <summary>Multi-head self-attention (public so that a FLOP count can find its two n x n matrix products).</summary>
+    public sealed class Attention : nn.Module<Tensor, Tensor>
     {
         readonly Linear qkv, proj;
         readonly int heads;

@@ -22,6 +22,45 @@ public class BenchHarnessTests
         Assert.Equal(Environment.ProcessorCount, o.Threads);
         Assert.Equal("passive", o.OmpWait);
         Assert.False(o.Runs("profile"));
+        Assert.False(o.Runs("split"));
+        Assert.Equal([PyTorchVariant.Tuned], o.PyTorchVariants); // the tuned script is the headline, alone by default
+    }
+
+    [Fact]
+    public void The_nchw_script_is_a_secondary_reference_and_split_reads_a_runs_folder()
+    {
+        var o = BenchOptions.Parse(["--pytorch-nchw", "--only", "split,train", "--runs", "out/sweep/runs"]);
+        Assert.Equal([PyTorchVariant.Tuned, PyTorchVariant.Nchw], o.PyTorchVariants);
+        Assert.True(o.Runs("split"));
+        Assert.Equal("out/sweep/runs", o.RunsDirectory);
+        var e = Assert.Throws<BenchUsageException>(() => BenchOptions.Parse(["--only", "split"]));
+        Assert.Contains("--runs", e.Message);
+    }
+
+    [Fact]
+    public void A_run_log_splits_into_start_up_pretraining_features_and_probe()
+    {
+        string[] log =
+        [
+            "--- 2026-11-30T03:00:00.0000000+00:00 start (pid 1)",
+            "training interrupted after 10 steps in 5.0 s (40.0 img/s); this process trained 10 steps, from step 0",
+            "--- 2026-11-30T03:00:09.0000000+00:00 interrupted at step 10 (checkpoint step-10.pt)",
+            "--- 2026-11-30T03:51:41.9372109+00:00 start (pid 601)",
+            "data: embedded at /cache; train 1000 images",
+            "training completed after 62 steps in 53.5 s (41.2 img/s); this process trained 52 steps, from step 10",
+            "features: 3255 probe-training and 1318 validation rows in 15.3 s",
+            "probe trained in 15.7 s (200 L-BFGS iterations)",
+            "grid with 200 bootstrap samples done at 15.8 s",
+            "--- 2026-11-30T03:52:51.7206143+00:00 completed",
+        ];
+        var split = TimeSplit.Parse("simclr-resnet18-t1-s0", "simclr", "resnet18", log)!;
+        // The last completed attempt: 69.78 s from start to completed.
+        Assert.Equal(69.7834034, split.Total, 6);
+        Assert.Equal(53.5, split.Pretraining);
+        Assert.Equal(15.3, split.Features);
+        Assert.Equal(0.5, split.ProbeAndGrid, 9);
+        Assert.Equal(69.7834034 - 53.5 - 15.8, split.StartupAndData, 6);
+        Assert.Null(TimeSplit.Parse("killed", "simclr", "resnet18", log.Take(3)));
     }
 
     [Fact]

@@ -1,0 +1,96 @@
+using SslAnomaly.Backbones;
+using SslAnomaly.Methods.Heads;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SslAnomaly.Bench;
+
+/// <summary>
+/// Multiply-accumulates (MACs) of one forward pass, split by whether autograd will run backward through them.
+/// Convention: one MAC is a multiply and an add, 2 FLOPs. torchvision's and timm's "GFLOPS" columns are MACs
+/// (ResNet-18 at 224 px: 1.81 G; ViT-Tiny/16: 1.26 G), and so is <see cref="ForwardMacs"/>; throughput is quoted in FLOP/s
+/// (2 per MAC), the unit in which a GEMM's peak is measured.
+/// </summary>
+public readonly record struct FlopCount(double TrainedMacs, double FrozenMacs)
+{
+    /// <summary>Every layer's forward, with or without gradients.</summary>
+    public double ForwardMacs => TrainedMacs + FrozenMacs;
+
+    /// <summary>
+    /// A training step: backward of a convolution or linear layer computes the input gradient and the weight gradient,
+    /// each a product as large as the forward one, so a trained layer costs about 3x its forward (the first layer skips
+    /// the input gradient, which is ignored here); a forward without gradients (a teacher, an EMA target) counts once.
+    /// </summary>
+    public double StepMacs => 3 * TrainedMacs + FrozenMacs;
+
+    public double StepFlops => 2 * StepMacs;
+    public double ForwardFlops => 2 * ForwardMacs;
+}
+
+/// <summary>
+/// Counts the MACs of convolutions, linear layers (weight-normalised ones included) and attention's two n x n products
+/// by running the model once with forward hooks on those layers and reading the real shapes. Norms, activations,
+/// pools, softmax, losses and optimisers are not counted: on these models they are well under 1 % of the products, but they
+/// are memory-bound, which is part of why a step stays below the GEMM peak.
+/// </summary>
+public static class FlopCounter
+{
+    /// <summary>Hooks every counted layer below <paramref name="root"/>, runs <paramref name="run"/>, removes the hooks.</summary>
+    public static FlopCount Count(nn.Module root, Action run)
+    {
+        double trained = 0, frozen = 0;
+        var removers = new List<Action>();
+        foreach (var (_, module) in root.named_modules())
+        {
+            if (module is not nn.Module<Tensor, Tensor> layer || LayerMacs(layer) is not { } macs) continue;
+            var hook = layer.register_forward_hook((_, input, output) =>
+            {
+                // A layer whose output needs no gradient has no backward (teachers run under no_grad).
+                if (output.requires_grad) trained += macs(input, output);
+                else frozen += macs(input, output);
+                return output;
+            });
+            removers.Add(hook.remove);
+        }
+        try
+        {
+            run();
+        }
+        finally
+        {
+            foreach (var remove in removers) remove();
+        }
+        return new FlopCount(trained, frozen);
+    }
+
+    /// <summary>The forward MACs of one backbone on a batch of random images, eval mode, no gradients.</summary>
+    public static double BackboneForwardMacs(Backbone backbone, int resolution, int batch = 1)
+    {
+        using var scope = NewDisposeScope();
+        bool wasTraining = backbone.training;
+        backbone.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            var images = randn(batch, 3, resolution, resolution);
+            return Count(backbone, () => backbone.call(images)).ForwardMacs;
+        }
+        finally
+        {
+            backbone.train(wasTraining);
+        }
+    }
+
+    /// <summary>How to count one layer from its input and output, or null for layers that are not counted.</summary>
+    static Func<Tensor, Tensor, double>? LayerMacs(nn.Module<Tensor, Tensor> layer) => layer switch
+    {
+        // Each output element is a dot product over (in channels / groups) x kernel: the weight's sizes after dim 0.
+        Conv2d conv => (_, output) => output.numel() * (double)(conv.weight!.numel() / conv.weight.shape[0]),
+        Linear linear => (_, output) => output.numel() * (double)linear.weight!.shape[1],
+        WeightNormLinear wn => (_, output) => output.numel() * (double)wn.Direction.shape[1],
+        // q k^T and (softmax) v: each b x heads x n x n x (d / heads), that is b n^2 d per product, whatever the heads.
+        VisionTransformer.Attention => (input, _) => 2.0 * input.shape[0] * input.shape[1] * input.shape[1] * input.shape[2],
+        _ => null,
+    };
+}

@@ -425,7 +425,7 @@ class Method:
         if self.channels_last:
             self.m.to(memory_format=torch.channels_last)
         self.opt = make_optimizer(m, c)
-        self.tau = p["ema_base"]
+        self.tau = p.get("ema_base")  # teacher methods only (BYOL, DINO)
         self.step_index = 0
 
     @staticmethod

@@ -29,11 +29,12 @@ public class ExperimentConfigTests
         var ssl = ExperimentConfigBuilder.Build("quick", null, new ExperimentChoices { Method = "simclr" });
         var supervised = ExperimentConfigBuilder.Build("quick", null, new ExperimentChoices { Method = "supervised" });
         Assert.Equal(2, ssl.Epochs);
-        Assert.Equal(16, supervised.Epochs);
+        Assert.Equal(24, supervised.Epochs);
         Assert.Equal(64, supervised.Resolution);
         Assert.Equal(2.5, supervised.Embedded.DefectScale);
         Assert.Equal(3, ExperimentConfigBuilder.Build("quick", null, new ExperimentChoices { Method = "supervised" }, ["epochs=3"]).Epochs);
         Assert.Equal(8, ExperimentConfigBuilder.Build("standard", null, new ExperimentChoices { Method = "byol" }).Epochs);
+        Assert.Equal(16, ExperimentConfigBuilder.Build("standard", null, new ExperimentChoices { Method = "supervised" }).Epochs);
     }
 
     [Fact]

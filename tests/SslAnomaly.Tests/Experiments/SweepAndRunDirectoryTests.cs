@@ -29,7 +29,7 @@ public class SweepAndRunDirectoryTests
         Assert.Equal(39, plan.Entries.Count); // 13 method x backbone pairs (11 trained + 2 floors) x 3 shares
         var supervised = plan.Entries.Where(e => e.Method == "supervised").ToDictionary(e => (e.Backbone, e.TrainDefectPct), plan.Config);
         static bool Balanced(ExperimentConfig c) => ((SupervisedConfig)c.Method).ClassBalancedBatches;
-        Assert.Equal((16, true), (supervised[("resnet18", 5)].Epochs, Balanced(supervised[("resnet18", 5)])));
+        Assert.Equal((24, true), (supervised[("resnet18", 5)].Epochs, Balanced(supervised[("resnet18", 5)])));
         Assert.Equal((2, true), (supervised[("vit-tiny", 5)].Epochs, Balanced(supervised[("vit-tiny", 5)])));
         Assert.Equal(2, plan.Config(plan.Entries.First(e => e.Method == "simclr")).Epochs);
         // The paper profile keeps the official recipe: a class-weighted BCE on the subset's own share.

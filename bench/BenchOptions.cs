@@ -26,7 +26,8 @@ public sealed record BenchOptions
     public static readonly IReadOnlyList<string> AllSections = ["peak", "train", "extract", "augment", "decode", "synth", "probe", "memory"];
     /// <summary>Sections run only when asked for by --only (split reads a finished sweep instead of measuring).</summary>
     public static readonly IReadOnlyList<string> ExtraSections = ["profile", "split"];
-    public static readonly IReadOnlyList<string> AllMethods = MethodRegistry.Names;
+    /// <summary>The methods with a training step (the random-init floor has none to time).</summary>
+    public static readonly IReadOnlyList<string> AllMethods = [.. MethodRegistry.All.Where(m => m != MethodRegistry.RandomInitFloor).Select(m => m.Name)];
     public static readonly IReadOnlyList<string> AllBackbones = BackboneConfig.Names;
 
     public bool Quick { get; init; }

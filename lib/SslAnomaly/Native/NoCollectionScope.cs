@@ -16,6 +16,15 @@ public readonly struct NoCollectionScope : IDisposable
     /// <summary>Managed bytes a step may allocate (tensor wrappers, decoded batches) before a collection is allowed.</summary>
     public const long Budget = 128L << 20;
 
+    /// <summary>
+    /// Every this many scopes a full collection runs first, between libtorch calls where finalizers are safe. Regions
+    /// alone never collect: each start reserves a fresh budget instead, so a step's garbage (tensor wrappers, Scalars and
+    /// the native memory they hold) piled up; BYOL's memory check grew from 254 to 1,025 MB over 4,000 steps.
+    /// </summary>
+    public const int CollectEvery = 16;
+
+    static long entered;
+
     readonly bool active;
 
     NoCollectionScope(bool active) => this.active = active;
@@ -24,6 +33,7 @@ public readonly struct NoCollectionScope : IDisposable
 
     public static NoCollectionScope Enter()
     {
+        if (Interlocked.Increment(ref entered) % CollectEvery == 0) GC.Collect();
         bool started;
         try
         {

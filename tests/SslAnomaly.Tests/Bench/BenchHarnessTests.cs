@@ -24,6 +24,8 @@ public class BenchHarnessTests
         Assert.False(o.Runs("profile"));
         Assert.False(o.Runs("split"));
         Assert.Equal([PyTorchVariant.Tuned], o.PyTorchVariants); // the tuned script is the headline, alone by default
+        // Every method with a training step, and not the random-init floor, which has none to time.
+        Assert.Equal(["simclr", "byol", "barlow", "dino", "mae", "supervised"], o.Methods);
     }
 
     [Fact]

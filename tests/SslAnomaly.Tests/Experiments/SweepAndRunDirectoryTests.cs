@@ -38,6 +38,16 @@ public class SweepAndRunDirectoryTests
     }
 
     [Fact]
+    public void A_sweep_starts_its_longest_runs_first()
+    {
+        var plan = SweepPlan.Create("quick", null, ["simclr", "supervised"], ["resnet18"], 0, null, null, null);
+        var order = SweepRunner.LongestFirst(plan, plan.Entries).Select(e => e.Method).ToList();
+        // Supervised ResNet-18 trains 24 epochs, SimCLR 2, the floor none; plan order (the shares) among equals.
+        Assert.Equal(["supervised", "supervised", "supervised", "simclr", "simclr", "simclr", "random-init", "random-init", "random-init"], order);
+        Assert.Equal([1.0, 5, 45], SweepRunner.LongestFirst(plan, plan.Entries).Take(3).Select(e => e.TrainDefectPct));
+    }
+
+    [Fact]
     public void Seeds_multiply_every_experiment_and_a_fixed_probe_share_reaches_every_run()
     {
         var plan = SweepPlan.Create("quick", "smoke", ["simclr"], ["resnet18"], 3, null, null, ["epochs=1"], seeds: 2, probeDefectPct: 45);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Bench;
 
@@ -60,9 +61,12 @@ public static partial class TimeSplit
         {
             string log = Path.Combine(dir, "run.log"), config = Path.Combine(dir, "config.json");
             if (!File.Exists(log) || !File.Exists(config)) continue;
-            var json = JsonNode.Parse(File.ReadAllText(config));
+            var json = JsonNode.Parse(File.ReadAllText(config)) as JsonObject;
             string name = Path.GetFileName(dir);
-            var split = Parse(name, json?["method"]?.GetValue<string>() ?? "?", json?["backbone"]?.GetValue<string>() ?? "?", File.ReadLines(log));
+            // Either config shape: "method" is a name in older runs and a section with its name in current ones.
+            string method = ConfigMigration.MethodName(json) ?? "?";
+            string backbone = json?["backbone"] is JsonValue b && b.TryGetValue<string>(out var text) ? text : "?";
+            var split = Parse(name, method, backbone, File.ReadLines(log));
             if (split is null) skipped.Add(name);
             else runs.Add(split);
         }

@@ -66,6 +66,31 @@ public class BenchHarnessTests
     }
 
     [Fact]
+    public void The_split_reads_run_folders_of_both_config_shapes()
+    {
+        using var dir = new TempDir();
+        string[] log =
+        [
+            "--- 2026-11-30T03:00:00.0000000+00:00 start (pid 1)",
+            "training completed after 62 steps in 50.0 s (41.2 img/s); this process trained 62 steps, from step 0",
+            "features: 3255 probe-training and 1318 validation rows in 15.0 s",
+            "grid with 200 bootstrap samples done at 16.0 s",
+            "--- 2026-11-30T03:01:10.0000000+00:00 completed",
+        ];
+        void Run(string name, string config)
+        {
+            Directory.CreateDirectory(dir.File(name));
+            File.WriteAllText(Path.Combine(dir.File(name), "config.json"), config);
+            File.WriteAllLines(Path.Combine(dir.File(name), "run.log"), log);
+        }
+        Run("new", """{"method": {"name": "dino", "dino_prototypes": 1024}, "backbone": "vit-tiny"}""");
+        Run("old", """{"method": "byol", "backbone": "resnet18"}""");
+        var (runs, skipped) = TimeSplit.Read(dir.Path);
+        Assert.Empty(skipped);
+        Assert.Equal([("new", "dino", "vit-tiny"), ("old", "byol", "resnet18")], runs.Select(r => (r.Run, r.Method, r.Backbone)));
+    }
+
+    [Fact]
     public void Quick_and_explicit_options_parse()
     {
         var o = BenchOptions.Parse(["--quick", "--json", "out/bench.json", "--threads", "3", "--only", "train,augment",

@@ -46,12 +46,13 @@ public static class ExperimentConfigBuilder
         string chosen = profile ?? ProfileOf(file, configFile) ?? Profiles.Quick;
         // The method is chosen first, by the highest layer that names one: its defaults are the base the layers change, and
         // its record says which "method" keys exist. A name that is not a string is left for the section's reader to refuse.
-        var method = MethodRegistry.Get(MethodOfSets(assignments) ?? ConfigMigration.MethodName(explicitOptions)
-            ?? ConfigMigration.MethodName(file) ?? new ExperimentConfig().Method.Name);
+        var parsed = assignments.Select(ConfigOverrides.ParseAssignment).ToList();
+        var method = MethodRegistry.Get(LastSet(parsed, keys => keys is ["method"] or ["method", MethodSectionJsonConverter.NameKey])
+            ?? ConfigMigration.MethodName(explicitOptions) ?? ConfigMigration.MethodName(file) ?? new ExperimentConfig().Method.Name);
         var merged = ExperimentConfig.For(method).ToJsonObject();
         ConfigOverrides.Merge(merged, Profiles.Layer(chosen), $"profile {chosen}");
         // The method-specific part of the profile sits under the file and the command line, which may override it.
-        string? backbone = Text(assignments.Select(ConfigOverrides.ParseAssignment).LastOrDefault(a => a.Keys is ["backbone"]).Value)
+        string? backbone = LastSet(parsed, keys => keys is ["backbone"])
             ?? Text(explicitOptions?["backbone"]) ?? Text(file?["backbone"]) ?? Text(merged["backbone"]);
         ConfigOverrides.Merge(merged, Profiles.MethodLayer(chosen, method, backbone), $"profile {chosen} for {method.Name}");
         if (file is not null) ConfigOverrides.Merge(merged, ConfigMigration.Upgrade(file, method.Name), configFile!);
@@ -60,13 +61,12 @@ public static class ExperimentConfigBuilder
         return Complete(ConfigOverrides.ToConfig(merged));
     }
 
-    /// <summary>The method the last --set naming one chooses (<c>method.name=dino</c>, or the older <c>method=dino</c>).</summary>
-    static string? MethodOfSets(IEnumerable<string> sets) => sets.Select(ConfigOverrides.ParseAssignment)
-        .LastOrDefault(a => a.Keys is ["method"] or ["method", MethodSectionJsonConverter.NameKey]).Value switch
-        {
-            JsonValue v when v.TryGetValue<string>(out var name) => name,
-            _ => null,
-        };
+    /// <summary>
+    /// The name the last --set of a key chooses, e.g. the method (<c>method.name=dino</c>, or the older <c>method=dino</c>)
+    /// or the backbone; null when none sets it, or sets it to a value that is not a name.
+    /// </summary>
+    static string? LastSet(IEnumerable<(string[] Keys, JsonNode? Value)> sets, Func<string[], bool> isKey) =>
+        Text(sets.LastOrDefault(a => isKey(a.Keys)).Value);
 
     /// <summary>
     /// The last step of every config, also after a caller's own <c>with</c>: the floor trains zero steps by definition,

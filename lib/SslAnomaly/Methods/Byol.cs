@@ -35,6 +35,9 @@ public sealed class Byol : MomentumMethod
 
     public override string MethodName => "byol";
 
+    public override IReadOnlyList<ParameterGroup> ParameterGroups() =>
+        config.PredictorLrScale == 1 ? base.ParameterGroups() : WithScaledRate(base.ParameterGroups(), "predictor", config.PredictorLrScale);
+
     public override StepOutput TrainingStep(StepInput input)
     {
         RequireViews(input);

@@ -93,10 +93,16 @@ public sealed record ByolConfig : ProjectorMethodConfig, IEmaTeacherConfig
     public int PredictorHiddenDim { get; init; } = 4096;
     public double EmaBase { get; init; } = 0.99;
     public double EmaFinal { get; init; } = 1.0;
+    /// <summary>
+    /// The predictor's learning rate as a multiple of the rest's. BYOL as published: 1. A faster predictor is the remedy
+    /// for collapse in Tian et al. 2021 (DirectPred) and SimSiam's fixed predictor rate.
+    /// </summary>
+    public double PredictorLrScale { get; init; } = 1.0;
 
     public override void Validate()
     {
         base.Validate();
+        Require(PredictorLrScale > 0, $"method.predictor_lr_scale must be positive, not {PredictorLrScale}.");
         Require(PredictorHiddenDim > 0, $"method.predictor_hidden_dim must be positive, not {PredictorHiddenDim}.");
         Require(EmaBase is >= 0 and <= 1 && EmaFinal is >= 0 and <= 1, "method.ema_base and method.ema_final must lie in [0, 1].");
     }

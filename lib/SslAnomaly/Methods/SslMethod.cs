@@ -70,6 +70,18 @@ public abstract class SslMethod : nn.Module
         ];
     }
 
+    /// <summary>
+    /// <paramref name="groups"/> with the parameters whose names start with <paramref name="prefix"/> moved to groups of
+    /// their own (named "group/prefix") at <paramref name="learningRateScale"/> times the scheduled rate.
+    /// </summary>
+    protected static IReadOnlyList<ParameterGroup> WithScaledRate(IReadOnlyList<ParameterGroup> groups, string prefix, double learningRateScale)
+    {
+        bool Moved((string Name, Parameter Parameter) p) => p.Name.StartsWith(prefix + ".", StringComparison.Ordinal);
+        var rest = groups.Select(g => g with { Parameters = g.Parameters.Where(p => !Moved(p)).ToList() });
+        var moved = groups.Select(g => g with { Name = $"{g.Name}/{prefix}", Parameters = g.Parameters.Where(Moved).ToList(), LearningRateScale = learningRateScale });
+        return [.. rest.Concat(moved).Where(g => g.Parameters.Count > 0)];
+    }
+
     /// <summary>Backbone features of each view, computed view by view so that BatchNorm sees per-view statistics (as solo-learn).</summary>
     protected Tensor[] Features(IEnumerable<Tensor> views) => views.Select(v => Backbone.call(v)).ToArray();
 

@@ -23,13 +23,14 @@ public sealed class AdamW(IReadOnlyList<ParameterGroup> groups, double learningR
         stepCount.add_(1);
         double step = stepCount.item<double>();
 
-        if (group.WeightDecay != 0) parameter.mul_(1 - LearningRate * group.WeightDecay);
+        double lr = RateOf(group);
+        if (group.WeightDecay != 0) parameter.mul_(1 - lr * group.WeightDecay);
         expAvg.lerp_(grad, 1 - Beta1); // b1 m + (1 - b1) g in one pass, as torch's AdamW
         expAvgSq.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
         double biasCorrection2 = 1 - Math.Pow(Beta2, step);
         // One temporary (the square root), scaled and shifted in place.
         var denominator = expAvgSq.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(Eps);
-        parameter.addcdiv_(expAvg, denominator, value: -LearningRate / biasCorrection1);
+        parameter.addcdiv_(expAvg, denominator, value: -lr / biasCorrection1);
     }
 }

@@ -39,28 +39,28 @@ public sealed class Lars(IReadOnlyList<ParameterGroup> groups, double learningRa
     /// </summary>
     void UpdateInPlace(ParameterGroup group, string name, Parameter parameter, Tensor grad)
     {
-        double wd = group.WeightDecay, scale = 1, decay = wd;
+        double wd = group.WeightDecay, scale = 1, decay = wd, lr = RateOf(group);
         if (group.Adapt)
         {
             double weightNorm = parameter.norm().ToDouble();
             double gradNorm = grad.norm().ToDouble();
-            if (weightNorm > 0 && gradNorm > 0) scale = Clip(Eta * weightNorm / (gradNorm + wd * weightNorm + Eps));
+            if (weightNorm > 0 && gradNorm > 0) scale = Clip(Eta * weightNorm / (gradNorm + wd * weightNorm + Eps), lr);
             else decay = 0; // the raw gradient, as solo-learn
         }
         bool first = !HasState(name, "momentum_buffer");
         var buffer = State(name, "momentum_buffer", () => grad.mul(scale));
         if (!first) buffer.mul_(Momentum).add_(grad, alpha: scale);
         if (decay != 0) buffer.add_(parameter, alpha: scale * decay);
-        parameter.add_(buffer, alpha: -LearningRate);
+        parameter.add_(buffer, alpha: -lr);
     }
 
     /// <summary>solo-learn's clip_lr: ratio / lr capped at 1 (a zero rate, the warm-up's first step, moves nothing either way).</summary>
-    double Clip(double ratio) => !ClipLr ? ratio : LearningRate > 0 ? Math.Min(ratio / LearningRate, 1) : 1;
+    double Clip(double ratio, double lr) => !ClipLr ? ratio : lr > 0 ? Math.Min(ratio / lr, 1) : 1;
 
     /// <summary>Tensor arithmetic instead of branching on .item(): no host sync per parameter on an accelerator.</summary>
     void UpdateWithTensors(ParameterGroup group, string name, Parameter parameter, Tensor grad)
     {
-        double wd = group.WeightDecay;
+        double wd = group.WeightDecay, lr = RateOf(group);
         Tensor update;
         if (group.Adapt)
         {
@@ -68,7 +68,7 @@ public sealed class Lars(IReadOnlyList<ParameterGroup> groups, double learningRa
             var gradNorm = grad.norm();
             var usable = weightNorm.gt(0).logical_and(gradNorm.gt(0));
             var ratio = weightNorm.mul(Eta).div(gradNorm.add(weightNorm.mul(wd)).add(Eps));
-            if (ClipLr) ratio = LearningRate > 0 ? ratio.div(LearningRate).clamp_max(1) : ones_like(ratio);
+            if (ClipLr) ratio = lr > 0 ? ratio.div(lr).clamp_max(1) : ones_like(ratio);
             var scaled = grad.add(parameter, alpha: wd).mul_(ratio);
             update = where(usable, scaled, grad);
         }
@@ -83,6 +83,6 @@ public sealed class Lars(IReadOnlyList<ParameterGroup> groups, double learningRa
             if (!first) buffer.mul_(Momentum).add_(update);
             update = Nesterov ? update.add(buffer, alpha: Momentum) : buffer;
         }
-        parameter.add_(update, alpha: -LearningRate);
+        parameter.add_(update, alpha: -lr);
     }
 }

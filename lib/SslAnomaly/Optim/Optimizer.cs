@@ -6,8 +6,8 @@ namespace SslAnomaly.Optim;
 
 /// <summary>
 /// Our optimisers (LARS, AdamW) on parameter groups, with state we own: every state tensor is named
-/// "parameter name/slot" so checkpoints can store and restore it exactly. One learning rate for all groups,
-/// set by the schedule before each step.
+/// "parameter name/slot" so checkpoints can store and restore it exactly. One learning rate, set by the schedule
+/// before each step, times each group's <see cref="ParameterGroup.LearningRateScale"/>.
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
@@ -26,6 +26,9 @@ public abstract class Optimizer : IDisposable
 
     /// <summary>Learning rate of the next <see cref="Step"/>.</summary>
     public double LearningRate { get; set; }
+
+    /// <summary>The next step's rate for <paramref name="group"/>: the scheduled one times the group's scale.</summary>
+    protected double RateOf(ParameterGroup group) => LearningRate * group.LearningRateScale;
 
     /// <summary>Applies one update from the parameters' current gradients; parameters without a gradient are skipped.</summary>
     public void Step()

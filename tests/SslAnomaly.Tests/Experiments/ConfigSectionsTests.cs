@@ -30,7 +30,7 @@ public class ConfigSectionsTests
         var e = Assert.Throws<UserInputException>(() => Build("smoke", "byol", "method.dino_prototypes=32"));
         Assert.Equal("config key 'method.dino_prototypes' (--set) does not exist for method byol; valid keys here: method.name, " +
             "method.projector_hidden_dim, method.projector_output_dim, method.projector_layers, method.predictor_hidden_dim, " +
-            "method.ema_base, method.ema_final.", e.Message);
+            "method.ema_base, method.ema_final, method.predictor_lr_scale.", e.Message);
 
         using var dir = new TempDir();
         File.WriteAllText(dir.File("c.yaml"), "method:\n  name: byol\n  temperature: 0.3\n");

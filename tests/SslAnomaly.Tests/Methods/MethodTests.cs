@@ -74,6 +74,23 @@ public class MethodTests
     }
 
     [Fact]
+    public void Byol_predictor_lr_scale_gives_the_predictor_groups_of_its_own()
+    {
+        using var scope = NewDisposeScope();
+        using var plain = Tiny("byol");
+        Assert.All(plain.ParameterGroups(), g => Assert.Equal(1, g.LearningRateScale));
+        using var method = Tiny("byol", (ByolConfig)MethodOverfitTests.SmallHeads("byol") with { PredictorLrScale = 10 });
+        var groups = method.ParameterGroups();
+        Assert.Equal(["decay", "no_decay", "decay/predictor", "no_decay/predictor"], groups.Select(g => g.Name));
+        var predictor = groups.Where(g => g.LearningRateScale == 10).SelectMany(g => g.Parameters).Select(p => p.Name).Order().ToList();
+        Assert.Equal(method.named_parameters().Select(p => p.name).Where(n => n.StartsWith("predictor.")).Order(), predictor);
+        // Every trainable parameter is in exactly one group, and the predictor keeps its decay and adaptation split.
+        Assert.Equal(plain.ParameterGroups().SelectMany(g => g.Parameters).Count(), groups.SelectMany(g => g.Parameters).Count());
+        Assert.True(groups.Single(g => g.Name == "decay/predictor").Adapt);
+        Assert.False(groups.Single(g => g.Name == "no_decay/predictor").Adapt);
+    }
+
+    [Fact]
     public void Teachers_start_as_exact_copies_of_their_students()
     {
         using var scope = NewDisposeScope();

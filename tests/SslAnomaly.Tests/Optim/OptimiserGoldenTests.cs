@@ -102,4 +102,33 @@ public class OptimiserGoldenTests(ITestOutputHelper output)
         Assert.True(w.eq(w2).all().item<bool>());
         Assert.Throws<InvalidDataException>(() => b.LoadState(new Dictionary<string, Tensor> { ["nope/momentum_buffer"] = zeros(1) }));
     }
+
+    /// <summary>A group at scale k steps exactly like the same group at k times the rate (LARS with and without the cap, AdamW).</summary>
+    [Theory]
+    [InlineData("lars", false)]
+    [InlineData("lars", true)]
+    [InlineData("adamw", false)]
+    public void A_group_learning_rate_scale_multiplies_the_scheduled_rate(string kind, bool clipLr)
+    {
+        using var scope = NewDisposeScope();
+        var start = randn(5, 4, dtype: ScalarType.Float64);
+        Tensor Run(double lr, double scale)
+        {
+            var w = new Parameter(start.clone());
+            var group = new ParameterGroup("decay", [("w", w)], 0.01, Adapt: true, LearningRateScale: scale);
+            // With the cap a layer whose trust ratio lies below the rate steps by the ratio alone, whatever the rate: eta 1
+            // puts the ratio (about 1 here) above both rates, where the cap is the rate and so the scale shows.
+            using Optimizer optimizer = kind == "lars" ? new Lars([group], lr, eta: clipLr ? 1 : 0.02, clipLr: clipLr) : new AdamW([group], lr);
+            var generator = new Generator(7);
+            for (int i = 0; i < 3; i++)
+            {
+                w.grad = randn([5, 4], dtype: ScalarType.Float64, generator: generator);
+                optimizer.Step();
+            }
+            return w.detach();
+        }
+        var scaled = Run(0.05, 4);
+        Assert.True(scaled.allclose(Run(0.2, 1), rtol: 1e-12, atol: 1e-14), $"{kind}: scale 4 at 0.05 differs from 0.2");
+        Assert.False(scaled.allclose(Run(0.05, 1), rtol: 1e-6), $"{kind}: the scale changed nothing");
+    }
 }

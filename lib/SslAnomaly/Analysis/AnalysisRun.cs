@@ -19,6 +19,12 @@ public sealed record AnalysisRun(RunResult Summary, string Family, string Settin
     public string Method => Summary.Method;
     public string Backbone => Summary.Backbone;
 
+    /// <summary>
+    /// Whether the finished probe's F1 on the natural split beats the random-init floor of its backbone (paired bootstrap,
+    /// p &lt; 0.05, <see cref="Reporting.FloorComparisons"/>); null where the folder holds no matching floor run.
+    /// </summary>
+    public bool? BeatsFloor { get; init; }
+
     public string Label => string.Create(CultureInfo.InvariantCulture,
         $"{Summary.Method}/{Summary.Backbone}/{Summary.TrainDefectPct:0.##}%{(Summary.Seed == 0 ? "" : $"/seed {Summary.Seed}")}{(Setting.Length == 0 ? "" : $" [{Setting}]")}");
 

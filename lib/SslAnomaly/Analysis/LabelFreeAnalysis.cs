@@ -33,7 +33,7 @@ public static class LabelFreeAnalysis
 {
     public static LabelFreeAnalysisResult Run(string runsDir, BootstrapOptions? bootstrap = null)
     {
-        var runs = AnalysisRun.ReadAll(runsDir);
+        var runs = WithFloorVerdicts(AnalysisRun.ReadAll(runsDir), bootstrap);
         var measured = runs.Where(r => r.Epochs.Count > 0).ToList();
         if (measured.Count == 0)
             throw new UserInputException($"--runs {runsDir}: none of the {runs.Count} finished run(s) logged label-free metrics (metrics.csv with rankme/ and labelfree/ curves); random-init floors and failed runs have none.");
@@ -41,6 +41,13 @@ public static class LabelFreeAnalysis
         var picks = ModelSelection.Picks(measured);
         var prior = PriorShiftStudy.Evaluate(runs);
         return new LabelFreeAnalysisResult(Path.GetFullPath(runsDir), runs, correlations, picks, ModelSelection.Summarise(picks), prior, PriorShiftStudy.Summarise(prior));
+    }
+
+    /// <summary>Each pretraining run with its verdict against the random-init floor of its backbone on the natural split.</summary>
+    static IReadOnlyList<AnalysisRun> WithFloorVerdicts(IReadOnlyList<AnalysisRun> runs, BootstrapOptions? bootstrap)
+    {
+        var floors = FloorComparisons.Compute(runs.Select(r => r.Summary).ToList(), bootstrap);
+        return runs.Select(r => r with { BeatsFloor = floors.Of(r.Summary, ImbalanceGrid.NaturalKey, "f1")?.BeatsFloor }).ToList();
     }
 
     /// <summary>Writes the tables and figures into <paramref name="outDir"/>; returns the files written.</summary>
@@ -89,22 +96,24 @@ public static class LabelFreeAnalysis
     {
         var text = new StringBuilder();
         var groups = result.Correlations.Select(c => c.Group).Distinct().ToList();
-        var backbones = groups.Where(g => g.Kind == "backbone").ToList();
+        var backbones = groups.Where(g => g.Kind is "learned" or "backbone").ToList();
         var families = groups.Where(g => g.Kind == "family").ToList();
         text.AppendLine($"# Which label-free metric predicts probe F1?\n\n{result.MeasuredRuns} pretraining runs with label-free metrics (of {result.Runs.Count} finished) under `{result.RunsDirectory}`. " +
                         "Spearman rho and Kendall tau-b of each metric's last-epoch value against the finished probe's F1, with 95 % bootstrap intervals over runs; " +
-                        $"rows by |pooled rho|. Fewer than {MetricCorrelations.MinimumRuns} runs in a group: no value.\n");
+                        $"rows by |pooled rho|. Fewer than {MetricCorrelations.MinimumRuns} runs in a group: no value." +
+                        (groups.Contains(RunGroup.Learned) ? $" \"Runs that beat the floor\" keeps the {result.Runs.Count(r => r.Epochs.Count > 0 && r.BeatsFloor == true)} run(s) whose natural-split F1 beats the random-init floor of their backbone " +
+                                                             "(paired bootstrap, p < 0.05): over runs that learned nothing a correlation is noise." : "") + "\n");
         foreach (var key in MetricCorrelations.Targets)
         {
             var ranking = Ranking(result.Correlations, key);
             if (ranking.Count == 0) continue;
             text.AppendLine($"## F1 on the {LabelFreeFigures.KeyLabel(key)} validation set\n");
-            text.AppendLine($"| metric | features | runs | Spearman pooled | {string.Join(" | ", backbones.Select(b => $"Spearman {b.Name}"))} | Kendall pooled |");
+            text.AppendLine($"| metric | features | runs | Spearman pooled | {string.Join(" | ", backbones.Select(b => b == RunGroup.Learned ? "Spearman, runs that beat the floor" : $"Spearman {b.Name}"))} | Kendall pooled |");
             text.AppendLine($"|---|---|---:|---:|{string.Concat(backbones.Select(_ => "---:|"))}---:|");
             foreach (var row in ranking)
             {
                 string Cell(RunGroup g) => result.Correlations.FirstOrDefault(c => c.Metric == row.Metric && c.Space == row.Space && c.ValidationKey == key && c.Group == g) is { } c
-                    ? WithInterval(c.Spearman, c.SpearmanInterval) : "";
+                    ? WithInterval(c.Spearman, c.SpearmanInterval) + (g == RunGroup.Learned ? $" (n={c.Runs})" : "") : "";
                 text.AppendLine($"| {row.Metric.Display} | {row.SpaceLabel} | {row.Runs} | {WithInterval(row.Spearman, row.SpearmanInterval)} | " +
                                 $"{string.Join(" | ", backbones.Select(Cell))} | {WithInterval(row.KendallTauB, row.KendallInterval)} |");
             }
@@ -183,20 +192,30 @@ public static class LabelFreeAnalysis
     public static string Verdict(LabelFreeAnalysisResult result) =>
         string.Join(" ", new[] { CorrelationVerdict(result), SelectionVerdict(result), PriorShiftVerdict(result) }.Where(s => s.Length > 0));
 
-    /// <summary>The metrics whose pooled interval (natural split) excludes 0, and RankMe's own interval.</summary>
+    /// <summary>The metrics whose interval (natural split) excludes 0, pooled and over the runs that beat their floor, and RankMe's own interval.</summary>
     public static string CorrelationVerdict(LabelFreeAnalysisResult result)
     {
         var text = new StringBuilder();
         var natural = Ranking(result.Correlations, ImbalanceGrid.NaturalKey);
-        var clear = natural.Where(r => !double.IsNaN(r.Spearman) && (r.SpearmanInterval.Low > 0 || r.SpearmanInterval.High < 0)).ToList();
         text.Append($"Over {result.MeasuredRuns} pretraining runs, ");
-        text.Append(clear.Count == 0
-            ? "no label-free metric has a pooled Spearman interval that excludes 0 on the natural split: none predicts F1 with confidence on these runs."
-            : $"{string.Join("; ", clear.Select(r => $"{r.Metric.Display} ({r.SpaceLabel}) rho {Number(r.Spearman)} [{Number(r.SpearmanInterval.Low)}, {Number(r.SpearmanInterval.High)}]"))} " +
-              $"{(clear.Count == 1 ? "has a pooled interval" : "have pooled intervals")} that exclude 0 on the natural split.");
+        text.Append(Excluding0(natural, "pooled"));
         if (natural.FirstOrDefault(r => r.Metric == LabelFreeMetrics.RankMe && r.Space == FeatureSpace.Backbone) is { } rankMe && !double.IsNaN(rankMe.Spearman))
             text.Append($" RankMe (backbone): rho {Number(rankMe.Spearman)} [{Number(rankMe.SpearmanInterval.Low)}, {Number(rankMe.SpearmanInterval.High)}].");
+        var learned = result.Correlations.Where(c => c.ValidationKey == ImbalanceGrid.NaturalKey && c.Group == RunGroup.Learned).ToList();
+        if (learned.Count > 0 && learned.Any(c => !double.IsNaN(c.Spearman)))
+            text.Append($" Over the {learned.Max(c => c.Runs)} runs that beat their floor, {Excluding0(learned, "")}");
         return text.ToString();
+    }
+
+    static string Excluding0(IReadOnlyList<CorrelationRow> rows, string kind)
+    {
+        var clear = rows.Where(r => !double.IsNaN(r.Spearman) && (r.SpearmanInterval.Low > 0 || r.SpearmanInterval.High < 0))
+            .OrderByDescending(r => Math.Abs(r.Spearman)).ToList();
+        var interval = kind.Length == 0 ? "interval" : $"{kind} interval";
+        return clear.Count == 0
+            ? $"no label-free metric has a {interval} of Spearman's rho that excludes 0 on the natural split: none predicts F1 with confidence on these runs."
+            : $"{string.Join("; ", clear.Select(r => $"{r.Metric.Display} ({r.SpaceLabel}) rho {Number(r.Spearman)} [{Number(r.SpearmanInterval.Low)}, {Number(r.SpearmanInterval.High)}]"))} " +
+              $"{(clear.Count == 1 ? $"has a {interval}" : $"have {interval}s")} that exclude 0 on the natural split.";
     }
 
     /// <summary>The selector of least mean regret (natural split) against a random pick; empty when no group offered a choice.</summary>

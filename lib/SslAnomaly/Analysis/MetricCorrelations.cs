@@ -3,14 +3,17 @@ using SslAnomaly.Eval.LabelFree;
 
 namespace SslAnomaly.Analysis;
 
-/// <summary>Which runs a correlation pools: all of them, one backbone, or one method family.</summary>
+/// <summary>Which runs a correlation pools: all of them, one backbone, one method family, or the runs that learned.</summary>
 public sealed record RunGroup(string Kind, string Name)
 {
     public static readonly RunGroup Pooled = new("pooled", "all runs");
-    public string Label => Kind == "pooled" ? "pooled" : $"{Kind} {Name}";
+    /// <summary>The runs that beat their backbone's random-init floor: a correlation over runs that learned nothing is noise.</summary>
+    public static readonly RunGroup Learned = new("learned", "beat the floor");
+    public string Label => Kind switch { "pooled" => "pooled", "learned" => "runs that beat the floor", _ => $"{Kind} {Name}" };
     public bool Contains(AnalysisRun run) => Kind switch
     {
         "pooled" => true,
+        "learned" => run.BeatsFloor == true,
         "backbone" => run.Backbone == Name,
         "family" => run.Family == Name,
         _ => false,
@@ -29,7 +32,9 @@ public sealed record CorrelationRow(
 /// Does a label-free metric predict downstream F1? For every metric (at the last epoch, on backbone and projector), its
 /// Spearman rho and Kendall tau-b against the finished probe's F1 at each target validation key, over all pretraining runs
 /// and within each backbone and each method family. The paper pooled both backbones, which mixes the backbone effect into
-/// the correlation (ResNet-18's RankMe is higher); the per-backbone rows take it out. Intervals: runs resampled with
+/// the correlation (ResNet-18's RankMe is higher); the per-backbone rows take it out. Where the folder holds random-init
+/// floors, a group of the runs that beat theirs shows whether a metric still ranks runs once those that learned nothing
+/// are left out. Intervals: runs resampled with
 /// replacement (<see cref="Correlation.BootstrapInterval"/>).
 /// </summary>
 public static class MetricCorrelations
@@ -42,6 +47,7 @@ public static class MetricCorrelations
 
     public static IReadOnlyList<RunGroup> Groups(IReadOnlyList<AnalysisRun> runs) =>
         [RunGroup.Pooled,
+         .. runs.Any(r => r.BeatsFloor is not null) ? [RunGroup.Learned] : Array.Empty<RunGroup>(),
          .. runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal).Select(b => new RunGroup("backbone", b)),
          .. runs.Select(r => r.Family).Distinct().Order(StringComparer.Ordinal).Select(f => new RunGroup("family", f))];
 

@@ -49,6 +49,40 @@ public class LabelFreeAnalysisTests
     }
 
     [Fact]
+    public void Runs_that_beat_their_floor_get_a_correlation_of_their_own()
+    {
+        using var dir = new TempDir();
+        var labels = Enumerable.Range(0, 200).Select(i => i % 2 == 0).ToArray();
+        // The floor (no monitors, as a real one) scores at chance; four runs separate the classes (F1 rising with LiDAR), three score like the floor
+        // and carry a LiDAR that would reverse the pooled ranking.
+        var chance = labels.Select((_, i) => (i * 37 % 100) / 100.0).ToArray();
+        var separating = labels.Select(l => l ? 0.9 : 0.1).ToArray();
+        Write(dir.Path, "random-init", "resnet18", 45, [new Epoch(new Dictionary<string, double>(), 0.5, 1)], valScores: chance, valLabels: labels);
+        double[] learnedF1 = [0.70, 0.75, 0.80, 0.85];
+        for (int i = 0; i < learnedF1.Length; i++)
+            Write(dir.Path, "simclr", "resnet18", 45, [new Epoch(Curves(1, lidar: learnedF1[i]), learnedF1[i], 1)], temperature: 0.1 * (i + 1),
+                valScores: separating, valLabels: labels);
+        double[] floorF1 = [0.50, 0.52, 0.54];
+        for (int i = 0; i < floorF1.Length; i++)
+            Write(dir.Path, "byol", "resnet18", 45, [new Epoch(Curves(1, lidar: 10 - i), floorF1[i], 1)], temperature: 0.1 * (i + 1),
+                valScores: chance, valLabels: labels);
+
+        var result = LabelFreeAnalysis.Run(dir.Path, Quick);
+        Assert.Equal([true, true, true, true], result.Runs.Where(r => r.Method == "simclr").Select(r => r.BeatsFloor));
+        Assert.Equal([false, false, false], result.Runs.Where(r => r.Method == "byol").Select(r => r.BeatsFloor));
+        Assert.Null(result.Runs.Single(r => r.Method == "random-init").BeatsFloor);
+        CorrelationRow Lidar(RunGroup g) => result.Correlations.Single(c =>
+            c.Metric == LabelFreeMetrics.Lidar && c.Space == FeatureSpace.Backbone && c.ValidationKey == "natural" && c.Group == g);
+        Assert.Equal(7, Lidar(RunGroup.Pooled).Runs);
+        Assert.True(Lidar(RunGroup.Pooled).Spearman < 0);
+        Assert.Equal(4, Lidar(RunGroup.Learned).Runs);
+        Assert.Equal(1, Lidar(RunGroup.Learned).Spearman, 12);
+        Assert.Contains("Spearman, runs that beat the floor", LabelFreeAnalysis.RankingMarkdown(result));
+        Assert.Contains("| 1.00 [1.00, 1.00] (n=4) |", LabelFreeAnalysis.RankingMarkdown(result));
+        Assert.Contains("Over the 4 runs that beat their floor, LiDAR (backbone) rho 1.00", LabelFreeAnalysis.CorrelationVerdict(result));
+    }
+
+    [Fact]
     public void Groups_with_too_few_runs_get_no_correlation()
     {
         using var dir = new TempDir();

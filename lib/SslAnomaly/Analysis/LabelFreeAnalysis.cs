@@ -283,6 +283,13 @@ public static class LabelFreeAnalysis
             ["runs"] = result.Runs.Count,
             ["measured_runs"] = result.MeasuredRuns,
             ["per_epoch_probe"] = result.PerEpochProbe,
+            ["per_run"] = new JsonArray(result.Runs.Select(r => (JsonNode)new JsonObject
+            {
+                ["run"] = r.Summary.RunDirectory, ["label"] = r.Label, ["steps"] = r.Epochs.Count == 0 ? null : r.Epochs[^1].Step,
+                ["f1_natural"] = r.FinalF1(ImbalanceGrid.NaturalKey) is { } f1 ? N(f1) : null,
+                ["f1_natural_ci95"] = r.Summary.Interval(ImbalanceGrid.NaturalKey, "f1") is { } ci ? new JsonArray(N(ci.Low), N(ci.High)) : null,
+                ["beats_floor"] = r.BeatsFloor,
+            }).ToArray()),
             ["ranking"] = new JsonArray(MetricCorrelations.Targets.SelectMany(k => Ranking(result.Correlations, k)).Select(r => (JsonNode)new JsonObject
             {
                 ["validation"] = r.ValidationKey, ["metric"] = r.Metric.Key, ["features"] = r.SpaceLabel, ["runs"] = r.Runs,

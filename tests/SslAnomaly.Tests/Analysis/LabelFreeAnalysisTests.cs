@@ -180,6 +180,10 @@ public class LabelFreeAnalysisTests
         var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "analysis.json"))).RootElement;
         Assert.Equal(8, json.GetProperty("measured_runs").GetInt32());
         Assert.Equal(1, Math.Abs(json.GetProperty("ranking")[0].GetProperty("spearman").GetDouble()), 12);
+        var perRun = json.GetProperty("per_run");
+        Assert.Equal(8, perRun.GetArrayLength());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, perRun[0].GetProperty("beats_floor").ValueKind);  // no floor run in the folder
+        Assert.Equal(10, perRun[0].GetProperty("steps").GetInt64());
     }
 
     [Fact]

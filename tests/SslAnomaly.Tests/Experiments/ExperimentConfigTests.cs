@@ -24,7 +24,7 @@ public class ExperimentConfigTests
     }
 
     [Fact]
-    public void The_profile_trains_the_supervised_ceiling_longer_and_the_command_line_still_wins()
+    public void The_profile_trains_the_supervised_ceiling_and_standard_byol_longer_and_the_command_line_still_wins()
     {
         var ssl = ExperimentConfigBuilder.Build("quick", null, new ExperimentChoices { Method = "simclr" });
         var supervised = ExperimentConfigBuilder.Build("quick", null, new ExperimentChoices { Method = "supervised" });
@@ -33,7 +33,9 @@ public class ExperimentConfigTests
         Assert.Equal(64, supervised.Resolution);
         Assert.Equal(2.5, supervised.Embedded.DefectScale);
         Assert.Equal(3, ExperimentConfigBuilder.Build("quick", null, new ExperimentChoices { Method = "supervised" }, ["epochs=3"]).Epochs);
-        Assert.Equal(8, ExperimentConfigBuilder.Build("standard", null, new ExperimentChoices { Method = "byol" }).Epochs);
+        Assert.Equal(8, ExperimentConfigBuilder.Build("standard", null, new ExperimentChoices { Method = "simclr" }).Epochs);
+        Assert.Equal(32, ExperimentConfigBuilder.Build("standard", null, new ExperimentChoices { Method = "byol" }).Epochs);
+        Assert.Equal(2, ExperimentConfigBuilder.Build("quick", null, new ExperimentChoices { Method = "byol" }).Epochs);
         Assert.Equal(16, ExperimentConfigBuilder.Build("standard", null, new ExperimentChoices { Method = "supervised" }).Epochs);
     }
 

@@ -21,6 +21,8 @@ public sealed record LabelFreeAnalysisResult(
 {
     /// <summary>Pretraining runs with label-free metrics.</summary>
     public int MeasuredRuns => Runs.Count(r => r.Epochs.Count > 0);
+    /// <summary>Of those, the runs that beat their backbone's random-init floor (<see cref="RunGroup.Learned"/>).</summary>
+    public int LearnedRuns => Runs.Count(r => r.Epochs.Count > 0 && r.BeatsFloor == true);
     public bool PerEpochProbe => Runs.Any(r => r.ProbedEveryEpoch);
 }
 
@@ -43,10 +45,10 @@ public static class LabelFreeAnalysis
         return new LabelFreeAnalysisResult(Path.GetFullPath(runsDir), runs, correlations, picks, ModelSelection.Summarise(picks), prior, PriorShiftStudy.Summarise(prior));
     }
 
-    /// <summary>Each pretraining run with its verdict against the random-init floor of its backbone on the natural split.</summary>
+    /// <summary>Each pretraining run with its verdict against the random-init floor of its backbone on the natural split (the only subset compared).</summary>
     static IReadOnlyList<AnalysisRun> WithFloorVerdicts(IReadOnlyList<AnalysisRun> runs, BootstrapOptions? bootstrap)
     {
-        var floors = FloorComparisons.Compute(runs.Select(r => r.Summary).ToList(), bootstrap);
+        var floors = FloorComparisons.Compute(runs.Select(r => r.Summary).ToList(), bootstrap, validationKeys: [ImbalanceGrid.NaturalKey]);
         return runs.Select(r => r with { BeatsFloor = floors.Of(r.Summary, ImbalanceGrid.NaturalKey, "f1")?.BeatsFloor }).ToList();
     }
 
@@ -96,26 +98,26 @@ public static class LabelFreeAnalysis
     {
         var text = new StringBuilder();
         var groups = result.Correlations.Select(c => c.Group).Distinct().ToList();
-        var backbones = groups.Where(g => g.Kind is "learned" or "backbone").ToList();
+        var columns = groups.Where(g => g.Kind is "learned" or "backbone").ToList();
         var families = groups.Where(g => g.Kind == "family").ToList();
         text.AppendLine($"# Which label-free metric predicts probe F1?\n\n{result.MeasuredRuns} pretraining runs with label-free metrics (of {result.Runs.Count} finished) under `{result.RunsDirectory}`. " +
                         "Spearman rho and Kendall tau-b of each metric's last-epoch value against the finished probe's F1, with 95 % bootstrap intervals over runs; " +
                         $"rows by |pooled rho|. Fewer than {MetricCorrelations.MinimumRuns} runs in a group: no value." +
-                        (groups.Contains(RunGroup.Learned) ? $" \"Runs that beat the floor\" keeps the {result.Runs.Count(r => r.Epochs.Count > 0 && r.BeatsFloor == true)} run(s) whose natural-split F1 beats the random-init floor of their backbone " +
+                        (groups.Contains(RunGroup.Learned) ? $" \"Runs that beat the floor\" keeps the {result.LearnedRuns} run(s) whose natural-split F1 beats the random-init floor of their backbone " +
                                                              "(paired bootstrap, p < 0.05): over runs that learned nothing a correlation is noise." : "") + "\n");
         foreach (var key in MetricCorrelations.Targets)
         {
             var ranking = Ranking(result.Correlations, key);
             if (ranking.Count == 0) continue;
             text.AppendLine($"## F1 on the {LabelFreeFigures.KeyLabel(key)} validation set\n");
-            text.AppendLine($"| metric | features | runs | Spearman pooled | {string.Join(" | ", backbones.Select(b => b == RunGroup.Learned ? "Spearman, runs that beat the floor" : $"Spearman {b.Name}"))} | Kendall pooled |");
-            text.AppendLine($"|---|---|---:|---:|{string.Concat(backbones.Select(_ => "---:|"))}---:|");
+            text.AppendLine($"| metric | features | runs | Spearman pooled | {string.Join(" | ", columns.Select(b => b == RunGroup.Learned ? "Spearman, runs that beat the floor" : $"Spearman {b.Name}"))} | Kendall pooled |");
+            text.AppendLine($"|---|---|---:|---:|{string.Concat(columns.Select(_ => "---:|"))}---:|");
             foreach (var row in ranking)
             {
                 string Cell(RunGroup g) => result.Correlations.FirstOrDefault(c => c.Metric == row.Metric && c.Space == row.Space && c.ValidationKey == key && c.Group == g) is { } c
                     ? WithInterval(c.Spearman, c.SpearmanInterval) + (g == RunGroup.Learned ? $" (n={c.Runs})" : "") : "";
                 text.AppendLine($"| {row.Metric.Display} | {row.SpaceLabel} | {row.Runs} | {WithInterval(row.Spearman, row.SpearmanInterval)} | " +
-                                $"{string.Join(" | ", backbones.Select(Cell))} | {WithInterval(row.KendallTauB, row.KendallInterval)} |");
+                                $"{string.Join(" | ", columns.Select(Cell))} | {WithInterval(row.KendallTauB, row.KendallInterval)} |");
             }
             text.AppendLine();
             if (families.Count > 0)
@@ -203,7 +205,7 @@ public static class LabelFreeAnalysis
             text.Append($" RankMe (backbone): rho {Number(rankMe.Spearman)} [{Number(rankMe.SpearmanInterval.Low)}, {Number(rankMe.SpearmanInterval.High)}].");
         var learned = result.Correlations.Where(c => c.ValidationKey == ImbalanceGrid.NaturalKey && c.Group == RunGroup.Learned).ToList();
         if (learned.Count > 0 && learned.Any(c => !double.IsNaN(c.Spearman)))
-            text.Append($" Over the {learned.Max(c => c.Runs)} runs that beat their floor, {Excluding0(learned, "")}");
+            text.Append($" Over the {result.LearnedRuns} runs that beat their floor, {Excluding0(learned, "")}");
         return text.ToString();
     }
 

@@ -20,7 +20,9 @@ public sealed class FloorComparisons
 
     public int Count => _byRun.Count;
 
-    public static FloorComparisons Compute(IReadOnlyList<RunResult> runs, BootstrapOptions? options = null, TextWriter? warnings = null)
+    /// <param name="validationKeys">The validation subsets to compare on; null: every subset both runs were scored on.</param>
+    public static FloorComparisons Compute(IReadOnlyList<RunResult> runs, BootstrapOptions? options = null, TextWriter? warnings = null,
+        IReadOnlyCollection<string>? validationKeys = null)
     {
         var completed = runs.Where(r => r.IsCompleted && r.Reference is null).ToList();
         var floors = completed.Where(r => r.Method == RandomInit.Name)
@@ -31,7 +33,7 @@ public sealed class FloorComparisons
             if (!floors.TryGetValue(FloorKey(run), out var floor)) continue;
             try
             {
-                foreach (var (key, comparison) in Compare(run, floor, options))
+                foreach (var (key, comparison) in Compare(run, floor, options, validationKeys))
                     byRun[(run.RunDirectory, key)] = comparison;
             }
             catch (Exception e) when (e is UserInputException or IOException)
@@ -59,8 +61,9 @@ public sealed class FloorComparisons
 
     static (string, double, double, int, int) FloorKey(RunResult r) => (r.Backbone, r.TrainDefectPct, r.ProbeDefectPct, r.Seed, r.Resolution);
 
-    /// <summary>Paired comparisons for every validation subset both runs were scored on.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, PairedComparison>> Compare(RunResult run, RunResult floor, BootstrapOptions? options = null)
+    /// <summary>Paired comparisons for every validation subset both runs were scored on (of <paramref name="validationKeys"/>, where given).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, PairedComparison>> Compare(RunResult run, RunResult floor, BootstrapOptions? options = null,
+        IReadOnlyCollection<string>? validationKeys = null)
     {
         var truth = TruthTable.Read(RunFile(run, "truth-val.csv"));
         var method = PredictionCsv.Read(RunFile(run, "predictions-val.csv")).AlignTo(truth.Filenames);
@@ -68,7 +71,7 @@ public sealed class FloorComparisons
         var row = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < truth.Count; i++) row[truth.Filenames[i]] = i;
         var result = new Dictionary<string, IReadOnlyDictionary<string, PairedComparison>>();
-        foreach (var key in run.Metrics.Keys.Where(floor.Metrics.ContainsKey))
+        foreach (var key in run.Metrics.Keys.Where(k => floor.Metrics.ContainsKey(k) && (validationKeys?.Contains(k) ?? true)))
         {
             var manifestPath = Path.Combine(run.RunDirectory, "manifests", $"val-{key}.json");
             if (!File.Exists(manifestPath)) continue;

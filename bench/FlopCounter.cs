@@ -87,6 +87,8 @@ public static class FlopCounter
     {
         // Each output element is a dot product over (in channels / groups) x kernel: the weight's sizes after dim 0.
         Conv2d conv => (_, output) => output.numel() * (double)(conv.weight!.numel() / conv.weight.shape[0]),
+        // The model's count, as a Conv2d of the same shape, whichever way it runs (its products skip the padding).
+        Conv3x3 conv => (_, output) => output.numel() * (double)conv.InChannels * 9,
         Linear linear => (_, output) => output.numel() * (double)linear.weight!.shape[1],
         WeightNormLinear wn => (_, output) => output.numel() * (double)wn.Direction.shape[1],
         // q k^T and (softmax) v: each b x heads x n x n x (d / heads), that is b n^2 d per product, whatever the heads.

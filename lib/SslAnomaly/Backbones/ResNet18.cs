@@ -24,10 +24,12 @@ public sealed class ResNet18 : Backbone
             : nn.Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
         bn1 = nn.BatchNorm2d(64);
         maxpool = stem == ResNetStem.Small ? nn.Identity() : nn.MaxPool2d(3, stride: 2, padding: 1);
-        layer1 = Layer(64, 64, stride: 1);
-        layer2 = Layer(64, 128, stride: 2);
-        layer3 = Layer(128, 256, stride: 2);
-        layer4 = Layer(256, 512, stride: 2);
+        // Each layer's map side at the configured resolution decides where the 3x3 weights are stored tap-major.
+        int side = stem == ResNetStem.Small ? config.Resolution : Halve(Halve(config.Resolution));
+        layer1 = Layer(64, 64, stride: 1, side);
+        layer2 = Layer(64, 128, stride: 2, side = Halve(side));
+        layer3 = Layer(128, 256, stride: 2, side = Halve(side));
+        layer4 = Layer(256, 512, stride: 2, Halve(side));
         RegisterComponents();
         InitialiseLikeTorchvision();
     }
@@ -50,8 +52,14 @@ public sealed class ResNet18 : Backbone
     /// <summary>The same values as <paramref name="images"/> [B, C, H, W] in channels-last strides.</summary>
     public static Tensor ToChannelsLast(Tensor images) => images.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
-    static Sequential Layer(int inChannels, int outChannels, int stride) =>
-        nn.Sequential(("0", new BasicBlock(inChannels, outChannels, stride)), ("1", new BasicBlock(outChannels, outChannels, 1)));
+    /// <summary>A stride-2 convolution's (or pool's) output side: ceil(side / 2) for kernels 3 and 7 with padding k / 2.</summary>
+    static int Halve(int side) => (side + 1) / 2;
+
+    static Sequential Layer(int inChannels, int outChannels, int stride, int outputSide)
+    {
+        bool tapMajor = outputSide <= Conv3x3.MaxProductSide;
+        return nn.Sequential(("0", new BasicBlock(inChannels, outChannels, stride, tapMajor)), ("1", new BasicBlock(outChannels, outChannels, 1, tapMajor)));
+    }
 
     public override Tensor forward(Tensor images)
     {
@@ -70,22 +78,26 @@ public sealed class ResNet18 : Backbone
         foreach (var (_, module) in named_modules())
         {
             if (module is Conv2d conv) nn.init.kaiming_normal_(conv.weight!, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+            else if (module is Conv3x3 conv3x3) conv3x3.InitialiseLikeTorchvision();
             else if (module is BatchNorm2d bn) { nn.init.ones_(bn.weight!); nn.init.zeros_(bn.bias!); }
         }
     }
 
-    /// <summary>Two 3x3 convolutions with a residual; a 1x1 projection when the shape changes.</summary>
+    /// <summary>
+    /// Two 3x3 convolutions with a residual; a 1x1 projection when the shape changes. The stride-1 convolutions are
+    /// <see cref="Conv3x3"/> (products on maps of at most 2x2), the stride-2 one libtorch's.
+    /// </summary>
     sealed class BasicBlock : nn.Module<Tensor, Tensor>
     {
-        readonly Conv2d conv1, conv2;
+        readonly nn.Module<Tensor, Tensor> conv1, conv2;
         readonly BatchNorm2d bn1, bn2;
         readonly Sequential? downsample;
 
-        public BasicBlock(int inChannels, int outChannels, int stride) : base(nameof(BasicBlock))
+        public BasicBlock(int inChannels, int outChannels, int stride, bool tapMajor) : base(nameof(BasicBlock))
         {
-            conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
+            conv1 = stride == 1 ? new Conv3x3(inChannels, outChannels, tapMajor) : nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
             bn1 = nn.BatchNorm2d(outChannels);
-            conv2 = nn.Conv2d(outChannels, outChannels, 3, stride: 1, padding: 1, bias: false);
+            conv2 = new Conv3x3(outChannels, outChannels, tapMajor);
             bn2 = nn.BatchNorm2d(outChannels);
             if (stride != 1 || inChannels != outChannels)
                 downsample = nn.Sequential(("0", nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false)), ("1", nn.BatchNorm2d(outChannels)));

@@ -47,12 +47,22 @@ public sealed record BenchOptions
     /// <summary>Steps of the memory-flatness run per method.</summary>
     public int MemorySteps { get; init; } = 1000;
     public bool Help { get; init; }
+    /// <summary>The OpenMP wait policies (OMP_WAIT_POLICY) a side can run under; "default" leaves libgomp's spin-then-sleep.</summary>
+    public static readonly string[] OmpWaitPolicies = ["passive", "active", "default"];
+
     /// <summary>
-    /// OpenMP wait policy of both sides' thread pools (OMP_WAIT_POLICY; "default" leaves libgomp's spin-then-sleep).
-    /// Passive by default: on a machine shared with other work, threads that spin at every barrier burn the time slices
-    /// the other side and the machine's other users need, and the measurement drifts with the load (README).
+    /// OpenMP wait policy of our process. libgomp's default by default: it is what <c>ssl-anomaly run</c> gets, since the
+    /// library sets no policy. Spinning briefly at each barrier before sleeping suits a step of many short parallel
+    /// regions; forced passive, every region wakes a sleeping thread, and ours lost 10-20 % (README).
     /// </summary>
-    public string OmpWait { get; init; } = "passive";
+    public string OmpWaitOurs { get; init; } = "default";
+
+    /// <summary>
+    /// OpenMP wait policy of the PyTorch process: passive by default, its fastest here. Under libgomp's default, Debian's
+    /// torch ran its ViT-Tiny steps 2.5x slower (spinning OpenMP threads and OpenBLAS's own pthreads share two cores); active
+    /// spins for ever and starves whichever side runs next in the interleaved rounds.
+    /// </summary>
+    public string OmpWaitPyTorch { get; init; } = "passive";
     /// <summary>
     /// Also time the plain PyTorch script (NCHW, solo-learn's Barlow Twins loss and EMA as written there), the default
     /// reference before the tuned one, as a secondary comparison beside the headline. Off by default: it adds a third
@@ -90,7 +100,9 @@ public sealed record BenchOptions
           --rounds N          interleaved rounds per case (default 5)
           --steps N           training steps per timed window (default 2, quick 1)
           --memory-steps N    steps of the memory-flatness run per method (default 1000)
-          --omp-wait P        OpenMP wait policy on both sides: passive (default), active, default (libgomp's)
+          --omp-wait P        OpenMP wait policy of both sides: passive, active, default (libgomp's spin-then-sleep)
+          --omp-wait-ours P   ours only (default: default, as ssl-anomaly run gets it)
+          --omp-wait-pytorch P  the PyTorch side only (default: passive, its fastest)
           --pytorch-nchw      also time the plain NCHW PyTorch script (the former default) as a secondary comparison
           --runs DIR          split: a finished sweep's runs folder (each run's run.log gives its time split)
         """;
@@ -143,7 +155,9 @@ public sealed record BenchOptions
                 "--memory-steps" => o with { MemorySteps = Positive() },
                 "--pytorch-nchw" => o with { PyTorchNchw = true },
                 "--runs" => o with { RunsDirectory = Value() },
-                "--omp-wait" => o with { OmpWait = OneOf("passive", "active", "default") },
+                "--omp-wait" => OneOf(OmpWaitPolicies) switch { var both => o with { OmpWaitOurs = both, OmpWaitPyTorch = both } },
+                "--omp-wait-ours" => o with { OmpWaitOurs = OneOf(OmpWaitPolicies) },
+                "--omp-wait-pytorch" => o with { OmpWaitPyTorch = OneOf(OmpWaitPolicies) },
                 "-h" or "--help" => o with { Help = true },
                 _ => throw new BenchUsageException($"unknown option '{arg}'"),
             };

@@ -11,10 +11,18 @@ public static partial class NativeEnvironment
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int SetEnv(string name, string value, int overwrite);
 
-    public static void Set(string name, string value)
+    [LibraryImport("libc", EntryPoint = "unsetenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int UnsetEnv(string name);
+
+    /// <summary>Sets <paramref name="name"/> for the runtime and for native code; null removes it.</summary>
+    public static void Set(string name, string? value)
     {
         Environment.SetEnvironmentVariable(name, value);
         if (OperatingSystem.IsWindows()) return;
-        if (SetEnv(name, value, 1) != 0) throw new InvalidOperationException($"setenv({name}) failed");
+        int status = value is null ? UnsetEnv(name) : SetEnv(name, value, 1);
+        if (status != 0) throw new InvalidOperationException($"{(value is null ? "unsetenv" : "setenv")}({name}) failed");
     }
+
+    /// <summary>OMP_WAIT_POLICY's value for a bench policy name; null (unset) for libgomp's default.</summary>
+    public static string? OmpWaitPolicy(string policy) => policy == "default" ? null : policy.ToUpperInvariant();
 }

@@ -26,10 +26,9 @@ if (options.Help)
     return 0;
 }
 
-// OpenMP reads its settings when libtorch loads: set them first, and give the PyTorch side the same.
-var ompEnvironment = new Dictionary<string, string>();
-if (options.OmpWait != "default") ompEnvironment["OMP_WAIT_POLICY"] = options.OmpWait.ToUpperInvariant();
-foreach (var (key, value) in ompEnvironment) NativeEnvironment.Set(key, value);
+// OpenMP reads its settings when libtorch loads: set ours first. Each side gets its own wait policy (BenchOptions).
+NativeEnvironment.Set("OMP_WAIT_POLICY", NativeEnvironment.OmpWaitPolicy(options.OmpWaitOurs));
+var pythonEnvironment = new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = NativeEnvironment.OmpWaitPolicy(options.OmpWaitPyTorch) };
 var load = TorchRuntime.EnsureLoaded();
 set_num_threads(options.Threads);
 var report = new BenchReport();
@@ -52,7 +51,7 @@ var settings = report.Section("settings");
 settings["quick"] = options.Quick;
 settings["threads"] = get_num_threads();
 settings["interop_threads"] = get_num_interop_threads();
-settings["omp_wait_policy"] = options.OmpWait;
+settings["omp_wait_policy"] = new JsonObject { ["ours"] = options.OmpWaitOurs, ["pytorch"] = options.OmpWaitPyTorch };
 settings["malloc_tuning"] = NativeAllocator.Applied; // ours only: the library's default (PyTorch keeps glibc's)
 settings["resnet_channels_last"] = SslAnomaly.Backbones.ResNet18.ChannelsLast; // ours: the library's default
 settings["pytorch_reference"] = PyTorchVariant.Tuned; // the headline ratios' reference; the script's docstring says what it tunes
@@ -62,14 +61,14 @@ settings["batch_224px"] = options.Include224 ? options.Batch224 : null;
 settings["rounds"] = options.Rounds;
 settings["steps_per_window"] = options.StepsPerWindow;
 settings["started_utc"] = started.ToString("O");
-Log($"ssl-anomaly bench: {(options.Quick ? "quick" : "full")}, {get_num_threads()} threads, OpenMP wait {options.OmpWait}, load {string.Join(" ", Machine.LoadAverage())}");
+Log($"ssl-anomaly bench: {(options.Quick ? "quick" : "full")}, {get_num_threads()} threads, OpenMP wait: ours {options.OmpWaitOurs}, PyTorch {options.OmpWaitPyTorch}, load {string.Join(" ", Machine.LoadAverage())}");
 
 PythonReference? python = null;
 string? pythonSkipped = null;
 if (options.NoPython) pythonSkipped = "--no-python";
 else if (options.Sections.Any(s => s is "peak" or "train" or "extract" or "augment" or "decode" or "profile"))
 {
-    python = PythonReference.TryStart(options.Python, options.Threads, ompEnvironment, out pythonSkipped);
+    python = PythonReference.TryStart(options.Python, options.Threads, pythonEnvironment, out pythonSkipped);
     if (python is null) AnsiConsole.MarkupLine($"[yellow]PyTorch comparison skipped:[/] {Markup.Escape(pythonSkipped!)}");
     else Log($"PyTorch reference: torch {python.Hello["torch"]}, torchvision {python.Hello["torchvision"]}, BLAS {python.Hello["blas"]} ({string.Join(", ", python.Hello["blas_libraries"]?.AsArray().Select(l => l?.ToString()) ?? [])}), {python.Hello["threads"]} threads");
 }

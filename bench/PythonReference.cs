@@ -20,8 +20,8 @@ public sealed class PythonReference : IDisposable
     public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "pytorch_reference.py");
 
     /// <summary>Starts the script, or returns null with the reason (no Python, no torch, a crash at start-up).</summary>
-    /// <param name="environment">Extra environment of the child (the same OpenMP settings as this process).</param>
-    public static PythonReference? TryStart(string python, int threads, IReadOnlyDictionary<string, string> environment, out string? reason)
+    /// <param name="environment">Extra environment of the child (its OpenMP wait policy); a null value removes the variable.</param>
+    public static PythonReference? TryStart(string python, int threads, IReadOnlyDictionary<string, string?> environment, out string? reason)
     {
         reason = null;
         if (!File.Exists(python))
@@ -46,7 +46,9 @@ public sealed class PythonReference : IDisposable
         // Keep OpenMP/BLAS thread pools to what torch.set_num_threads asks for.
         info.Environment["OMP_NUM_THREADS"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var (key, value) in environment) info.Environment[key] = value;
+        foreach (var (key, value) in environment)
+            if (value is null) info.Environment.Remove(key);
+            else info.Environment[key] = value;
         Process process;
         try
         {

@@ -20,7 +20,8 @@ public class BenchHarnessTests
         Assert.True(o.Include224);
         Assert.Equal(BenchOptions.AllSections, o.Sections);
         Assert.Equal(Environment.ProcessorCount, o.Threads);
-        Assert.Equal("passive", o.OmpWait);
+        Assert.Equal("default", o.OmpWaitOurs); // as ssl-anomaly run gets it
+        Assert.Equal("passive", o.OmpWaitPyTorch); // the PyTorch side's fastest
         Assert.False(o.Runs("profile"));
         Assert.False(o.Runs("split"));
         Assert.Equal([PyTorchVariant.Tuned], o.PyTorchVariants); // the tuned script is the headline, alone by default
@@ -106,8 +107,11 @@ public class BenchHarnessTests
         Assert.Equal(1, o.StepsPerWindow);
         Assert.False(o.Include224);
         Assert.True(o.NoPython);
-        Assert.Equal("default", o.OmpWait);
+        Assert.Equal(("default", "default"), (o.OmpWaitOurs, o.OmpWaitPyTorch)); // --omp-wait sets both sides
         Assert.True(BenchOptions.Parse(["--only", "profile"]).Runs("profile"));
+        var perSide = BenchOptions.Parse(["--omp-wait", "active", "--omp-wait-ours", "passive"]);
+        Assert.Equal(("passive", "active"), (perSide.OmpWaitOurs, perSide.OmpWaitPyTorch));
+        Assert.Equal("default", BenchOptions.Parse(["--omp-wait-pytorch", "default"]).OmpWaitPyTorch);
     }
 
     [Theory]
@@ -117,6 +121,8 @@ public class BenchHarnessTests
     [InlineData("--only", "train,gpu")]
     [InlineData("--methods", "moco")]
     [InlineData("--omp-wait", "sometimes")]
+    [InlineData("--omp-wait-ours", "spin")]
+    [InlineData("--omp-wait-pytorch")]
     [InlineData("--frobnicate")]
     public void Bad_command_lines_are_usage_errors(params string[] args)
     {

@@ -114,6 +114,14 @@ public class BenchHarnessTests
         Assert.Equal("default", BenchOptions.Parse(["--omp-wait-pytorch", "default"]).OmpWaitPyTorch);
     }
 
+    [Fact]
+    public void The_peak_is_the_faster_of_the_two_gemms()
+    {
+        Assert.Equal(213.5, new PeakResult(2, 2048, 186.8, 213.5).Best);
+        Assert.Equal(186.8, new PeakResult(2, 2048, 186.8, 150.0).Best);
+        Assert.Equal(186.8, new PeakResult(2, 2048, 186.8, null).Best); // no PyTorch side: ours alone
+    }
+
     [Theory]
     [InlineData("--json")]
     [InlineData("--threads", "0")]

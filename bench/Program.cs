@@ -173,6 +173,7 @@ void RunTrain()
             json["ours_parameters"] = r.OursParameters;
             json["pytorch_parameters"] = r.TheirParameters;
             json["load_average_1min"] = BenchReport.Num(r.LoadAverage, 3);
+            json["ours_cores_while_pytorch_ran"] = BenchReport.Num(r.OursCoresWhileTheirsRan, 3);
             json["step_gflop"] = BenchReport.Num(r.Flops.StepFlops / 1e9);
             json["forward_gmacs_trained"] = BenchReport.Num(r.Flops.TrainedMacs / 1e9);
             json["forward_gmacs_frozen"] = BenchReport.Num(r.Flops.FrozenMacs / 1e9);

@@ -49,6 +49,12 @@ public sealed record TrainCase(string Backbone, string Method, int Resolution, i
 /// </summary>
 public sealed record TrainCaseResult(TrainCase Case, Comparison Comparison, Comparison? Nchw, FlopCount Flops, long OursParameters, long? TheirParameters, double LoadAverage)
 {
+    /// <summary>
+    /// Cores our process kept busy while the PyTorch windows ran (CPU-seconds over their wall-seconds): near 0 when our
+    /// threads sleep, as they must for the interleaving to be fair; OpenMP threads still spinning would show here.
+    /// </summary>
+    public double OursCoresWhileTheirsRan { get; init; } = double.NaN;
+
     /// <summary>Achieved GFLOP/s at <paramref name="imagesPerSecond"/> (2 FLOPs per multiply-accumulate).</summary>
     public double Gflops(double imagesPerSecond) => imagesPerSecond / Case.Batch * Flops.StepFlops / 1e9;
 }
@@ -104,10 +110,10 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
         double load = Machine.LoadAverage()[0];
         try
         {
-            var (ours, their) = RunInterleaved(method, source, recipe, c, theirs);
+            var (ours, their, oursCoresMeanwhile) = RunInterleaved(method, source, recipe, c, theirs);
             var headline = new Comparison(ours, their.Count > 0 ? their[0] : []);
             var nchw = their.Count > 1 ? new Comparison(ours, their[1]) : null;
-            return new TrainCaseResult(c, headline, nchw, flops, parameters, theirParameters, load);
+            return new TrainCaseResult(c, headline, nchw, flops, parameters, theirParameters, load) { OursCoresWhileTheirsRan = oursCoresMeanwhile };
         }
         finally
         {
@@ -131,8 +137,10 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
     /// the PyTorch windows in between, in the order <see cref="Interleaved"/> uses (warm-up: ours, theirs; then rounds
     /// ours-theirs, theirs-ours, ...). Our clocks stop while the other side runs.
     /// </summary>
-    (List<Window> Ours, List<List<Window>> Theirs) RunInterleaved(SslMethod method, IBatchSource source, IViewRecipe recipe, TrainCase c, IReadOnlyList<Func<Window>> theirs)
+    (List<Window> Ours, List<List<Window>> Theirs, double OursCoresMeanwhile) RunInterleaved(SslMethod method, IBatchSource source, IViewRecipe recipe, TrainCase c, IReadOnlyList<Func<Window>> theirs)
     {
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        double oursCpuMeanwhile = 0, theirWall = 0;
         int spw = options.StepsPerWindow, rounds = options.Rounds;
         long images = (long)spw * c.Batch;
         var ours = new List<Window>();
@@ -143,11 +151,18 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
             for (int v = 0; v < theirs.Count; v++)
             {
                 Thread.Sleep(Gap);
+                process.Refresh();
+                var before = process.TotalProcessorTime;
                 var w = theirs[v]();
-                if (record) their[v].Add(w);
+                process.Refresh();
+                if (record)
+                {
+                    their[v].Add(w);
+                    oursCpuMeanwhile += (process.TotalProcessorTime - before).TotalSeconds;
+                    theirWall += w.Seconds;
+                }
             }
         }
-        var process = System.Diagnostics.Process.GetCurrentProcess();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var cpu = process.TotalProcessorTime;
         int window = -1; // -1: the warm-up window
@@ -176,7 +191,7 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
             new TrainerOptions { Epochs = 100_000, StopAfterSteps = (long)spw * (rounds + 1) }, sink);
         var outcome = trainer.Run();
         if (outcome.Failure is { } failure) throw new InvalidOperationException($"{c}: {failure.Reason}");
-        return (ours, their);
+        return (ours, their, theirWall > 0 ? oursCpuMeanwhile / theirWall : double.NaN);
     }
 
     static readonly TimeSpan Gap = TimeSpan.FromMilliseconds(50);

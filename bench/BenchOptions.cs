@@ -50,16 +50,19 @@ public sealed record BenchOptions
     /// <summary>The OpenMP wait policies (OMP_WAIT_POLICY) a side can run under; "default" leaves libgomp's spin-then-sleep.</summary>
     public static readonly string[] OmpWaitPolicies = ["passive", "active", "default"];
 
+    /// <summary>OMP_WAIT_POLICY's value for one of <see cref="OmpWaitPolicies"/>; null (unset) for libgomp's default.</summary>
+    public static string? OmpWaitPolicyVariable(string policy) => policy == "default" ? null : policy.ToUpperInvariant();
+
     /// <summary>
     /// OpenMP wait policy of our process. libgomp's default by default: it is what <c>ssl-anomaly run</c> gets, since the
     /// library sets no policy. Spinning briefly at each barrier before sleeping suits a step of many short parallel
-    /// regions; forced passive, every region wakes a sleeping thread, and ours lost 10-20 % (README).
+    /// regions; forced passive, every region wakes a sleeping thread, and ours lost 8-12 % on ResNet-18 (README).
     /// </summary>
     public string OmpWaitOurs { get; init; } = "default";
 
     /// <summary>
     /// OpenMP wait policy of the PyTorch process: passive by default, its fastest here. Under libgomp's default, Debian's
-    /// torch ran its ViT-Tiny steps 2.5x slower (spinning OpenMP threads and OpenBLAS's own pthreads share two cores); active
+    /// torch ran its ViT-Tiny steps 2.2-2.9x slower (spinning OpenMP threads and OpenBLAS's own pthreads share two cores); active
     /// spins for ever and starves whichever side runs next in the interleaved rounds.
     /// </summary>
     public string OmpWaitPyTorch { get; init; } = "passive";

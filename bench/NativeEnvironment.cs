@@ -22,7 +22,4 @@ public static partial class NativeEnvironment
         int status = value is null ? UnsetEnv(name) : SetEnv(name, value, 1);
         if (status != 0) throw new InvalidOperationException($"{(value is null ? "unsetenv" : "setenv")}({name}) failed");
     }
-
-    /// <summary>OMP_WAIT_POLICY's value for a bench policy name; null (unset) for libgomp's default.</summary>
-    public static string? OmpWaitPolicy(string policy) => policy == "default" ? null : policy.ToUpperInvariant();
 }

@@ -27,8 +27,8 @@ if (options.Help)
 }
 
 // OpenMP reads its settings when libtorch loads: set ours first. Each side gets its own wait policy (BenchOptions).
-NativeEnvironment.Set("OMP_WAIT_POLICY", NativeEnvironment.OmpWaitPolicy(options.OmpWaitOurs));
-var pythonEnvironment = new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = NativeEnvironment.OmpWaitPolicy(options.OmpWaitPyTorch) };
+NativeEnvironment.Set("OMP_WAIT_POLICY", BenchOptions.OmpWaitPolicyVariable(options.OmpWaitOurs));
+var pythonEnvironment = new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = BenchOptions.OmpWaitPolicyVariable(options.OmpWaitPyTorch) };
 var load = TorchRuntime.EnsureLoaded();
 set_num_threads(options.Threads);
 var report = new BenchReport();

@@ -7,8 +7,6 @@ namespace SslAnomaly.Tests.Backbones;
 
 public class Conv3x3Tests
 {
-    static Tensor ChannelsLast(Tensor t) => t.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-
     /// <summary>
     /// Forward and both gradients against libtorch's convolution with the same weight: maps up to 2x2 run as products
     /// (both storages, both input layouts), the 3x3 map through the convolution itself.
@@ -28,7 +26,7 @@ public class Conv3x3Tests
         manual_seed(11);
         using var conv = new Conv3x3(6, 5, tapMajor);
         var input = randn(3, 6, height, width);
-        if (channelsLast) input = ChannelsLast(input);
+        if (channelsLast) input = ResNet18.ToChannelsLast(input);
         var gradOutput = randn(3, 5, height, width);
 
         var x1 = input.detach().requires_grad_(true);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using TorchSharp;
+using SslAnomaly.Numerics;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -59,21 +60,26 @@ public sealed class Conv3x3 : nn.Module<Tensor, Tensor>
         weight.copy_(drawn);
     }
 
-    public override Tensor forward(Tensor input)
+    /// <summary>Small maps as products, larger ones through libtorch's convolution; both under the kernel check.</summary>
+    public override Tensor forward(Tensor input) => Kernels.Conv2d(input, weight, null, stride: 1, padding: 1);
+
+    /// <summary>
+    /// The convolution of <paramref name="input"/> [B, in, h, w] (h, w at most <see cref="MaxProductSide"/>) with a 3x3
+    /// stride-1 padding-1 <paramref name="weight"/> [out, in, 3, 3] as one batched product per output position.
+    /// </summary>
+    public static Tensor SmallMapProducts(Tensor input, Tensor weight)
     {
-        long h = input.shape[2], w = input.shape[3];
-        if (h > MaxProductSide || w > MaxProductSide)
-            return nn.functional.conv2d(input, weight, strides: [1, 1], padding: [1, 1]);
         using var scope = NewDisposeScope();
-        long batch = input.shape[0], positions = h * w;
+        long batch = input.shape[0], h = input.shape[2], w = input.shape[3], inChannels = weight.shape[1], outChannels = weight.shape[0];
+        long positions = h * w;
         // [9, in, out]: a view when the storage is tap-major, a gather of strided blocks otherwise.
-        var taps = weight.permute(2, 3, 1, 0).reshape(9, InChannels, OutChannels);
-        var blocks = taps.index_select(0, TapIndex(h, w, input.device)).view(positions, positions * InChannels, OutChannels);
+        var taps = weight.permute(2, 3, 1, 0).reshape(9, inChannels, outChannels);
+        var blocks = taps.index_select(0, TapIndex(h, w, input.device)).view(positions, positions * inChannels, outChannels);
         // Position-major, channels inner: a view of a channels-last input.
-        var flat = input.permute(0, 2, 3, 1).reshape(batch, positions * InChannels);
-        var perPosition = flat.unsqueeze(0).expand(positions, batch, positions * InChannels).bmm(blocks); // [q, B, out]
+        var flat = input.permute(0, 2, 3, 1).reshape(batch, positions * inChannels);
+        var perPosition = flat.unsqueeze(0).expand(positions, batch, positions * inChannels).bmm(blocks); // [q, B, out]
         // Back to [B, out, h, w] in channels-last strides, as libtorch's convolution returns for a channels-last input.
-        return perPosition.permute(1, 0, 2).reshape(batch, h, w, OutChannels).permute(0, 3, 1, 2).MoveToOuterDisposeScope();
+        return perPosition.permute(1, 0, 2).reshape(batch, h, w, outChannels).permute(0, 3, 1, 2).MoveToOuterDisposeScope();
     }
 
     /// <summary>For output position q and input position p (row-major), the tap ky * 3 + kx that joins them.</summary>

@@ -1,4 +1,5 @@
 using TorchSharp;
+using SslAnomaly.Numerics;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -15,13 +16,13 @@ public sealed class ResNet18 : Backbone
     readonly BatchNorm2d bn1;
     readonly nn.Module<Tensor, Tensor> maxpool;
     readonly Sequential layer1, layer2, layer3, layer4;
+    readonly long conv1Stride, conv1Padding;
 
     public ResNet18(BackboneConfig config, ResNetStem stem) : base(nameof(ResNet18), config)
     {
         Stem = stem;
-        conv1 = stem == ResNetStem.Small
-            ? nn.Conv2d(3, 64, 3, stride: 1, padding: 1, bias: false)
-            : nn.Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
+        (int kernel, conv1Stride, conv1Padding) = stem == ResNetStem.Small ? (3, 1L, 1L) : (7, 2L, 3L);
+        conv1 = nn.Conv2d(3, 64, kernel, stride: conv1Stride, padding: conv1Padding, bias: false);
         bn1 = nn.BatchNorm2d(64);
         maxpool = stem == ResNetStem.Small ? nn.Identity() : nn.MaxPool2d(3, stride: 2, padding: 1);
         // Each layer's map side at the configured resolution decides where the 3x3 weights are stored tap-major.
@@ -50,7 +51,7 @@ public sealed class ResNet18 : Backbone
     public static bool ChannelsLast { get; set; } = Environment.GetEnvironmentVariable(ChannelsLastVariable) is not ("0" or "false" or "off");
 
     /// <summary>The same values as <paramref name="images"/> [B, C, H, W] in channels-last strides.</summary>
-    public static Tensor ToChannelsLast(Tensor images) => images.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    public static Tensor ToChannelsLast(Tensor images) => Kernels.ToLayout(images, MemoryLayout.ChannelsLast);
 
     /// <summary>A stride-2 convolution's (or pool's) output side: ceil(side / 2) for kernels 3 and 7 with padding k / 2.</summary>
     static int Halve(int side) => (side + 1) / 2;
@@ -66,7 +67,8 @@ public sealed class ResNet18 : Backbone
         using var scope = NewDisposeScope();
         // In-place ReLUs, as torchvision's ReLU(inplace=True): BatchNorm's and the residual sum's outputs are not needed
         // by their backward passes, so overwriting them saves one activation-sized buffer per ReLU.
-        var x = maxpool.call(bn1.call(conv1.call(ChannelsLast ? ToChannelsLast(images) : images)).relu_());
+        var stem = Kernels.Conv2d(ChannelsLast ? ToChannelsLast(images) : images, conv1.weight!, null, conv1Stride, conv1Padding);
+        var x = maxpool.call(Kernels.BatchNorm(bn1, stem).relu_());
         x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
         return x.mean([2, 3]).MoveToOuterDisposeScope(); // adaptive average pool to 1x1, flattened
     }
@@ -92,9 +94,11 @@ public sealed class ResNet18 : Backbone
         readonly nn.Module<Tensor, Tensor> conv1, conv2;
         readonly BatchNorm2d bn1, bn2;
         readonly Sequential? downsample;
+        readonly long stride;
 
         public BasicBlock(int inChannels, int outChannels, int stride, bool tapMajor) : base(nameof(BasicBlock))
         {
+            this.stride = stride;
             conv1 = stride == 1 ? new Conv3x3(inChannels, outChannels, tapMajor) : nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
             bn1 = nn.BatchNorm2d(outChannels);
             conv2 = new Conv3x3(outChannels, outChannels, tapMajor);
@@ -107,9 +111,13 @@ public sealed class ResNet18 : Backbone
         public override Tensor forward(Tensor x)
         {
             using var scope = NewDisposeScope();
-            var y = bn2.call(conv2.call(bn1.call(conv1.call(x)).relu_()));
-            var identity = downsample is null ? x : downsample.call(x);
+            var y = Kernels.BatchNorm(bn2, conv2.call(Kernels.BatchNorm(bn1, Convolve(conv1, x, stride, 1)).relu_()));
+            var identity = downsample is null ? x : Kernels.BatchNorm((BatchNorm2d)downsample[1], Convolve(downsample[0], x, stride, 0));
             return y.add_(identity).relu_().MoveToOuterDisposeScope();
         }
+
+        /// <summary>libtorch's Conv2d modules hold the weights (torchvision's names and draws); the kernel check runs them.</summary>
+        static Tensor Convolve(object conv, Tensor x, long stride, long padding) =>
+            conv is Conv2d plain ? Kernels.Conv2d(x, plain.weight!, null, stride, padding) : ((nn.Module<Tensor, Tensor>)conv).call(x);
     }
 }

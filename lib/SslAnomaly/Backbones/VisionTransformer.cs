@@ -1,3 +1,4 @@
+using SslAnomaly.Numerics;
 using SslAnomaly.Util;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -74,7 +75,7 @@ public sealed class VisionTransformer : Backbone
         var cls = cls_token.add(pos_embed.narrow(1, 0, 1)).expand(batch, -1, -1);
         var x = cat([cls, patchTokens], 1);
         foreach (var block in blocks) x = block.call(x);
-        return norm.call(x).MoveToOuterDisposeScope();
+        return Kernels.LayerNorm(norm, x).MoveToOuterDisposeScope();
     }
 
     /// <summary>Patch position embeddings for a grid x grid input, resampled bicubically when it differs.</summary>
@@ -125,9 +126,11 @@ public sealed class VisionTransformer : Backbone
     sealed class PatchEmbed : nn.Module<Tensor, Tensor>
     {
         readonly Conv2d proj;
+        readonly long patchSize;
 
         public PatchEmbed(int patchSize, int dim) : base(nameof(PatchEmbed))
         {
+            this.patchSize = patchSize;
             proj = nn.Conv2d(3, dim, patchSize, stride: patchSize);
             RegisterComponents();
         }
@@ -137,7 +140,7 @@ public sealed class VisionTransformer : Backbone
         public override Tensor forward(Tensor images)
         {
             using var scope = NewDisposeScope();
-            return proj.call(images).flatten(2).transpose(1, 2).MoveToOuterDisposeScope();
+            return Kernels.Conv2d(images, proj.weight!, proj.bias, patchSize, 0).flatten(2).transpose(1, 2).MoveToOuterDisposeScope();
         }
     }
 
@@ -162,8 +165,8 @@ public sealed class VisionTransformer : Backbone
             using var scope = NewDisposeScope();
             // Residual sums written into the branch outputs (a linear layer's backward does not need its output); the
             // block input itself must stay intact for LayerNorm's backward.
-            x = attn.call(norm1.call(x)).add_(x);
-            return mlp.call(norm2.call(x)).add_(x).MoveToOuterDisposeScope();
+            x = attn.call(Kernels.LayerNorm(norm1, x)).add_(x);
+            return mlp.call(Kernels.LayerNorm(norm2, x)).add_(x).MoveToOuterDisposeScope();
         }
     }
 
@@ -186,9 +189,9 @@ public sealed class VisionTransformer : Backbone
         {
             using var scope = NewDisposeScope();
             long b = x.shape[0], n = x.shape[1], d = x.shape[2];
-            var qkvHeads = qkv.call(x).reshape(b, n, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
-            var attended = nn.functional.scaled_dot_product_attention(qkvHeads[0], qkvHeads[1], qkvHeads[2]);
-            return proj.call(attended.transpose(1, 2).reshape(b, n, d)).MoveToOuterDisposeScope();
+            var qkvHeads = Kernels.Linear(qkv, x).reshape(b, n, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+            var attended = Kernels.Attention(qkvHeads[0], qkvHeads[1], qkvHeads[2]);
+            return Kernels.Linear(proj, attended.transpose(1, 2).reshape(b, n, d)).MoveToOuterDisposeScope();
         }
     }
 
@@ -206,7 +209,7 @@ public sealed class VisionTransformer : Backbone
         public override Tensor forward(Tensor x)
         {
             using var scope = NewDisposeScope();
-            return fc2.call(nn.functional.gelu(fc1.call(x))).MoveToOuterDisposeScope();
+            return Kernels.Linear(fc2, nn.functional.gelu(Kernels.Linear(fc1, x))).MoveToOuterDisposeScope();
         }
     }
 }

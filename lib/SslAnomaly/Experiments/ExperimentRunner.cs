@@ -9,6 +9,7 @@ using SslAnomaly.Eval;
 using SslAnomaly.Methods;
 using SslAnomaly.Monitoring;
 using SslAnomaly.Native;
+using SslAnomaly.Numerics;
 using SslAnomaly.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -49,6 +50,9 @@ public static class ExperimentRunner
 
         TorchRuntime.EnsureLoaded();
         if (config.Threads > 0) torch.set_num_threads(config.Threads);
+        // Every op is checked against float64 before its first use (KernelGuard); a wrong kernel and its remedy go to run.log.
+        KernelGuard.StartRecording();
+        using var kernelLog = KernelGuard.LogTo(log.WriteLine);
         var phases = new Phases(config, run, log, progress, torch.cuda.is_available() ? CUDA : CPU);
 
         var data = phases.PrepareData();
@@ -83,6 +87,7 @@ public static class ExperimentRunner
             EvaluationSeconds = clock.Elapsed.TotalSeconds,
         };
         run.WriteResult(result, RunResult.Json);
+        log.WriteLine(result.Numerics!.Summary());
         // A finished run resumes nothing: the final model is all a later evaluation needs (halves a sweep's disk use).
         new CheckpointStore(run.CheckpointDirectory).Prune(1);
         log.WriteLine($"--- {DateTimeOffset.UtcNow:O} completed");
@@ -264,6 +269,7 @@ public static class ExperimentRunner
                 SkippedImageFiles = skipped.Lines(),
                 DataSource = data.Source,
                 Environment = EnvironmentFacts(device),
+                Numerics = KernelGuard.Report(),
             };
         }
 

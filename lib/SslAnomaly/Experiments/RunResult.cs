@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using SslAnomaly.Eval;
+using SslAnomaly.Numerics;
 
 namespace SslAnomaly.Experiments;
 
@@ -54,6 +55,8 @@ public sealed record RunResult
     public IReadOnlyList<string> SkippedImageFiles { get; init; } = [];
     public string DataSource { get; init; } = "";
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// <summary>The CPU and libtorch build the run computed on, and what the kernel check found (null in runs that predate it).</summary>
+    public NumericsReport? Numerics { get; init; }
     public DateTimeOffset FinishedAt { get; init; } = DateTimeOffset.UtcNow;
 
     /// <summary>The run folder this result was read from ("" for one not read from disk); not part of result.json.</summary>

@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SslAnomaly.Native;
+using SslAnomaly.Util;
+using static TorchSharp.torch;
+
+namespace SslAnomaly.Numerics;
+
+/// <summary>What the check found for one op: every path it tried, in order, and the one the model runs (null: none passed).</summary>
+public sealed record OpVerdict(string Op, IReadOnlyList<PathCheck> Tried, KernelPath? Chosen, double Seconds)
+{
+    public bool Failed => Tried.Any(t => !t.Passed);
+    /// <summary>A path other than the op's first: the first failed and a remedy passed.</summary>
+    public bool Remedied => Chosen is not null && Tried.Count > 1;
+}
+
+/// <summary>No path of an op passed the kernel check: the run must not go on with it.</summary>
+public sealed class KernelCheckException(string message) : UserInputException(message);
+
+/// <summary>
+/// Which path each op runs on, decided by <see cref="KernelCheck"/> the first time an op shape is seen and kept for the
+/// process, and on disk per CPU, libtorch build, thread count and injected fault (so a later run on the same machine pays
+/// nothing). No op runs on a path that failed; an op with no passing path stops the run with
+/// <see cref="KernelCheckException"/>.
+/// </summary>
+public static class KernelGuard
+{
+    /// <summary>Overrides the folder of cached verdicts.</summary>
+    public const string CacheEnvironmentVariable = "SSL_ANOMALY_KERNEL_CHECK_CACHE";
+
+    static readonly object gate = new();
+    static readonly Dictionary<string, Plan> plans = new();
+    static readonly Lazy<string> machine = new(MachineFingerprint);
+
+    /// <summary>The verdicts that hold under one fingerprint, and how they were reached.</summary>
+    sealed class Plan(string fingerprint, string file)
+    {
+        public string Fingerprint { get; } = fingerprint;
+        public string File { get; } = file;
+        public Dictionary<string, OpVerdict> Verdicts { get; } = new();
+        /// <summary>Ops this process ran, and of those how many it checked itself (the rest came from the cache).</summary>
+        public HashSet<string> Used { get; } = new();
+        public int CheckedHere { get; set; }
+        public double CheckSeconds { get; set; }
+    }
+
+    public static KernelPath PathFor(KernelOp op)
+    {
+        var plan = CurrentPlan();
+        string key = op.Descriptor;
+        lock (gate)
+        {
+            plan.Used.Add(key);
+            if (!plan.Verdicts.TryGetValue(key, out var verdict))
+            {
+                verdict = Check(op);
+                plan.CheckSeconds += verdict.Seconds;
+                plan.CheckedHere++;
+                plan.Verdicts[key] = verdict;
+                Save(plan);
+                if (verdict.Failed) log?.Invoke(Describe(verdict));
+            }
+            return verdict.Chosen ?? throw Unusable(verdict);
+        }
+    }
+
+    static Action<string>? log;
+
+    /// <summary>Tells <paramref name="write"/> of every op whose first path fails, as it is found, until disposed (a run
+    /// points it at its run.log).</summary>
+    public static IDisposable LogTo(Action<string> write)
+    {
+        lock (gate)
+        {
+            var previous = log;
+            log = write;
+            return new RestoreOnDispose(() => { lock (gate) log = previous; });
+        }
+    }
+
+    /// <summary>This process's verdicts under the current fingerprint, for the run record and `doctor`.</summary>
+    public static NumericsReport Report()
+    {
+        var plan = CurrentPlan();
+        lock (gate)
+        {
+            var used = plan.Verdicts.Values.Where(v => plan.Used.Contains(v.Op)).OrderBy(v => v.Op, StringComparer.Ordinal).ToList();
+            return NumericsReport.Create(used, plan.CheckedHere, plan.CheckSeconds, plan.File);
+        }
+    }
+
+    /// <summary>Starts a new record of the ops used (a run's own list, in a process that runs several).</summary>
+    public static void StartRecording()
+    {
+        lock (gate)
+            foreach (var plan in plans.Values) plan.Used.Clear();
+    }
+
+    /// <summary>Runs <paramref name="backbone"/> once as training does (forward and backward at <paramref name="batchSize"/>)
+    /// and once as feature extraction does (eval mode, no gradients), so that every op shape it runs is checked now.
+    /// Changes the backbone's batch-norm statistics: give it a backbone that will not be trained.</summary>
+    public static void Exercise(Backbones.Backbone backbone, int batchSize)
+    {
+        using var scope = NewDisposeScope();
+        int side = backbone.Config.Resolution;
+        using var generator = new TorchSharp.torch.Generator(0);
+        var images = randn([batchSize, 3, side, side], generator: generator);
+        backbone.train();
+        backbone.call(images).sum().backward();
+        backbone.eval();
+        using (no_grad()) backbone.call(images);
+    }
+
+    /// <summary>Forgets what this process decided (not the disk cache): tests that inject faults start from nothing.</summary>
+    public static void ResetProcess()
+    {
+        lock (gate) plans.Clear();
+    }
+
+    public static string CacheDirectory() =>
+        Environment.GetEnvironmentVariable(CacheEnvironmentVariable) is { Length: > 0 } overridden ? overridden : Path.Combine(TorchRuntime.CacheRoot(), "kernel-check");
+
+    static OpVerdict Check(KernelOp op)
+    {
+        var clock = Stopwatch.StartNew();
+        var tried = new List<PathCheck>();
+        foreach (var path in op.Paths)
+        {
+            var check = KernelCheck.Run(op, path);
+            tried.Add(check);
+            if (check.Passed) return new OpVerdict(op.Descriptor, tried, path, clock.Elapsed.TotalSeconds);
+        }
+        return new OpVerdict(op.Descriptor, tried, null, clock.Elapsed.TotalSeconds);
+    }
+
+    public static string Describe(OpVerdict verdict) =>
+        $"kernel check: {verdict.Op}: {string.Join("; ", verdict.Tried.Select(t => t.Describe()))}" +
+        (verdict.Chosen is { } chosen ? $"; runs on {KernelFaults.PathName(chosen)}" : "; no path passed");
+
+    static KernelCheckException Unusable(OpVerdict verdict)
+    {
+        var cpu = CpuInfo.Read();
+        var build = LibTorchBuild.Read();
+        string capped = Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") is { Length: > 0 } isa ? $" with ONEDNN_MAX_CPU_ISA={isa}" : "";
+        return new KernelCheckException(
+            $"libtorch computes {verdict.Op} wrongly on this CPU ({cpu.Describe()}, libtorch {__version__}, oneDNN {build.OneDnnVersion}, {build.CpuCapability}{capped}) " +
+            $"and no remedy passed the same check: {string.Join("; ", verdict.Tried.Select(t => t.Describe()))}. Nothing was trained or extracted on it. " +
+            (capped.Length == 0 ? "Try again with oneDNN capped before libtorch starts (ONEDNN_MAX_CPU_ISA=AVX2 in the environment), or run on another CPU." : "Run on another CPU."));
+    }
+
+    static Plan CurrentPlan()
+    {
+        // Threads and the injected fault can change within a process (per run, per test): each gets its own plan.
+        string fingerprint = $"{machine.Value}|threads={get_num_threads()}|fault={KernelFaults.Current?.Spec ?? "none"}";
+        lock (gate)
+        {
+            if (plans.TryGetValue(fingerprint, out var plan)) return plan;
+            string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint)))[..16].ToLowerInvariant();
+            plan = new Plan(fingerprint, Path.Combine(CacheDirectory(), $"{hash}.json"));
+            foreach (var verdict in Load(plan)) plan.Verdicts[verdict.Op] = verdict;
+            plans[fingerprint] = plan;
+            return plan;
+        }
+    }
+
+    /// <summary>Everything a kernel's choice and its numbers can depend on, short of the op itself.</summary>
+    static string MachineFingerprint()
+    {
+        TorchRuntime.EnsureLoaded();
+        var cpu = CpuInfo.Read();
+        var build = LibTorchBuild.Read();
+        return $"cpu={cpu.ModelName};family={cpu.Family};model={cpu.Model};stepping={cpu.Stepping};flags={cpu.FlagsHash}|libtorch={__version__};onednn={build.OneDnnVersion};" +
+               $"capability={build.CpuCapability};mkl={build.MklVersion}|isa={Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? ""}|check=v1;tol={KernelCheck.Tolerance}";
+    }
+
+    sealed record CacheFile(string Fingerprint, IReadOnlyList<OpVerdict> Verdicts);
+
+    static readonly JsonSerializerOptions json = new(SettingsJson.Options) { WriteIndented = true };
+
+    static IEnumerable<OpVerdict> Load(Plan plan)
+    {
+        try
+        {
+            if (!File.Exists(plan.File)) return [];
+            var cached = JsonSerializer.Deserialize<CacheFile>(File.ReadAllText(plan.File), json);
+            // A hash collision or an edited file: trust only what was written under this very fingerprint.
+            return cached?.Fingerprint == plan.Fingerprint ? cached.Verdicts : [];
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return []; // an unreadable cache costs a re-check, nothing more
+        }
+    }
+
+    static void Save(Plan plan)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(plan.File)!);
+            // Another process may have added verdicts for other ops since this one loaded: keep theirs too.
+            var merged = Load(plan).Where(v => !plan.Verdicts.ContainsKey(v.Op)).Concat(plan.Verdicts.Values).OrderBy(v => v.Op, StringComparer.Ordinal).ToList();
+            AtomicFile.WriteAllText(plan.File, JsonSerializer.Serialize(new CacheFile(plan.Fingerprint, merged), json));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only cache: the verdicts still hold for this process.
+        }
+    }
+}

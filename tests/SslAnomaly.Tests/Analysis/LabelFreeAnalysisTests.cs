@@ -68,9 +68,11 @@ public class LabelFreeAnalysisTests
                 valScores: chance, valLabels: labels);
 
         var result = LabelFreeAnalysis.Run(dir.Path, Quick);
-        Assert.Equal([true, true, true, true], result.Runs.Where(r => r.Method == "simclr").Select(r => r.BeatsFloor));
-        Assert.Equal([false, false, false], result.Runs.Where(r => r.Method == "byol").Select(r => r.BeatsFloor));
-        Assert.Null(result.Runs.Single(r => r.Method == "random-init").BeatsFloor);
+        Assert.Equal([FloorVerdict.Better, FloorVerdict.Better, FloorVerdict.Better, FloorVerdict.Better], result.Runs.Where(r => r.Method == "simclr").Select(r => r.FloorVerdict));
+        // Scored exactly like the floor: not worse, just not told apart.
+        Assert.Equal([FloorVerdict.CannotTell, FloorVerdict.CannotTell, FloorVerdict.CannotTell], result.Runs.Where(r => r.Method == "byol").Select(r => r.FloorVerdict));
+        Assert.Null(result.Runs.Single(r => r.Method == "random-init").FloorVerdict);
+        Assert.Contains("4 better, 0 worse, 3 cannot be told apart", LabelFreeAnalysis.RankingMarkdown(result));
         CorrelationRow Lidar(RunGroup g) => result.Correlations.Single(c =>
             c.Metric == LabelFreeMetrics.Lidar && c.Space == FeatureSpace.Backbone && c.ValidationKey == "natural" && c.Group == g);
         Assert.Equal(7, Lidar(RunGroup.Pooled).Runs);
@@ -182,7 +184,8 @@ public class LabelFreeAnalysisTests
         Assert.Equal(1, Math.Abs(json.GetProperty("ranking")[0].GetProperty("spearman").GetDouble()), 12);
         var perRun = json.GetProperty("per_run");
         Assert.Equal(8, perRun.GetArrayLength());
-        Assert.Equal(System.Text.Json.JsonValueKind.Null, perRun[0].GetProperty("beats_floor").ValueKind);  // no floor run in the folder
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, perRun[0].GetProperty("floor_verdict").ValueKind);  // no floor run in the folder
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, perRun[0].GetProperty("floor_comparison").ValueKind);
         Assert.Equal(10, perRun[0].GetProperty("steps").GetInt64());
     }
 

@@ -160,10 +160,10 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         var asPaper = summaries.Select(r => r with { ProbeDefectPct = r.TrainDefectPct }).ToList();
         table = SslAnomaly.Reporting.Table1.Build(asPaper, floors: SslAnomaly.Reporting.FloorComparisons.Compute(asPaper, new SslAnomaly.Eval.BootstrapOptions(200)));
         SslAnomaly.Reporting.Table1Row Cell(string method) => table.Single(r => r.Metric == "f1" && r.Method == method && r.Backbone == "resnet18" && r.TrainDefectPct == 15);
-        Assert.True(Cell("simclr").BeatsFloor);
-        Assert.Contains(SslAnomaly.Reporting.Table1.BeatsFloorMark + " [", SslAnomaly.Reporting.Table1.Cell(Cell("simclr")));
-        Assert.False(Cell("byol").BeatsFloor); // identical to its floor
-        Assert.Contains(SslAnomaly.Reporting.Table1.TiedWithFloorMark, SslAnomaly.Reporting.Table1.Cell(Cell("byol")));
+        Assert.Equal(SslAnomaly.Eval.FloorVerdict.Better, Cell("simclr").Floor);
+        Assert.Contains(SslAnomaly.Reporting.Table1.BetterMark + " [", SslAnomaly.Reporting.Table1.Cell(Cell("simclr")));
+        Assert.Equal(SslAnomaly.Eval.FloorVerdict.CannotTell, Cell("byol").Floor); // identical to its floor
+        Assert.Contains(SslAnomaly.Reporting.Table1.CannotTellMark, SslAnomaly.Reporting.Table1.Cell(Cell("byol")));
         Assert.Equal(2, Cell("random-init").Runs);
         Assert.NotNull(Cell("random-init").Sd);
         Assert.Contains(" ± ", SslAnomaly.Reporting.Table1.Cell(Cell("random-init")));

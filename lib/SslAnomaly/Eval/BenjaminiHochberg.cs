@@ -20,7 +20,8 @@ public static class BenjaminiHochberg
         for (int rank = m; rank >= 1; rank--)
         {
             int i = ranked[rank - 1];
-            running = Math.Min(running, pValues[i] * m / rank);
+            // m / rank first: a factor of at least 1, so rounding never puts q below its p (at rank m it is exactly p).
+            running = Math.Min(running, pValues[i] * ((double)m / rank));
             q[i] = running;
         }
         return q;

@@ -25,10 +25,10 @@ public sealed class FloorComparisons
         IReadOnlyCollection<string>? validationKeys = null)
     {
         var completed = runs.Where(r => r.IsCompleted && r.Reference is null).ToList();
-        var floors = completed.Where(r => r.Method == RandomInit.Name)
+        var floors = completed.Where(r => MethodRegistry.KindOf(r.Method) == MethodKind.Floor)
             .GroupBy(FloorKey).ToDictionary(g => g.Key, g => g.First());
         var byRun = new Dictionary<(string, string), (RunResult, IReadOnlyDictionary<string, PairedComparison>)>();
-        foreach (var run in completed.Where(r => r.Method != RandomInit.Name))
+        foreach (var run in completed.Where(r => MethodRegistry.KindOf(r.Method) != MethodKind.Floor))
         {
             if (!floors.TryGetValue(FloorKey(run), out var floor)) continue;
             try

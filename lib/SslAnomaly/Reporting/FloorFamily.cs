@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
@@ -63,7 +62,4 @@ public sealed class FloorFamily(string name, IReadOnlyList<FloorTest> tests)
             }).ToArray()),
         };
     }
-
-    /// <summary>"p 0.012, q 0.034" for a hover or a sentence.</summary>
-    public static string Significance(FloorTest t) => string.Create(CultureInfo.InvariantCulture, $"p {t.Comparison.PValue:0.###}, q {t.Q:0.###}");
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SslAnomaly.Data;
 using SslAnomaly.Experiments;
+using SslAnomaly.Methods;
 using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
@@ -201,8 +202,9 @@ public sealed record ImbalanceSweep(string Directory, IReadOnlyList<string> Meth
 {
     public IReadOnlyList<RunResult> Completed => Runs.Where(r => r.IsCompleted).ToList();
 
-    /// <summary>The completed runs of the self-supervised methods (RankMe is a monitor of self-supervised training).</summary>
-    public IReadOnlyList<RunResult> SelfSupervised => Completed.Where(r => r.Method != "supervised").ToList();
+    /// <summary>The completed runs of the self-supervised methods (RankMe is a monitor of self-supervised training); the
+    /// random-init floor trained nothing and is left out with the supervised ceiling.</summary>
+    public IReadOnlyList<RunResult> SelfSupervised => Completed.Where(r => MethodRegistry.IsSelfSupervised(r.Method)).ToList();
 }
 
 /// <summary>One cell of the augmentation grid (Figure 3).</summary>

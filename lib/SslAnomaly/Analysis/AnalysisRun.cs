@@ -20,10 +20,13 @@ public sealed record AnalysisRun(RunResult Summary, string Family, string Settin
     public string Backbone => Summary.Backbone;
 
     /// <summary>
-    /// Whether the finished probe's F1 on the natural split beats the random-init floor of its backbone (paired bootstrap,
-    /// p &lt; 0.05, <see cref="Reporting.FloorComparisons"/>); null where the folder holds no matching floor run.
+    /// The finished probe's F1 on the natural split against the random-init floor of its backbone (two-sided paired
+    /// bootstrap with its q over every run of the folder, <see cref="Reporting.FloorComparisons"/>); null where the folder
+    /// holds no matching floor run.
     /// </summary>
-    public bool? BeatsFloor { get; init; }
+    public Reporting.FloorTest? Floor { get; init; }
+
+    public Eval.FloorVerdict? FloorVerdict => Floor?.Verdict;
 
     public string Label => string.Create(CultureInfo.InvariantCulture,
         $"{Summary.Method}/{Summary.Backbone}/{Summary.TrainDefectPct:0.##}%{(Summary.Seed == 0 ? "" : $"/seed {Summary.Seed}")}{(Setting.Length == 0 ? "" : $" [{Setting}]")}");

@@ -21,8 +21,12 @@ public sealed record LabelFreeAnalysisResult(
 {
     /// <summary>Pretraining runs with label-free metrics.</summary>
     public int MeasuredRuns => Runs.Count(r => r.Epochs.Count > 0);
-    /// <summary>Of those, the runs that beat their backbone's random-init floor (<see cref="RunGroup.Learned"/>).</summary>
-    public int LearnedRuns => Runs.Count(r => r.Epochs.Count > 0 && r.BeatsFloor == true);
+    /// <summary>Of those, the runs better than their backbone's random-init floor (<see cref="RunGroup.Learned"/>).</summary>
+    public int LearnedRuns => Runs.Count(r => r.Epochs.Count > 0 && r.FloorVerdict == FloorVerdict.Better);
+
+    /// <summary>Pretraining runs with label-free metrics, counted by their verdict against the floor (runs without a floor left out).</summary>
+    public IReadOnlyDictionary<FloorVerdict, int> FloorVerdictCounts =>
+        Enum.GetValues<FloorVerdict>().ToDictionary(v => v, v => Runs.Count(r => r.Epochs.Count > 0 && r.FloorVerdict == v));
     public bool PerEpochProbe => Runs.Any(r => r.ProbedEveryEpoch);
 }
 
@@ -45,11 +49,16 @@ public static class LabelFreeAnalysis
         return new LabelFreeAnalysisResult(Path.GetFullPath(runsDir), runs, correlations, picks, ModelSelection.Summarise(picks), prior, PriorShiftStudy.Summarise(prior));
     }
 
+    /// <summary>The family the floor verdicts' q-values run over, as the ranking's text names it.</summary>
+    public const string FloorFamilyName = "the natural-split F1 of every run in the folder";
+
     /// <summary>Each pretraining run with its verdict against the random-init floor of its backbone on the natural split (the only subset compared).</summary>
     static IReadOnlyList<AnalysisRun> WithFloorVerdicts(IReadOnlyList<AnalysisRun> runs, BootstrapOptions? bootstrap)
     {
-        var floors = FloorComparisons.Compute(runs.Select(r => r.Summary).ToList(), bootstrap, validationKeys: [ImbalanceGrid.NaturalKey]);
-        return runs.Select(r => r with { BeatsFloor = floors.Of(r.Summary, ImbalanceGrid.NaturalKey, "f1")?.BeatsFloor }).ToList();
+        var summaries = runs.Select(r => r.Summary).ToList();
+        var floors = FloorComparisons.Compute(summaries, bootstrap, validationKeys: [ImbalanceGrid.NaturalKey]);
+        var family = floors.Family(FloorFamilyName, summaries, [ImbalanceGrid.NaturalKey], ["f1"]);
+        return runs.Select(r => r with { Floor = family.Of(r.Summary, ImbalanceGrid.NaturalKey, "f1") }).ToList();
     }
 
     /// <summary>Writes the tables and figures into <paramref name="outDir"/>; returns the files written.</summary>
@@ -103,8 +112,9 @@ public static class LabelFreeAnalysis
         text.AppendLine($"# Which label-free metric predicts probe F1?\n\n{result.MeasuredRuns} pretraining runs with label-free metrics (of {result.Runs.Count} finished) under `{result.RunsDirectory}`. " +
                         "Spearman rho and Kendall tau-b of each metric's last-epoch value against the finished probe's F1, with 95 % bootstrap intervals over runs; " +
                         $"rows by |pooled rho|. Fewer than {MetricCorrelations.MinimumRuns} runs in a group: no value." +
-                        (groups.Contains(RunGroup.Learned) ? $" \"Runs that beat the floor\" keeps the {result.LearnedRuns} run(s) whose natural-split F1 beats the random-init floor of their backbone " +
-                                                             "(paired bootstrap, p < 0.05): over runs that learned nothing a correlation is noise." : "") + "\n");
+                        (groups.Contains(RunGroup.Learned) ? $" \"Runs that beat the floor\" keeps the {result.LearnedRuns} run(s) whose natural-split F1 is better than the random-init floor of their backbone " +
+                                                             $"(two-sided paired bootstrap, Benjamini-Hochberg q < 0.05 over {FloorFamilyName}): over runs that learned nothing a correlation is noise. " +
+                                                             $"Against the floor: {FloorCounts(result)}." : "") + "\n");
         foreach (var key in MetricCorrelations.Targets)
         {
             var ranking = Ranking(result.Correlations, key);
@@ -209,6 +219,13 @@ public static class LabelFreeAnalysis
         return text.ToString();
     }
 
+    /// <summary>"4 better, 0 worse, 3 cannot be told apart".</summary>
+    public static string FloorCounts(LabelFreeAnalysisResult result)
+    {
+        var counts = result.FloorVerdictCounts;
+        return $"{counts[FloorVerdict.Better]} better, {counts[FloorVerdict.Worse]} worse, {counts[FloorVerdict.CannotTell]} cannot be told apart";
+    }
+
     static string Excluding0(IReadOnlyList<CorrelationRow> rows, string kind)
     {
         var clear = rows.Where(r => !double.IsNaN(r.Spearman) && (r.SpearmanInterval.Low > 0 || r.SpearmanInterval.High < 0))
@@ -290,7 +307,14 @@ public static class LabelFreeAnalysis
                 ["run"] = r.Summary.RunDirectory, ["label"] = r.Label, ["steps"] = r.Epochs.Count == 0 ? null : r.Epochs[^1].Step,
                 ["f1_natural"] = r.FinalF1(ImbalanceGrid.NaturalKey) is { } f1 ? N(f1) : null,
                 ["f1_natural_ci95"] = r.Summary.Interval(ImbalanceGrid.NaturalKey, "f1") is { } ci ? new JsonArray(N(ci.Low), N(ci.High)) : null,
-                ["beats_floor"] = r.BeatsFloor,
+                ["floor_verdict"] = r.FloorVerdict?.Name(),
+                ["floor_comparison"] = r.Floor is { } t ? new JsonObject
+                {
+                    ["floor_run"] = t.Floor.RunDirectory, ["family"] = FloorFamilyName,
+                    ["difference"] = N(t.Comparison.Difference),
+                    ["difference_ci95"] = new JsonArray(N(t.Comparison.DifferenceInterval.Low), N(t.Comparison.DifferenceInterval.High)),
+                    ["p"] = N(t.Comparison.PValue), ["q"] = N(t.Q), ["verdict"] = t.Verdict.Name(),
+                } : null,
             }).ToArray()),
             ["ranking"] = new JsonArray(MetricCorrelations.Targets.SelectMany(k => Ranking(result.Correlations, k)).Select(r => (JsonNode)new JsonObject
             {

@@ -1,3 +1,5 @@
+using SslAnomaly.Methods;
+
 namespace SslAnomaly.Analysis;
 
 /// <summary>
@@ -13,14 +15,19 @@ public static class MethodFamily
     public const string Supervised = "supervised";
     public const string None = "no training";
 
-    public static string Of(string method) => method switch
+    /// <summary>The family of a method: the supervised ceiling and the floor by their kind in the registry, the
+    /// self-supervised methods by the cookbook; an unknown name is its own family.</summary>
+    public static string Of(string method) => MethodRegistry.KindOf(method) switch
     {
-        "simclr" => Contrastive,
-        "byol" or "dino" => Distillation,
-        "barlow" => Canonical,
-        "mae" => Masked,
-        "supervised" => Supervised,
-        "random-init" => None,
-        _ => method,
+        MethodKind.Supervised => Supervised,
+        MethodKind.Floor => None,
+        _ => method switch
+        {
+            "simclr" => Contrastive,
+            "byol" or "dino" => Distillation,
+            "barlow" => Canonical,
+            "mae" => Masked,
+            _ => method,
+        },
     };
 }

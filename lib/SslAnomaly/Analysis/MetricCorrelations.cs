@@ -7,13 +7,13 @@ namespace SslAnomaly.Analysis;
 public sealed record RunGroup(string Kind, string Name)
 {
     public static readonly RunGroup Pooled = new("pooled", "all runs");
-    /// <summary>The runs that beat their backbone's random-init floor: a correlation over runs that learned nothing is noise.</summary>
+    /// <summary>The runs better than their backbone's random-init floor: a correlation over runs that learned nothing is noise.</summary>
     public static readonly RunGroup Learned = new("learned", "beat the floor");
     public string Label => Kind switch { "pooled" => "pooled", "learned" => "runs that beat the floor", _ => $"{Kind} {Name}" };
     public bool Contains(AnalysisRun run) => Kind switch
     {
         "pooled" => true,
-        "learned" => run.BeatsFloor == true,
+        "learned" => run.FloorVerdict == FloorVerdict.Better,
         "backbone" => run.Backbone == Name,
         "family" => run.Family == Name,
         _ => false,
@@ -47,7 +47,7 @@ public static class MetricCorrelations
 
     public static IReadOnlyList<RunGroup> Groups(IReadOnlyList<AnalysisRun> runs) =>
         [RunGroup.Pooled,
-         .. runs.Any(r => r.BeatsFloor is not null) ? [RunGroup.Learned] : Array.Empty<RunGroup>(),
+         .. runs.Any(r => r.Floor is not null) ? [RunGroup.Learned] : Array.Empty<RunGroup>(),
          .. runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal).Select(b => new RunGroup("backbone", b)),
          .. runs.Select(r => r.Family).Distinct().Order(StringComparer.Ordinal).Select(f => new RunGroup("family", f))];
 

@@ -1,19 +1,35 @@
 namespace SslAnomaly.Eval;
 
-/// <summary>A method against a floor on the same images: observed values, their difference and the one-sided p.</summary>
-public sealed record PairedComparison(string Metric, double Method, double Floor, double Difference, ConfidenceInterval DifferenceInterval, double PValue, int Replicates)
+/// <summary>
+/// A method against a floor on the same images: observed values, their difference with its percentile interval, and
+/// the two-sided p of "no difference" at the interval's level.
+/// </summary>
+/// <param name="Favours">The side the replicates lean to: <see cref="FloorVerdict.Better"/> when fewer of them lie at or
+/// below 0 than at or above it, <see cref="FloorVerdict.Worse"/> the other way round, <see cref="FloorVerdict.CannotTell"/>
+/// when they balance (identical models).</param>
+public sealed record PairedComparison(string Metric, double Method, double Floor, double Difference, ConfidenceInterval DifferenceInterval,
+    double PValue, FloorVerdict Favours, int Replicates)
 {
-    public const double Alpha = 0.05;
+    /// <summary>The test's level, that of the interval shown beside it (0.05 for a 95 % interval): p &lt; alpha exactly
+    /// when 0 lies outside the percentile interval, up to the interpolation between replicates.</summary>
+    public double Alpha => 1 - DifferenceInterval.Level;
 
-    /// <summary>True when the method beats the floor at <see cref="Alpha"/> (one-sided).</summary>
-    public bool BeatsFloor => PValue < Alpha;
+    /// <summary>The verdict for a significance of this test: its own p, or its q within a family of tests
+    /// (<see cref="BenjaminiHochberg"/>). An undefined (NaN) significance cannot tell.</summary>
+    public FloorVerdict Judge(double significance) => significance < Alpha ? Favours : FloorVerdict.CannotTell;
+
+    /// <summary>The verdict of this test alone (unadjusted p); reports judge a family by its q-values instead.</summary>
+    public FloorVerdict Verdict => Judge(PValue);
 }
 
 /// <summary>
 /// Paired stratified bootstrap of "method beats floor" on one evaluation set: each replicate resamples the
 /// image indices once (defects from the defects, normals from the normals, so the share stays fixed) and
-/// scores both models on that same draw. p is the share of replicates whose difference
-/// (method - floor) is &lt;= 0, a one-sided test of "method is better". Identical models give p = 1.
+/// scores both models on that same draw. The test is two-sided, at the level of the percentile interval of the
+/// difference: p = min(1, 2 min(share of replicates with difference &lt;= 0, share with difference &gt;= 0)), the
+/// percentile-bootstrap p-value (up to interpolation, the smallest alpha at which the 1 - alpha percentile interval excludes 0). Ties at 0
+/// count on both sides, so identical models give p = 1, and a method clearly below its floor is told apart from it
+/// as surely as one clearly above.
 /// </summary>
 public static class PairedBootstrap
 {
@@ -46,9 +62,20 @@ public static class PairedBootstrap
         return names.Select((name, k) =>
         {
             var defined = Enumerable.Range(0, options.Replicates).Select(r => differences[k, r]).Where(d => !double.IsNaN(d)).ToArray();
-            double p = defined.Length == 0 ? double.NaN : (double)defined.Count(d => d <= 0) / defined.Length;
+            var (p, favours) = TwoSided(defined);
             double va = observedA.Scalar(name), vb = observedB.Scalar(name);
-            return new PairedComparison(name, va, vb, va - vb, ConfidenceInterval.Percentile(defined, options.Level), p, defined.Length);
+            return new PairedComparison(name, va, vb, va - vb, ConfidenceInterval.Percentile(defined, options.Level), p, favours, defined.Length);
         }).ToDictionary(c => c.Metric);
+    }
+
+    /// <summary>The two-sided percentile-bootstrap p of "no difference" and the side the replicates lean to; NaN and
+    /// <see cref="FloorVerdict.CannotTell"/> without replicates.</summary>
+    public static (double P, FloorVerdict Favours) TwoSided(IReadOnlyCollection<double> differences)
+    {
+        if (differences.Count == 0) return (double.NaN, FloorVerdict.CannotTell);
+        double atOrBelow = (double)differences.Count(d => d <= 0) / differences.Count;
+        double atOrAbove = (double)differences.Count(d => d >= 0) / differences.Count;
+        var favours = atOrBelow < atOrAbove ? FloorVerdict.Better : atOrAbove < atOrBelow ? FloorVerdict.Worse : FloorVerdict.CannotTell;
+        return (Math.Min(1, 2 * Math.Min(atOrBelow, atOrAbove)), favours);
     }
 }

@@ -16,6 +16,7 @@ public sealed record MethodContext(Backbone Backbone, MethodConfig Config, Optim
 /// </summary>
 /// <param name="Name">The spelling in configs, on the command line and in result.json.</param>
 /// <param name="PaperName">The row label in the paper's tables (reference/*.csv), or null when the paper has no such row.</param>
+/// <param name="Kind">Self-supervised, the supervised ceiling or the floor: findings, notebooks and analyses select by it, not by name.</param>
 /// <param name="Summary">One line of help: what the method learns from.</param>
 /// <param name="Defaults">The method's default hyper-parameters; their record type is the method's config type.</param>
 /// <param name="Optimizer">The method's default optimiser and schedule.</param>
@@ -28,6 +29,7 @@ public sealed record MethodContext(Backbone Backbone, MethodConfig Config, Optim
 public sealed record MethodSpec(
     string Name,
     string? PaperName,
+    MethodKind Kind,
     string Summary,
     MethodConfig Defaults,
     OptimizerSettings Optimizer,

@@ -12,8 +12,9 @@ public static class Figures
 {
     /// <summary>
     /// Rows "method t%" (train share), columns validation share, cells the metric (mean over seeds). With
-    /// <paramref name="floors"/>, each cell's text carries the floor mark of <see cref="Table1"/> (†: beats the
-    /// random-init floor, °: cannot be told apart from it). Trivial-classifier rows do not depend on the train share: one row each.
+    /// <paramref name="floors"/>, each cell's text carries the floor mark of <see cref="Table1"/> (†: better than the
+    /// random-init floor, ↓: worse, °: cannot be told apart), with q-values over this heatmap's own family: every floor
+    /// comparison of its cells. Trivial-classifier rows do not depend on the train share: one row each.
     /// </summary>
     public static PlotlyFigure ImbalanceHeatmap(IReadOnlyList<RunResult> runs, string backbone, string metric, string? title = null, FloorComparisons? floors = null)
     {
@@ -21,12 +22,10 @@ public static class Figures
         var rows = completed.GroupBy(r => (r.Method, Share: IsTrivial(r) ? (double?)null : r.TrainDefectPct))
             .OrderBy(g => g.Key.Share is null ? 0 : 1).ThenBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.Share).ToList();
         var columns = ImbalanceGrid.ValidationKeys.Where(k => completed.Any(r => r.Metrics.ContainsKey(k))).ToList();
+        var family = HeatmapFamily(runs, backbone, metric, floors ?? FloorComparisons.None);
         var z = rows.Select(g => columns.Select(c => Mean(g.Select(r => r.Metric(c, metric))) ?? double.NaN).ToArray()).ToArray();
         var text = rows.Select(g => columns.Select(c => Mean(g.Select(r => r.Metric(c, metric))) is double v
-            ? v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + ((floors ?? FloorComparisons.None).BeatsFloor(g, c, metric) switch
-            {
-                true => Table1.BeatsFloorMark, false => Table1.TiedWithFloorMark, null => "",
-            })
+            ? v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + Table1.Mark(family.Verdict(g, c, metric))
             : "").ToArray()).ToArray();
         var labels = rows.Select(g => g.Key.Share is { } share ? $"{g.Key.Method} {share:0.##}%" : $"{g.Key.Method} (no image)").ToArray();
         return PlotlyFigure.Of(Heatmap(z, columns.Select(c => c == ImbalanceGrid.NaturalKey ? c : c + "%"), labels))
@@ -36,6 +35,14 @@ public static class Figures
             .WithTitle(title ?? $"{backbone}: {metric} by train share (rows) and validation share (columns)")
             .WithAxisTitles("validation defect share", "method, train defect share")
             .WithSize(760, Math.Max(360, 40 + 26 * labels.Length));
+    }
+
+    /// <summary>A heatmap's family of floor tests: every run of the backbone at every validation share shown, for the one metric.</summary>
+    public static FloorFamily HeatmapFamily(IReadOnlyList<RunResult> runs, string backbone, string metric, FloorComparisons floors)
+    {
+        var completed = runs.Where(r => r.Backbone == backbone && r.IsCompleted).ToList();
+        var columns = ImbalanceGrid.ValidationKeys.Where(k => completed.Any(r => r.Metrics.ContainsKey(k)));
+        return floors.Family($"heatmap {backbone} {metric}", completed, columns, [metric]);
     }
 
     /// <summary>

@@ -12,9 +12,9 @@ namespace SslAnomaly.Reporting;
 /// </summary>
 public sealed class FloorComparisons
 {
-    readonly Dictionary<(string RunDirectory, string ValKey), IReadOnlyDictionary<string, PairedComparison>> _byRun;
+    readonly Dictionary<(string RunDirectory, string ValKey), (RunResult Floor, IReadOnlyDictionary<string, PairedComparison> ByMetric)> _byRun;
 
-    FloorComparisons(Dictionary<(string, string), IReadOnlyDictionary<string, PairedComparison>> byRun) => _byRun = byRun;
+    FloorComparisons(Dictionary<(string, string), (RunResult, IReadOnlyDictionary<string, PairedComparison>)> byRun) => _byRun = byRun;
 
     public static readonly FloorComparisons None = new([]);
 
@@ -25,16 +25,16 @@ public sealed class FloorComparisons
         IReadOnlyCollection<string>? validationKeys = null)
     {
         var completed = runs.Where(r => r.IsCompleted && r.Reference is null).ToList();
-        var floors = completed.Where(r => r.Method == RandomInit.Name)
+        var floors = completed.Where(r => MethodRegistry.KindOf(r.Method) == MethodKind.Floor)
             .GroupBy(FloorKey).ToDictionary(g => g.Key, g => g.First());
-        var byRun = new Dictionary<(string, string), IReadOnlyDictionary<string, PairedComparison>>();
-        foreach (var run in completed.Where(r => r.Method != RandomInit.Name))
+        var byRun = new Dictionary<(string, string), (RunResult, IReadOnlyDictionary<string, PairedComparison>)>();
+        foreach (var run in completed.Where(r => MethodRegistry.KindOf(r.Method) != MethodKind.Floor))
         {
             if (!floors.TryGetValue(FloorKey(run), out var floor)) continue;
             try
             {
                 foreach (var (key, comparison) in Compare(run, floor, options, validationKeys))
-                    byRun[(run.RunDirectory, key)] = comparison;
+                    byRun[(run.RunDirectory, key)] = (floor, comparison);
             }
             catch (Exception e) when (e is UserInputException or IOException)
             {
@@ -46,17 +46,24 @@ public sealed class FloorComparisons
 
     /// <summary>The comparison of one run's metric at one validation share with its floor, or null.</summary>
     public PairedComparison? Of(RunResult run, string valKey, string metric) =>
-        _byRun.TryGetValue((run.RunDirectory, valKey), out var all) && all.TryGetValue(metric, out var c) ? c : null;
+        _byRun.TryGetValue((run.RunDirectory, valKey), out var all) && all.ByMetric.TryGetValue(metric, out var c) ? c : null;
 
     /// <summary>
-    /// A cell's verdict over its runs (seeds): true when every run beats its floor (p &lt; 0.05), false when some run has a
-    /// floor comparison that does not, null when no run has one (no floor run, or a reference row).
+    /// The comparisons of <paramref name="runs"/> at <paramref name="validationKeys"/> x <paramref name="metrics"/>, judged
+    /// together: one Benjamini-Hochberg q each over exactly these tests (what a table or figure shows at once, named by
+    /// <paramref name="name"/> in its legend). Runs without a floor comparison are not part of the family.
     /// </summary>
-    public bool? BeatsFloor(IEnumerable<RunResult> cellRuns, string valKey, string metric)
+    public FloorFamily Family(string name, IEnumerable<RunResult> runs, IEnumerable<string> validationKeys, IEnumerable<string> metrics)
     {
-        var comparisons = cellRuns.Select(r => Of(r, valKey, metric)).ToList();
-        if (comparisons.Count == 0 || comparisons.Any(c => c is null)) return comparisons.Any(c => c is { BeatsFloor: false }) ? false : null;
-        return comparisons.All(c => c!.BeatsFloor);
+        var keys = validationKeys.ToList();
+        var names = metrics.ToList();
+        var found = runs.DistinctBy(r => r.RunDirectory)
+            .SelectMany(run => keys.Select(key => (Run: run, Key: key)))
+            .Where(x => _byRun.ContainsKey((x.Run.RunDirectory, x.Key)))
+            .SelectMany(x => names.Select(metric => (x.Run, x.Key, Floor: _byRun[(x.Run.RunDirectory, x.Key)].Floor, Comparison: Of(x.Run, x.Key, metric))))
+            .Where(x => x.Comparison is not null).ToList();
+        var q = BenjaminiHochberg.QValues(found.Select(x => x.Comparison!.PValue).ToList());
+        return new FloorFamily(name, found.Select((x, i) => new FloorTest(x.Run, x.Floor, x.Key, x.Comparison!, q[i])).ToList());
     }
 
     static (string, double, double, int, int) FloorKey(RunResult r) => (r.Backbone, r.TrainDefectPct, r.ProbeDefectPct, r.Seed, r.Resolution);

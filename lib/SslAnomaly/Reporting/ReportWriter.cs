@@ -37,6 +37,7 @@ public sealed class ReportWriter(string outDir)
         var table = Table1.Build(runs, floors: floors);
         AtomicFile.WriteAllText(Path.Combine(outDir, "table1.csv"), Table1.ToCsv(table));
         AtomicFile.WriteAllText(Path.Combine(outDir, "table1.md"), Table1.ToMarkdown(table));
+        AtomicFile.WriteAllText(Path.Combine(outDir, FloorComparisonsFile), FloorJson(runs, floors).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         AtomicFile.WriteAllText(Path.Combine(outDir, PlotlyHtml.ScriptFile), PlotlyHtml.PlotlyJs);
 
         var figures = BuildFigures(runs, floors);
@@ -50,9 +51,29 @@ public sealed class ReportWriter(string outDir)
         return index;
     }
 
+    /// <summary>Every floor comparison the report shows, by family (Table 1, then each heatmap), with p, q and the verdict:
+    /// the comparisons need two runs (a method and its floor), so they live here rather than in either run's result.json.</summary>
+    public const string FloorComparisonsFile = "floor-comparisons.json";
+
+    static System.Text.Json.Nodes.JsonObject FloorJson(IReadOnlyList<RunResult> runs, FloorComparisons floors)
+    {
+        var main = ReferenceRows.With(Table1.PaperSetting(runs));
+        var families = new List<FloorFamily> { Table1.FloorFamily(runs, floors) };
+        foreach (var backbone in runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
+            families.AddRange(HeatmapMetrics.Select(metric => Figures.HeatmapFamily(main, backbone, metric, floors)));
+        return new System.Text.Json.Nodes.JsonObject
+        {
+            ["families"] = new System.Text.Json.Nodes.JsonArray(families.Select(f => (System.Text.Json.Nodes.JsonNode)f.ToJson()).ToArray()),
+        };
+    }
+
     /// <summary>Replicates of the paired bootstrap against the floor (one evaluation per replicate serves every metric).</summary>
     public static int FloorBootstrapReplicates { get; set; } = 1000;
     static Eval.BootstrapOptions FloorBootstrap => new(FloorBootstrapReplicates);
+
+    /// <summary>The heatmaps' legend: the marks of Table 1, with q-values over each heatmap's own cells.</summary>
+    public const string HeatmapMarks = "† better than the random-init floor, ↓ worse, ° cannot be told apart (two-sided paired bootstrap, " +
+                                       "Benjamini-Hochberg q < 0.05 over this heatmap's cells)";
 
     public static IReadOnlyList<Figure> BuildFigures(IReadOnlyList<RunResult> runs, FloorComparisons? floors = null)
     {
@@ -61,7 +82,7 @@ public sealed class ReportWriter(string outDir)
         foreach (var backbone in runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
             foreach (var metric in HeatmapMetrics)
             {
-                var title = $"{backbone}: {Table1.Display(metric)} by train share (rows) and validation share (columns); † beats the random-init floor, ° does not";
+                var title = $"{backbone}: {Table1.Display(metric)} by train share (rows) and validation share (columns); {HeatmapMarks}";
                 figures.Add(new Figure($"heatmap-{backbone}-{metric}", title, Figures.ImbalanceHeatmap(main, backbone, metric, title, floors)));
             }
         foreach (var probePct in Figures.FixedProbeShares(runs))
@@ -87,13 +108,17 @@ public sealed class ReportWriter(string outDir)
         int completed = runs.Count(r => r.IsCompleted);
         s.AppendLine($"<h1>SSL anomaly detection under controlled imbalance</h1><p>{completed} completed and {runs.Count - completed} failed runs. Table 1 is measured on the natural validation split; cells show ours [95 % interval] (paper).</p>");
         s.AppendLine($"<p>{WebUtility.HtmlEncode(Table1.Legend)} Reference rows: always-defect and prior see no image (computed from the labels), " +
-                     "random-init probes the untrained backbone, supervised-head scores the supervised model with its own trained head.</p>");
+                     "random-init probes the untrained backbone, supervised-head scores the supervised model with its own trained head. " +
+                     $"Every floor comparison with its difference, interval, p, q and verdict: <a href=\"{FloorComparisonsFile}\">{FloorComparisonsFile}</a>.</p>");
         s.AppendLine($"<p>F2 reading: {WebUtility.HtmlEncode(f2Reading.Sentence)}</p>");
         if (labelFree)
             s.AppendLine($"<p>Beyond the paper: <a href=\"{Analysis.LabelFreeReport.Folder}/index.html\">which label-free metric predicts F1, choosing a model without labels, and the probe under an unknown defect share</a>.</p>");
-        var tied = table.Where(r => r.Metric == "f1" && r.BeatsFloor == false).Select(r => $"{r.Method}/{r.Backbone}/{r.TrainDefectPct:0.##}%").ToList();
-        if (tied.Count > 0)
-            s.AppendLine($"<p>F1 cells that cannot be told apart from the random-init floor (p &ge; 0.05): {WebUtility.HtmlEncode(string.Join(", ", tied))}.</p>");
+        foreach (var (verdict, words) in new[] { (Eval.FloorVerdict.Worse, "worse than"), (Eval.FloorVerdict.CannotTell, "that cannot be told apart from") })
+        {
+            var cells = table.Where(r => r.Metric == "f1" && r.Floor == verdict).Select(r => $"{r.Method}/{r.Backbone}/{r.TrainDefectPct:0.##}%").ToList();
+            if (cells.Count > 0)
+                s.AppendLine($"<p>F1 cells {words} the random-init floor (Table 1's family, q &lt; 0.05 for a verdict): {WebUtility.HtmlEncode(string.Join(", ", cells))}.</p>");
+        }
         foreach (var failed in runs.Where(r => !r.IsCompleted))
             s.AppendLine($"<p>failed: {WebUtility.HtmlEncode($"{failed.Method}/{failed.Backbone}/{failed.TrainDefectPct}%: {failed.FailureReason}")}</p>");
         foreach (var metric in Table1.Metrics)

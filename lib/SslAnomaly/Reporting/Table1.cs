@@ -16,10 +16,12 @@ public sealed record Table1Row(string Metric, string Method, string Backbone, do
     public double? High { get; init; }
     /// <summary>Sample standard deviation over seeds (null for fewer than two runs).</summary>
     public double? Sd { get; init; }
-    /// <summary>Beats the random-init floor of its backbone in every seed (paired bootstrap, p &lt; 0.05); null when not tested.</summary>
-    public bool? BeatsFloor { get; init; }
-    /// <summary>Largest one-sided p over the cell's seeds against the floor (null when not tested).</summary>
+    /// <summary>Against the random-init floor of its backbone, over every seed (<see cref="FloorFamily.Verdict"/>); null when not tested.</summary>
+    public FloorVerdict? Floor { get; init; }
+    /// <summary>Largest two-sided p over the cell's seeds against the floor (null when not tested).</summary>
     public double? FloorP { get; init; }
+    /// <summary>Largest Benjamini-Hochberg q over the cell's seeds within Table 1's family (null when not tested).</summary>
+    public double? FloorQ { get; init; }
 }
 
 /// <summary>
@@ -35,17 +37,34 @@ public static class Table1
     public static readonly IReadOnlyList<string> MethodOrder =
         [ReferenceRows.AlwaysDefect, ReferenceRows.Prior, Methods.RandomInit.Name, "supervised", ReferenceRows.SupervisedHead, "byol", "barlow", "dino", "mae", "simclr"];
 
-    /// <summary>Marks after our value: beats the random-init floor (p &lt; 0.05), or cannot be told apart from it.</summary>
-    public const string BeatsFloorMark = "†", TiedWithFloorMark = "°";
-    public const string Legend = "† beats the random-init floor of its backbone (paired stratified bootstrap on the same validation images, one-sided p < 0.05, every seed); " +
-                                 "° cannot be told apart from that floor; no mark: no floor run to compare with. [lo, hi]: 95 % bootstrap interval; ± : sd over seeds.";
+    /// <summary>Marks after our value: better than the random-init floor, worse than it, or cannot be told apart from it.</summary>
+    public const string BetterMark = "†", WorseMark = "↓", CannotTellMark = "°";
+
+    /// <summary>What the marks say, and over which family of tests the q-values run.</summary>
+    public const string MarksLegend = "† better than the random-init floor of its backbone, ↓ worse than it, ° cannot be told apart from it " +
+                                      "(paired stratified bootstrap on the same validation images, two-sided at the level of the 95 % intervals: " +
+                                      "Benjamini-Hochberg q < 0.05, better or worse only when every seed is)";
+    public const string Legend = MarksLegend + "; q over one family: every floor comparison behind this table's cells (all its metrics). " +
+                                 "No mark: no floor run to compare with. [lo, hi]: 95 % bootstrap interval; ± : sd over seeds.";
+
+    public static string Mark(FloorVerdict? verdict) => verdict switch
+    {
+        FloorVerdict.Better => BetterMark,
+        FloorVerdict.Worse => WorseMark,
+        FloorVerdict.CannotTell => CannotTellMark,
+        _ => "",
+    };
+
+    /// <summary>Table 1's family of floor tests: every run it shows, at <paramref name="valKey"/>, for each of its <see cref="Metrics"/>.</summary>
+    public static FloorFamily FloorFamily(IReadOnlyList<RunResult> runs, FloorComparisons floors, string valKey = ImbalanceGrid.NaturalKey) =>
+        floors.Family("Table 1", PaperSetting(runs).Where(r => r.IsCompleted), [valKey], Metrics);
 
     /// <param name="runs">Run summaries; reference rows are derived here (<see cref="ReferenceRows"/>), runs whose probe
     /// share differs from their train share (the fixed-probe panel) are left out.</param>
     /// <param name="floors">Paired comparisons with the random-init floor (none: no marks).</param>
     public static IReadOnlyList<Table1Row> Build(IReadOnlyList<RunResult> runs, string valKey = ImbalanceGrid.NaturalKey, FloorComparisons? floors = null)
     {
-        floors ??= FloorComparisons.None;
+        var family = FloorFamily(runs, floors ?? FloorComparisons.None, valKey);
         runs = ReferenceRows.With(PaperSetting(runs));
         var paper = PaperReference.Table1().ToDictionary(v => (v.Metric, v.Method, v.Backbone, v.TrainDefectPct), v => v.Value);
         var keys = runs.Where(r => r.IsCompleted).Select(r => (r.Method, r.Backbone, r.TrainDefectPct))
@@ -59,13 +78,15 @@ public static class Table1
                                                && r.Metric(valKey, metric) is not null).ToList();
                 var ours = cellRuns.Select(r => r.Metric(valKey, metric)!.Value).ToList();
                 var interval = cellRuns.Count == 1 ? cellRuns[0].Interval(valKey, metric) : null;
-                var tested = cellRuns.Select(r => floors.Of(r, valKey, metric)).ToList();
+                var tested = cellRuns.Select(r => family.Of(r, valKey, metric)).ToList();
+                bool allTested = tested.Count > 0 && tested.All(t => t is not null);
                 rows.Add(new Table1Row(metric, method, backbone, pct, ours.Count > 0 ? ours.Average() : null, ours.Count,
                     paper.TryGetValue((metric, method, backbone, pct), out var p) ? p : null)
                 {
                     Low = interval?.Low, High = interval?.High, Sd = SampleSd(ours),
-                    BeatsFloor = cellRuns.Count == 0 ? null : floors.BeatsFloor(cellRuns, valKey, metric),
-                    FloorP = tested.Count > 0 && tested.All(c => c is not null) ? tested.Max(c => c!.PValue) : null,
+                    Floor = family.Verdict(cellRuns, valKey, metric),
+                    FloorP = allTested ? tested.Max(t => t!.Comparison.PValue) : null,
+                    FloorQ = allTested ? tested.Max(t => t!.Q) : null,
                 });
             }
         return rows;
@@ -92,15 +113,16 @@ public static class Table1
         new DoubleDataFrameColumn("low", rows.Select(r => r.Low)),
         new DoubleDataFrameColumn("high", rows.Select(r => r.High)),
         new DoubleDataFrameColumn("sd", rows.Select(r => r.Sd)),
-        new BooleanDataFrameColumn("beats_floor", rows.Select(r => r.BeatsFloor)),
-        new DoubleDataFrameColumn("floor_p", rows.Select(r => r.FloorP)));
+        new StringDataFrameColumn("floor_verdict", rows.Select(r => r.Floor?.Name())),
+        new DoubleDataFrameColumn("floor_p", rows.Select(r => r.FloorP)),
+        new DoubleDataFrameColumn("floor_q", rows.Select(r => r.FloorQ)));
 
     public static string ToCsv(IReadOnlyList<Table1Row> rows)
     {
-        var s = new StringBuilder("metric,method,backbone,train_defect_pct,ours,runs,paper,difference,low,high,sd,beats_floor,floor_p\n");
+        var s = new StringBuilder("metric,method,backbone,train_defect_pct,ours,runs,paper,difference,low,high,sd,floor_verdict,floor_p,floor_q\n");
         foreach (var r in rows)
             s.Append(CultureInfo.InvariantCulture,
-                $"{r.Metric},{r.Method},{r.Backbone},{r.TrainDefectPct},{Num(r.Ours)},{r.Runs},{Num(r.Paper)},{Num(r.Difference)},{Num(r.Low)},{Num(r.High)},{Num(r.Sd)},{Bool(r.BeatsFloor)},{Num(r.FloorP)}\n");
+                $"{r.Metric},{r.Method},{r.Backbone},{r.TrainDefectPct},{Num(r.Ours)},{r.Runs},{Num(r.Paper)},{Num(r.Difference)},{Num(r.Low)},{Num(r.High)},{Num(r.Sd)},{r.Floor?.Name()},{Num(r.FloorP)},{Num(r.FloorQ)}\n");
         return s.ToString();
     }
 
@@ -109,7 +131,7 @@ public static class Table1
     public static string Cell(Table1Row r)
     {
         if (r.Ours is null) return $"– ({Fmt(r.Paper)})";
-        string mark = r.BeatsFloor switch { true => BeatsFloorMark, false => TiedWithFloorMark, null => "" };
+        string mark = Mark(r.Floor);
         string spread = r.Runs > 1 ? $" ± {Fmt(r.Sd)}" : r.Low is not null && r.High is not null ? $" [{Fmt(r.Low)}, {Fmt(r.High)}]" : "";
         string seeds = r.Runs > 1 ? $" (n={r.Runs})" : "";
         return r.Runs > 1 ? $"{Fmt(r.Ours)}{spread}{mark}{seeds} ({Fmt(r.Paper)})" : $"{Fmt(r.Ours)}{mark}{spread} ({Fmt(r.Paper)})";
@@ -147,7 +169,6 @@ public static class Table1
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 
-    static string Bool(bool? v) => v is null ? "" : v.Value ? "true" : "false";
     static int Order(string method) => MethodOrder.ToList().IndexOf(method) is var i && i >= 0 ? i : 99;
     static string Fmt(double? v) => v is null ? "–" : v.Value.ToString("0.000", CultureInfo.InvariantCulture);
     static string Num(double? v) => v is null ? "" : v.Value.ToString("R", CultureInfo.InvariantCulture);

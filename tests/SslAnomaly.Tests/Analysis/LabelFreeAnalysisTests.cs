@@ -49,6 +49,34 @@ public class LabelFreeAnalysisTests
     }
 
     [Fact]
+    public void A_run_below_its_floor_is_judged_worse_and_analysis_json_carries_each_comparison()
+    {
+        using var dir = new TempDir();
+        var labels = Enumerable.Range(0, 200).Select(i => i % 2 == 0).ToArray();
+        var chance = labels.Select((_, i) => (i * 37 % 100) / 100.0).ToArray();
+        var inverted = labels.Select(l => l ? 0.1 : 0.9).ToArray();
+        Write(dir.Path, "random-init", "resnet18", 45, [new Epoch(new Dictionary<string, double>(), 0.5, 1)], valScores: chance, valLabels: labels);
+        Write(dir.Path, "simclr", "resnet18", 45, [new Epoch(Curves(1), 0.0, 1)], valScores: inverted, valLabels: labels);
+        var result = LabelFreeAnalysis.Run(dir.Path, Quick);
+        var simclr = result.Runs.Single(r => r.Method == "simclr");
+        Assert.Equal(FloorVerdict.Worse, simclr.FloorVerdict);
+        Assert.True(simclr.Floor!.Comparison.Difference < 0);
+        Assert.Equal(0, result.LearnedRuns);
+
+        var outDir = Path.Combine(dir.Path, "out");
+        LabelFreeAnalysis.Write(result, outDir);
+        var perRun = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "analysis.json"))).RootElement.GetProperty("per_run").EnumerateArray()
+            .Single(r => r.GetProperty("label").GetString()!.StartsWith("simclr", StringComparison.Ordinal));
+        Assert.Equal("worse", perRun.GetProperty("floor_verdict").GetString());
+        var comparison = perRun.GetProperty("floor_comparison");
+        Assert.Equal(simclr.Floor.Comparison.Difference, comparison.GetProperty("difference").GetDouble(), 12);
+        Assert.Equal(2, comparison.GetProperty("difference_ci95").GetArrayLength());
+        // One test in the family: its q is its p.
+        Assert.Equal(comparison.GetProperty("p").GetDouble(), comparison.GetProperty("q").GetDouble(), 12);
+        Assert.Equal(LabelFreeAnalysis.FloorFamilyName, comparison.GetProperty("family").GetString());
+    }
+
+    [Fact]
     public void Runs_that_beat_their_floor_get_a_correlation_of_their_own()
     {
         using var dir = new TempDir();
@@ -68,9 +96,11 @@ public class LabelFreeAnalysisTests
                 valScores: chance, valLabels: labels);
 
         var result = LabelFreeAnalysis.Run(dir.Path, Quick);
-        Assert.Equal([true, true, true, true], result.Runs.Where(r => r.Method == "simclr").Select(r => r.BeatsFloor));
-        Assert.Equal([false, false, false], result.Runs.Where(r => r.Method == "byol").Select(r => r.BeatsFloor));
-        Assert.Null(result.Runs.Single(r => r.Method == "random-init").BeatsFloor);
+        Assert.Equal([FloorVerdict.Better, FloorVerdict.Better, FloorVerdict.Better, FloorVerdict.Better], result.Runs.Where(r => r.Method == "simclr").Select(r => r.FloorVerdict));
+        // Scored exactly like the floor: not worse, just not told apart.
+        Assert.Equal([FloorVerdict.CannotTell, FloorVerdict.CannotTell, FloorVerdict.CannotTell], result.Runs.Where(r => r.Method == "byol").Select(r => r.FloorVerdict));
+        Assert.Null(result.Runs.Single(r => r.Method == "random-init").FloorVerdict);
+        Assert.Contains("4 better, 0 worse, 3 cannot be told apart", LabelFreeAnalysis.RankingMarkdown(result));
         CorrelationRow Lidar(RunGroup g) => result.Correlations.Single(c =>
             c.Metric == LabelFreeMetrics.Lidar && c.Space == FeatureSpace.Backbone && c.ValidationKey == "natural" && c.Group == g);
         Assert.Equal(7, Lidar(RunGroup.Pooled).Runs);
@@ -182,7 +212,8 @@ public class LabelFreeAnalysisTests
         Assert.Equal(1, Math.Abs(json.GetProperty("ranking")[0].GetProperty("spearman").GetDouble()), 12);
         var perRun = json.GetProperty("per_run");
         Assert.Equal(8, perRun.GetArrayLength());
-        Assert.Equal(System.Text.Json.JsonValueKind.Null, perRun[0].GetProperty("beats_floor").ValueKind);  // no floor run in the folder
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, perRun[0].GetProperty("floor_verdict").ValueKind);  // no floor run in the folder
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, perRun[0].GetProperty("floor_comparison").ValueKind);
         Assert.Equal(10, perRun[0].GetProperty("steps").GetInt64());
     }
 

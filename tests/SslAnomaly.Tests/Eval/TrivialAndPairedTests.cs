@@ -70,8 +70,8 @@ public class TrivialAndPairedTests
         var (truth, floor, _) = Pair(400, 1);
         var c = PairedBootstrap.Compare(truth, floor, floor, new BootstrapOptions(200))["f1"];
         Assert.Equal(0, c.Difference);
-        Assert.Equal(1.0, c.PValue); // every replicate ties: diff <= 0
-        Assert.False(c.BeatsFloor);
+        Assert.Equal(1.0, c.PValue); // every replicate ties, which counts on both sides
+        Assert.Equal(FloorVerdict.CannotTell, c.Verdict);
     }
 
     [Fact]
@@ -82,10 +82,13 @@ public class TrivialAndPairedTests
         Assert.Equal(DefectMetrics.ScalarNames, all.Keys);
         var f1 = all["f1"];
         Assert.True(f1.Difference > 0.3, $"difference {f1.Difference}");
-        Assert.True(f1.BeatsFloor, $"p = {f1.PValue}");
+        Assert.Equal(FloorVerdict.Better, f1.Verdict);
         Assert.InRange(f1.Difference, f1.DifferenceInterval.Low, f1.DifferenceInterval.High);
         Assert.Equal(200, f1.Replicates);
-        Assert.False(PairedBootstrap.Compare(truth, floor, good, new BootstrapOptions(200))["f1"].BeatsFloor);
+        // The reverse is told apart too, as worse: a one-sided test would only have said "does not beat".
+        var reverse = PairedBootstrap.Compare(truth, floor, good, new BootstrapOptions(200))["f1"];
+        Assert.Equal(FloorVerdict.Worse, reverse.Verdict);
+        Assert.True(reverse.PValue < reverse.Alpha, $"p = {reverse.PValue}");
         // The same seed gives the same p: reports are reproducible.
         Assert.Equal(f1.PValue, PairedBootstrap.Compare(truth, good, floor, new BootstrapOptions(200))["f1"].PValue);
     }

@@ -68,10 +68,12 @@ public class ReportTests
     [Fact]
     public void Table1_cells_read_ours_interval_paper_or_mean_sd_over_seeds()
     {
-        var one = new Table1Row("f1", "simclr", "resnet18", 5, 0.4, 1, 0.8) { Low = 0.35, High = 0.45, BeatsFloor = true };
+        var one = new Table1Row("f1", "simclr", "resnet18", 5, 0.4, 1, 0.8) { Low = 0.35, High = 0.45, Floor = FloorVerdict.Better };
         Assert.Equal("0.400† [0.350, 0.450] (0.800)", Table1.Cell(one));
-        var seeds = new Table1Row("f1", "simclr", "resnet18", 5, 0.4, 3, 0.8) { Sd = 0.02, BeatsFloor = false };
+        var seeds = new Table1Row("f1", "simclr", "resnet18", 5, 0.4, 3, 0.8) { Sd = 0.02, Floor = FloorVerdict.CannotTell };
         Assert.Equal("0.400 ± 0.020° (n=3) (0.800)", Table1.Cell(seeds));
+        Assert.Equal("0.400↓ [0.350, 0.450] (0.800)", Table1.Cell(one with { Floor = FloorVerdict.Worse }));
+        Assert.Equal("0.400 [0.350, 0.450] (0.800)", Table1.Cell(one with { Floor = null }));
         Assert.Equal("– (0.800)", Table1.Cell(new Table1Row("f1", "dino", "resnet18", 5, null, 0, 0.8)));
     }
 

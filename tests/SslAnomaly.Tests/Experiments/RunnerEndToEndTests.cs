@@ -129,8 +129,9 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
             }
         }
 
-        // Two stand-ins of seed 0 paired with that floor: one scoring exactly like it, one scoring perfectly.
-        static void StandIn(string runs, string method, Func<bool, double> score)
+        // Three stand-ins of seed 0 paired with that floor: one scoring exactly like it (no score of its own), one scoring
+        // perfectly, one always wrong.
+        static void StandIn(string runs, string method, Func<bool, double>? score)
         {
             var folder = Path.Combine(runs, method);
             foreach (var file in Directory.GetFiles(Path.Combine(runs, "random-init-s0"), "*", SearchOption.AllDirectories))
@@ -142,14 +143,15 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
             var result = Result(folder);
             result["method"] = method;
             File.WriteAllText(Path.Combine(folder, "result.json"), result.ToJsonString());
-            if (method == "simclr")
+            if (score is not null)
             {
                 var truth = SslAnomaly.Eval.TruthTable.Read(Path.Combine(folder, "truth-val.csv"));
                 SslAnomaly.Eval.PredictionCsv.WriteBinary(Path.Combine(folder, "predictions-val.csv"), truth.Filenames, truth.Truth.Defect.Select(score).ToArray());
             }
         }
         StandIn(runs, "simclr", d => d ? 1.0 : 0.0);
-        StandIn(runs, "byol", _ => 0);
+        StandIn(runs, "byol", null);
+        StandIn(runs, "dino", d => d ? 0.0 : 1.0);
         var summaries = RunResult.ReadAll(runs);
         var floors = SslAnomaly.Reporting.FloorComparisons.Compute(summaries, new SslAnomaly.Eval.BootstrapOptions(200));
         var table = SslAnomaly.Reporting.Table1.Build(summaries, floors: floors);
@@ -160,10 +162,20 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         var asPaper = summaries.Select(r => r with { ProbeDefectPct = r.TrainDefectPct }).ToList();
         table = SslAnomaly.Reporting.Table1.Build(asPaper, floors: SslAnomaly.Reporting.FloorComparisons.Compute(asPaper, new SslAnomaly.Eval.BootstrapOptions(200)));
         SslAnomaly.Reporting.Table1Row Cell(string method) => table.Single(r => r.Metric == "f1" && r.Method == method && r.Backbone == "resnet18" && r.TrainDefectPct == 15);
-        Assert.True(Cell("simclr").BeatsFloor);
-        Assert.Contains(SslAnomaly.Reporting.Table1.BeatsFloorMark + " [", SslAnomaly.Reporting.Table1.Cell(Cell("simclr")));
-        Assert.False(Cell("byol").BeatsFloor); // identical to its floor
-        Assert.Contains(SslAnomaly.Reporting.Table1.TiedWithFloorMark, SslAnomaly.Reporting.Table1.Cell(Cell("byol")));
+        Assert.Equal(SslAnomaly.Eval.FloorVerdict.Better, Cell("simclr").Floor);
+        Assert.Contains(SslAnomaly.Reporting.Table1.BetterMark + " [", SslAnomaly.Reporting.Table1.Cell(Cell("simclr")));
+        Assert.Equal(SslAnomaly.Eval.FloorVerdict.CannotTell, Cell("byol").Floor); // identical to its floor
+        Assert.Contains(SslAnomaly.Reporting.Table1.CannotTellMark, SslAnomaly.Reporting.Table1.Cell(Cell("byol")));
+        Assert.Equal(SslAnomaly.Eval.FloorVerdict.Worse, Cell("dino").Floor);
+        Assert.Contains(SslAnomaly.Reporting.Table1.WorseMark + " [", SslAnomaly.Reporting.Table1.Cell(Cell("dino")));
+        Assert.InRange(Cell("dino").FloorQ!.Value, Cell("dino").FloorP!.Value, 0.05);
+        // The report lists every comparison by family, with the verdict the table shows.
+        new SslAnomaly.Reporting.ReportWriter(dir.File("report")).Write(asPaper);
+        var families = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.File("report"), SslAnomaly.Reporting.ReportWriter.FloorComparisonsFile)))!["families"]!.AsArray();
+        var table1 = families.Single(f => f!["family"]!.GetValue<string>() == "Table 1")!["comparisons"]!.AsArray();
+        string Verdict(string method) => table1.Single(c => c!["method"]!.GetValue<string>() == method && c["metric"]!.GetValue<string>() == "f1")!["verdict"]!.GetValue<string>();
+        Assert.Equal(["better", "cannot_tell", "worse"], new[] { "simclr", "byol", "dino" }.Select(Verdict));
+        Assert.Contains(families, f => f!["family"]!.GetValue<string>() == "heatmap resnet18 f1");
         Assert.Equal(2, Cell("random-init").Runs);
         Assert.NotNull(Cell("random-init").Sd);
         Assert.Contains(" ± ", SslAnomaly.Reporting.Table1.Cell(Cell("random-init")));

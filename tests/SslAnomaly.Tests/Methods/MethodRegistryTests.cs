@@ -42,4 +42,16 @@ public class MethodRegistryTests
         Assert.Equal(["always-defect", "prior", "random-init", "supervised", "supervised-head", "byol", "barlow", "dino", "mae", "simclr"], Table1.MethodOrder);
         Assert.Equal("barlow", PaperReference.MethodKey("Barlow Twins"));
     }
+
+    [Fact]
+    public void Each_entry_says_whether_it_is_self_supervised_the_supervised_ceiling_or_the_floor()
+    {
+        Assert.Equal(["simclr", "byol", "barlow", "dino", "mae"], MethodRegistry.All.Where(m => m.Kind == MethodKind.SelfSupervised).Select(m => m.Name));
+        Assert.Equal(MethodKind.Supervised, MethodRegistry.KindOf("supervised"));
+        Assert.Equal(MethodKind.Floor, MethodRegistry.KindOf("random-init"));
+        // The report's derived reference rows are no method.
+        Assert.Null(MethodRegistry.KindOf("supervised-head"));
+        Assert.False(MethodRegistry.IsSelfSupervised("always-defect"));
+        Assert.False(MethodRegistry.IsSelfSupervised("random-init"));
+    }
 }

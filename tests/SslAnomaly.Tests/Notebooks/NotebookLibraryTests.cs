@@ -131,6 +131,27 @@ public class NotebookLibraryTests
     }
 
     [Fact]
+    public void Findings_and_the_self_supervised_list_leave_the_random_init_floor_out()
+    {
+        static RunResult Run(string method, string backbone, double f1, double rankMe) =>
+            RunResults.Of(method, backbone, 45, new Dictionary<string, MetricsReport> { ["natural"] = RunResults.Metrics(f1: f1) }, rankMe: rankMe, runDirectory: $"/r/{method}-{backbone}");
+        // The floors score above the supervised model (resnet18) and have the highest RankMe (vit-tiny), as an untrained
+        // network can: counted as SSL methods they would reverse claims 1 and 4.
+        var runs = new[]
+        {
+            Run("supervised", "resnet18", 0.8, 10), Run("simclr", "resnet18", 0.6, 30), Run("random-init", "resnet18", 0.9, 5),
+            Run("supervised", "vit-tiny", 0.7, 10), Run("dino", "vit-tiny", 0.5, 20), Run("random-init", "vit-tiny", 0.4, 100),
+        };
+        var claims = PaperComparison.Claims(runs);
+        Assert.Equal("supervised has the best F1 in 2 of 2 (backbone, train share) cells", claims[0].Ours);
+        Assert.Equal("yes", claims[0].Agrees);
+        Assert.Equal("mean final RankMe of the SSL runs: resnet18 30.0, vit-tiny 20.0", claims[3].Ours);
+        Assert.Equal("yes", claims[3].Agrees);
+        var sweep = new ImbalanceSweep("/r", ["supervised", "simclr", "dino", "random-init"], ["resnet18", "vit-tiny"], runs);
+        Assert.Equal(["simclr", "dino"], sweep.SelfSupervised.Select(r => r.Method));
+    }
+
+    [Fact]
     public void Ablation_and_comparison_tables_put_ours_beside_the_paper()
     {
         static RunResult Run(string backbone, int resolution, double f1) =>

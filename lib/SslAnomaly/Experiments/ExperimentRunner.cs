@@ -51,9 +51,8 @@ public static class ExperimentRunner
         TorchRuntime.EnsureLoaded();
         if (config.Threads > 0) torch.set_num_threads(config.Threads);
         // Every op is checked against float64 before its first use (KernelGuard); a wrong kernel and its remedy go to run.log.
-        KernelGuard.StartRecording();
-        using var kernelLog = KernelGuard.LogTo(log.WriteLine);
-        var phases = new Phases(config, run, log, progress, torch.cuda.is_available() ? CUDA : CPU);
+        using var numerics = KernelGuard.Record(log.WriteLine);
+        var phases = new Phases(config, run, log, progress, torch.cuda.is_available() ? CUDA : CPU, numerics);
 
         var data = phases.PrepareData();
         var clock = Stopwatch.StartNew();
@@ -122,7 +121,7 @@ public static class ExperimentRunner
     /// The phases of one run, in the order <see cref="Run"/> calls them: data, model, pretraining, features, probe,
     /// result. They share the run's config, folder, log, progress, device and the tally of unreadable images.
     /// </summary>
-    sealed class Phases(ExperimentConfig config, RunDirectory run, TextWriter log, IRunProgress progress, Device device)
+    sealed class Phases(ExperimentConfig config, RunDirectory run, TextWriter log, IRunProgress progress, Device device, KernelRecording numerics)
     {
         readonly SkippedImages skipped = new();
 
@@ -269,7 +268,7 @@ public static class ExperimentRunner
                 SkippedImageFiles = skipped.Lines(),
                 DataSource = data.Source,
                 Environment = EnvironmentFacts(device),
-                Numerics = KernelGuard.Report(),
+                Numerics = numerics.Report(),
             };
         }
 

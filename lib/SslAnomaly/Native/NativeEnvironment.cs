@@ -3,9 +3,10 @@ using System.Runtime.InteropServices;
 namespace SslAnomaly.Native;
 
 /// <summary>
-/// Variables that native libraries read from the C environment when they start. .NET keeps its own copy of the
-/// environment on Unix, so <see cref="Environment.SetEnvironmentVariable(string, string)"/> alone never reaches libtorch,
-/// MKL or oneDNN: this sets both copies (child processes inherit .NET's).
+/// Variables that native libraries read from the C environment when they start (MKL, oneDNN, libgomp's
+/// OMP_WAIT_POLICY). .NET keeps its own copy of the environment on Unix, so
+/// <see cref="Environment.SetEnvironmentVariable(string, string)"/> alone never reaches them: this sets both copies
+/// (child processes inherit .NET's).
 /// </summary>
 public static partial class NativeEnvironment
 {
@@ -20,22 +21,23 @@ public static partial class NativeEnvironment
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int SetEnv(string name, string value, int overwrite);
 
+    [LibraryImport("libc", EntryPoint = "unsetenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int UnsetEnv(string name);
+
+    /// <summary>Sets <paramref name="name"/> for the runtime and for native code; null removes it.</summary>
+    public static void Set(string name, string? value)
+    {
+        Environment.SetEnvironmentVariable(name, value);
+        if (OperatingSystem.IsWindows()) return;
+        int status = value is null ? UnsetEnv(name) : SetEnv(name, value, 1);
+        if (status != 0) throw new InvalidOperationException($"{(value is null ? "unsetenv" : "setenv")}({name}) failed");
+    }
+
     /// <summary>Sets <paramref name="name"/> unless the user already has; returns the value in force.</summary>
     public static string SetDefault(string name, string value)
     {
         if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } existing) return existing;
-        Environment.SetEnvironmentVariable(name, value);
-        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
-        {
-            try
-            {
-                SetEnv(name, value, overwrite: 0);
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-                // No C library to tell: the variable still reaches child processes.
-            }
-        }
+        Set(name, value);
         return value;
     }
 }

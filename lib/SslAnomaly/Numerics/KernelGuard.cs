@@ -34,68 +34,47 @@ public static class KernelGuard
     static readonly Dictionary<string, Plan> plans = new();
     static readonly Lazy<string> machine = new(MachineFingerprint);
 
-    /// <summary>The verdicts that hold under one fingerprint, and how they were reached.</summary>
-    sealed class Plan(string fingerprint, string file)
+    /// <summary>The verdicts that hold under one fingerprint, and the file they are cached in.</summary>
+    sealed class Plan(string fingerprint, string file, bool persistent)
     {
         public string Fingerprint { get; } = fingerprint;
         public string File { get; } = file;
+        /// <summary>False under an injected fault: its verdicts are a demonstration, checked afresh by each process.</summary>
+        public bool Persistent { get; } = persistent;
         public Dictionary<string, OpVerdict> Verdicts { get; } = new();
-        /// <summary>Ops this process ran, and of those how many it checked itself (the rest came from the cache).</summary>
-        public HashSet<string> Used { get; } = new();
-        public int CheckedHere { get; set; }
-        public double CheckSeconds { get; set; }
     }
+
+    static readonly AsyncLocal<KernelRecording?> recording = new();
 
     public static KernelPath PathFor(KernelOp op)
     {
         var plan = CurrentPlan();
         string key = op.Descriptor;
+        OpVerdict? verdict;
+        bool checkedNow = false;
         lock (gate)
         {
-            plan.Used.Add(key);
-            if (!plan.Verdicts.TryGetValue(key, out var verdict))
+            if (!plan.Verdicts.TryGetValue(key, out verdict))
             {
                 verdict = Check(op);
-                plan.CheckSeconds += verdict.Seconds;
-                plan.CheckedHere++;
+                checkedNow = true;
                 plan.Verdicts[key] = verdict;
                 Save(plan);
-                if (verdict.Failed) log?.Invoke(Describe(verdict));
             }
-            return verdict.Chosen ?? throw Unusable(verdict);
         }
+        for (var r = recording.Value; r is not null; r = r.Parent) r.Add(op, verdict, checkedNow, plan.File);
+        return verdict.Chosen ?? throw Unusable(verdict);
     }
 
-    static Action<string>? log;
-
-    /// <summary>Tells <paramref name="write"/> of every op whose first path fails, as it is found, until disposed (a run
-    /// points it at its run.log).</summary>
-    public static IDisposable LogTo(Action<string> write)
+    /// <summary>
+    /// Records the ops run from here on in this flow of control (a run, a test) until disposed, and tells
+    /// <paramref name="log"/> of every op whose first path failed as it is first used (a run points it at its run.log).
+    /// </summary>
+    public static KernelRecording Record(Action<string>? log = null)
     {
-        lock (gate)
-        {
-            var previous = log;
-            log = write;
-            return new RestoreOnDispose(() => { lock (gate) log = previous; });
-        }
-    }
-
-    /// <summary>This process's verdicts under the current fingerprint, for the run record and `doctor`.</summary>
-    public static NumericsReport Report()
-    {
-        var plan = CurrentPlan();
-        lock (gate)
-        {
-            var used = plan.Verdicts.Values.Where(v => plan.Used.Contains(v.Op)).OrderBy(v => v.Op, StringComparer.Ordinal).ToList();
-            return NumericsReport.Create(used, plan.CheckedHere, plan.CheckSeconds, plan.File);
-        }
-    }
-
-    /// <summary>Starts a new record of the ops used (a run's own list, in a process that runs several).</summary>
-    public static void StartRecording()
-    {
-        lock (gate)
-            foreach (var plan in plans.Values) plan.Used.Clear();
+        var started = new KernelRecording(recording.Value, log, previous => recording.Value = previous);
+        recording.Value = started;
+        return started;
     }
 
     /// <summary>Runs <paramref name="backbone"/> once as training does (forward and backward at <paramref name="batchSize"/>)
@@ -111,12 +90,6 @@ public static class KernelGuard
         backbone.call(images).sum().backward();
         backbone.eval();
         using (no_grad()) backbone.call(images);
-    }
-
-    /// <summary>Forgets what this process decided (not the disk cache): tests that inject faults start from nothing.</summary>
-    public static void ResetProcess()
-    {
-        lock (gate) plans.Clear();
     }
 
     public static string CacheDirectory() =>
@@ -153,12 +126,13 @@ public static class KernelGuard
     static Plan CurrentPlan()
     {
         // Threads and the injected fault can change within a process (per run, per test): each gets its own plan.
-        string fingerprint = $"{machine.Value}|threads={get_num_threads()}|fault={KernelFaults.Current?.Spec ?? "none"}";
+        var fault = KernelFaults.Current;
+        string fingerprint = $"{machine.Value}|threads={get_num_threads()}|fault={fault?.Spec ?? "none"}";
         lock (gate)
         {
             if (plans.TryGetValue(fingerprint, out var plan)) return plan;
             string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint)))[..16].ToLowerInvariant();
-            plan = new Plan(fingerprint, Path.Combine(CacheDirectory(), $"{hash}.json"));
+            plan = new Plan(fingerprint, Path.Combine(CacheDirectory(), $"{hash}.json"), persistent: fault is null);
             foreach (var verdict in Load(plan)) plan.Verdicts[verdict.Op] = verdict;
             plans[fingerprint] = plan;
             return plan;
@@ -183,7 +157,7 @@ public static class KernelGuard
     {
         try
         {
-            if (!File.Exists(plan.File)) return [];
+            if (!plan.Persistent || !File.Exists(plan.File)) return [];
             var cached = JsonSerializer.Deserialize<CacheFile>(File.ReadAllText(plan.File), json);
             // A hash collision or an edited file: trust only what was written under this very fingerprint.
             return cached?.Fingerprint == plan.Fingerprint ? cached.Verdicts : [];
@@ -196,6 +170,7 @@ public static class KernelGuard
 
     static void Save(Plan plan)
     {
+        if (!plan.Persistent) return;
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(plan.File)!);

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using SslAnomaly.Backbones;
+using SslAnomaly.Experiments;
 using SslAnomaly.Native;
+using SslAnomaly.Numerics;
 
 namespace SslAnomaly.Cli.Commands;
 
@@ -9,12 +12,16 @@ public static class DoctorCommand
 {
     public static Command Create()
     {
-        var command = new Command("doctor", "Check the .NET/TorchSharp/libtorch set-up and run a tiny forward/backward.");
-        command.SetAction(_ => Run(Console.Out));
+        var command = new Command("doctor", "Check the .NET/TorchSharp/libtorch set-up, run a tiny forward/backward, and check every kernel " +
+                                            "a profile's backbones run against float64.");
+        var profile = new Option<string>("--profile") { Description = "the profile whose backbones' kernels are checked", DefaultValueFactory = _ => Profiles.Quick };
+        profile.AcceptOnlyFromAmong([.. Profiles.Names]);
+        command.Options.Add(profile);
+        command.SetAction(parse => Run(Console.Out, parse.GetValue(profile)!));
         return command;
     }
 
-    public static int Run(TextWriter output)
+    public static int Run(TextWriter output, string profile = Profiles.Quick)
     {
         output.WriteLine($".NET:        {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier})");
         output.WriteLine($"workbook:    commit {EnvironmentReport.CodeCommit}");
@@ -38,7 +45,46 @@ public static class DoctorCommand
         var check = EnvironmentReport.ForwardBackwardCheck();
         output.WriteLine($"fwd/bwd:     {check.Message}");
         if (!check.Ok) return 1;
+        if (!KernelTable(output, profile)) return 1;
         output.WriteLine("libtorch: OK");
         return 0;
+    }
+
+    /// <summary>
+    /// Every op shape the profile's backbones run (training and extraction, at its resolution, batch and this process's
+    /// threads) against float64, one row per op whose first path failed; false when an op has no path that passes.
+    /// </summary>
+    static bool KernelTable(TextWriter output, string profile)
+    {
+        bool usable = true;
+        foreach (var backboneName in BackboneConfig.Names)
+        {
+            var config = ExperimentConfigBuilder.Build(profile, sets: [$"backbone={backboneName}"]);
+            var stem = Enum.Parse<ResNetStem>(config.Stem, ignoreCase: true);
+            using var recording = KernelGuard.Record();
+            string what = $"{backboneName} at {config.Resolution} px, batch {config.BatchSize}";
+            try
+            {
+                using var backbone = BackboneFactory.Create(new BackboneConfig(config.Backbone, config.Resolution, config.PatchSize, stem));
+                KernelGuard.Exercise(backbone, config.BatchSize);
+            }
+            catch (KernelCheckException e)
+            {
+                output.WriteLine($"kernels:     {what}: FAILED: {e.Message}");
+                usable = false;
+                continue;
+            }
+            var report = recording.Report();
+            output.WriteLine($"kernels:     {what} ({profile}): {report.OpsChecked} op shapes, {report.OpsCheckedNow} checked now in {report.CheckSeconds:F1} s, " +
+                             (report.Clean ? "all right on libtorch's kernels" : $"{report.Failures.Count} wrong"));
+            foreach (var failure in report.Failures)
+                output.WriteLine($"               {failure.Op}: {string.Join("; ", failure.Failed)}; runs on {failure.Remedy}");
+            if (report.FaultInjected is { } fault) output.WriteLine($"               (fault injected: {fault})");
+        }
+        var numerics = NumericsReport.Create([], 0, 0, "");
+        output.WriteLine($"CPU:         {CpuInfo.Read().Describe()}; ATen {numerics.CpuCapability}, oneDNN {numerics.Onednn}, MKL {numerics.Mkl} (MKL_CBWR={numerics.MklCbwr})" +
+                         (numerics.OnednnIsaCap is { } cap ? $", ONEDNN_MAX_CPU_ISA={cap}" : ""));
+        output.WriteLine($"cache:       {KernelGuard.CacheDirectory()}");
+        return usable;
     }
 }

@@ -8,7 +8,8 @@ public sealed record CheckLine(string Check, string Found, bool Ok);
 
 /// <summary>
 /// The notebook form of `ssl-anomaly doctor`: .NET, TorchSharp and libtorch versions, how libtorch was
-/// loaded (and whether the GLIBCXX fix was needed), threads, CUDA and a tiny forward/backward pass.
+/// loaded (and whether the GLIBCXX fix was needed), threads, CUDA, a tiny forward/backward pass, the CPU, and the kernel check
+/// of the profile's backbones (wrong kernels and their remedies).
 /// </summary>
 public static class SetupCheck
 {
@@ -37,6 +38,10 @@ public static class SetupCheck
         lines.Add(new("CUDA", env.CudaAvailable ? $"{env.CudaDevices} device(s): {env.CudaDeviceName}" : "not available (CPU build or no GPU)", true));
         var check = EnvironmentReport.ForwardBackwardCheck();
         lines.Add(new("forward/backward", check.Message, check.Ok));
+        lines.Add(new("CPU", Numerics.CpuInfo.Read().Describe(), true));
+        // The kernels this profile's backbones run, against float64: a wrong kernel and the remedy in force show here.
+        foreach (var backbone in Experiments.ProfileKernelCheck.Run(NotebookProfile.Current))
+            lines.Add(new($"kernels ({backbone.Backbone})", backbone.Describe(), backbone.Usable));
         return lines;
     }
 

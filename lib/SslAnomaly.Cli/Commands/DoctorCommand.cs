@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using SslAnomaly.Backbones;
 using SslAnomaly.Experiments;
 using SslAnomaly.Native;
 using SslAnomaly.Numerics;
@@ -50,41 +49,21 @@ public static class DoctorCommand
         return 0;
     }
 
-    /// <summary>
-    /// Every op shape the profile's backbones run (training and extraction, at its resolution, batch and this process's
-    /// threads) against float64, one row per op whose first path failed; false when an op has no path that passes.
-    /// </summary>
+    /// <summary>Every op shape the profile's backbones run against float64; false when an op has no path that passes.</summary>
     static bool KernelTable(TextWriter output, string profile)
     {
-        bool usable = true;
-        foreach (var backboneName in BackboneConfig.Names)
+        var backbones = ProfileKernelCheck.Run(profile);
+        foreach (var backbone in backbones)
         {
-            var config = ExperimentConfigBuilder.Build(profile, sets: [$"backbone={backboneName}"]);
-            var stem = Enum.Parse<ResNetStem>(config.Stem, ignoreCase: true);
-            using var recording = KernelGuard.Record();
-            string what = $"{backboneName} at {config.Resolution} px, batch {config.BatchSize}";
-            try
-            {
-                using var backbone = BackboneFactory.Create(new BackboneConfig(config.Backbone, config.Resolution, config.PatchSize, stem));
-                KernelGuard.Exercise(backbone, config.BatchSize);
-            }
-            catch (KernelCheckException e)
-            {
-                output.WriteLine($"kernels:     {what}: FAILED: {e.Message}");
-                usable = false;
-                continue;
-            }
-            var report = recording.Report();
-            output.WriteLine($"kernels:     {what} ({profile}): {report.OpsChecked} op shapes, {report.OpsCheckedNow} checked now in {report.CheckSeconds:F1} s, " +
-                             (report.Clean ? "all right on libtorch's kernels" : $"{report.Failures.Count} wrong"));
-            foreach (var failure in report.Failures)
+            output.WriteLine($"kernels:     {backbone.Describe()}");
+            foreach (var failure in backbone.Report?.Failures ?? [])
                 output.WriteLine($"               {failure.Op}: {string.Join("; ", failure.Failed)}; runs on {failure.Remedy}");
-            if (report.FaultInjected is { } fault) output.WriteLine($"               (fault injected: {fault})");
         }
         var numerics = NumericsReport.Create([], 0, 0, "");
         output.WriteLine($"CPU:         {CpuInfo.Read().Describe()}; ATen {numerics.CpuCapability}, oneDNN {numerics.Onednn}, MKL {numerics.Mkl} (MKL_CBWR={numerics.MklCbwr})" +
-                         (numerics.OnednnIsaCap is { } cap ? $", ONEDNN_MAX_CPU_ISA={cap}" : ""));
+                         (numerics.OnednnIsaCap is { } cap ? $", ONEDNN_MAX_CPU_ISA={cap}" : "") +
+                         (numerics.FaultInjected is { } fault ? $"; fault injected: {fault}" : ""));
         output.WriteLine($"cache:       {KernelGuard.CacheDirectory()}");
-        return usable;
+        return backbones.All(b => b.Usable);
     }
 }

@@ -99,6 +99,25 @@ public sealed class ReportWriter(string outDir)
         return figures;
     }
 
+    /// <summary>
+    /// Where the runs computed and whether the kernel check found a wrong kernel in any of them: a remedy in force is
+    /// named with its runs, since a wrong kernel changes the network a number belongs to.
+    /// </summary>
+    public static string NumericsSentence(IReadOnlyList<RunResult> runs)
+    {
+        var checkedRuns = runs.Where(r => r.Numerics is not null).ToList();
+        if (checkedRuns.Count == 0) return "Numerics: no run records a kernel check (they predate it).";
+        var cpus = checkedRuns.Select(r => $"{r.Numerics!.Cpu} (family {r.Numerics.CpuFamily} model {r.Numerics.CpuModel}, {r.Numerics.CpuCapability})").Distinct().Order();
+        var remedied = checkedRuns.Where(r => !r.Numerics!.Clean).ToList();
+        string unchecked_ = checkedRuns.Count < runs.Count ? $" {runs.Count - checkedRuns.Count} runs predate the check." : "";
+        if (remedied.Count == 0)
+            return $"Numerics: every op of {checkedRuns.Count} runs passed the kernel check against float64 on libtorch's own kernels, on {string.Join(", ", cpus)}.{unchecked_}";
+        var remedies = remedied.SelectMany(r => r.Numerics!.Failures).Select(f => $"{f.Op} -> {f.Remedy}").Distinct().Order();
+        return $"Numerics: {remedied.Count} of {checkedRuns.Count} runs met a wrong libtorch kernel and ran those ops on a remedy that passed the same " +
+               $"check ({string.Join("; ", remedies)}), on {string.Join(", ", cpus)}: " +
+               $"{string.Join(", ", remedied.Select(r => $"{r.Method}/{r.Backbone}/{r.TrainDefectPct:0.##}%"))}.{unchecked_}";
+    }
+
     static string Index(IReadOnlyList<RunResult> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Figure> figures, F2ReadingComparison f2Reading, bool labelFree = false)
     {
         var s = new StringBuilder();
@@ -119,6 +138,7 @@ public sealed class ReportWriter(string outDir)
             if (cells.Count > 0)
                 s.AppendLine($"<p>F1 cells {words} the random-init floor (Table 1's family, q &lt; 0.05 for a verdict): {WebUtility.HtmlEncode(string.Join(", ", cells))}.</p>");
         }
+        s.AppendLine($"<p>{WebUtility.HtmlEncode(NumericsSentence(runs))}</p>");
         foreach (var failed in runs.Where(r => !r.IsCompleted))
             s.AppendLine($"<p>failed: {WebUtility.HtmlEncode($"{failed.Method}/{failed.Backbone}/{failed.TrainDefectPct}%: {failed.FailureReason}")}</p>");
         foreach (var metric in Table1.Metrics)

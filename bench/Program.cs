@@ -174,6 +174,14 @@ void RunTrain()
             json["pytorch_parameters"] = r.TheirParameters;
             json["load_average_1min"] = BenchReport.Num(r.LoadAverage, 3);
             json["ours_cores_while_pytorch_ran"] = BenchReport.Num(r.OursCoresWhileTheirsRan, 3);
+            if (r.OurKernels is { } ours)
+                json["ours_kernel_check"] = new JsonObject
+                {
+                    ["ops_checked"] = ours.OpsChecked,
+                    ["verdict"] = ours.Clean ? "passed" : "failed: timed on the remedy",
+                    ["remedies"] = new JsonArray([.. ours.Failures.Select(f => (JsonNode)JsonValue.Create($"{f.Op} -> {f.Remedy}"))]),
+                };
+            if (r.ReferenceKernels is { } theirs) json["pytorch_kernel_check"] = theirs.DeepClone();
             json["step_gflop"] = BenchReport.Num(r.Flops.StepFlops / 1e9);
             json["forward_gmacs_trained"] = BenchReport.Num(r.Flops.TrainedMacs / 1e9);
             json["forward_gmacs_frozen"] = BenchReport.Num(r.Flops.FrozenMacs / 1e9);

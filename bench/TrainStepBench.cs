@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
+using SslAnomaly.Numerics;
 using SslAnomaly.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -55,6 +56,12 @@ public sealed record TrainCaseResult(TrainCase Case, Comparison Comparison, Comp
     /// </summary>
     public double OursCoresWhileTheirsRan { get; init; } = double.NaN;
 
+    /// <summary>Our kernel check over the case (setup, warm-up and timed steps): a wrong kernel is timed on its remedy, never as itself.</summary>
+    public NumericsReport? OurKernels { get; init; }
+
+    /// <summary>The script's check of its fp32 model against a float64 copy (null without the script).</summary>
+    public JsonObject? ReferenceKernels { get; init; }
+
     /// <summary>Achieved GFLOP/s at <paramref name="imagesPerSecond"/> (2 FLOPs per multiply-accumulate).</summary>
     public double Gflops(double imagesPerSecond) => imagesPerSecond / Case.Batch * Flops.StepFlops / 1e9;
 }
@@ -78,6 +85,7 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
     public TrainCaseResult Run(TrainCase c)
     {
         using var scope = NewDisposeScope();
+        using var kernels = KernelGuard.Record();
         manual_seed(0);
         var backbone = BackboneFactory.Create(c.BackboneConfig);
         var config = ConfigFor(c.Method);
@@ -95,12 +103,17 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
 
         var flops = CountStep(method, views, labels, c);
         long? theirParameters = null;
+        JsonObject? referenceKernels = null;
         var theirs = new List<Func<Window>>();
         if (python is not null)
             foreach (var variant in options.PyTorchVariants)
             {
                 var setup = python.Call(c.PythonSetup(method, views.Length, variant));
                 theirParameters = setup["parameters"]!.GetValue<long>();
+                // The reference runs the same oneDNN (a newer PyTorch has the same fault): its fp32 backbone against float64;
+                // a failing one is timed with oneDNN off, and the JSON says so.
+                if (variant == options.PyTorchVariants[0])
+                    referenceKernels = python.Call(new JsonObject { ["op"] = "kernel_check", ["variant"] = variant });
                 theirs.Add(() =>
                 {
                     var reply = python.Call(new JsonObject { ["op"] = "train_run", ["variant"] = variant, ["steps"] = options.StepsPerWindow });
@@ -113,7 +126,10 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
             var (ours, their, oursCoresMeanwhile) = RunInterleaved(method, source, recipe, c, theirs);
             var headline = new Comparison(ours, their.Count > 0 ? their[0] : []);
             var nchw = their.Count > 1 ? new Comparison(ours, their[1]) : null;
-            return new TrainCaseResult(c, headline, nchw, flops, parameters, theirParameters, load) { OursCoresWhileTheirsRan = oursCoresMeanwhile };
+            return new TrainCaseResult(c, headline, nchw, flops, parameters, theirParameters, load)
+            {
+                OursCoresWhileTheirsRan = oursCoresMeanwhile, OurKernels = kernels.Report(), ReferenceKernels = referenceKernels,
+            };
         }
         finally
         {

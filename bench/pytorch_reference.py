@@ -587,6 +587,43 @@ def apply_malloc_tuning(m):
         return False
 
 
+def relative_error(value, reference):
+    """Largest |value - reference| over the reference's largest magnitude; inf where value is not finite."""
+    if not torch.isfinite(value).all():
+        return math.inf
+    return ((value.double() - reference).abs().max() / reference.abs().max().clamp_min(1e-12)).item()
+
+
+def backbone_kernel_check(backbone, images, channels_last, tolerance=1e-3):
+    """The reference's side of the workbook's kernel check: the fp32 backbone as the script runs it (training mode,
+    forward and backward) against a float64 copy, whose kernels do not go through oneDNN; with oneDNN on and, where that
+    fails, off. Batch-norm statistics are restored afterwards."""
+    import copy
+    state = copy.deepcopy(backbone.state_dict())
+    x = images[:8].detach()
+    reference = copy.deepcopy(backbone).double().train()
+    xr = x.double().contiguous().requires_grad_(True)
+    yr = reference(xr)
+    upstream = torch.randn(yr.shape, generator=torch.Generator().manual_seed(5), dtype=torch.float64)
+    (yr * upstream).sum().backward()
+    result = {"tolerance": tolerance}
+    for name, enabled in (("mkldnn", True), ("no_mkldnn", False)):
+        backbone.zero_grad(set_to_none=True)
+        xi = (x.contiguous(memory_format=torch.channels_last) if channels_last else x.contiguous()).requires_grad_(True)
+        with torch.backends.mkldnn.flags(enabled=enabled):
+            y = backbone(xi)
+            (y * upstream.float()).sum().backward()
+        errors = {"output": relative_error(y.detach(), yr.detach()), "input_grad": relative_error(xi.grad, xr.grad),
+                  "weight_grad": max(relative_error(p.grad, q.grad) for p, q in zip(backbone.parameters(), reference.parameters()) if p.grad is not None)}
+        result[name] = {"passed": all(e <= tolerance for e in errors.values()), **{k: (None if math.isinf(v) else v) for k, v in errors.items()}}
+        backbone.load_state_dict(state)
+        if result[name]["passed"]:
+            break
+    backbone.zero_grad(set_to_none=True)
+    result["timed_with"] = "mkldnn" if result["mkldnn"]["passed"] else "no_mkldnn"
+    return result
+
+
 def handle(cmd):
     op = cmd["op"]
     if op == "hello":
@@ -627,12 +664,19 @@ def handle(cmd):
         views, labels = synthetic_views(cmd)
         STATE["train"][variant] = (method, views, labels)
         return {"parameters": count(method.m, False), "trainable": count(method.m, True)}
+    if op == "kernel_check":
+        method, views, labels = STATE["train"][cmd.get("variant", "tuned")]
+        verdict = backbone_kernel_check(method.m.backbone, views[0], method.channels_last)
+        # A wrong fp32 backbone is timed with oneDNN off (right on every CPU seen), never as itself.
+        method.mkldnn = verdict["mkldnn"]["passed"]
+        return verdict
     if op == "train_run":
         method, views, labels = STATE["train"][cmd.get("variant", "tuned")]
         loss = float("nan")
         start, cpu = time.perf_counter(), time.process_time()
-        for _ in range(cmd["steps"]):
-            loss = method.step(views, labels)
+        with torch.backends.mkldnn.flags(enabled=getattr(method, "mkldnn", True)):
+            for _ in range(cmd["steps"]):
+                loss = method.step(views, labels)
         return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu, "loss": loss}
     if op == "train_profile":
         method, views, labels = STATE["train"][cmd.get("variant", "tuned")]

@@ -78,20 +78,9 @@ public static class KernelCheck
         var mean = randn([op.Channels], generator: g).mul_(0.1);
         var variance = rand([op.Channels], generator: g).add_(0.5);
         // Running statistics are state, not inputs: each side gets its own copy, which a training batch norm updates.
-        Tensor Fp32(Tensor[] t)
-        {
-            var (rm, rv) = (mean.clone(), variance.clone());
-            return path switch
-            {
-                KernelPath.Native => nn.functional.batch_norm(t[0], rm, rv, t[1], t[2], op.Training, 0.1, 1e-5),
-                KernelPath.Nchw => Kernels.ToLayout(nn.functional.batch_norm(t[0].contiguous(), rm, rv, t[1], t[2], op.Training, 0.1, 1e-5), op.Layout),
-                _ => Kernels.BatchNormMath(t[0], rm, rv, t[1], t[2], op.Training, 0.1, 1e-5),
-            };
-        }
-        var fault = KernelFaults.Match(op, path);
         return new Case([x, weight, bias],
-            t => KernelFaults.OnOutput(fault, Fp32([KernelFaults.OnInput(fault, t[0]), KernelFaults.OnWeight(fault, t[1]), t[2]])),
-            t => nn.functional.batch_norm(t[0].contiguous(), mean.to_type(float64), variance.to_type(float64), t[1], t[2], op.Training, 0.1, 1e-5),
+            t => Kernels.Run(op, path, t[0], t[1], t[2], mean.clone(), variance.clone()),
+            t => nn.functional.batch_norm(t[0].contiguous(), mean.to_type(float64), variance.to_type(float64), t[1], t[2], op.Training, Kernels.BatchNormMomentum, Kernels.BatchNormEps),
             SamplesIndependent: !op.Training);
     }
 

@@ -17,21 +17,20 @@ public static class Kernels
         return Run(op, KernelGuard.PathFor(op), input, weight, bias);
     }
 
-    /// <summary><paramref name="norm"/> applied to <paramref name="input"/> [N, C, H, W], updating its running statistics when training.</summary>
+    /// <summary>
+    /// <paramref name="norm"/> applied to <paramref name="input"/> [N, C, H, W], updating its running statistics when
+    /// training: the functional batch norm its forward runs, so that the check and the model share one path.
+    /// </summary>
     public static Tensor BatchNorm(BatchNorm2d norm, Tensor input)
     {
+        if (norm.momentum != BatchNormMomentum || norm.eps != BatchNormEps)
+            throw new ArgumentException($"the checked batch norm runs libtorch's defaults (momentum {BatchNormMomentum}, eps {BatchNormEps}), not momentum {norm.momentum}, eps {norm.eps}");
         var op = new BatchNormOp(input.shape[0], input.shape[1], input.shape[2], input.shape[3], LayoutOf(input), norm.training,
             NeedsBackward(input, norm.weight));
-        var path = KernelGuard.PathFor(op);
-        var fault = KernelFaults.Match(op, path);
-        input = KernelFaults.OnInput(fault, input);
-        var output = path switch
-        {
-            KernelPath.Native => norm.call(input),
-            KernelPath.Nchw => ToLayout(norm.call(input.contiguous()), op.Layout),
-            _ => BatchNormMath(input, norm.running_mean!, norm.running_var!, norm.weight!, norm.bias!, norm.training, norm.momentum ?? 0.1, norm.eps),
-        };
-        return KernelFaults.OnOutput(fault, output);
+        var output = Run(op, KernelGuard.PathFor(op), input, norm.weight!, norm.bias!, norm.running_mean!, norm.running_var!);
+        if (norm.training)
+            using (no_grad()) norm.num_batches_tracked?.add_(1); // as the module's own forward counts
+        return output;
     }
 
     public static Tensor Linear(Linear layer, Tensor input)
@@ -76,22 +75,18 @@ public static class Kernels
 
     // The paths. The model and the kernel check both run these, so what the check passed is what the model runs.
 
-    internal static Tensor Run(ConvOp op, KernelPath path, Tensor input, Tensor weight, Tensor? bias)
+    internal static Tensor Run(ConvOp op, KernelPath path, Tensor input, Tensor weight, Tensor? bias) => Faulted(op, path, input, weight, (x, w) =>
     {
-        var fault = KernelFaults.Match(op, path);
-        input = KernelFaults.OnInput(fault, input);
-        weight = KernelFaults.OnWeight(fault, weight);
         long[] stride = [op.Stride, op.Stride], padding = [op.Padding, op.Padding];
-        var output = path switch
+        return path switch
         {
-            KernelPath.Native => nn.functional.conv2d(input, weight, bias, stride, padding),
-            KernelPath.Nchw => ToLayout(nn.functional.conv2d(input.contiguous(), weight, bias, stride, padding), op.Layout),
-            KernelPath.Products when op.SmallMapProducts => Backbones.Conv3x3.SmallMapProducts(input, weight),
-            KernelPath.Products => ToLayout(Im2ColConv(input, weight, bias, op), op.Layout),
+            KernelPath.Native => nn.functional.conv2d(x, w, bias, stride, padding),
+            KernelPath.Nchw => ToLayout(nn.functional.conv2d(x.contiguous(), w, bias, stride, padding), op.Layout),
+            KernelPath.Products when op.SmallMapProducts => Backbones.Conv3x3.SmallMapProducts(x, w),
+            KernelPath.Products => ToLayout(Im2ColConv(x, w, bias, op), op.Layout),
             _ => throw new ArgumentOutOfRangeException(nameof(path), path, "no such path for a convolution"),
         };
-        return KernelFaults.OnOutput(fault, output);
-    }
+    });
 
     /// <summary>im2col (libtorch's unfold, not oneDNN) and one GEMM: [Out, C*K*K] x [N, C*K*K, L].</summary>
     static Tensor Im2ColConv(Tensor input, Tensor weight, Tensor? bias, ConvOp op)
@@ -103,46 +98,44 @@ public static class Kernels
         return output.view(op.N, op.OutChannels, outH, outW);
     }
 
-    internal static Tensor Run(LinearOp op, KernelPath path, Tensor input, Tensor weight, Tensor? bias)
+    internal static Tensor Run(LinearOp op, KernelPath path, Tensor input, Tensor weight, Tensor? bias) => Faulted(op, path, input, weight, (x, w) => path switch
     {
-        var fault = KernelFaults.Match(op, path);
-        input = KernelFaults.OnInput(fault, input);
-        weight = KernelFaults.OnWeight(fault, weight);
-        var output = path switch
-        {
-            KernelPath.Native => nn.functional.linear(input, weight, bias),
-            KernelPath.Products => bias is null ? input.matmul(weight.t()) : input.matmul(weight.t()).add(bias),
-            _ => throw new ArgumentOutOfRangeException(nameof(path), path, "no such path for a linear layer"),
-        };
-        return KernelFaults.OnOutput(fault, output);
-    }
+        KernelPath.Native => nn.functional.linear(x, w, bias),
+        KernelPath.Products => bias is null ? x.matmul(w.t()) : x.matmul(w.t()).add(bias),
+        _ => throw new ArgumentOutOfRangeException(nameof(path), path, "no such path for a linear layer"),
+    });
 
-    internal static Tensor Run(LayerNormOp op, KernelPath path, Tensor input, Tensor weight, Tensor bias)
+    internal static Tensor Run(LayerNormOp op, KernelPath path, Tensor input, Tensor weight, Tensor bias) => Faulted(op, path, input, weight, (x, w) => path switch
     {
-        var fault = KernelFaults.Match(op, path);
-        input = KernelFaults.OnInput(fault, input);
-        weight = KernelFaults.OnWeight(fault, weight);
-        var output = path switch
-        {
-            KernelPath.Native => nn.functional.layer_norm(input, [op.Features], weight, bias, op.Eps),
-            KernelPath.Math => LayerNormMath(input, weight, bias, op.Eps),
-            _ => throw new ArgumentOutOfRangeException(nameof(path), path, "no such path for a layer norm"),
-        };
-        return KernelFaults.OnOutput(fault, output);
-    }
+        KernelPath.Native => nn.functional.layer_norm(x, [op.Features], w, bias, op.Eps),
+        KernelPath.Math => LayerNormMath(x, w, bias, op.Eps),
+        _ => throw new ArgumentOutOfRangeException(nameof(path), path, "no such path for a layer norm"),
+    });
 
-    internal static Tensor Run(AttentionOp op, KernelPath path, Tensor q, Tensor k, Tensor v)
+    public const double BatchNormMomentum = 0.1, BatchNormEps = 1e-5;
+
+    /// <summary>The functional batch norm a <see cref="BatchNorm2d"/> runs, on each path, with its parameters and running statistics.</summary>
+    internal static Tensor Run(BatchNormOp op, KernelPath path, Tensor input, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar) =>
+        Faulted(op, path, input, weight, (x, w) => path switch
+        {
+            KernelPath.Native => nn.functional.batch_norm(x, runningMean, runningVar, w, bias, op.Training, BatchNormMomentum, BatchNormEps),
+            KernelPath.Nchw => ToLayout(nn.functional.batch_norm(x.contiguous(), runningMean, runningVar, w, bias, op.Training, BatchNormMomentum, BatchNormEps), op.Layout),
+            _ => BatchNormMath(x, runningMean, runningVar, w, bias, op.Training, BatchNormMomentum, BatchNormEps),
+        });
+
+    /// <summary>Attention's "weight", for an injected weight-gradient fault, is its keys.</summary>
+    internal static Tensor Run(AttentionOp op, KernelPath path, Tensor q, Tensor k, Tensor v) => Faulted(op, path, q, k, (query, key) => path switch
+    {
+        KernelPath.Native => nn.functional.scaled_dot_product_attention(query, key, v),
+        KernelPath.Math => AttentionMath(query, key, v),
+        _ => throw new ArgumentOutOfRangeException(nameof(path), path, "no such path for attention"),
+    });
+
+    /// <summary><paramref name="compute"/> on the op's input and weight, with an injected fault applied where one matches.</summary>
+    static Tensor Faulted(KernelOp op, KernelPath path, Tensor input, Tensor weight, Func<Tensor, Tensor, Tensor> compute)
     {
         var fault = KernelFaults.Match(op, path);
-        q = KernelFaults.OnInput(fault, q);
-        k = KernelFaults.OnWeight(fault, k);
-        var output = path switch
-        {
-            KernelPath.Native => nn.functional.scaled_dot_product_attention(q, k, v),
-            KernelPath.Math => AttentionMath(q, k, v),
-            _ => throw new ArgumentOutOfRangeException(nameof(path), path, "no such path for attention"),
-        };
-        return KernelFaults.OnOutput(fault, output);
+        return fault is null ? compute(input, weight) : KernelFaults.OnOutput(fault, compute(KernelFaults.OnInput(fault, input), KernelFaults.OnWeight(fault, weight)));
     }
 
     /// <summary>Batch norm from its definition; when training, the running statistics move as libtorch moves them

@@ -1,14 +1,12 @@
-using SslAnomaly.Methods;
+using SslAnomaly.Augment;
 using static TorchSharp.torch;
 
-namespace SslAnomaly.Augment;
-
-/// <summary>One kind of view: its pipeline, output size, and how many such views per image.</summary>
-public sealed record ViewSpec(AugmentationPipeline Pipeline, int Size, int Count = 1);
+namespace SslAnomaly.Methods;
 
 /// <summary>
 /// The views a method trains on, built from one base pipeline (the paper's by default) as solo-learn and
-/// the original papers do. Which shape a method takes is part of its <see cref="MethodSpec"/>; the shapes are here:
+/// the original papers do. Which shape a method takes is part of its <see cref="MethodSpec"/>, so the recipe lives with
+/// the methods and the augmentations it composes know no method; the shapes are here:
 /// <list type="bullet">
 /// <item><see cref="SymmetricPair"/> (SimCLR, Barlow Twins): two views of the same pipeline.</item>
 /// <item><see cref="AsymmetricPair"/> (BYOL, DINO): blur p 1.0 / 0.1, solarisation p 0 / 0.2 (BYOL paper).</item>

@@ -22,9 +22,9 @@ public sealed class ReportWriter(string outDir)
     public static IReadOnlyList<string> CurveNames { get; set; } =
         ["rankme/backbone", "rankme/projector", "features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"];
 
-    /// <summary>Maps final RankMe values onto the x axis of Figure 7: min-max over all plotted runs (Eval.RankMeRescaling).</summary>
+    /// <summary>Maps final RankMe values onto the x axis of Figure 7: min-max over all plotted runs (RankMeRescaling).</summary>
     public static Func<IReadOnlyList<RunResult>, IReadOnlyList<double>> RankMeRescale { get; set; } =
-        runs => Eval.RankMeRescaling.MinMax(runs.Select(r => r.Rankme ?? double.NaN).ToList());
+        runs => RankMeRescaling.MinMax(runs.Select(r => r.Rankme ?? double.NaN).ToList());
 
     public string Write(IReadOnlyList<RunResult> runs)
     {

@@ -12,13 +12,11 @@ namespace SslAnomaly.Analysis;
 /// </summary>
 public static class LabelFreeReport
 {
-    public const string Folder = "label-free";
-
     /// <summary>Writes the section into <paramref name="reportDir"/>/label-free; returns the page's path.</summary>
     public static string Write(string runsDir, string reportDir, BootstrapOptions? bootstrap = null)
     {
         var result = LabelFreeAnalysis.Run(runsDir, bootstrap);
-        var dir = Path.Combine(reportDir, Folder);
+        var dir = Path.Combine(reportDir, ReportWriter.LabelFreeFolder);
         LabelFreeAnalysis.Write(result, dir);
         var page = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Label-free metrics and unknown defect share</title>");
         page.AppendLine($"<script src=\"{PlotlyHtml.ScriptFile}\"></script>");

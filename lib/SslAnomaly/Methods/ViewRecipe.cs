@@ -38,8 +38,7 @@ public sealed record ViewRecipe(string Method, IReadOnlyList<ViewSpec> Views)
         var b = (basePipeline ?? AugmentationPipeline.Paper).Validate();
         if (localCrops < 0) throw new UserInputException($"local crops must be >= 0, not {localCrops}");
         if (localCrops > 0 && !method.MultiCrop) throw new UserInputException($"multi-crop (local crops) is a DINO option, not for {method.Name}");
-        var shape = method.Views ?? throw new UserInputException($"{method.Name} does not pretrain, so it has no training views");
-        var views = shape(b, resolution);
+        var views = method.Views(b, resolution);
         if (localCrops > 0)
         {
             var size = localSize ?? Math.Max(16, (int)Math.Round(resolution * 96.0 / 224 / 8) * 8);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SslAnomaly.Augment;
+using SslAnomaly.Methods;
 using TorchSharp;
 using static TorchSharp.torch;
 

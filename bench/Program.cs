@@ -440,7 +440,7 @@ void Targets()
             ["met"] = value is { } w ? w >= threshold : null,
         };
     }
-    // Issue 16's item 2: each backbone's geomean at 1.05 or above, and no method's step below parity (64 px, the headline shape).
+    // The bench's speed targets: each backbone's geomean at 1.05x PyTorch or above, and no method's step below parity (64 px, the headline shape).
     Check("train_step_resnet18_vs_pytorch", report.Number("train_step.resnet18.ratio_vs_pytorch"), 1.05);
     Check("train_step_vit_tiny_vs_pytorch", report.Number("train_step.vit_tiny.ratio_vs_pytorch"), 1.05);
     var headlineRatios = trainResults.Where(r => r.Case.Resolution == 64).Select(r => r.Comparison.Ratio).Where(double.IsFinite).ToList();

@@ -389,6 +389,11 @@ def make_optimizer(model, c):
 
 # ---------------------------------------------------------------- one method's training step
 
+# The methods transcribed below. The C# side learns a method from its registry; this file does not, so a name it has no
+# model and loss for must stop the benchmark instead of timing some other network under that name.
+METHODS = ("simclr", "barlow", "byol", "dino", "mae", "supervised")
+
+
 class Method:
     def __init__(self, c):
         self.c = c
@@ -396,6 +401,9 @@ class Method:
         # What a PyTorch user does to get oneDNN's NHWC kernels: the model in channels-last once, each batch as it comes.
         self.channels_last = self.tuned and c["backbone"] == "resnet18"
         name = c["method"]
+        if name not in METHODS:
+            raise ValueError(f"pytorch_reference.py has no PyTorch transcription of method '{name}' (it has: {', '.join(METHODS)}); "
+                             f"add its model to Method.__init__ and its loss to Method.loss, or leave it out with --methods")
         self.name = name
         m = nn.Module()
         m.backbone = make_backbone(c)
@@ -412,7 +420,7 @@ class Method:
         elif name == "mae":
             vit = m.backbone
             m.decoder = MaeDecoder(vit.dim, vit.grid, vit.patch, p["mae_decoder_dim"], p["mae_decoder_depth"], p["mae_decoder_heads"])
-        else:
+        elif name == "supervised":
             m.head = nn.Linear(fd, 1)
         self.teachers = []
         if name == "byol":

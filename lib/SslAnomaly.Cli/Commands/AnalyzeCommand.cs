@@ -7,7 +7,7 @@ namespace SslAnomaly.Cli.Commands;
 
 /// <summary>
 /// `ssl-anomaly analyze --runs DIR --out DIR [--json]`: which label-free metric predicts probe F1, the F1 regret of
-/// choosing a model by it, and the probe under an unknown field defect share (issue 14). The work is
+/// choosing a model by it, and the probe under an unknown field defect share (docs/label-free.md). The work is
 /// <see cref="LabelFreeAnalysis"/>; this prints and exits.
 /// </summary>
 public static class AnalyzeCommand

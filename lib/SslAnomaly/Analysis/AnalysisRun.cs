@@ -66,8 +66,7 @@ public sealed record AnalysisRun(RunResult Summary, string Family, string Settin
     {
         var family = MethodFamily.Of(summary.Method);
         var csv = Path.Combine(summary.RunDirectory, "metrics.csv");
-        bool pretrains = Methods.MethodRegistry.All.FirstOrDefault(m => m.Name == summary.Method)?.Pretrains ?? true;
-        if (!pretrains || !summary.IsCompleted) return new AnalysisRun(summary, family, setting, []);
+        if (!summary.IsCompleted) return new AnalysisRun(summary, family, setting, []);
         if (!File.Exists(csv)) throw new UserInputException($"{csv} is missing: the run's per-epoch metrics are needed (is {summary.RunDirectory} a finished run folder?).");
         var curves = summary.Curves();
         if (!curves.TryGetValue(LabelFreeMetrics.RankMe.CurveName(FeatureSpace.Backbone), out var epochEnds) || epochEnds.Count == 0)

@@ -31,9 +31,10 @@ public sealed record LabelFreeAnalysisResult(
 }
 
 /// <summary>
-/// Issue 14 end to end: which label-free metric predicts probe F1 (<see cref="MetricCorrelations"/>), what choosing a
-/// model by it costs (<see cref="ModelSelection"/>), and how the probe fares when the field's defect share is unknown
-/// (<see cref="PriorShiftStudy"/>); tables as CSV and markdown, figures as offline plotly HTML.
+/// The label-free study end to end (docs/label-free.md): which label-free metric predicts probe F1
+/// (<see cref="MetricCorrelations"/>), what choosing a model by it costs (<see cref="ModelSelection"/>), and how the probe
+/// fares when the field's defect share is unknown (<see cref="PriorShiftStudy"/>); tables as CSV and markdown, figures as
+/// offline plotly HTML.
 /// </summary>
 public static class LabelFreeAnalysis
 {

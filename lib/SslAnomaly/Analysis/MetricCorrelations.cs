@@ -39,7 +39,8 @@ public sealed record CorrelationRow(
 /// </summary>
 public static class MetricCorrelations
 {
-    /// <summary>The natural split and the 5 % validation subset (issue 14).</summary>
+    /// <summary>The natural split (what the field sees) and the 5 % validation subset (a strong imbalance): a metric that
+    /// predicts F1 on one need not on the other.</summary>
     public static readonly IReadOnlyList<string> Targets = [ImbalanceGrid.NaturalKey, "5"];
 
     /// <summary>Fewer runs than this give no correlation (NaN): two points always agree perfectly.</summary>

@@ -18,7 +18,7 @@ public sealed record SelectionPick(string Group, string Selector, string Validat
 public sealed record SelectionSummary(string Selector, string ValidationKey, int Groups, double MeanRegret, double MaxRegret, double MeanPickedF1, double MeanBestF1);
 
 /// <summary>
-/// Model selection without labels, measured (issue 14, "cross-validation without labels"): within each group of runs that
+/// Model selection without labels, measured (the paper's open problem: "cross-validation without labels"): within each group of runs that
 /// share method, backbone, train share and seed, the candidates are every (run, epoch) with a known probe F1: all epochs
 /// when the runs probed every epoch (<c>SSL_ANOMALY_PROBE_EVERY_EPOCH=1</c>), else the finished models only, so then the
 /// choice is over the hyper-parameter setting alone. Each metric picks the candidate it prefers

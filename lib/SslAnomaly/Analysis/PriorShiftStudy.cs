@@ -24,7 +24,7 @@ public sealed record PriorShiftRow(string Run, string Method, string Backbone, s
 public sealed record PriorShiftSummary(string ValidationKey, DecisionRule Rule, int Runs, double TrueShare, double EstimatedShare, double F1, double Precision, double Recall);
 
 /// <summary>
-/// Evaluation when the defect share in the field is unknown (issue 14, part 4), from what a finished run leaves:
+/// Evaluation when the defect share in the field is unknown (the paper's second open problem), from what a finished run leaves:
 /// predictions-val.csv (the probe's probabilities), truth-val.csv, the validation manifests and predictions-probe.csv.
 /// The probe is trained with pos_weight (1-p)/p, so both classes carry equal weight and its probabilities are posteriors
 /// under an effective training prior of 0.5 (<see cref="PriorShift.WeightedProbePrior"/>), not the probe set's share:

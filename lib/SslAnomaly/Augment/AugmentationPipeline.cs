@@ -1,3 +1,4 @@
+using SslAnomaly.Data;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Augment;
@@ -7,7 +8,7 @@ namespace SslAnomaly.Augment;
 /// are the paper's choice (Appendix A): RandomResizedCrop with min scale 0.395 and ColorJitter with
 /// t_val = 0.275 (brightness = contrast = saturation = t, hue = t / 2), inside solo-learn's usual pipeline
 /// (jitter p 0.8, grayscale p 0.2, flip p 0.5); blur and solarisation are off unless a method's recipe
-/// turns them on (<see cref="ViewRecipe"/>). Order as solo-learn: crop, jitter, grayscale, blur, solarise,
+/// turns them on (<c>Methods.ViewRecipe</c>). Order as solo-learn: crop, jitter, grayscale, blur, solarise,
 /// flip, normalise. Input: float images in [0, 1], [B, 3, H, W], on any device.
 /// </summary>
 public sealed record AugmentationPipeline
@@ -33,8 +34,8 @@ public sealed record AugmentationPipeline
     public double SolarizeProbability { get; init; }
     public double SolarizeThreshold { get; init; } = 0.5;
     public bool Normalize { get; init; } = true;
-    public float[] Mean { get; init; } = [.. Data.SewerMlCodes.Mean];
-    public float[] Std { get; init; } = [.. Data.SewerMlCodes.Std];
+    public float[] Mean { get; init; } = [.. SewerMlCodes.Mean];
+    public float[] Std { get; init; } = [.. SewerMlCodes.Std];
 
     public static AugmentationPipeline Paper { get; } = new();
 

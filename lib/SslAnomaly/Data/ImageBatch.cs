@@ -35,7 +35,7 @@ public sealed class ImageBatch(int epoch, int batchIndex, int[] indices, Tensor 
     public Tensor ToNormalized(Device? device = null, IReadOnlyList<float>? mean = null, IReadOnlyList<float>? std = null)
     {
         using var x = ToFloat(device);
-        return Augment.ImageNormalization.Normalize(x, mean, std);
+        return ImageNormalization.Normalize(x, mean, std);
     }
 
     /// <summary>Labels of this batch's images, gathered from a per-image array of the source.</summary>

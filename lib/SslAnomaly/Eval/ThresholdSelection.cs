@@ -3,7 +3,7 @@ namespace SslAnomaly.Eval;
 /// <summary>
 /// A decision threshold chosen on labelled scores: the score t (decision: score &gt;= t, t among the scores) that maximises
 /// F-beta, ties going to the larger t. With beta = 2 on the probe's own training set this is the recall-leaning
-/// baseline of issue 14 (no validation labels needed at test time).
+/// baseline of the unknown-defect-share study (<c>Analysis.PriorShiftStudy</c>): it needs no validation labels at test time.
 /// </summary>
 public static class ThresholdSelection
 {

@@ -1,4 +1,5 @@
 using SslAnomaly.Augment;
+using SslAnomaly.Methods;
 using SslAnomaly.Training;
 using static TorchSharp.torch;
 

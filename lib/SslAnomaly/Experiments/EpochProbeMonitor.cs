@@ -6,7 +6,7 @@ namespace SslAnomaly.Experiments;
 /// <summary>
 /// Probes every epoch: frozen features of the probe-training set and the validation union, the weighted linear probe,
 /// and its F1 on every validation subset, logged as "probe/f1/&lt;key&gt;" (<see cref="CurveName"/>) at the epoch's step.
-/// Model selection without labels (issue 14) needs these per-epoch F1 values as its yardstick. It is an observation, not
+/// Model selection without labels (<c>Analysis.ModelSelection</c>) needs these per-epoch F1 values as its yardstick. It is an observation, not
 /// part of the experiment: eval-mode forward passes and a deterministic probe change no weight, no random stream and no
 /// number in result.json, so it stays out of config.json and is switched on for a process by
 /// <see cref="EnvironmentVariable"/> (inherited by sweep children and Slurm tasks). It costs a feature extraction and a

@@ -236,7 +236,7 @@ public static class ExperimentRunner
                 : null;
             var trivial = TrivialClassifiers.Reports(subsets.Select(s => (s.Key, valFeatures.Truth.Select(s.Indices))).ToList());
             PredictionCsv.WriteBinary(Path.Combine(run.Path, "predictions-val.csv"), valFeatures.Filenames, probe.PredictProbability(valFeatures));
-            // The probe's own training scores: a threshold chosen on them is a baseline that needs no validation labels (issue 14).
+            // The probe's own training scores: a threshold chosen on them is a baseline that needs no validation labels (PriorShiftStudy).
             PredictionCsv.WriteBinary(Path.Combine(run.Path, "predictions-probe.csv"), trainFeatures.Filenames, probe.PredictProbability(trainFeatures));
             // Labels beside the predictions, so a report can pair this run with its floor image by image (and `metrics` can score it).
             File.WriteAllText(Path.Combine(run.Path, "truth-val.csv"), TruthCsv(valFeatures));

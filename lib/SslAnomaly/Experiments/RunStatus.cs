@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SslAnomaly.Training;
 
 namespace SslAnomaly.Experiments;
 
@@ -15,6 +16,19 @@ public static class RunStatusNames
 {
     /// <summary>The status as result.json, logs and messages spell it: "completed", "failed", "interrupted".</summary>
     public static string Name(this RunStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+}
+
+/// <summary>
+/// The run's status from how its training ended. It lives here, beside the run record, so that the trainer knows nothing
+/// of result.json: <c>outcome.Status</c> reads the same wherever this namespace is in scope.
+/// </summary>
+public static class TrainingOutcomeStatus
+{
+    extension(TrainingOutcome outcome)
+    {
+        public RunStatus Status => outcome.Failure is not null ? RunStatus.Failed
+            : outcome.Completed ? RunStatus.Completed : RunStatus.Interrupted;
+    }
 }
 
 /// <summary>Writes and reads the lower-case names, whatever naming policy the surrounding options carry.</summary>

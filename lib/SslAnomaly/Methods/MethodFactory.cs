@@ -17,10 +17,9 @@ public static class MethodFactory
         double? trainDefectShare = null, Func<Backbone>? createBackbone = null)
     {
         var spec = MethodRegistry.Get(name);
-        var create = spec.Create ?? throw new UserInputException($"{name} has no training steps: there is no method to build.");
         if (config is not null && config.GetType() != spec.ConfigType)
             throw new ArgumentException($"{name} takes a {spec.ConfigType.Name}, not a {config.GetType().Name}", nameof(config));
         createBackbone ??= () => BackboneFactory.Create(backbone.Config);
-        return create(new MethodContext(backbone, config ?? spec.Defaults, optimizer ?? spec.Optimizer, trainDefectShare, createBackbone));
+        return spec.Create(new MethodContext(backbone, config ?? spec.Defaults, optimizer ?? spec.Optimizer, trainDefectShare, createBackbone));
     }
 }

@@ -20,8 +20,9 @@ public sealed record MethodContext(Backbone Backbone, MethodConfig Config, Optim
 /// <param name="Summary">One line of help: what the method learns from.</param>
 /// <param name="Defaults">The method's default hyper-parameters; their record type is the method's config type.</param>
 /// <param name="Optimizer">The method's default optimiser and schedule.</param>
-/// <param name="Create">Builds the method on a backbone; null for a method with no training steps (its backbone is probed as initialised).</param>
-/// <param name="Views">The views one image gives a training step, from the experiment's base pipeline and resolution; null when <see cref="Create"/> is.</param>
+/// <param name="Create">Builds the method on a backbone. Every method has one, the random-init floor too: its run trains zero
+/// epochs, so its <see cref="SslMethod.TrainingStep"/> is never called.</param>
+/// <param name="Views">The views one image gives a training step, from the experiment's base pipeline and resolution.</param>
 /// <param name="Backbones">The backbones it can train; null: every backbone in <see cref="BackboneConfig.Names"/>.</param>
 /// <param name="BackboneKind">With <see cref="Backbones"/>: the kind of network it needs, in words.</param>
 /// <param name="BackboneReason">With <see cref="Backbones"/>: why the others cannot be used.</param>
@@ -33,16 +34,13 @@ public sealed record MethodSpec(
     string Summary,
     MethodConfig Defaults,
     OptimizerSettings Optimizer,
-    Func<MethodContext, SslMethod>? Create,
-    Func<AugmentationPipeline, int, IReadOnlyList<ViewSpec>>? Views,
+    Func<MethodContext, SslMethod> Create,
+    Func<AugmentationPipeline, int, IReadOnlyList<ViewSpec>> Views,
     IReadOnlyList<string>? Backbones = null,
     string? BackboneKind = null,
     string? BackboneReason = null,
     bool MultiCrop = false)
 {
-    /// <summary>False for a method with no training steps: the run probes the backbone as initialised.</summary>
-    public bool Pretrains => Create is not null;
-
     /// <summary>The record of the method's settings (config.json's "method" section).</summary>
     public Type ConfigType => Defaults.GetType();
 

@@ -8,7 +8,7 @@ namespace SslAnomaly.Monitoring;
 public sealed record ViewEncoding(Tensor Backbone, Tensor? Projector);
 
 /// <summary>
-/// Logs the label-free metric suite of issue 14 each epoch under "labelfree/&lt;metric&gt;/{backbone,projector}"
+/// Logs the label-free metric suite (<c>Eval.LabelFree.LabelFreeMetrics.All</c>) each epoch under "labelfree/&lt;metric&gt;/{backbone,projector}"
 /// (<see cref="LabelFreeMetric.CurveName"/>). The spectral metrics (alpha-ReQ, NESum, effective rank) use the same
 /// monitoring-sample features as RankMe. The view metrics (LiDAR, alignment, uniformity, kNN agreement) need augmented
 /// views: <paramref name="makeViews"/> augments a small fixed image set (64 images x 4 views by default, a cost of about

@@ -16,15 +16,19 @@ public sealed class ReportWriter(string outDir)
 {
     public sealed record Figure(string Name, string Title, PlotlyFigure Chart);
 
+    /// <summary>The report's sub-folder for the label-free section (<c>Analysis.LabelFreeReport</c> writes it). The report's
+    /// layout is this class's to name, so the index can link the section without knowing the analysis behind it.</summary>
+    public const string LabelFreeFolder = "label-free";
+
     public static readonly IReadOnlyList<string> HeatmapMetrics = ["f1", "f2_ciw", "f1_normal", "precision", "recall"];
 
     /// <summary>Names of the per-epoch curves (metrics.csv) the report plots, in order.</summary>
     public static IReadOnlyList<string> CurveNames { get; set; } =
         ["rankme/backbone", "rankme/projector", "features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"];
 
-    /// <summary>Maps final RankMe values onto the x axis of Figure 7: min-max over all plotted runs (Eval.RankMeRescaling).</summary>
+    /// <summary>Maps final RankMe values onto the x axis of Figure 7: min-max over all plotted runs (RankMeRescaling).</summary>
     public static Func<IReadOnlyList<RunResult>, IReadOnlyList<double>> RankMeRescale { get; set; } =
-        runs => Eval.RankMeRescaling.MinMax(runs.Select(r => r.Rankme ?? double.NaN).ToList());
+        runs => RankMeRescaling.MinMax(runs.Select(r => r.Rankme ?? double.NaN).ToList());
 
     public string Write(IReadOnlyList<RunResult> runs)
     {
@@ -47,7 +51,7 @@ public sealed class ReportWriter(string outDir)
             runs.Select(r => new { r.RunDirectory, r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Status, r.FailureReason, r.ManifestSha256 }),
             new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         var index = Path.Combine(outDir, "index.html");
-        AtomicFile.WriteAllText(index, Index(runs, table, figures, F2Reading.Compare(runs), File.Exists(Path.Combine(outDir, Analysis.LabelFreeReport.Folder, "index.html"))));
+        AtomicFile.WriteAllText(index, Index(runs, table, figures, F2Reading.Compare(runs), File.Exists(Path.Combine(outDir, LabelFreeFolder, "index.html"))));
         return index;
     }
 
@@ -131,7 +135,7 @@ public sealed class ReportWriter(string outDir)
                      $"Every floor comparison with its difference, interval, p, q and verdict: <a href=\"{FloorComparisonsFile}\">{FloorComparisonsFile}</a>.</p>");
         s.AppendLine($"<p>F2 reading: {WebUtility.HtmlEncode(f2Reading.Sentence)}</p>");
         if (labelFree)
-            s.AppendLine($"<p>Beyond the paper: <a href=\"{Analysis.LabelFreeReport.Folder}/index.html\">which label-free metric predicts F1, choosing a model without labels, and the probe under an unknown defect share</a>.</p>");
+            s.AppendLine($"<p>Beyond the paper: <a href=\"{LabelFreeFolder}/index.html\">which label-free metric predicts F1, choosing a model without labels, and the probe under an unknown defect share</a>.</p>");
         foreach (var (verdict, words) in new[] { (Eval.FloorVerdict.Worse, "worse than"), (Eval.FloorVerdict.CannotTell, "that cannot be told apart from") })
         {
             var cells = table.Where(r => r.Metric == "f1" && r.Floor == verdict).Select(r => $"{r.Method}/{r.Backbone}/{r.TrainDefectPct:0.##}%").ToList();

@@ -23,9 +23,6 @@ public sealed record TrainingOutcome(
     /// <summary>Optimiser steps this call actually trained (evidence that a resume did not start over).</summary>
     public long StepsTrained => StepsDone - ResumedFromStep;
 
-    public Experiments.RunStatus Status => Failure is not null ? Experiments.RunStatus.Failed
-        : Completed ? Experiments.RunStatus.Completed : Experiments.RunStatus.Interrupted;
-
     /// <summary>
     /// Global step at which the collapse guard saw its threshold undercut for its patience (null: never). Collapse is a
     /// result, not an error: the run trains on and is probed like any other.

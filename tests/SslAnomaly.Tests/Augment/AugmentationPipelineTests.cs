@@ -1,4 +1,6 @@
 using SslAnomaly.Augment;
+using SslAnomaly.Data;
+using SslAnomaly.Methods;
 using Xunit;
 using static TorchSharp.torch;
 

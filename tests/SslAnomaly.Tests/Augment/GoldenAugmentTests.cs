@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SslAnomaly.Augment;
+using SslAnomaly.Data;
 using SslAnomaly.Tests.Support;
 using Xunit;
 using static TorchSharp.torch;

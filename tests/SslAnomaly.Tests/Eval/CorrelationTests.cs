@@ -1,5 +1,6 @@
 using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
+using SslAnomaly.Reporting;
 using SslAnomaly.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;

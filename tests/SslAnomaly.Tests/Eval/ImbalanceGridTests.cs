@@ -2,6 +2,7 @@ using System.Text.Json;
 using SslAnomaly.Data;
 using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
+using SslAnomaly.Reporting;
 using SslAnomaly.Tests.Support;
 using Xunit;
 

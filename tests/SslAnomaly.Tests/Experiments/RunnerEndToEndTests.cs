@@ -70,7 +70,7 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         Assert.True(File.Exists(Path.Combine(run, "truth-val.csv")));
         Assert.True(File.Exists(Path.Combine(run, "config.json")));
         Assert.True(File.Exists(Path.Combine(run, "metrics.csv")));
-        // The label-free suite (issue 14) is logged each epoch beside RankMe.
+        // The label-free suite is logged each epoch beside RankMe (docs/label-free.md).
         var curves = File.ReadAllText(Path.Combine(run, "metrics.csv"));
         foreach (var name in new[] { "labelfree/alpha_req/backbone", "labelfree/lidar/backbone", "labelfree/knn_agreement/backbone" }) Assert.Contains(name, curves);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(run, "tensorboard")));

@@ -20,8 +20,8 @@ public class NotebookLibraryTests
         var md = new MarkdownText("### F1: ours (paper)\n\n| method | 1 % |\n|---|---:|\n| simclr | 0.5 (0.7) |\n\nDone **now** with `code`.");
         string html = md.ToDisplayString("text/html");
         Assert.Contains("<h4>F1: ours (paper)</h4>", html);
-        Assert.Contains("text-align:right\">0.5 (0.7)</td>", html);
-        Assert.Contains("<p>Done <b>now</b> with <code>code</code>.</p>", html);
+        Assert.Contains("<td style=\"text-align: right;\">0.5 (0.7)</td>", html);
+        Assert.Contains("<p>Done <strong>now</strong> with <code>code</code>.</p>", html);
         Assert.Equal(md.Markdown, md.ToDisplayString("text/plain"));
         Assert.DoesNotContain("<script", new MarkdownText("| <script> |\n|---|\n| x |").ToHtml());
     }

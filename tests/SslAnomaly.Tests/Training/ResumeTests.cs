@@ -1,4 +1,5 @@
 using SslAnomaly.Backbones;
+using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
 using SslAnomaly.Tests.Methods;
 using SslAnomaly.Tests.Support;

@@ -39,7 +39,7 @@ public sealed record LabelFreeMetric(string Key, string Display, Preference Pref
     static string Space(FeatureSpace space) => space == FeatureSpace.Backbone ? "backbone" : "projector";
 }
 
-/// <summary>The suite of issue 14, in report order. The monitor that logs them is <c>Monitoring.LabelFreeMonitor</c>.</summary>
+/// <summary>The label-free metrics logged beside RankMe and ranked by <c>ssl-anomaly analyze</c> (docs/label-free.md), in report order. The monitor that logs them is <c>Monitoring.LabelFreeMonitor</c>.</summary>
 public static class LabelFreeMetrics
 {
     public const string LossCurve = "train/loss";

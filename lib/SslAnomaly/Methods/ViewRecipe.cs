@@ -1,14 +1,12 @@
-using SslAnomaly.Methods;
+using SslAnomaly.Augment;
 using static TorchSharp.torch;
 
-namespace SslAnomaly.Augment;
-
-/// <summary>One kind of view: its pipeline, output size, and how many such views per image.</summary>
-public sealed record ViewSpec(AugmentationPipeline Pipeline, int Size, int Count = 1);
+namespace SslAnomaly.Methods;
 
 /// <summary>
 /// The views a method trains on, built from one base pipeline (the paper's by default) as solo-learn and
-/// the original papers do. Which shape a method takes is part of its <see cref="MethodSpec"/>; the shapes are here:
+/// the original papers do. Which shape a method takes is part of its <see cref="MethodSpec"/>, so the recipe lives with
+/// the methods and the augmentations it composes know no method; the shapes are here:
 /// <list type="bullet">
 /// <item><see cref="SymmetricPair"/> (SimCLR, Barlow Twins): two views of the same pipeline.</item>
 /// <item><see cref="AsymmetricPair"/> (BYOL, DINO): blur p 1.0 / 0.1, solarisation p 0 / 0.2 (BYOL paper).</item>
@@ -40,8 +38,7 @@ public sealed record ViewRecipe(string Method, IReadOnlyList<ViewSpec> Views)
         var b = (basePipeline ?? AugmentationPipeline.Paper).Validate();
         if (localCrops < 0) throw new UserInputException($"local crops must be >= 0, not {localCrops}");
         if (localCrops > 0 && !method.MultiCrop) throw new UserInputException($"multi-crop (local crops) is a DINO option, not for {method.Name}");
-        var shape = method.Views ?? throw new UserInputException($"{method.Name} does not pretrain, so it has no training views");
-        var views = shape(b, resolution);
+        var views = method.Views(b, resolution);
         if (localCrops > 0)
         {
             var size = localSize ?? Math.Max(16, (int)Math.Round(resolution * 96.0 / 224 / 8) * 8);

@@ -1,4 +1,4 @@
-namespace SslAnomaly.Eval;
+namespace SslAnomaly.Reporting;
 
 /// <summary>
 /// A train% x val% heatmap as the paper draws it (Figures 2, 4, 5): one row per method and training defect

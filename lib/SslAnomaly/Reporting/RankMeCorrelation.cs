@@ -1,6 +1,7 @@
+using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
 
-namespace SslAnomaly.Eval;
+namespace SslAnomaly.Reporting;
 
 /// <summary>Rank correlation between final RankMe and a probe metric across runs, at one validation subset.</summary>
 public sealed record RankMeCorrelationRow(

@@ -1,6 +1,7 @@
+using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
 
-namespace SslAnomaly.Eval;
+namespace SslAnomaly.Reporting;
 
 /// <summary>One point of the paper's Figure 7: a run's probe metric against its re-scaled final RankMe.</summary>
 public sealed record Figure7Point(string Method, string Backbone, double TrainDefectPct, int Seed, double RankMe, double RescaledRankMe, double Value);

@@ -1,9 +1,11 @@
 using Microsoft.Data.Analysis;
+using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
 
-namespace SslAnomaly.Eval;
+namespace SslAnomaly.Reporting;
 
-/// <summary>Across-run views of the imbalance grid: a long data frame and the paper's heatmaps.</summary>
+/// <summary>Across-run views of the imbalance grid: a long data frame and the paper's heatmaps. They read finished runs
+/// (<see cref="RunResult"/>), so they sit with the report rather than with the per-run evaluation they summarise.</summary>
 public static class GridTables
 {
     /// <summary>One row per (completed run, validation subset): identity, final RankMe and every scalar metric.</summary>

@@ -29,7 +29,7 @@ public static class ProfileKernelCheck
         {
             var stem = Enum.Parse<ResNetStem>(config.Stem, ignoreCase: true);
             using var backbone = BackboneFactory.Create(new BackboneConfig(config.Backbone, config.Resolution, config.PatchSize, stem));
-            KernelGuard.Exercise(backbone, config.BatchSize);
+            backbone.Exercise(config.BatchSize);
             return new BackboneKernels(name, config.Resolution, config.BatchSize, recording.Report(), null);
         }
         catch (KernelCheckException e)

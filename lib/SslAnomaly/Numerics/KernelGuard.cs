@@ -77,21 +77,6 @@ public static class KernelGuard
         return started;
     }
 
-    /// <summary>Runs <paramref name="backbone"/> once as training does (forward and backward at <paramref name="batchSize"/>)
-    /// and once as feature extraction does (eval mode, no gradients), so that every op shape it runs is checked now.
-    /// Changes the backbone's batch-norm statistics: give it a backbone that will not be trained.</summary>
-    public static void Exercise(Backbones.Backbone backbone, int batchSize)
-    {
-        using var scope = NewDisposeScope();
-        int side = backbone.Config.Resolution;
-        using var generator = new TorchSharp.torch.Generator(0);
-        var images = randn([batchSize, 3, side, side], generator: generator);
-        backbone.train();
-        backbone.call(images).sum().backward();
-        backbone.eval();
-        using (no_grad()) backbone.call(images);
-    }
-
     public static string CacheDirectory() =>
         Environment.GetEnvironmentVariable(CacheEnvironmentVariable) is { Length: > 0 } overridden ? overridden : Path.Combine(TorchRuntime.CacheRoot(), "kernel-check");
 

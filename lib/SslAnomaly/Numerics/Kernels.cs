@@ -63,7 +63,7 @@ public static class Kernels
     internal static ConvOp DescribeConv(Tensor input, Tensor weight, Tensor? bias, long stride, long padding)
     {
         long k = weight.shape[2], h = input.shape[2], w = input.shape[3];
-        bool smallMap = k == 3 && stride == 1 && padding == 1 && h <= Backbones.Conv3x3.MaxProductSide && w <= Backbones.Conv3x3.MaxProductSide;
+        bool smallMap = k == 3 && stride == 1 && padding == 1 && h <= SmallMapConvolution.MaxSide && w <= SmallMapConvolution.MaxSide;
         return new ConvOp(input.shape[0], input.shape[1], h, w, weight.shape[0], k, stride, padding, bias is not null, LayoutOf(input), smallMap,
             NeedsBackward(input, weight));
     }
@@ -82,7 +82,7 @@ public static class Kernels
         {
             KernelPath.Native => nn.functional.conv2d(x, w, bias, stride, padding),
             KernelPath.Nchw => ToLayout(nn.functional.conv2d(x.contiguous(), w, bias, stride, padding), op.Layout),
-            KernelPath.Products when op.SmallMapProducts => Backbones.Conv3x3.SmallMapProducts(x, w),
+            KernelPath.Products when op.SmallMapProducts => SmallMapConvolution.Products(x, w),
             KernelPath.Products => ToLayout(Im2ColConv(x, w, bias, op), op.Layout),
             _ => throw new ArgumentOutOfRangeException(nameof(path), path, "no such path for a convolution"),
         };

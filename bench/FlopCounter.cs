@@ -1,5 +1,6 @@
 using SslAnomaly.Backbones;
 using SslAnomaly.Methods.Heads;
+using SslAnomaly.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -30,7 +31,8 @@ public readonly record struct FlopCount(double TrainedMacs, double FrozenMacs)
 
 /// <summary>
 /// Counts the MACs of convolutions, linear layers (weight-normalised ones included) and attention's two n x n products
-/// by running the model once with forward hooks on those layers and reading the real shapes. Norms, activations,
+/// by running the model once and reading the real shapes: the backbones' checked ops as they pass through
+/// <see cref="Kernels"/>, the heads' linear layers through forward hooks. Norms, activations,
 /// pools, softmax, losses and optimisers are not counted: on these models they are well under 1 % of the products, but they
 /// are memory-bound, which is part of why a step stays below the GEMM peak.
 /// </summary>
@@ -55,6 +57,12 @@ public static class FlopCounter
         }
         try
         {
+            // A checked op whose input or weight needs a gradient will run backward.
+            using var observe = Kernels.Observe(op =>
+            {
+                if (op.Backward) trained += op.ForwardMacs;
+                else frozen += op.ForwardMacs;
+            });
             run();
         }
         finally
@@ -82,17 +90,13 @@ public static class FlopCounter
         }
     }
 
-    /// <summary>How to count one layer from its input and output, or null for layers that are not counted.</summary>
+    /// <summary>How to count one head layer from its input and output, or null for layers not counted here. A backbone's
+    /// linear layers run through <see cref="Kernels.Linear"/>, not their own forward, so their hooks never fire: no op
+    /// counts twice.</summary>
     static Func<Tensor, Tensor, double>? LayerMacs(nn.Module<Tensor, Tensor> layer) => layer switch
     {
-        // Each output element is a dot product over (in channels / groups) x kernel: the weight's sizes after dim 0.
-        Conv2d conv => (_, output) => output.numel() * (double)(conv.weight!.numel() / conv.weight.shape[0]),
-        // The model's count, as a Conv2d of the same shape, whichever way it runs (its products skip the padding).
-        Conv3x3 conv => (_, output) => output.numel() * (double)conv.InChannels * 9,
         Linear linear => (_, output) => output.numel() * (double)linear.weight!.shape[1],
         WeightNormLinear wn => (_, output) => output.numel() * (double)wn.Direction.shape[1],
-        // q k^T and (softmax) v: each b x heads x n x n x (d / heads), that is b n^2 d per product, whatever the heads.
-        VisionTransformer.Attention => (input, _) => 2.0 * input.shape[0] * input.shape[1] * input.shape[1] * input.shape[2],
         _ => null,
     };
 }

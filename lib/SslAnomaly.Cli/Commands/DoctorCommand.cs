@@ -60,7 +60,8 @@ public static class DoctorCommand
                 output.WriteLine($"               {failure.Op}: {string.Join("; ", failure.Failed)}; runs on {failure.Remedy}");
         }
         var numerics = NumericsReport.Create([], 0, 0, "");
-        output.WriteLine($"CPU:         {CpuInfo.Read().Describe()}; ATen {numerics.CpuCapability}, oneDNN {numerics.Onednn}, MKL {numerics.Mkl} (MKL_CBWR={numerics.MklCbwr})" +
+        output.WriteLine($"CPU:         {CpuInfo.Read().Describe()}; ATen {numerics.CpuCapability}, oneDNN {numerics.Onednn}, MKL {numerics.Mkl}" +
+                         (numerics.MklCbwr is { } cbwr ? $" (MKL_CBWR={cbwr})" : "") +
                          (numerics.OnednnIsaCap is { } cap ? $", ONEDNN_MAX_CPU_ISA={cap}" : "") +
                          (numerics.FaultInjected is { } fault ? $"; fault injected: {fault}" : ""));
         output.WriteLine($"cache:       {KernelGuard.CacheDirectory()}");

@@ -1,13 +1,13 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace SslAnomaly.Eval;
 
 /// <summary>
 /// Logistic regression on standardised frozen features. Loss: mean over rows of c_i * BCE(sigmoid(x_i w + b), y_i)
 /// with c_i = pos_weight = (1 - p) / p for defects and 1 for normals (p = defect share of the probe's training
 /// set, i.e. BCEWithLogitsLoss(pos_weight)), plus (L2 / 2) |w|^2. Solved by full-batch L-BFGS in double
-/// precision from zero, so the same features always give the same probe. Decision: probability &gt;= 0.5.
+/// precision from zero, with every sum taken in one fixed order (<see cref="DenseMath"/>), so the same features give the
+/// same probe bit for bit in any process: a BLAS picks its code path by memory alignment at run time, and through libtorch's
+/// MKL the same probe gave probabilities up to 1.8e-3 apart in two processes, enough to flip predictions at the threshold.
+/// Decision: probability &gt;= 0.5.
 /// </summary>
 public sealed class LinearProbe
 {
@@ -41,34 +41,32 @@ public sealed class LinearProbe
         options ??= LinearProbeOptions.Default;
         var standardizer = Standardizer.Fit(train);
         double positiveWeight = PositiveWeightFor(train.Truth.Positives, train.Rows);
-        int d = train.Dim;
-
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        Tensor x, y, rowWeight;
-        using (Native.NoCollectionScope.Enter())
-        {
-            x = Standardize(train, standardizer);
-            y = tensor(train.Truth.Defect.Select(v => v ? 1.0 : 0.0).ToArray(), float64);
-            rowWeight = (y * (positiveWeight - 1) + 1) / train.Rows;  // c_i / n
-        }
+        int n = train.Rows, d = train.Dim;
+        var x = Standardize(train, standardizer);
+        var y = train.Truth.Defect.Select(v => v ? 1.0 : 0.0).ToArray();
+        var rowWeight = y.Select(v => (v * (positiveWeight - 1) + 1) / n).ToArray(); // c_i / n
+        var z = new double[n];
 
         double Objective(double[] theta, double[] gradient)
         {
-            // Scalar temporaries (+ b, L2 * w) must not be finalised mid-call: see NoCollectionScope.
-            using var noCollection = Native.NoCollectionScope.Enter();
-            using var inner = NewDisposeScope();
-            var w = tensor(theta.AsSpan(0, d).ToArray(), float64);
+            var w = theta.AsSpan(0, d);
             double b = theta[d];
-            var z = mv(x, w) + b;
-            // softplus(z) - y z is -log-likelihood in a form that does not overflow.
-            double loss = (rowWeight * (nn.functional.softplus(z) - y * z)).sum().item<double>()
-                          + options.L2 / 2 * w.dot(w).item<double>();
-            var dz = rowWeight * (sigmoid(z) - y);
-            var gw = mv(x.t(), dz) + options.L2 * w;
-            gw.data<double>().CopyTo(gradient.AsSpan(0, d));
-            gradient[d] = dz.sum().item<double>();
-            return loss;
+            var gw = gradient.AsSpan(0, d);
+            gw.Clear();
+            double loss = 0, gb = 0;
+            for (int i = 0; i < n; i++)
+            {
+                var row = x.AsSpan(i * d, d);
+                double zi = DenseMath.Dot(row, w) + b;
+                // softplus(z) - y z is -log-likelihood in a form that does not overflow.
+                loss += rowWeight[i] * (Softplus(zi) - y[i] * zi);
+                double dz = rowWeight[i] * (Sigmoid(zi) - y[i]);
+                DenseMath.AddScaled(gw, row, dz);
+                gb += dz;
+            }
+            DenseMath.AddScaled(gw, w, options.L2);
+            gradient[d] = gb;
+            return loss + options.L2 / 2 * DenseMath.Dot(w, w);
         }
 
         var result = Lbfgs.Minimize(Objective, new double[d + 1],
@@ -81,18 +79,23 @@ public sealed class LinearProbe
     {
         if (features.Dim != Weights.Length)
             throw new ArgumentException($"The probe was trained on {Weights.Length}-dim features, not {features.Dim}.", nameof(features));
-        using var noCollection = Native.NoCollectionScope.Enter();
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var z = mv(Standardize(features, Standardizer), tensor(Weights, float64)) + Bias;
-        return sigmoid(z).data<double>().ToArray();
+        var x = Standardize(features, Standardizer);
+        int d = features.Dim;
+        return Enumerable.Range(0, features.Rows).Select(i => Sigmoid(DenseMath.Dot(x.AsSpan(i * d, d), Weights) + Bias)).ToArray();
     }
 
     public DefectScores Score(FeatureSet features) => DefectScores.Binary(PredictProbability(features));
 
-    static Tensor Standardize(FeatureSet features, Standardizer standardizer)
+    /// <summary>Rows of (x - mean) / std, row-major, in double precision.</summary>
+    static double[] Standardize(FeatureSet features, Standardizer standardizer)
     {
-        var x = tensor(features.Values, [features.Rows, features.Dim], float32).to_type(float64);
-        return (x - tensor(standardizer.Mean, float64)) / tensor(standardizer.Std, float64);
+        int d = features.Dim;
+        var x = new double[features.Values.Length];
+        for (int i = 0; i < x.Length; i++) x[i] = (features.Values[i] - standardizer.Mean[i % d]) / standardizer.Std[i % d];
+        return x;
     }
+
+    static double Softplus(double z) => Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+
+    static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
 }

@@ -75,8 +75,6 @@ public static class TorchRuntime
     static TorchLoadReport Load()
     {
         var clock = Stopwatch.StartNew();
-        // Before MKL reads it, which it does once, at its first call.
-        NativeEnvironment.SetDefault(NativeEnvironment.MklReproducibility, NativeEnvironment.MklReproducibilityDefault);
         if (!OperatingSystem.IsLinux())
         {
             // TorchSharp's own loader handles Windows and macOS; nothing to fix there.

@@ -27,6 +27,9 @@ public abstract record KernelOp(bool Backward)
     /// <summary>The paths to try, best first: the first is what the model runs when nothing fails.</summary>
     public abstract IReadOnlyList<KernelPath> Paths { get; }
 
+    /// <summary>Multiply-accumulates of the forward (0 for norms): the convention of torchvision's and timm's "GFLOPS".</summary>
+    public virtual double ForwardMacs => 0;
+
     protected string Direction => Backward ? "fwd+bwd" : "fwd";
 
     protected static string LayoutName(MemoryLayout layout) => layout == MemoryLayout.ChannelsLast ? "channels-last" : "nchw";
@@ -42,6 +45,12 @@ public sealed record ConvOp(long N, long InChannels, long Height, long Width, lo
 {
     public override string Descriptor => Format(
         $"conv2d mb{N} ic{InChannels} ih{Height} iw{Width} oc{OutChannels} k{Kernel} s{Stride} p{Padding} {(Bias ? "bias" : "nobias")} {LayoutName(Layout)} {Direction}");
+
+    public long OutHeight => (Height + 2 * Padding - Kernel) / Stride + 1;
+    public long OutWidth => (Width + 2 * Padding - Kernel) / Stride + 1;
+
+    /// <summary>Each output element a dot product over in-channels x kernel, whichever path runs it (the products skip padding).</summary>
+    public override double ForwardMacs => (double)N * OutChannels * OutHeight * OutWidth * InChannels * Kernel * Kernel;
 
     /// <summary>The small-map products first where they apply (that is what the model runs there); otherwise libtorch's
     /// kernel, the same kernel on NCHW data (only differs for a channels-last input), then im2col products.</summary>
@@ -63,6 +72,8 @@ public sealed record LinearOp(long N, long Rows, long InFeatures, long OutFeatur
 {
     public override string Descriptor => Format($"linear mb{N} rows{Rows} in{InFeatures} out{OutFeatures} {(Bias ? "bias" : "nobias")} {Direction}");
 
+    public override double ForwardMacs => (double)N * Rows * OutFeatures * InFeatures;
+
     public override IReadOnlyList<KernelPath> Paths => [KernelPath.Native, KernelPath.Products];
 }
 
@@ -78,6 +89,9 @@ public sealed record LayerNormOp(long N, long Rows, long Features, double Eps, b
 public sealed record AttentionOp(long N, long Heads, long Tokens, long HeadDim, bool Backward) : KernelOp(Backward)
 {
     public override string Descriptor => Format($"attention mb{N} heads{Heads} tokens{Tokens} dh{HeadDim} {Direction}");
+
+    /// <summary>q k^T and (softmax) v: each N x heads x tokens^2 x head dim.</summary>
+    public override double ForwardMacs => 2.0 * N * Heads * Tokens * Tokens * HeadDim;
 
     public override IReadOnlyList<KernelPath> Paths => [KernelPath.Native, KernelPath.Math];
 }

@@ -1,3 +1,4 @@
+using SslAnomaly.Util;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,7 +15,7 @@ public static class Kernels
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long stride, long padding)
     {
         var op = DescribeConv(input, weight, bias, stride, padding);
-        return Run(op, KernelGuard.PathFor(op), input, weight, bias);
+        return Run(op, Choose(op), input, weight, bias);
     }
 
     /// <summary>
@@ -27,7 +28,7 @@ public static class Kernels
             throw new ArgumentException($"the checked batch norm runs libtorch's defaults (momentum {BatchNormMomentum}, eps {BatchNormEps}), not momentum {norm.momentum}, eps {norm.eps}");
         var op = new BatchNormOp(input.shape[0], input.shape[1], input.shape[2], input.shape[3], LayoutOf(input), norm.training,
             NeedsBackward(input, norm.weight));
-        var output = Run(op, KernelGuard.PathFor(op), input, norm.weight!, norm.bias!, norm.running_mean!, norm.running_var!);
+        var output = Run(op, Choose(op), input, norm.weight!, norm.bias!, norm.running_mean!, norm.running_var!);
         if (norm.training)
             using (no_grad()) norm.num_batches_tracked?.add_(1); // as the module's own forward counts
         return output;
@@ -36,20 +37,37 @@ public static class Kernels
     public static Tensor Linear(Linear layer, Tensor input)
     {
         var op = DescribeLinear(input, layer.weight!, layer.bias);
-        return Run(op, KernelGuard.PathFor(op), input, layer.weight!, layer.bias);
+        return Run(op, Choose(op), input, layer.weight!, layer.bias);
     }
 
     public static Tensor LayerNorm(LayerNorm norm, Tensor input)
     {
         var op = new LayerNormOp(input.shape[0], input.dim() == 3 ? input.shape[1] : 1, input.shape[^1], norm.eps, NeedsBackward(input, norm.weight));
-        return Run(op, KernelGuard.PathFor(op), input, norm.weight!, norm.bias!);
+        return Run(op, Choose(op), input, norm.weight!, norm.bias!);
     }
 
     /// <summary>Self-attention over q, k, v [N, Heads, Tokens, HeadDim].</summary>
     public static Tensor Attention(Tensor q, Tensor k, Tensor v)
     {
         var op = new AttentionOp(q.shape[0], q.shape[1], q.shape[2], q.shape[3], is_grad_enabled() && (q.requires_grad || k.requires_grad || v.requires_grad));
-        return Run(op, KernelGuard.PathFor(op), q, k, v);
+        return Run(op, Choose(op), q, k, v);
+    }
+
+    static readonly AsyncLocal<Action<KernelOp>?> observer = new();
+
+    /// <summary>Tells <paramref name="onOp"/> of every checked op this flow of control runs, call by call, until disposed
+    /// (the bench counts multiply-accumulates this way).</summary>
+    public static IDisposable Observe(Action<KernelOp> onOp)
+    {
+        var previous = observer.Value;
+        observer.Value = onOp;
+        return new RestoreOnDispose(() => observer.Value = previous);
+    }
+
+    static KernelPath Choose(KernelOp op)
+    {
+        observer.Value?.Invoke(op);
+        return KernelGuard.PathFor(op);
     }
 
     public static MemoryLayout LayoutOf(Tensor images) =>
@@ -91,11 +109,10 @@ public static class Kernels
     /// <summary>im2col (libtorch's unfold, not oneDNN) and one GEMM: [Out, C*K*K] x [N, C*K*K, L].</summary>
     static Tensor Im2ColConv(Tensor input, Tensor weight, Tensor? bias, ConvOp op)
     {
-        long outH = (op.Height + 2 * op.Padding - op.Kernel) / op.Stride + 1, outW = (op.Width + 2 * op.Padding - op.Kernel) / op.Stride + 1;
         var columns = nn.functional.unfold(input, (op.Kernel, op.Kernel), padding: (op.Padding, op.Padding), stride: (op.Stride, op.Stride));
         var output = weight.reshape(op.OutChannels, -1).matmul(columns);
         if (bias is not null) output = output.add(bias.view(1, -1, 1));
-        return output.view(op.N, op.OutChannels, outH, outW);
+        return output.view(op.N, op.OutChannels, op.OutHeight, op.OutWidth);
     }
 
     internal static Tensor Run(LinearOp op, KernelPath path, Tensor input, Tensor weight, Tensor? bias) => Faulted(op, path, input, weight, (x, w) => path switch

@@ -24,7 +24,7 @@ public sealed record NumericsReport
     public required string Libtorch { get; init; }
     public required string Onednn { get; init; }
     public required string Mkl { get; init; }
-    /// <summary>MKL's conditional numerical reproducibility branch in force (MKL_CBWR).</summary>
+    /// <summary>MKL_CBWR when the user set it (MKL's conditional numerical reproducibility).</summary>
     public string? MklCbwr { get; init; }
     public required int Threads { get; init; }
     public required int OpsChecked { get; init; }

@@ -36,6 +36,9 @@ public sealed class LinearProbe
         return (1 - p) / p;
     }
 
+    /// <summary>Rows per block of the objective's sums: fixed, so the order of additions does not depend on the thread count.</summary>
+    const int ProbeBlockRows = 256;
+
     public static LinearProbe Train(FeatureSet train, LinearProbeOptions? options = null)
     {
         options ??= LinearProbeOptions.Default;
@@ -45,28 +48,43 @@ public sealed class LinearProbe
         var x = Standardize(train, standardizer);
         var y = train.Truth.Defect.Select(v => v ? 1.0 : 0.0).ToArray();
         var rowWeight = y.Select(v => (v * (positiveWeight - 1) + 1) / n).ToArray(); // c_i / n
-        var z = new double[n];
+
+        // Rows in fixed blocks, each summed on its own and the blocks added in order: the same bits whatever the threads.
+        int blocks = (n + ProbeBlockRows - 1) / ProbeBlockRows;
+        var blockGradients = new double[blocks][];
+        var blockLoss = new double[blocks];
 
         double Objective(double[] theta, double[] gradient)
         {
-            var w = theta.AsSpan(0, d);
             double b = theta[d];
-            var gw = gradient.AsSpan(0, d);
-            gw.Clear();
-            double loss = 0, gb = 0;
-            for (int i = 0; i < n; i++)
+            Parallel.For(0, blocks, block =>
             {
-                var row = x.AsSpan(i * d, d);
-                double zi = DenseMath.Dot(row, w) + b;
-                // softplus(z) - y z is -log-likelihood in a form that does not overflow.
-                loss += rowWeight[i] * (Softplus(zi) - y[i] * zi);
-                double dz = rowWeight[i] * (Sigmoid(zi) - y[i]);
-                DenseMath.AddScaled(gw, row, dz);
-                gb += dz;
+                var w = theta.AsSpan(0, d);
+                var gw = (blockGradients[block] ??= new double[d + 1]).AsSpan();
+                gw.Clear();
+                double loss = 0;
+                for (int i = block * ProbeBlockRows, end = Math.Min(n, i + ProbeBlockRows); i < end; i++)
+                {
+                    var row = x.AsSpan(i * d, d);
+                    double zi = DenseMath.Dot(row, w) + b;
+                    // softplus(z) - y z is -log-likelihood in a form that does not overflow.
+                    loss += rowWeight[i] * (Softplus(zi) - y[i] * zi);
+                    double dz = rowWeight[i] * (Sigmoid(zi) - y[i]);
+                    DenseMath.AddScaled(gw[..d], row, dz);
+                    gw[d] += dz;
+                }
+                blockLoss[block] = loss;
+            });
+            Array.Clear(gradient);
+            double total = 0;
+            for (int block = 0; block < blocks; block++)
+            {
+                DenseMath.AddScaled(gradient, blockGradients[block], 1);
+                total += blockLoss[block];
             }
-            DenseMath.AddScaled(gw, w, options.L2);
-            gradient[d] = gb;
-            return loss + options.L2 / 2 * DenseMath.Dot(w, w);
+            var weights = theta.AsSpan(0, d);
+            DenseMath.AddScaled(gradient.AsSpan(0, d), weights, options.L2);
+            return total + options.L2 / 2 * DenseMath.Dot(weights, weights);
         }
 
         var result = Lbfgs.Minimize(Objective, new double[d + 1],

@@ -60,7 +60,7 @@ public static class KernelCheck
 
     static Case ConvCase(ConvOp op, KernelPath path, Generator g)
     {
-        var x = Kernels.ToLayout(randn([op.N, op.InChannels, op.Height, op.Width], generator: g), op.Layout);
+        var x = RandomImages(op.N, op.InChannels, op.Height, op.Width, op.Layout, g);
         var w = randn([op.OutChannels, op.InChannels, op.Kernel, op.Kernel], generator: g).div_(Math.Sqrt(op.InChannels * op.Kernel * op.Kernel));
         Tensor[] inputs = op.Bias ? [x, w, randn([op.OutChannels], generator: g)] : [x, w];
         long[] stride = [op.Stride, op.Stride], padding = [op.Padding, op.Padding];
@@ -72,7 +72,7 @@ public static class KernelCheck
 
     static Case BatchNormCase(BatchNormOp op, KernelPath path, Generator g)
     {
-        var x = Kernels.ToLayout(randn([op.N, op.Channels, op.Height, op.Width], generator: g).mul_(2).add_(0.5), op.Layout);
+        var x = RandomImages(op.N, op.Channels, op.Height, op.Width, op.Layout, g).mul_(2).add_(0.5);
         var weight = randn([op.Channels], generator: g).mul_(0.2).add_(1);
         var bias = randn([op.Channels], generator: g).mul_(0.2);
         var mean = randn([op.Channels], generator: g).mul_(0.1);
@@ -123,6 +123,11 @@ public static class KernelCheck
             SamplesIndependent: true);
     }
 
+    /// <summary>Standard normal [N, C, H, W] drawn straight into <paramref name="layout"/>'s strides (no copy).</summary>
+    static Tensor RandomImages(long n, long channels, long height, long width, MemoryLayout layout, Generator g) => layout == MemoryLayout.ChannelsLast
+        ? randn([n, height, width, channels], generator: g).permute(0, 3, 1, 2)
+        : randn([n, channels, height, width], generator: g);
+
     static PathCheck Compare(KernelOp op, KernelPath path, Case c, Generator g)
     {
         var inputs = c.Inputs.Select(t => t.requires_grad_(op.Backward)).ToArray();
@@ -130,18 +135,20 @@ public static class KernelCheck
         long batch = inputs[0].shape[0];
         var samples = c.SamplesIndependent ? ComparedSamples(batch) : [.. Enumerable.Range(0, (int)batch).Select(i => (long)i)];
         var index = tensor(samples);
-        var upstream = randn(output.shape, generator: g);
-        if (c.SamplesIndependent)
-        {
-            var keep = zeros([batch]).index_fill_(0, index, 1.0).view([batch, .. Enumerable.Repeat(1L, (int)output.dim() - 1)]);
-            upstream = upstream.mul(keep);
-        }
-        if (op.Backward) output.mul(upstream).sum().backward();
-
         using var noGradRef = enable_grad(op.Backward);
         var reference = inputs.Select((t, i) => (i == 0 ? t.detach().index_select(0, index) : t.detach()).to_type(float64).requires_grad_(op.Backward)).ToArray();
         var referenceOutput = c.Reference(reference);
-        if (op.Backward) referenceOutput.mul(upstream.index_select(0, index).to_type(float64)).sum().backward();
+        if (op.Backward)
+        {
+            var upstream = randn(output.shape, generator: g);
+            if (c.SamplesIndependent)
+            {
+                var keep = zeros([batch]).index_fill_(0, index, 1.0).view([batch, .. Enumerable.Repeat(1L, (int)output.dim() - 1)]);
+                upstream = upstream.mul(keep);
+            }
+            output.mul(upstream).sum().backward();
+            referenceOutput.mul(upstream.index_select(0, index).to_type(float64)).sum().backward();
+        }
 
         double outputError = AllFinite(output) ? RelativeError(output.detach().index_select(0, index), referenceOutput.detach()) : double.NaN;
         if (!op.Backward) return new PathCheck(path, outputError, 0, 0);

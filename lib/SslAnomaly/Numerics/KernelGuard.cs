@@ -12,8 +12,6 @@ namespace SslAnomaly.Numerics;
 public sealed record OpVerdict(string Op, IReadOnlyList<PathCheck> Tried, KernelPath? Chosen, double Seconds)
 {
     public bool Failed => Tried.Any(t => !t.Passed);
-    /// <summary>A path other than the op's first: the first failed and a remedy passed.</summary>
-    public bool Remedied => Chosen is not null && Tried.Count > 1;
 }
 
 /// <summary>No path of an op passed the kernel check: the run must not go on with it.</summary>
@@ -31,7 +29,8 @@ public static class KernelGuard
     public const string CacheEnvironmentVariable = "SSL_ANOMALY_KERNEL_CHECK_CACHE";
 
     static readonly object gate = new();
-    static readonly Dictionary<string, Plan> plans = new();
+    // By thread count and injected fault, the parts of the fingerprint that change within a process: looked up on every op call.
+    static readonly Dictionary<(int Threads, string? Fault), Plan> plans = new();
     static readonly Lazy<string> machine = new(MachineFingerprint);
 
     /// <summary>The verdicts that hold under one fingerprint, and the file they are cached in.</summary>
@@ -111,15 +110,15 @@ public static class KernelGuard
     static Plan CurrentPlan()
     {
         // Threads and the injected fault can change within a process (per run, per test): each gets its own plan.
-        var fault = KernelFaults.Current;
-        string fingerprint = $"{machine.Value}|threads={get_num_threads()}|fault={fault?.Spec ?? "none"}";
+        var key = (Threads: get_num_threads(), Fault: KernelFaults.Current?.Spec);
         lock (gate)
         {
-            if (plans.TryGetValue(fingerprint, out var plan)) return plan;
+            if (plans.TryGetValue(key, out var plan)) return plan;
+            string fingerprint = $"{machine.Value}|threads={key.Threads}|fault={key.Fault ?? "none"}";
             string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint)))[..16].ToLowerInvariant();
-            plan = new Plan(fingerprint, Path.Combine(CacheDirectory(), $"{hash}.json"), persistent: fault is null);
+            plan = new Plan(fingerprint, Path.Combine(CacheDirectory(), $"{hash}.json"), persistent: key.Fault is null);
             foreach (var verdict in Load(plan)) plan.Verdicts[verdict.Op] = verdict;
-            plans[fingerprint] = plan;
+            plans[key] = plan;
             return plan;
         }
     }

@@ -34,24 +34,31 @@ public class KernelCheckTests(Xunit.Abstractions.ITestOutputHelper output)
         return randn([batch, 3, 64, 64], generator: generator);
     }
 
+    /// <summary>
+    /// Every op both backbones run has a path that passes, far inside the tolerance: the first on a CPU whose kernels are
+    /// right, a remedy where libtorch's kernel is wrong (AMD Zen 5's layer4 downsample runs on NCHW data there).
+    /// </summary>
     [Fact]
-    public void Every_op_of_both_backbones_passes_on_this_machine_with_room_to_spare()
+    public void Every_op_of_both_backbones_has_a_path_that_passes_with_room_to_spare()
     {
         foreach (var (name, patch) in new[] { (BackboneConfig.ResNet18, 0), (BackboneConfig.VitTiny, 16) })
         {
             using var net = BackboneFactory.Create(new BackboneConfig(name, 32, patch));
             foreach (var op in Ops(net, batch: 6))
             {
-                var check = KernelCheck.Run(op, op.Paths[0]);
-                // Wherever this machine's kernels are right, fp32 lands far inside the tolerance; a fault sits far outside.
-                Assert.True(check.Passed && Math.Max(check.OutputError, Math.Max(check.InputGradientError, check.WeightGradientError)) < KernelCheck.Tolerance / 20,
-                    $"{op}: {check.Describe()}");
+                var checks = op.Paths.Select(path => KernelCheck.Run(op, path)).ToList();
+                var passing = checks.FirstOrDefault(c => c.Passed);
+                output.WriteLine($"{op}: {string.Join("; ", checks.Select(c => c.Describe()))}");
+                // Where a path is right, fp32 lands far inside the tolerance; the faults seen sit far outside it.
+                Assert.True(passing is not null && Math.Max(passing.OutputError, Math.Max(passing.InputGradientError, passing.WeightGradientError)) < KernelCheck.Tolerance / 20,
+                    $"{op}: {string.Join("; ", checks.Select(c => c.Describe()))}");
             }
         }
     }
 
+    /// <summary>Every remedy computes the op it stands in for (libtorch's own path is judged, machine by machine, above).</summary>
     [Fact]
-    public void Every_path_of_a_convolution_computes_the_same_convolution()
+    public void Every_remedy_path_computes_the_same_op()
     {
         foreach (var op in new[]
                  {
@@ -60,11 +67,11 @@ public class KernelCheckTests(Xunit.Abstractions.ITestOutputHelper output)
                      new ConvOp(3, 6, 2, 2, 5, 3, 1, 1, false, MemoryLayout.ChannelsLast, true, true),
                      new ConvOp(3, 6, 2, 1, 5, 3, 1, 1, false, MemoryLayout.Nchw, true, false),
                  })
-            foreach (var path in op.Paths)
+            foreach (var path in op.Paths.Where(p => p != KernelPath.Native))
                 Assert.True(KernelCheck.Run(op, path).Passed, $"{op} on {path}: {KernelCheck.Run(op, path).Describe()}");
         foreach (var op in new KernelOp[] { new BatchNormOp(6, 4, 3, 3, MemoryLayout.ChannelsLast, true, true), new BatchNormOp(6, 4, 3, 3, MemoryLayout.Nchw, false, false),
                      new LayerNormOp(3, 5, 8, 1e-6, true), new AttentionOp(3, 2, 5, 4, true), new LinearOp(4, 3, 6, 5, true, true) })
-            foreach (var path in op.Paths)
+            foreach (var path in op.Paths.Where(p => p != KernelPath.Native))
                 Assert.True(KernelCheck.Run(op, path).Passed, $"{op} on {path}: {KernelCheck.Run(op, path).Describe()}");
     }
 
@@ -86,10 +93,10 @@ public class KernelCheckTests(Xunit.Abstractions.ITestOutputHelper output)
             var (y, grads) = ForwardBackward(images);
             var report = recording.Report();
             output.WriteLine(report.Summary());
-            var failure = Assert.Single(report.Failures);
-            Assert.StartsWith("conv2d mb4 ic256 ih4 iw4 oc512 k1 s2", failure.Op);
+            // This op's failure, whatever else a CPU with wrong kernels of its own reports beside it.
+            var failure = Assert.Single(report.Failures, f => f.Op.StartsWith("conv2d mb4 ic256 ih4 iw4 oc512 k1 s2", StringComparison.Ordinal));
             Assert.Equal(remedy, failure.Remedy);
-            Assert.Contains("native: WRONG", Assert.Single(failure.Failed));
+            Assert.Contains(failure.Failed, f => f.StartsWith("native: WRONG", StringComparison.Ordinal));
             Assert.Equal(fault.Spec, report.FaultInjected);
             // The network with the remedy is the network without the fault.
             // NCHW sums in another order than channels-last: the same network up to fp32 rounding, far from the fault's 0.1-25.
@@ -102,7 +109,6 @@ public class KernelCheckTests(Xunit.Abstractions.ITestOutputHelper output)
     public void The_injected_fault_is_real_where_the_guard_is_bypassed()
     {
         var op = new ConvOp(4, 256, 4, 4, 512, 1, 2, 0, false, MemoryLayout.ChannelsLast, false, true);
-        Assert.True(KernelCheck.Run(op, KernelPath.Native).Passed);
         using (KernelFaults.Inject(KernelFault.Parse($"output: {Downsample} path=native", "test")))
         {
             var check = KernelCheck.Run(op, KernelPath.Native);
@@ -147,7 +153,7 @@ public class KernelCheckTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             using var recording = KernelGuard.Record();
             var y = vit.call(images);
-            Assert.Equal("math", Assert.Single(recording.Report().Failures).Remedy);
+            Assert.Equal("math", Assert.Single(recording.Report().Failures, f => f.Op.StartsWith("attention", StringComparison.Ordinal)).Remedy);
             AssertClose("output", y, expected);
         }
     }

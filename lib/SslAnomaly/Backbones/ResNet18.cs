@@ -112,12 +112,13 @@ public sealed class ResNet18 : Backbone
         {
             using var scope = NewDisposeScope();
             var y = Kernels.BatchNorm(bn2, conv2.call(Kernels.BatchNorm(bn1, Convolve(conv1, x, stride, 1)).relu_()));
-            var identity = downsample is null ? x : Kernels.BatchNorm((BatchNorm2d)downsample[1], Convolve(downsample[0], x, stride, 0));
+            var identity = downsample is null ? x : Kernels.BatchNorm((BatchNorm2d)downsample[1], Kernels.Conv2d(x, ((Conv2d)downsample[0]).weight!, null, stride, 0));
             return y.add_(identity).relu_().MoveToOuterDisposeScope();
         }
 
-        /// <summary>libtorch's Conv2d modules hold the weights (torchvision's names and draws); the kernel check runs them.</summary>
-        static Tensor Convolve(object conv, Tensor x, long stride, long padding) =>
-            conv is Conv2d plain ? Kernels.Conv2d(x, plain.weight!, null, stride, padding) : ((nn.Module<Tensor, Tensor>)conv).call(x);
+        /// <summary>A stride-2 Conv2d holds the weights (torchvision's names and draws) and the checked kernel runs them; a
+        /// <see cref="Conv3x3"/> runs the checked kernel itself.</summary>
+        static Tensor Convolve(nn.Module<Tensor, Tensor> conv, Tensor x, long stride, long padding) =>
+            conv is Conv2d plain ? Kernels.Conv2d(x, plain.weight!, null, stride, padding) : conv.call(x);
     }
 }

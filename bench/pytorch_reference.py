@@ -3,9 +3,11 @@
 
 Started by the C# harness as a child process; it reads one JSON command per line on stdin and answers with one
 JSON line on stdout, so the harness can alternate timed windows between itself and this process (never both at
-once: the machine's cores are shared). Nothing here is clever on purpose: the models, heads, losses and
-optimisers are written plainly after torchvision, timm, solo-learn and MAE's reference code, with the sizes and
-hyper-parameters the harness sends (the workbook's own defaults), so both sides do the same arithmetic.
+once: the machine's cores are shared). Nothing here is clever on purpose: the models, heads, losses and LARS are
+torchref/ (the workbook's PyTorch transcription after torchvision, timm, solo-learn and MAE's reference code, which the
+golden fixtures are generated from too), built with the sizes and hyper-parameters the harness sends (the workbook's
+own defaults), so both sides do the same arithmetic. This script adds what a training loop adds: the optimiser from
+the workbook's settings, channels-last, the timing, and the protocol.
 
 Two variants of the training script can be set up side by side (train_setup's "variant"):
 
@@ -24,6 +26,7 @@ augment_run, decode_setup, decode_run, rss, quit.
 import gc
 import json
 import math
+import pathlib
 import platform
 import resource
 import sys
@@ -33,11 +36,24 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+# torchref/ sits beside this script in the bench's output folder (the project copies it there), and one folder up in
+# the source tree, where the script can be run by hand (see bench/README.md).
+_HERE = pathlib.Path(__file__).resolve().parent
+if not (_HERE / "torchref").is_dir():
+    sys.path.insert(1, str(_HERE.parent))
+
+from torchref import methods  # noqa: E402 (after the path above)
+from torchref.lars import LARS  # noqa: E402
+from torchref.losses import barlow_loss_func, barlow_loss_inplace  # noqa: E402
+from torchref.resnet import resnet18  # noqa: E402
+from torchref.teacher import ema_update  # noqa: E402
+from torchref.vit import VitTiny  # noqa: E402
+
 try:
     import torchvision
     import torchvision.transforms as T
     from torchvision.transforms import InterpolationMode
-except ImportError:  # the train-step comparison does not need torchvision
+except ImportError:  # augmentation and ResNet-18 (torchref/resnet.py) need it; ViT-Tiny's train steps do not
     torchvision = None
 
 try:
@@ -46,327 +62,12 @@ except ImportError:
     Image = None
 
 
-# ---------------------------------------------------------------- backbones
-
-class BasicBlock(nn.Module):
-    """torchvision's BasicBlock."""
-
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.downsample = None
-        if stride != 1 or cin != cout:
-            self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)), inplace=True)  # torchvision: ReLU(inplace=True)
-        out = self.bn2(self.conv2(out))
-        identity = x if self.downsample is None else self.downsample(x)
-        out += identity
-        return F.relu(out, inplace=True)
-
-
-class ResNet18(nn.Module):
-    """torchvision resnet18 without fc; ImageNet stem (7x7/2 + max-pool) or small-image stem (3x3/1, no pool)."""
-
-    def __init__(self, small_stem):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False) if small_stem else nn.Conv2d(3, 64, 7, 2, 3, bias=False)
-        self.bn1 = nn.BatchNorm2d(64)
-        self.maxpool = nn.Identity() if small_stem else nn.MaxPool2d(3, 2, 1)
-        self.layer1 = nn.Sequential(BasicBlock(64, 64, 1), BasicBlock(64, 64, 1))
-        self.layer2 = nn.Sequential(BasicBlock(64, 128, 2), BasicBlock(128, 128, 1))
-        self.layer3 = nn.Sequential(BasicBlock(128, 256, 2), BasicBlock(256, 256, 1))
-        self.layer4 = nn.Sequential(BasicBlock(256, 512, 2), BasicBlock(512, 512, 1))
-        self.feature_dim = 512
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-
-    def forward(self, x):
-        x = self.maxpool(F.relu(self.bn1(self.conv1(x)), inplace=True))
-        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
-        return x.mean((2, 3))
-
-
-class Attention(nn.Module):
-    """timm's Attention as written before fused attention existed (PyTorch 1.13 has no scaled_dot_product_attention)."""
-
-    def __init__(self, dim, heads):
-        super().__init__()
-        self.heads = heads
-        self.scale = (dim // heads) ** -0.5
-        self.qkv = nn.Linear(dim, dim * 3)
-        self.proj = nn.Linear(dim, dim)
-
-    def forward(self, x):
-        b, n, d = x.shape
-        qkv = self.qkv(x).reshape(b, n, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
-        q, k, v = qkv[0], qkv[1], qkv[2]
-        a = (q @ k.transpose(-2, -1)) * self.scale
-        x = a.softmax(-1) @ v
-        return self.proj(x.transpose(1, 2).reshape(b, n, d))
-
-
-class Mlp(nn.Module):
-    def __init__(self, dim, hidden):
-        super().__init__()
-        self.fc1 = nn.Linear(dim, hidden)
-        self.fc2 = nn.Linear(hidden, dim)
-
-    def forward(self, x):
-        return self.fc2(F.gelu(self.fc1(x)))
-
-
-class Block(nn.Module):
-    def __init__(self, dim, heads, mlp_ratio=4.0):
-        super().__init__()
-        self.norm1 = nn.LayerNorm(dim, eps=1e-6)
-        self.attn = Attention(dim, heads)
-        self.norm2 = nn.LayerNorm(dim, eps=1e-6)
-        self.mlp = Mlp(dim, int(dim * mlp_ratio))
-
-    def forward(self, x):
-        x = x + self.attn(self.norm1(x))
-        return x + self.mlp(self.norm2(x))
-
-
-class VitTiny(nn.Module):
-    """timm VisionTransformer layout (vit_tiny without head): dim 192, depth 12, 3 heads; feature = final class token."""
-
-    def __init__(self, resolution, patch, dim=192, depth=12, heads=3):
-        super().__init__()
-        self.grid = resolution // patch
-        self.patch = patch
-        self.dim = dim
-        self.feature_dim = dim
-        self.proj = nn.Conv2d(3, dim, patch, patch)
-        self.cls_token = nn.Parameter(torch.zeros(1, 1, dim))
-        self.pos_embed = nn.Parameter(torch.zeros(1, 1 + self.grid ** 2, dim))
-        self.blocks = nn.ModuleList([Block(dim, heads) for _ in range(depth)])
-        self.norm = nn.LayerNorm(dim, eps=1e-6)
-        nn.init.trunc_normal_(self.pos_embed, std=0.02)
-        nn.init.trunc_normal_(self.cls_token, std=0.02)
-        for m in self.modules():
-            if isinstance(m, nn.Linear):
-                nn.init.xavier_uniform_(m.weight)
-                nn.init.zeros_(m.bias)
-
-    def embed(self, x):
-        return self.proj(x).flatten(2).transpose(1, 2) + self.pos_embed[:, 1:]
-
-    def encode(self, t):
-        cls = (self.cls_token + self.pos_embed[:, :1]).expand(t.shape[0], -1, -1)
-        x = torch.cat([cls, t], 1)
-        for blk in self.blocks:
-            x = blk(x)
-        return self.norm(x)
-
-    def forward(self, x):
-        return self.encode(self.embed(x))[:, 0]
-
+# ---------------------------------------------------------------- the harness's backbone and optimiser
 
 def make_backbone(c):
     if c["backbone"] == "resnet18":
-        return ResNet18(small_stem=c["stem"] == "small")
+        return resnet18(small_stem=c["stem"] == "small")
     return VitTiny(c["resolution"], c["patch"])
-
-
-# ---------------------------------------------------------------- heads (solo-learn / DINO / MAE)
-
-def projection_mlp(inp, hidden, out, layers):
-    mods, width = [], inp
-    for _ in range(layers - 1):
-        mods += [nn.Linear(width, hidden), nn.BatchNorm1d(hidden), nn.ReLU()]
-        width = hidden
-    mods.append(nn.Linear(width, out))
-    return nn.Sequential(*mods)
-
-
-class DINOHead(nn.Module):
-    """solo-learn DINOHead: MLP (Linear [BN] GELU)* Linear, L2-normalise, weight-normalised prototypes (g fixed at 1)."""
-
-    def __init__(self, inp, hidden, bottleneck, prototypes, layers, use_bn, norm_last_layer):
-        super().__init__()
-        if layers == 1:
-            self.mlp = nn.Linear(inp, bottleneck)
-        else:
-            mods, width = [], inp
-            for _ in range(layers - 1):
-                mods.append(nn.Linear(width, hidden))
-                if use_bn:
-                    mods.append(nn.BatchNorm1d(hidden))
-                mods.append(nn.GELU())
-                width = hidden
-            mods.append(nn.Linear(width, bottleneck))
-            self.mlp = nn.Sequential(*mods)
-        self.last_layer = nn.utils.weight_norm(nn.Linear(bottleneck, prototypes, bias=False))
-        self.last_layer.weight_g.data.fill_(1)
-        if norm_last_layer:
-            self.last_layer.weight_g.requires_grad = False
-
-    def forward(self, x):
-        return self.last_layer(F.normalize(self.mlp(x), dim=-1))
-
-
-def sincos_2d(dim, grid):
-    def one(d, pos):
-        omega = 1.0 / 10000 ** (torch.arange(d // 2, dtype=torch.float64) / (d / 2.0))
-        out = pos.reshape(-1, 1) * omega.reshape(1, -1)
-        return torch.cat([torch.sin(out), torch.cos(out)], 1)
-
-    gh, gw = torch.meshgrid(torch.arange(grid, dtype=torch.float64), torch.arange(grid, dtype=torch.float64), indexing="ij")
-    emb = torch.cat([one(dim // 2, gw), one(dim // 2, gh)], 1)
-    return torch.cat([torch.zeros(1, dim, dtype=torch.float64), emb], 0).float()
-
-
-class MaeDecoder(nn.Module):
-    """MAE models_mae.py decoder."""
-
-    def __init__(self, enc_dim, grid, patch, dim, depth, heads):
-        super().__init__()
-        self.decoder_embed = nn.Linear(enc_dim, dim)
-        self.mask_token = nn.Parameter(torch.zeros(1, 1, dim))
-        self.register_buffer("decoder_pos_embed", sincos_2d(dim, grid).unsqueeze(0))
-        self.decoder_blocks = nn.ModuleList([Block(dim, heads) for _ in range(depth)])
-        self.decoder_norm = nn.LayerNorm(dim, eps=1e-6)
-        self.decoder_pred = nn.Linear(dim, patch * patch * 3)
-
-    def forward(self, x, ids_restore):
-        x = self.decoder_embed(x)
-        mask_tokens = self.mask_token.repeat(x.shape[0], ids_restore.shape[1] + 1 - x.shape[1], 1)
-        x_ = torch.cat([x[:, 1:, :], mask_tokens], dim=1)
-        x_ = torch.gather(x_, dim=1, index=ids_restore.unsqueeze(-1).repeat(1, 1, x.shape[2]))
-        x = torch.cat([x[:, :1, :], x_], dim=1) + self.decoder_pos_embed
-        for blk in self.decoder_blocks:
-            x = blk(x)
-        return self.decoder_pred(self.decoder_norm(x))[:, 1:, :]
-
-
-# ---------------------------------------------------------------- losses (solo-learn / MAE)
-
-def simclr_loss(z1, z2, temperature):
-    """solo-learn simclr_loss_func (single process)."""
-    z = F.normalize(torch.cat([z1, z2]), dim=-1)
-    n = z1.shape[0]
-    indexes = torch.cat([torch.arange(n), torch.arange(n)]).unsqueeze(0)
-    sim = torch.exp(torch.einsum("if, jf -> ij", z, z) / temperature)
-    pos_mask = indexes.t() == indexes
-    pos_mask.fill_diagonal_(0)
-    neg_mask = indexes.t() != indexes
-    pos = torch.sum(sim * pos_mask, 1)
-    neg = torch.sum(sim * neg_mask, 1)
-    return -(torch.mean(torch.log(pos / (pos + neg))))
-
-
-def byol_loss(p, z):
-    p = F.normalize(p, dim=-1)
-    z = F.normalize(z, dim=-1)
-    return 2 - 2 * (p * z.detach()).sum(dim=1).mean()
-
-
-def barlow_loss_tuned(z1, z2, lamb, scale):
-    """facebookresearch/barlowtwins main.py: in-place on the diagonal, the off-diagonal entries through a strided view."""
-    n, d = z1.size()
-    bn = nn.BatchNorm1d(d, affine=False)
-    corr = bn(z1).T @ bn(z2) / n
-    on_diag = torch.diagonal(corr).add_(-1).pow_(2).sum()
-    off_diag = corr.flatten()[:-1].view(d - 1, d + 1)[:, 1:].flatten().pow_(2).sum()
-    return scale * (on_diag + lamb * off_diag)
-
-
-def barlow_loss(z1, z2, lamb, scale):
-    n, d = z1.size()
-    bn = nn.BatchNorm1d(d, affine=False)
-    z1 = bn(z1)
-    z2 = bn(z2)
-    corr = torch.einsum("bi, bj -> ij", z1, z2) / n
-    diag = torch.eye(d)
-    cdif = (corr - diag).pow(2)
-    cdif[~diag.bool()] *= lamb
-    return scale * cdif.sum()
-
-
-def dino_loss(student, teacher, center, st, tt):
-    """solo-learn DINOLoss.forward (2 global crops, no local crops)."""
-    s = [x / st for x in student]
-    q = [F.softmax((t - center) / tt, dim=-1).detach() for t in teacher]
-    total, terms = 0, 0
-    for iq, qq in enumerate(q):
-        for iv, v in enumerate(s):
-            if iv == iq:
-                continue
-            total = total + torch.sum(-qq * F.log_softmax(v, dim=-1), dim=-1).mean()
-            terms += 1
-    return total / terms
-
-
-def patchify(imgs, p):
-    h = w = imgs.shape[2] // p
-    x = imgs.reshape(imgs.shape[0], 3, h, p, w, p)
-    x = torch.einsum("nchpwq->nhwpqc", x)
-    return x.reshape(imgs.shape[0], h * w, p ** 2 * 3)
-
-
-def mae_loss(imgs, pred, mask, p, norm_pix):
-    target = patchify(imgs, p)
-    if norm_pix:
-        mean = target.mean(dim=-1, keepdim=True)
-        var = target.var(dim=-1, keepdim=True)
-        target = (target - mean) / (var + 1.e-6) ** .5
-    loss = ((pred - target) ** 2).mean(dim=-1)
-    return (loss * mask).sum() / mask.sum()
-
-
-def random_masking(x, ratio):
-    n, l, d = x.shape
-    keep = int(l * (1 - ratio))
-    noise = torch.rand(n, l)
-    ids_shuffle = torch.argsort(noise, dim=1)
-    ids_restore = torch.argsort(ids_shuffle, dim=1)
-    x_masked = torch.gather(x, dim=1, index=ids_shuffle[:, :keep].unsqueeze(-1).repeat(1, 1, d))
-    mask = torch.ones([n, l])
-    mask[:, :keep] = 0
-    return x_masked, torch.gather(mask, dim=1, index=ids_restore), ids_restore
-
-
-# ---------------------------------------------------------------- optimisers
-
-class LARS(torch.optim.Optimizer):
-    """solo-learn solo/utils/lars.py (clip_lr off)."""
-
-    def __init__(self, params, lr, momentum=0, weight_decay=0, eta=1e-3, eps=1e-8, exclude_bias_n_norm=False):
-        super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay, eta=eta, eps=eps,
-                                      exclude_bias_n_norm=exclude_bias_n_norm))
-
-    @torch.no_grad()
-    def step(self):
-        for group in self.param_groups:
-            wd, momentum = group["weight_decay"], group["momentum"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                d_p = p.grad
-                p_norm = torch.norm(p.data)
-                g_norm = torch.norm(p.grad.data)
-                if p.ndim != 1 or not group["exclude_bias_n_norm"]:
-                    if p_norm != 0 and g_norm != 0:
-                        lars_lr = p_norm / (g_norm + p_norm * wd + group["eps"])
-                        lars_lr *= group["eta"]
-                        d_p = d_p.add(p, alpha=wd)
-                        d_p *= lars_lr
-                if momentum != 0:
-                    state = self.state[p]
-                    if "momentum_buffer" not in state:
-                        buf = state["momentum_buffer"] = torch.clone(d_p).detach()
-                    else:
-                        buf = state["momentum_buffer"]
-                        buf.mul_(momentum).add_(d_p)
-                    d_p = buf
-                p.add_(d_p, alpha=-group["lr"])
 
 
 def make_optimizer(model, c):
@@ -389,11 +90,6 @@ def make_optimizer(model, c):
 
 # ---------------------------------------------------------------- one method's training step
 
-# The methods transcribed below. The C# side learns a method from its registry; this file does not, so a name it has no
-# model and loss for must stop the benchmark instead of timing some other network under that name.
-METHODS = ("simclr", "barlow", "byol", "dino", "mae", "supervised")
-
-
 class Method:
     def __init__(self, c):
         self.c = c
@@ -401,102 +97,35 @@ class Method:
         # What a PyTorch user does to get oneDNN's NHWC kernels: the model in channels-last once, each batch as it comes.
         self.channels_last = self.tuned and c["backbone"] == "resnet18"
         name = c["method"]
-        if name not in METHODS:
-            raise ValueError(f"pytorch_reference.py has no PyTorch transcription of method '{name}' (it has: {', '.join(METHODS)}); "
-                             f"add its model to Method.__init__ and its loss to Method.loss, or leave it out with --methods")
+        # A name torchref has no model and loss for stops the benchmark instead of timing some other network under it.
+        if name not in methods.METHODS:
+            raise ValueError(f"pytorch_reference.py has no PyTorch transcription of method '{name}' (it has: "
+                             f"{', '.join(methods.METHODS)}); add its model to build() and its loss to training_loss() in "
+                             f"torchref/methods.py, or leave it out with --methods")
         self.name = name
-        m = nn.Module()
-        m.backbone = make_backbone(c)
-        fd = m.backbone.feature_dim
         p = c["params"]
-        if name in ("simclr", "barlow"):
-            m.projector = projection_mlp(fd, p["projector_hidden_dim"], p["projector_output_dim"], p["projector_layers"])
-        elif name == "byol":
-            m.projector = projection_mlp(fd, p["projector_hidden_dim"], p["projector_output_dim"], p["projector_layers"])
-            m.predictor = projection_mlp(p["projector_output_dim"], p["predictor_hidden_dim"], p["projector_output_dim"], 2)
-        elif name == "dino":
-            m.head = self._dino_head(fd, p)
-            m.register_buffer("center", torch.zeros(1, p["dino_prototypes"]))
-        elif name == "mae":
-            vit = m.backbone
-            m.decoder = MaeDecoder(vit.dim, vit.grid, vit.patch, p["mae_decoder_dim"], p["mae_decoder_depth"], p["mae_decoder_heads"])
-        elif name == "supervised":
-            m.head = nn.Linear(fd, 1)
-        self.teachers = []
-        if name == "byol":
-            self._teacher(m, "backbone", make_backbone(c))
-            self._teacher(m, "projector", projection_mlp(fd, p["projector_hidden_dim"], p["projector_output_dim"], p["projector_layers"]))
-        if name == "dino":
-            self._teacher(m, "backbone", make_backbone(c))
-            self._teacher(m, "head", self._dino_head(fd, p))
-        self.m = m.train()
+        self.m = methods.build(name, lambda: make_backbone(c), p)
         if self.channels_last:
             self.m.to(memory_format=torch.channels_last)
-        self.opt = make_optimizer(m, c)
+        self.opt = make_optimizer(self.m, c)
         self.tau = p.get("ema_base")  # teacher methods only (BYOL, DINO)
+        # tuned: facebookresearch/barlowtwins' in-place loss; nchw: solo-learn's, as the plain script writes it.
+        self.barlow_loss = barlow_loss_inplace if self.tuned else barlow_loss_func
         self.step_index = 0
-
-    @staticmethod
-    def _dino_head(fd, p):
-        return DINOHead(fd, p["dino_hidden_dim"], p["dino_bottleneck_dim"], p["dino_prototypes"], p["dino_head_layers"],
-                        p["dino_head_batch_norm"], p["dino_norm_last_layer"])
-
-    def _teacher(self, m, key, module):
-        module.load_state_dict(getattr(m, key).state_dict())
-        for q in module.parameters():
-            q.requires_grad = False
-        m.add_module(f"teacher_{key}", module)
-        self.teachers.append(key)
 
     def loss(self, views, labels):
         """Forward of every view (and the teacher's) and the loss."""
-        m, p, name = self.m, self.c["params"], self.name
         if self.channels_last:
             views = [v.contiguous(memory_format=torch.channels_last) for v in views]
-        if name == "simclr":
-            z = [m.projector(m.backbone(v)) for v in views]
-            return simclr_loss(z[0], z[1], p["temperature"])
-        if name == "barlow":
-            z = [m.projector(m.backbone(v)) for v in views]
-            loss = barlow_loss_tuned if self.tuned else barlow_loss
-            return loss(z[0], z[1], p["barlow_lambda"], p["barlow_scale"])
-        if name == "byol":
-            z = [m.projector(m.backbone(v)) for v in views]
-            pr = [m.predictor(zz) for zz in z]
-            with torch.no_grad():
-                t = [m.teacher_projector(m.teacher_backbone(v)) for v in views]
-            return byol_loss(pr[1], t[0]) + byol_loss(pr[0], t[1])
-        if name == "dino":
-            s = [m.head(m.backbone(v)) for v in views]
-            with torch.no_grad():
-                t = [m.teacher_head(m.teacher_backbone(v)) for v in views[:2]]
-            loss = dino_loss(s, t, m.center, p["dino_student_temperature"], p["dino_teacher_temperature"])
-            with torch.no_grad():
-                tc = torch.cat(t)
-                batch_center = torch.sum(tc, dim=0, keepdim=True) / len(tc)
-                m.center.copy_(m.center * p["dino_center_momentum"] + batch_center * (1 - p["dino_center_momentum"]))
-            return loss
-        if name == "mae":
-            vit = m.backbone
-            x, mask, restore = random_masking(vit.embed(views[0]), p["mask_ratio"])
-            pred = m.decoder(vit.encode(x), restore)
-            return mae_loss(views[0], pred, mask, vit.patch, p["mae_norm_pix_loss"])
-        logits = m.head(m.backbone(views[0])).squeeze(1)
-        return F.binary_cross_entropy_with_logits(logits, labels, pos_weight=torch.tensor([p["pos_weight"]]))
+        return methods.training_loss(self.name, self.m, views, labels, self.c["params"], barlow_loss=self.barlow_loss)
 
     def backward(self, loss):
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
 
     def ema(self):
-        if self.teachers:
-            with torch.no_grad():
-                for key in self.teachers:
-                    for sp, tp in zip(getattr(self.m, key).parameters(), getattr(self.m, f"teacher_{key}").parameters()):
-                        if self.tuned:
-                            tp.lerp_(sp, 1 - self.tau)
-                        else:
-                            tp.mul_(self.tau).add_(sp, alpha=1 - self.tau)
+        """The teacher EMA: one lerp_ per tensor in the tuned script (timm's ModelEmaV3), mul_ + add_ in the plain one."""
+        ema_update(self.m, self.tau, lerp=self.tuned)
 
     def step(self, views, labels):
         """One training step as a solo-learn/MAE loop does it; returns the loss value (logged every step)."""

@@ -9,7 +9,7 @@ namespace SslAnomaly.Tests.Losses;
 
 /// <summary>
 /// Loss values and input gradients against float64 PyTorch references written after solo-learn / lightly / MAE
-/// (tests/fixtures/gen_methods.py). float32 must agree to 1e-5 (relative to the magnitude when above 1);
+/// (torchref/losses/, evaluated by tests/fixtures/gen_methods.py). float32 must agree to 1e-5 (relative to the magnitude when above 1);
 /// float64 to 1e-10, which shows that the formula, not rounding, is what matches.
 /// </summary>
 public class LossGoldenTests(ITestOutputHelper output)

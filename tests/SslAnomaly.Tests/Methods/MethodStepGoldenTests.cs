@@ -15,7 +15,8 @@ namespace SslAnomaly.Tests.Methods;
 /// <summary>
 /// Three whole training steps of each method (forward of student and teacher, loss, backward, DINO's last-layer freeze,
 /// the method's default optimiser, EMA, DINO's centre, MAE's masking from a seeded generator) against the same steps written
-/// plainly in PyTorch after solo-learn/MAE (tests/fixtures/gen_methods.py, float64), with weights from the shared name hash.
+/// plainly in PyTorch after solo-learn/MAE (torchref/methods.py, run in float64 by tests/fixtures/gen_methods.py), with
+/// weights from the shared name hash.
 /// Compares every step's loss and every element of every final tensor (NaN counts as a failure).
 /// Run in float64: in float32 some gradients that are exactly zero in exact arithmetic (a bias before BatchNorm, the key
 /// bias of attention) come out as rounding noise, which LARS/AdamW turn into lr-sized steps, so float32 trajectories

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace SslAnomaly.Tests.Optim;
 
 /// <summary>
-/// LARS against solo-learn's LARS, SGD and AdamW against torch.optim, all evaluated in float64 by
+/// LARS against solo-learn's LARS (torchref/lars.py), SGD and AdamW against torch.optim, all evaluated in float64 by
 /// tests/fixtures/gen_methods.py: parameters after each of four steps with changing learning rates, given the same
 /// gradients. Covers biases (no adaptation, no decay), an all-zero weight (no trust ratio) and a parameter that
 /// never gets a gradient (must not move).

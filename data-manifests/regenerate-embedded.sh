@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds data-manifests/embedded/ from the embedded dataset's default generation
-# (`ssl-anomaly data synth` with its defaults: seed 0, 6000 train / 4000 val frames at 64 px).
+# (`ssl-anomaly data synth` with its defaults: seed 0, 6000 train / 6000 val / 6000 test frames at 64 px).
 # Run after changing the synthetic generator or the selection algorithm; the tests fail until you do.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -12,6 +12,7 @@ trap 'rm -rf "$work"' EXIT
 "${cli[@]}" data synth --out "$work/synth" >/dev/null
 train_sha=$(sha256sum "$work/synth/SewerML_Train.csv" | cut -d' ' -f1)
 val_sha=$(sha256sum "$work/synth/SewerML_Val.csv" | cut -d' ' -f1)
+test_sha=$(sha256sum "$work/synth/SewerML_Test.csv" | cut -d' ' -f1)
 
 out="$here/embedded"
 rm -f "$out"/*.json
@@ -25,6 +26,8 @@ spec() { # name split pct size sha
 for pct in 1 2 5 15 45; do
   tag=$(printf '%02d' "$pct")
   spec "train-${tag}pct" train "$pct" 1000 "$train_sha"
-  spec "val-${tag}pct" val "$pct" 2000 "$val_sha"
+  spec "val-${tag}pct" val "$pct" 3000 "$val_sha"
+  spec "test-${tag}pct" test "$pct" 3000 "$test_sha"
 done
 spec val-natural val natural "" "$val_sha"
+spec test-natural test natural "" "$test_sha"

@@ -176,13 +176,13 @@ public sealed class NotebookExperiments
             if (File.Exists(configPath) && !RunDirectory.HoldsExperiment(directory, config))
                 throw new UserInputException($"{directory} holds a finished run of a different configuration (the profile's settings changed?); delete the folder to run it again.");
             if (!quietWhenReused) Out.WriteLine($"{name}: reused (finished earlier)");
-            return RunResult.TryRead(directory)!;
+            return RunResult.TryRead(directory)!.OnReportedSplit();
         }
         var clock = Stopwatch.StartNew();
         var outcome = ExperimentRunner.Run(config, directory, force: false, new QuietProgress());
-        var summary = RunResult.TryRead(directory)
-            ?? throw new InvalidOperationException($"{name} did not finish: {outcome.Message}");
-        var natural = summary.Metric(Eval.ImbalanceGrid.NaturalKey, "f1") is { } f1 ? $"; F1 on the natural split {f1.ToString("0.000", CultureInfo.InvariantCulture)}" : "";
+        // Notebooks show the held-out test split where the run scored it, as the report does.
+        var summary = (RunResult.TryRead(directory) ?? throw new InvalidOperationException($"{name} did not finish: {outcome.Message}")).OnReportedSplit();
+        var natural = summary.Metric(Eval.ImbalanceGrid.NaturalKey, "f1") is { } f1 ? $"; F1 on the natural {summary.ScoredSplit.Id()} split {f1.ToString("0.000", CultureInfo.InvariantCulture)}" : "";
         Out.WriteLine($"{name}: {summary.Status.Name()} in {clock.Elapsed.TotalSeconds:F1} s{natural}{(summary.FailureReason is { } r ? $" ({r})" : "")}");
         return summary;
     }

@@ -21,7 +21,7 @@ public static class DataCommand
     static Command Manifest()
     {
         var root = new Option<string>("--data-root") { Description = "Folder with SewerML_Train.csv / SewerML_Val.csv and the images (flat or Train/, Val/).", Required = true };
-        var split = new Option<string?>("--split") { Description = "train or val." };
+        var split = new Option<string?>("--split") { Description = "train, val or test (test needs a labelled annotation file)." };
         var pct = new Option<string?>("--defect-pct") { Description = "Defect share in percent (e.g. 1, 2, 5, 15, 45, 0.5), or 'natural' for the split as it is." };
         var size = new Option<int?>("--size") { Description = "Images in the subset (default: as many as the share allows; natural: the whole split)." };
         var seed = new Option<long>("--seed") { Description = "Seed of the selection.", DefaultValueFactory = _ => 0 };
@@ -44,11 +44,10 @@ public static class DataCommand
             }
             else
             {
-                var splitValue = r.GetValue(split) ?? throw new UserInputException("--split is required (train or val), or give --spec");
+                var splitValue = r.GetValue(split) ?? throw new UserInputException("--split is required (train, val or test), or give --spec");
                 var pctValue = r.GetValue(pct) ?? throw new UserInputException("--defect-pct is required (a percentage or 'natural'), or give --spec");
                 request = new ManifestSpec(r.GetValue(name), SewerMlSplits.Parse(splitValue), ManifestSpec.ParseDefectPct(pctValue), r.GetValue(size), r.GetValue(seed));
             }
-            if (request.Split == SewerMlSplit.Test) throw new UserInputException("--split must be train or val: the test split has no labels to balance");
             var outPath = r.GetValue(output)!;
             var manifest = request.Materialise(SewerMlDataRoot.Open(r.GetValue(root)!), verifyImages: !r.GetValue(noImageCheck));
             var sha = manifest.Write(outPath);
@@ -65,6 +64,7 @@ public static class DataCommand
         var output = new Option<string>("--out") { Description = "Folder to create (must not exist or be empty).", Required = true };
         var train = new Option<int>("--train") { Description = "Training frames.", DefaultValueFactory = _ => new SyntheticSewerOptions().Train };
         var val = new Option<int>("--val") { Description = "Validation frames.", DefaultValueFactory = _ => new SyntheticSewerOptions().Val };
+        var test = new Option<int>("--test") { Description = "Held-out test frames (labelled).", DefaultValueFactory = _ => new SyntheticSewerOptions().Test };
         var resolution = new Option<int>("--resolution") { Description = "Frame size in pixels (square).", DefaultValueFactory = _ => new SyntheticSewerOptions().Resolution };
         var seed = new Option<long>("--seed") { Description = "Seed: the same seed gives byte-identical files.", DefaultValueFactory = _ => 0 };
         var defectScale = new Option<double>("--defect-scale")
@@ -74,13 +74,13 @@ public static class DataCommand
         };
         var command = new Command("synth", "Render the embedded sewer-like dataset in Sewer-ML's format (CSV columns, PNG frames).")
         {
-            output, train, val, resolution, seed, defectScale,
+            output, train, val, test, resolution, seed, defectScale,
         };
         command.SetAction(r =>
         {
             var options = new SyntheticSewerOptions
             {
-                Train = r.GetValue(train), Val = r.GetValue(val), Resolution = r.GetValue(resolution), Seed = r.GetValue(seed),
+                Train = r.GetValue(train), Val = r.GetValue(val), Test = r.GetValue(test), Resolution = r.GetValue(resolution), Seed = r.GetValue(seed),
                 DefectScale = r.GetValue(defectScale),
             };
             var outDir = r.GetValue(output)!;
@@ -94,15 +94,15 @@ public static class DataCommand
                 SyntheticSewerSummary? result = null;
                 AnsiConsole.Progress().Start(ctx =>
                 {
-                    var task = ctx.AddTask("rendering frames", maxValue: options.Train + options.Val);
+                    var task = ctx.AddTask("rendering frames", maxValue: options.Train + options.Val + options.Test);
                     result = SyntheticSewer.Generate(outDir, options, new Progress<int>(n => task.Value = n));
                     task.Value = task.MaxValue;
                 });
                 summary = result!;
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"wrote {summary.Root}: train {summary.Train} ({summary.TrainDefects} defective), val {summary.Val} ({summary.ValDefects} defective), {summary.Resolution} px, seed {summary.Seed}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{summary.Train + summary.Val} frames in {summary.Seconds:0.0} s ({summary.ImagesPerSecond:0} images/s)"));
+                $"wrote {summary.Root}: train {summary.Train} ({summary.TrainDefects} defective), val {summary.Val} ({summary.ValDefects} defective), test {summary.Test} ({summary.TestDefects} defective), {summary.Resolution} px, seed {summary.Seed}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{summary.Train + summary.Val + summary.Test} frames in {summary.Seconds:0.0} s ({summary.ImagesPerSecond:0} images/s)"));
             return 0;
         });
         return command;
@@ -111,7 +111,7 @@ public static class DataCommand
     static Command Check()
     {
         var root = new Option<string>("--data-root") { Description = "Folder with the annotation files and images.", Required = true };
-        var splits = new Option<string[]>("--split") { Description = "Splits to check (default: train and val).", AllowMultipleArgumentsPerToken = true };
+        var splits = new Option<string[]>("--split") { Description = "Splits to check (default: train, val, and test where its annotation file exists).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("check", "Validate annotation files (columns, 0/1 values, duplicates, Defect vs codes) and that every image exists.")
         {
             root, splits,
@@ -119,7 +119,8 @@ public static class DataCommand
         command.SetAction(r =>
         {
             var dataRoot = SewerMlDataRoot.Open(r.GetValue(root)!);
-            var names = r.GetValue(splits) is { Length: > 0 } s ? s : ["train", "val"];
+            var names = r.GetValue(splits) is { Length: > 0 } s ? s
+                : File.Exists(Path.Combine(dataRoot.Root, SewerMlSplit.Test.CsvFileName())) ? ["train", "val", "test"] : ["train", "val"];
             foreach (var split in names.Select(SewerMlSplits.Parse))
             {
                 var table = dataRoot.ReadTable(split, requireLabels: split != SewerMlSplit.Test);

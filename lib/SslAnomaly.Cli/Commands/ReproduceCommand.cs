@@ -21,9 +21,10 @@ public static class ReproduceCommand
         var outDir = new Option<string>("--out") { Description = "output folder (sweep/ and report/)", Required = true };
         var noPng = ReportCommand.NoPngOption();
         var seeds = SweepCommand.SeedsOption();
+        var headlineSeeds = SweepCommand.HeadlineSeedsOption();
         var command = new Command("reproduce", "Reproduce the paper's Table 1 and figures: data, the whole sweep, the report.")
         {
-            profile, dataRoot, methods, backbones, parallel, outDir, noPng, seeds,
+            profile, dataRoot, methods, backbones, parallel, outDir, noPng, seeds, headlineSeeds,
         };
         command.SetAction(p =>
         {
@@ -33,7 +34,7 @@ public static class ReproduceCommand
             Directory.CreateDirectory(sweepDir);
             string chosen = p.GetValue(profile)!;
             var plan = SweepPlan.Create(chosen == Profiles.Paper ? "paper" : "quick", chosen, Split(p.GetValue(methods)), Split(p.GetValue(backbones)),
-                0, p.GetValue(dataRoot), null, null, p.GetValue(seeds)).SaveOrVerify(sweepDir);
+                0, p.GetValue(dataRoot), null, null, p.GetValue(seeds), headlineSeeds: p.GetValue(headlineSeeds)).SaveOrVerify(sweepDir);
             var config = ExperimentConfigBuilder.Build(chosen, null, new ExperimentChoices { DataRoot = p.GetValue(dataRoot) });
             if (config.DataRoot is null) EmbeddedDataset.Ensure(config.Embedded, Console.Out); // once, before parallel runs start
             var summary = new SweepRunner(sweepDir, plan, Console.Out).Run(SweepCommand.ResolveParallel(p.GetValue(parallel)));

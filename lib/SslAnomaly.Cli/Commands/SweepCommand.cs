@@ -23,6 +23,7 @@ public static class SweepCommand
         var sets = new Option<string[]>("--set") { Description = "key=value override applied to every experiment (a method.* key must exist for every method swept)", AllowMultipleArgumentsPerToken = false };
         var seed = new Option<int>("--seed") { Description = "first seed", DefaultValueFactory = _ => 0 };
         var seeds = SeedsOption();
+        var headlineSeeds = HeadlineSeedsOption();
         var probePct = new Option<double?>("--probe-defect-pct") { Description = "hold the probe set's defect share fixed at this percent while the train share moves (the report's fixed-probe panel); default: the train share" };
         var outDir = new Option<string>("--out") { Description = "sweep folder (sweep.json, runs/)", Required = true };
         var parallel = ParallelOption();
@@ -35,13 +36,14 @@ public static class SweepCommand
 
         var command = new Command("sweep", "Run a grid of experiments (the paper's imbalance grid or an ablation; missing ones only), locally or on Slurm.")
         {
-            grid, methods, backbones, profile, dataRoot, config, sets, seed, seeds, probePct, outDir, parallel, slurm, dryRun, cpus, time, partition, gres,
+            grid, methods, backbones, profile, dataRoot, config, sets, seed, seeds, headlineSeeds, probePct, outDir, parallel, slurm, dryRun, cpus, time, partition, gres,
         };
         command.SetAction(p =>
         {
             var dir = Path.GetFullPath(p.GetValue(outDir)!);
             var plan = SweepPlan.Create(p.GetValue(grid)!, p.GetValue(profile), Split(p.GetValue(methods)), Split(p.GetValue(backbones)),
-                p.GetValue(seed), p.GetValue(dataRoot), p.GetValue(config), p.GetValue(sets) ?? [], p.GetValue(seeds), p.GetValue(probePct));
+                p.GetValue(seed), p.GetValue(dataRoot), p.GetValue(config), p.GetValue(sets) ?? [], p.GetValue(seeds), p.GetValue(probePct),
+                p.GetValue(headlineSeeds));
             // Fail fast on a bad shared config (or an entry it makes invalid) before writing or launching anything.
             foreach (var entry in plan.Entries) plan.Config(entry);
             if (p.GetValue(dryRun) && !p.GetValue(slurm))
@@ -86,8 +88,14 @@ public static class SweepCommand
         return command;
     }
 
-    /// <summary>`--seeds N`: every experiment with seeds seed .. seed + N - 1 (Table 1 then shows mean ± sd).</summary>
-    public static Option<int> SeedsOption() => new("--seeds") { Description = "run every experiment with N seeds (--seed .. --seed + N - 1); Table 1 then shows mean ± sd over seeds", DefaultValueFactory = _ => 1 };
+    /// <summary>`--seeds N`: every experiment with seeds seed .. seed + N - 1 (Table 1 then shows the mean with an interval over seeds and images).</summary>
+    public static Option<int> SeedsOption() => new("--seeds") { Description = "run every experiment with N seeds (--seed .. --seed + N - 1); Table 1 then shows the mean with an interval over seeds, then images", DefaultValueFactory = _ => 1 };
+
+    /// <summary>`--headline-seeds N`: seeds of the profile's headline cells (<see cref="Profiles.Headline"/>).</summary>
+    public static Option<int?> HeadlineSeedsOption() => new("--headline-seeds")
+    {
+        Description = "seeds of the profile's headline cells (standard: ResNet-18 at 5 and 45 %, every method, floor and ceiling; default 3), at least --seeds; 1 runs them once",
+    };
 
     public static Option<int?> ParallelOption() => new("--parallel")
     {

@@ -92,7 +92,7 @@ public sealed record AnalysisRun(RunResult Summary, string Family, string Settin
     }
 
     /// <summary>
-    /// Every finished run under <paramref name="runsDir"/>, each labelled with the config keys that differ within its
+    /// Every finished run under <paramref name="runsDir"/>, read on the split <see cref="RunResult.ReportedSplit"/> picks, each labelled with the config keys that differ within its
     /// (method, backbone, train share, seed) group. Errors name the folder: none there, no finished run, a broken file.
     /// </summary>
     public static IReadOnlyList<AnalysisRun> ReadAll(string runsDir)
@@ -111,7 +111,9 @@ public sealed record AnalysisRun(RunResult Summary, string Family, string Settin
             foreach (var m in members)
                 settings[m.RunDirectory] = string.Join(", ", varying.Select(k => $"{k}={configs[m.RunDirectory].GetValueOrDefault(k, "default")}"));
         }
-        return summaries.Select(s => Read(s, settings[s.RunDirectory])).ToList();
+        // Findings are read on the held-out test split when every run scored it (RunResult.ReportedSplit).
+        var split = RunResult.ReportedSplit(summaries);
+        return summaries.Select(s => Read(s.On(split), settings[s.RunDirectory])).ToList();
     }
 
     /// <summary>config.json as dotted key -> JSON text (empty when the file is absent: older or hand-made folders).</summary>

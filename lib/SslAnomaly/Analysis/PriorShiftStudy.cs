@@ -1,5 +1,6 @@
 using SslAnomaly.Data;
 using SslAnomaly.Eval;
+using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Analysis;
 
@@ -25,7 +26,8 @@ public sealed record PriorShiftSummary(string ValidationKey, DecisionRule Rule, 
 
 /// <summary>
 /// Evaluation when the defect share in the field is unknown (the paper's second open problem), from what a finished run leaves:
-/// predictions-val.csv (the probe's probabilities), truth-val.csv, the validation manifests and predictions-probe.csv.
+/// the probe's probabilities and the labels on the split the run is read on (predictions-test.csv and truth-test.csv, or
+/// their validation twins), that split's subset manifests, and predictions-probe.csv.
 /// The probe is trained with pos_weight (1-p)/p, so both classes carry equal weight and its probabilities are posteriors
 /// under an effective training prior of 0.5 (<see cref="PriorShift.WeightedProbePrior"/>), not the probe set's share:
 /// the EM estimate and the logit shift log(pi/0.5) - log((1-pi)/0.5) start from 0.5. That is also why the probe predicts
@@ -44,7 +46,8 @@ public static class PriorShiftStudy
     public static IReadOnlyList<PriorShiftRow> EvaluateRun(AnalysisRun run)
     {
         string dir = run.Summary.RunDirectory;
-        string predictionsPath = Require(dir, "predictions-val.csv"), truthPath = Require(dir, "truth-val.csv");
+        var split = run.Summary.ScoredSplit;
+        string predictionsPath = Require(dir, RunResult.PredictionsFile(split)), truthPath = Require(dir, RunResult.TruthFile(split));
         var truth = TruthTable.Read(truthPath);
         var scores = PredictionCsv.Read(predictionsPath).AlignTo(truth.Filenames, Path.GetFileName(truthPath));
         var index = truth.Filenames.Select((f, i) => (f, i)).ToDictionary(p => p.f, p => p.i, StringComparer.Ordinal);
@@ -53,7 +56,7 @@ public static class PriorShiftStudy
         var rows = new List<PriorShiftRow>();
         foreach (var key in ImbalanceGrid.ValidationKeys)
         {
-            var manifestPath = Path.Combine(dir, "manifests", $"val-{key}.json");
+            var manifestPath = Path.Combine(dir, RunResult.SubsetManifestFile(split, key));
             if (!File.Exists(manifestPath)) continue;
             var rowsOf = Manifest.Read(manifestPath).Filenames.Where(index.ContainsKey).Select(f => index[f]).ToArray();
             if (rowsOf.Length == 0) continue;

@@ -35,10 +35,11 @@ public sealed record ManifestSpec(string? Name, SewerMlSplit Split, double? Defe
     /// <summary>Reads the split's CSV under a data root, checks its hash, builds the manifest.</summary>
     public Manifest Materialise(SewerMlDataRoot root, bool verifyImages = true)
     {
-        if (Split == SewerMlSplit.Test)
-            throw new UserInputException("manifests are made from a labelled split (train or val), not test");
         var csv = root.CsvPath(Split);
-        var table = SewerMlCsv.Read(csv, requireLabels: true);
+        // Sewer-ML's public test file lists filenames only; a copy with the labels (or the embedded data's) can be balanced.
+        var table = SewerMlCsv.Read(csv, requireLabels: Split != SewerMlSplit.Test);
+        if (!table.HasLabels)
+            throw new UserInputException($"{csv} has no label columns: a manifest needs labels to balance the defect share (use a labelled copy of the test annotations)");
         var manifest = Materialise(table, FileHash.Sha256(csv));
         if (verifyImages) root.ImagePaths(Split, manifest.Filenames);
         return manifest;

@@ -37,6 +37,12 @@ public sealed record MetricsReport
     /// <summary>Level of the intervals (0.95 unless the bootstrap options say otherwise; absent without intervals).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? CiLevel { get; init; }
 
+    /// <summary>The fewest defect images a reported share may rest on: below it a cell is shown with its count and marked too small.</summary>
+    public const int MinimumDefects = 30;
+
+    /// <summary>Fewer than <see cref="MinimumDefects"/> defect images behind these numbers.</summary>
+    [JsonIgnore] public bool TooFewDefects => Positives < MinimumDefects;
+
     /// <summary>The JSON key of a metric's interval, e.g. "f1_ci95".</summary>
     public static string IntervalKey(string metric) => metric + "_ci95";
 

@@ -20,7 +20,7 @@ public static class EmbeddedDataset
     }
 
     public static string FolderName(SyntheticDataSettings s) =>
-        $"synth-v{SyntheticSewer.GeneratorVersion}-train{s.Train}-val{s.Val}-{s.Resolution}px-seed{s.Seed}" +
+        $"synth-v{SyntheticSewer.GeneratorVersion}-train{s.Train}-val{s.Val}-test{s.Test}-{s.Resolution}px-seed{s.Seed}" +
         (s.DefectScale == 1 ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"-defects{s.DefectScale:0.###}x"));
 
     /// <summary>The dataset's root folder, rendering it first if needed.</summary>
@@ -34,10 +34,10 @@ public static class EmbeddedDataset
         if (IsComplete(target)) return target; // another process rendered it while we waited
         var temp = Path.Combine(root, $".{FolderName(settings)}.{Environment.ProcessId}.tmp");
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        log?.WriteLine($"rendering the embedded dataset ({settings.Train} train + {settings.Val} val images at {settings.Resolution} px) into {target}");
+        log?.WriteLine($"rendering the embedded dataset ({settings.Train} train + {settings.Val} val + {settings.Test} test images at {settings.Resolution} px) into {target}");
         var summary = SyntheticSewer.Generate(temp, new SyntheticSewerOptions
         {
-            Train = settings.Train, Val = settings.Val, Resolution = settings.Resolution, Seed = settings.Seed, DefectScale = settings.DefectScale,
+            Train = settings.Train, Val = settings.Val, Test = settings.Test, Resolution = settings.Resolution, Seed = settings.Seed, DefectScale = settings.DefectScale,
         });
         if (Directory.Exists(target)) Directory.Delete(target, recursive: true); // a stale, incomplete copy
         Directory.Move(temp, target);

@@ -12,24 +12,34 @@ public sealed record ExperimentSubset(string Key, Manifest Manifest, string Mani
 }
 
 /// <summary>
+/// The subsets one evaluated split is scored on: one per defect share of the grid plus the natural one, and their union,
+/// whose features are extracted once for all of them.
+/// </summary>
+public sealed record EvaluatedSplit(SewerMlSplit Split, IReadOnlyList<ExperimentSubset> Subsets, ExperimentSubset Union);
+
+/// <summary>
 /// The data of one experiment: the pretraining subset at the train defect share, the probe-training set at the
-/// probe share (both from the training split), one validation subset per validation share plus the natural
-/// split, all as manifests in the run folder's manifests/. The validation subsets depend only on the seed, so
-/// every method and train share is probed on the same images.
+/// probe share (both from the training split), and per evaluated split (validation, and the held-out test split) one
+/// subset per defect share plus the natural one, all as manifests in the run folder's manifests/. Evaluated subsets
+/// depend only on the seed, so every method and train share is scored on the same images. Settings are chosen on
+/// validation; results are reported on test, which no choice has seen.
 /// </summary>
 public sealed record ExperimentData(
     string DataRoot,
     string Source,
     ExperimentSubset Train,
-    IReadOnlyList<ExperimentSubset> Validation,
-    ExperimentSubset ValidationUnion,
+    EvaluatedSplit Validation,
+    EvaluatedSplit? Test,
     ExperimentSubset Probe)
 {
     /// <summary>Default probe-set size: 50 defects even at a 1 % probe share.</summary>
     public const int DefaultProbeSize = 5000;
 
-    /// <summary>Seed offset of the validation subsets, so they differ from the training draw of the same seed.</summary>
-    const long ValidationSeedOffset = 1_000_003;
+    /// <summary>Seed offsets of the evaluated subsets, so they differ from the training draw of the same seed.</summary>
+    const long ValidationSeedOffset = 1_000_003, TestSeedOffset = 2_000_003;
+
+    /// <summary>Validation, then test when the experiment scores it.</summary>
+    public IReadOnlyList<EvaluatedSplit> Evaluated => Test is null ? [Validation] : [Validation, Test];
 
     public static ExperimentData Prepare(ExperimentConfig config, string runDirectory, TextWriter log)
     {
@@ -58,22 +68,41 @@ public sealed record ExperimentData(
         var probe = Subset(root, trainTable, trainSha, ImbalancedSubset.Select(trainTable, probePct, probeSize, config.Seed),
             $"probe-{Pct(probePct)}", SewerMlSplit.Train, probePct, config.Seed, manifests, config.SkipBadImages);
 
-        var valTable = root.ReadTable(SewerMlSplit.Val, requireLabels: true);
-        string valSha = FileHash.Sha256(valTable.SourcePath);
-        long valSeed = config.Seed + ValidationSeedOffset;
-        var subsets = new List<ExperimentSubset>();
-        foreach (var pct in config.ValDefectPcts)
-            subsets.Add(Subset(root, valTable, valSha, ImbalancedSubset.Select(valTable, pct, config.ValSize, valSeed),
-                Pct(pct), SewerMlSplit.Val, pct, valSeed, manifests, config.SkipBadImages));
-        if (config.ValNatural)
-            subsets.Add(Subset(root, valTable, valSha, ImbalancedSubset.Natural(valTable, config.ValNaturalSize > 0 ? Math.Min(config.ValNaturalSize, valTable.Count) : null, valSeed), ImbalanceGrid.NaturalKey, SewerMlSplit.Val, null, valSeed, manifests, config.SkipBadImages));
-        // Features are extracted once for every validation image any subset uses.
-        var unionRows = subsets.SelectMany(s => valTable.RowsOf(s.Manifest.Filenames)).Distinct().Order().ToArray();
-        var union = Subset(root, valTable, valSha, unionRows, "union", SewerMlSplit.Val, null, valSeed, manifests, config.SkipBadImages);
+        var validation = Evaluate(root, SewerMlSplit.Val, config, config.Seed + ValidationSeedOffset, manifests);
+        var test = config.TestSplit ? Evaluate(root, SewerMlSplit.Test, config, config.Seed + TestSeedOffset, manifests) : null;
         log.WriteLine($"data: {source} at {rootPath}; train {train.Manifest.Size} images ({train.Manifest.ActualDefectPct:F2} % defects, manifest {train.ManifestSha256[..12]}); " +
                       $"probe {probe.Manifest.Size} images ({probe.Manifest.ActualDefectPct:F2} % defects, manifest {probe.ManifestSha256[..12]}); " +
-                      $"validation subsets {string.Join(", ", subsets.Select(s => $"{s.Key}: {s.Manifest.Size}"))}");
-        return new ExperimentData(rootPath, source, train, subsets, union, probe);
+                      string.Join("; ", new[] { validation, test }.OfType<EvaluatedSplit>().Select(e =>
+                          $"{e.Split.Id()} subsets {string.Join(", ", e.Subsets.Select(s => $"{s.Key}: {s.Manifest.Size} ({s.Manifest.DefectCount} defects)"))}")));
+        return new ExperimentData(rootPath, source, train, validation, test, probe);
+    }
+
+    /// <summary>One subset per grid share (and the natural one) of an evaluated split, and their union.</summary>
+    static EvaluatedSplit Evaluate(SewerMlDataRoot root, SewerMlSplit split, ExperimentConfig config, long seed, string manifests)
+    {
+        SewerMlTable table;
+        try
+        {
+            table = root.ReadTable(split, requireLabels: split != SewerMlSplit.Test);
+        }
+        catch (UserInputException e) when (split == SewerMlSplit.Test)
+        {
+            throw new UserInputException($"{e.Message}; results are reported on a labelled test split: give one, or set test_split=false to report on validation", e);
+        }
+        if (!table.HasLabels)
+            throw new UserInputException($"{table.SourcePath} has no label columns (Sewer-ML's public test annotations list filenames only): " +
+                                         "give a labelled copy, or set test_split=false to report on validation");
+        string sha = FileHash.Sha256(table.SourcePath);
+        var subsets = new List<ExperimentSubset>();
+        foreach (var pct in config.ValDefectPcts)
+            subsets.Add(Subset(root, table, sha, ImbalancedSubset.Select(table, pct, config.ValSize, seed), Pct(pct), split, pct, seed, manifests, config.SkipBadImages));
+        if (config.ValNatural)
+            subsets.Add(Subset(root, table, sha, ImbalancedSubset.Natural(table, config.ValNaturalSize > 0 ? Math.Min(config.ValNaturalSize, table.Count) : null, seed),
+                ImbalanceGrid.NaturalKey, split, null, seed, manifests, config.SkipBadImages));
+        // Features are extracted once for every image any subset uses.
+        var unionRows = subsets.SelectMany(s => table.RowsOf(s.Manifest.Filenames)).Distinct().Order().ToArray();
+        var union = Subset(root, table, sha, unionRows, "union", split, null, seed, manifests, config.SkipBadImages);
+        return new EvaluatedSplit(split, subsets, union);
     }
 
     /// <summary><see cref="DefaultProbeSize"/>, or the largest size the split supplies at every paper share and at
@@ -89,7 +118,7 @@ public sealed record ExperimentData(
         SewerMlSplit split, double? pct, long seed, string manifestFolder, bool skipBadImages)
     {
         var manifest = Manifest.FromRows(table, rows, key, split, pct, seed, csvSha);
-        string sha = manifest.Write(Path.Combine(manifestFolder, split == SewerMlSplit.Train ? $"{key}.json" : $"val-{key}.json"));
+        string sha = manifest.Write(Path.Combine(manifestFolder, split == SewerMlSplit.Train ? $"{key}.json" : $"{split.Id()}-{key}.json"));
         var codes = table.Codes;
         var masks = rows.Select(r =>
         {

@@ -79,10 +79,13 @@ public static class ExperimentRunner
         progress.Stage("extracting frozen features and probing");
         clock.Restart();
         var features = phases.ExtractFeatures(data, model.Backbone, outcome, clock);
-        var probed = phases.Probe(data, features, model.Method, clock);
+        var probed = phases.Probe(features, model.Method, clock);
+        var validation = probed[0];
+        var test = probed.Count > 1 ? probed[1] : null;
         var result = phases.Result(RunStatus.Completed, null, data, pretraining, pretrainSeconds) with
         {
-            Metrics = probed.Metrics, HeadMetrics = probed.HeadMetrics, Trivial = probed.Trivial,
+            Metrics = validation.Metrics, HeadMetrics = validation.HeadMetrics, Trivial = validation.Trivial,
+            TestMetrics = test?.Metrics, TestHeadMetrics = test?.HeadMetrics, TestTrivial = test?.Trivial,
             EvaluationSeconds = clock.Elapsed.TotalSeconds,
         };
         run.WriteResult(result, RunResult.Json);
@@ -90,9 +93,10 @@ public static class ExperimentRunner
         // A finished run resumes nothing: the final model is all a later evaluation needs (halves a sweep's disk use).
         new CheckpointStore(run.CheckpointDirectory).Prune(1);
         log.WriteLine($"--- {DateTimeOffset.UtcNow:O} completed");
-        var natural = result.Metrics.TryGetValue(ImbalanceGrid.NaturalKey, out var n) ? n : result.Metrics.Values.Last();
+        var reported = result.OnReportedSplit();
+        var natural = reported.Metrics.TryGetValue(ImbalanceGrid.NaturalKey, out var n) ? n : reported.Metrics.Values.Last();
         return new RunOutcome(0, string.Create(CultureInfo.InvariantCulture,
-            $"{run.Path}: completed{(result.Collapsed ? $" (embeddings collapsed at step {result.CollapseStep})" : "")}; F1 {natural.F1:F3}, F2_CIW {natural.F2Ciw:F3}, F1_Normal {natural.F1Normal:F3} on the natural split; RankMe {result.Rankme:F1}"), result);
+            $"{run.Path}: completed{(result.Collapsed ? $" (embeddings collapsed at step {result.CollapseStep})" : "")}; F1 {natural.F1:F3}, F2_CIW {natural.F2Ciw:F3}, F1_Normal {natural.F1Normal:F3} on the natural {reported.ScoredSplit.Id()} split; RankMe {result.Rankme:F1}"), result);
     }
 
     /// <summary>The backbone and the method that wraps it, disposed together.</summary>
@@ -108,10 +112,10 @@ public static class ExperimentRunner
     /// <summary>What pretraining leaves for the result: how training ended, its monitors, the steps it was to take.</summary>
     sealed record Pretraining(TrainingOutcome Outcome, RankMeMonitor RankMe, long TotalSteps, IReadOnlyList<(long Step, string Name, double Value)> Curves);
 
-    /// <summary>Frozen features of the probe-training set and of every validation image.</summary>
-    sealed record Features(FeatureSet Train, FeatureSet Validation);
+    /// <summary>Frozen features of the probe-training set and of every image of each evaluated split (validation, then test).</summary>
+    sealed record Features(FeatureSet Train, IReadOnlyList<(EvaluatedSplit Split, FeatureSet Features)> Evaluated);
 
-    /// <summary>The probe's metrics per validation key, the supervised head's (supervised only) and the trivial classifiers'.</summary>
+    /// <summary>On one evaluated split: the probe's metrics per subset key, the supervised head's (supervised only) and the trivial classifiers'.</summary>
     sealed record Probed(
         IReadOnlyDictionary<string, MetricsReport> Metrics,
         IReadOnlyDictionary<string, MetricsReport>? HeadMetrics,
@@ -167,8 +171,8 @@ public static class ExperimentRunner
             if (EpochProbeMonitor.Requested)
                 monitors.Add(new EpochProbeMonitor(
                     () => FeatureExtractor.Extract(method.Backbone, LabeledBatches(data.Probe)),
-                    () => FeatureExtractor.Extract(method.Backbone, LabeledBatches(data.ValidationUnion)),
-                    data.Validation.Select(s => (s.Key, s.Manifest.Filenames)).ToList(),
+                    () => FeatureExtractor.Extract(method.Backbone, LabeledBatches(data.Validation.Union)),
+                    data.Validation.Subsets.Select(s => (s.Key, s.Manifest.Filenames)).ToList(),
                     new LinearProbeOptions(config.Probe.L2, config.Probe.MaxIterations)));
 
             progress.Stage($"pretraining {config.Method.Name} on {config.Backbone} ({totalSteps} steps)");
@@ -201,46 +205,51 @@ public static class ExperimentRunner
             progress.Stage($"warning: {warning}");
         }
 
-        /// <summary>Frozen backbone features of the probe-training set and the validation union, cached while manifest and model match.</summary>
+        /// <summary>Frozen backbone features of the probe-training set and of each evaluated split's union, cached while manifest and model match.</summary>
         public Features ExtractFeatures(ExperimentData data, Backbone backbone, TrainingOutcome outcome, Stopwatch clock)
         {
             string modelKey = $"{config.Method.Name}-{config.Backbone}-{config.Resolution}px-steps{outcome.StepsDone}-{Path.GetFileName(outcome.LatestCheckpoint) ?? "none"}";
-            var train = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.Probe.ManifestSha256, modelKey),
-                () => FeatureExtractor.Extract(backbone, LabeledBatches(data.Probe)));
-            var validation = FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(data.ValidationUnion.ManifestSha256, modelKey),
-                () => FeatureExtractor.Extract(backbone, LabeledBatches(data.ValidationUnion)));
-            log.WriteLine($"features: {train.Rows} probe-training and {validation.Rows} validation rows in {clock.Elapsed.TotalSeconds:F1} s");
-            return new Features(train, validation);
+            FeatureSet Cached(ExperimentSubset subset) => FeatureCache.GetOrCompute(run.Path, new FeatureCacheKey(subset.ManifestSha256, modelKey),
+                () => FeatureExtractor.Extract(backbone, LabeledBatches(subset)));
+            var train = Cached(data.Probe);
+            var evaluated = data.Evaluated.Select(e => (e, Cached(e.Union))).ToList();
+            log.WriteLine($"features: {train.Rows} probe-training and {string.Join(" and ", evaluated.Select(e => $"{e.Item2.Rows} {e.e.Split.Id()}"))} rows in {clock.Elapsed.TotalSeconds:F1} s");
+            return new Features(train, evaluated);
         }
 
         /// <summary>
-        /// The weighted linear probe on the training features, scored on every validation subset with bootstrap intervals;
-        /// predictions-val.csv and truth-val.csv beside it.
+        /// The weighted linear probe on the training features, scored on every subset of each evaluated split (validation,
+        /// then test) with bootstrap intervals; predictions-{split}.csv and truth-{split}.csv beside it.
         /// </summary>
-        public Probed Probe(ExperimentData data, Features features, SslMethod method, Stopwatch clock)
+        public IReadOnlyList<Probed> Probe(Features features, SslMethod method, Stopwatch clock)
         {
-            var (trainFeatures, valFeatures) = (features.Train, features.Validation);
+            var trainFeatures = features.Train;
             var probe = LinearProbe.Train(trainFeatures, new LinearProbeOptions(config.Probe.L2, config.Probe.MaxIterations));
             log.WriteLine($"probe trained in {clock.Elapsed.TotalSeconds:F1} s ({probe.Optimization.Iterations} L-BFGS iterations)");
-            // Skipped images have no features: each subset is scored on the images it could read.
-            var readable = valFeatures.Filenames.ToHashSet(StringComparer.Ordinal);
-            var subsets = data.Validation.Select(s => ValidationSubset.FromFilenames(s.Key, s.Manifest.Filenames.Where(readable.Contains).ToList(), valFeatures)).ToList();
             if (skipped.Count > 0) log.WriteLine($"skipped {skipped.Count} unreadable image(s):\n  {string.Join("\n  ", skipped.Lines())}");
-            var bootstrap = new BootstrapOptions(Math.Max(1, config.Probe.BootstrapSamples), config.Seed);
-            bool intervals = config.Probe.BootstrapSamples > 0;
-            var grid = ImbalanceGrid.Evaluate(probe, valFeatures, subsets, bootstrap, intervals);
-            log.WriteLine($"grid with {config.Probe.BootstrapSamples} bootstrap samples done at {clock.Elapsed.TotalSeconds:F1} s");
-            // The supervised model is also scored by its own trained head: the ceiling beside the probe on its frozen features.
-            var headGrid = method is Supervised supervised
-                ? ImbalanceGrid.Evaluate(HeadScores(supervised, valFeatures, device), valFeatures, subsets, bootstrap, intervals)
-                : null;
-            var trivial = TrivialClassifiers.Reports(subsets.Select(s => (s.Key, valFeatures.Truth.Select(s.Indices))).ToList());
-            PredictionCsv.WriteBinary(Path.Combine(run.Path, "predictions-val.csv"), valFeatures.Filenames, probe.PredictProbability(valFeatures));
             // The probe's own training scores: a threshold chosen on them is a baseline that needs no validation labels (PriorShiftStudy).
             PredictionCsv.WriteBinary(Path.Combine(run.Path, "predictions-probe.csv"), trainFeatures.Filenames, probe.PredictProbability(trainFeatures));
-            // Labels beside the predictions, so a report can pair this run with its floor image by image (and `metrics` can score it).
-            File.WriteAllText(Path.Combine(run.Path, "truth-val.csv"), TruthCsv(valFeatures));
-            return new Probed(grid.ToReports(), headGrid?.ToReports(), trivial);
+            var bootstrap = new BootstrapOptions(Math.Max(1, config.Probe.BootstrapSamples), config.Seed);
+            bool intervals = config.Probe.BootstrapSamples > 0;
+            var probed = new List<Probed>();
+            foreach (var (split, scored) in features.Evaluated)
+            {
+                // Skipped images have no features: each subset is scored on the images it could read.
+                var readable = scored.Filenames.ToHashSet(StringComparer.Ordinal);
+                var subsets = split.Subsets.Select(s => ValidationSubset.FromFilenames(s.Key, s.Manifest.Filenames.Where(readable.Contains).ToList(), scored)).ToList();
+                var grid = ImbalanceGrid.Evaluate(probe, scored, subsets, bootstrap, intervals);
+                // The supervised model is also scored by its own trained head: the ceiling beside the probe on its frozen features.
+                var headGrid = method is Supervised supervised
+                    ? ImbalanceGrid.Evaluate(HeadScores(supervised, scored, device), scored, subsets, bootstrap, intervals)
+                    : null;
+                var trivial = TrivialClassifiers.Reports(subsets.Select(s => (s.Key, scored.Truth.Select(s.Indices))).ToList());
+                PredictionCsv.WriteBinary(Path.Combine(run.Path, RunResult.PredictionsFile(split.Split)), scored.Filenames, probe.PredictProbability(scored));
+                // Labels beside the predictions, so a report can pair this run with its floor image by image (and `metrics` can score it).
+                File.WriteAllText(Path.Combine(run.Path, RunResult.TruthFile(split.Split)), TruthCsv(scored));
+                log.WriteLine($"{split.Split.Id()} grid with {config.Probe.BootstrapSamples} bootstrap samples done at {clock.Elapsed.TotalSeconds:F1} s");
+                probed.Add(new Probed(grid.ToReports(), headGrid?.ToReports(), trivial));
+            }
+            return probed;
         }
 
         /// <summary>result.json's identity, provenance and training facts; a completed run adds its metrics.</summary>
@@ -256,7 +265,8 @@ public static class ExperimentRunner
                 ProbeDefectPct = data.Probe.Manifest.DefectPct ?? config.TrainDefectPct,
                 ProbeSize = data.Probe.Manifest.Size,
                 ProbeManifestSha256 = data.Probe.ManifestSha256,
-                ValManifestSha256 = data.Validation.ToDictionary(s => s.Key, s => s.ManifestSha256),
+                ValManifestSha256 = data.Validation.Subsets.ToDictionary(s => s.Key, s => s.ManifestSha256),
+                TestManifestSha256 = data.Test?.Subsets.ToDictionary(s => s.Key, s => s.ManifestSha256),
                 ConfigSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config.ToJson()))),
                 Rankme = pretraining.RankMe.LatestBackboneRankMe ?? Last("rankme/backbone"),
                 RankmeProjector = pretraining.RankMe.Latest.TryGetValue("rankme/projector", out var p) ? p : Last("rankme/projector"),

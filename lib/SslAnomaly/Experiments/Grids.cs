@@ -30,9 +30,10 @@ public static class Grids
 
     /// <summary>
     /// Methods x backbones x the profile's train shares (<see cref="Profiles.TrainShares"/>) x seeds, without the pairs a method cannot train (MAE x ResNet-18,
-    /// <see cref="MethodSpec.Accepts"/>), as in the paper.
+    /// <see cref="MethodSpec.Accepts"/>), as in the paper. Cells of <paramref name="headline"/> run with at least its seeds.
     /// </summary>
-    public static IReadOnlyList<SweepEntry> Imbalance(IReadOnlyList<string> methods, IReadOnlyList<string> backbones, IReadOnlyList<double> shares, int seed, int seeds, double? probeDefectPct)
+    public static IReadOnlyList<SweepEntry> Imbalance(IReadOnlyList<string> methods, IReadOnlyList<string> backbones, IReadOnlyList<double> shares, int seed, int seeds,
+        double? probeDefectPct, HeadlineCells? headline = null)
     {
         var entries = new List<SweepEntry>();
         foreach (var method in methods)
@@ -40,8 +41,11 @@ public static class Grids
             {
                 if (!MethodRegistry.Get(method).Accepts(backbone)) continue; // MAE x ResNet-18: blank in the paper too
                 foreach (var share in shares)
-                    for (int s = seed; s < seed + seeds; s++)
+                {
+                    int cellSeeds = headline is not null && headline.Contains(backbone, share) ? Math.Max(seeds, headline.Seeds) : seeds;
+                    for (int s = seed; s < seed + cellSeeds; s++)
                         entries.Add(new SweepEntry(entries.Count, method, backbone, share, s, probeDefectPct));
+                }
             }
         return entries;
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using SslAnomaly.Data;
 using SslAnomaly.Eval;
 using SslAnomaly.Numerics;
 
@@ -45,6 +46,14 @@ public sealed record RunResult
     public IReadOnlyDictionary<string, MetricsReport>? HeadMetrics { get; init; }
     /// <summary>Classifiers that see no image (<see cref="TrivialClassifiers"/>): name -> validation key -> metrics.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricsReport>> Trivial { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, MetricsReport>>();
+    /// <summary>
+    /// The same three on the held-out test split (same keys and shapes); null for a run that did not score it. No setting
+    /// of a profile or recipe was chosen by looking at these: reports show them, with the validation numbers beside.
+    /// </summary>
+    public IReadOnlyDictionary<string, MetricsReport>? TestMetrics { get; init; }
+    public IReadOnlyDictionary<string, MetricsReport>? TestHeadMetrics { get; init; }
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricsReport>>? TestTrivial { get; init; }
+    public IReadOnlyDictionary<string, string>? TestManifestSha256 { get; init; }
     public long Steps { get; init; }
     public double? FinalLoss { get; init; }
     public double? ImagesPerSecond { get; init; }
@@ -66,6 +75,57 @@ public sealed record RunResult
     [JsonIgnore] public string? Reference { get; init; }
 
     [JsonIgnore] public bool IsCompleted => Status == RunStatus.Completed;
+
+    /// <summary>The split <see cref="Metrics"/>, <see cref="HeadMetrics"/> and <see cref="Trivial"/> hold in this value: validation as
+    /// read from result.json, test in the view <see cref="On"/> returns.</summary>
+    [JsonIgnore] public SewerMlSplit ScoredSplit { get; init; } = SewerMlSplit.Val;
+
+    /// <summary>Whether the run scored <paramref name="split"/> (every completed run scored validation).</summary>
+    public bool Scored(SewerMlSplit split) => split == SewerMlSplit.Val || TestMetrics is not null;
+
+    /// <summary>
+    /// This run as seen on <paramref name="split"/>: <see cref="Metrics"/>, <see cref="HeadMetrics"/>, <see cref="Trivial"/> and
+    /// <see cref="ValManifestSha256"/> hold that split's values and <see cref="ScoredSplit"/> says which, so that every table,
+    /// figure and comparison reads the split it is given without knowing there are two. A view for reading: never written back.
+    /// </summary>
+    public RunResult On(SewerMlSplit split)
+    {
+        if (split == ScoredSplit) return this;
+        var read = AsRead ?? this;
+        if (split == SewerMlSplit.Val) return read;
+        if (split != SewerMlSplit.Test) throw new ArgumentException($"a run is scored on validation and test, not {split.Id()}", nameof(split));
+        return read with
+        {
+            Metrics = read.TestMetrics ?? new Dictionary<string, MetricsReport>(),
+            HeadMetrics = read.TestHeadMetrics,
+            Trivial = read.TestTrivial ?? new Dictionary<string, IReadOnlyDictionary<string, MetricsReport>>(),
+            ValManifestSha256 = read.TestManifestSha256 ?? new Dictionary<string, string>(),
+            ScoredSplit = split,
+            AsRead = read,
+        };
+    }
+
+    /// <summary>This run on the split it is reported on alone: test when it scored it, else validation.</summary>
+    public RunResult OnReportedSplit() => On(Scored(SewerMlSplit.Test) ? SewerMlSplit.Test : SewerMlSplit.Val);
+
+    /// <summary>The run as read from result.json, behind a view of another split (null in the value read).</summary>
+    [JsonIgnore] RunResult? AsRead { get; init; }
+
+    /// <summary>
+    /// The split a set of runs is reported on: the held-out test split when every completed run scored it, else validation
+    /// (runs from before the test split, or with test_split=false), so that one table never mixes the two.
+    /// </summary>
+    public static SewerMlSplit ReportedSplit(IEnumerable<RunResult> runs) =>
+        runs.Where(r => r.IsCompleted).All(r => r.Scored(SewerMlSplit.Test)) && runs.Any(r => r.IsCompleted) ? SewerMlSplit.Test : SewerMlSplit.Val;
+
+    /// <summary>The probe's P(defect) per image of an evaluated split (<c>predictions-val.csv</c>, <c>predictions-test.csv</c>).</summary>
+    public static string PredictionsFile(SewerMlSplit split) => $"predictions-{split.Id()}.csv";
+
+    /// <summary>The labels of the same images as a Sewer-ML annotation file (<c>truth-val.csv</c>, <c>truth-test.csv</c>).</summary>
+    public static string TruthFile(SewerMlSplit split) => $"truth-{split.Id()}.csv";
+
+    /// <summary>Manifest file of an evaluated subset in the run folder (<c>manifests/val-5.json</c>, <c>manifests/test-natural.json</c>).</summary>
+    public static string SubsetManifestFile(SewerMlSplit split, string key) => Path.Combine("manifests", $"{split.Id()}-{key}.json");
 
     /// <summary>The paper's setting: the probe trains at the pretraining share. Other runs belong to the fixed-probe panel.</summary>
     [JsonIgnore] public bool ProbeAtTrainShare => ProbeDefectPct == TrainDefectPct;

@@ -73,6 +73,8 @@ public sealed record SweepPlan
     public int Seed { get; init; }
     /// <summary>Seeds Seed .. Seed + Seeds - 1 of every experiment.</summary>
     public int Seeds { get; init; } = 1;
+    /// <summary>Seeds of the profile's headline cells (<see cref="Profiles.Headline"/>), at least <see cref="Seeds"/>; 1 on profiles without them.</summary>
+    public int HeadlineSeeds { get; init; } = 1;
     /// <summary>A probe share held fixed while the train share moves (the fixed-probe panel); null: probe at the train share.</summary>
     public double? ProbeDefectPct { get; init; }
     public string? DataRoot { get; init; }
@@ -87,10 +89,11 @@ public sealed record SweepPlan
     };
 
     public static SweepPlan Create(string grid, string? profile, IReadOnlyList<string>? methods, IReadOnlyList<string>? backbones,
-        int seed, string? dataRoot, string? configFile, IReadOnlyList<string>? sets, int seeds = 1, double? probeDefectPct = null)
+        int seed, string? dataRoot, string? configFile, IReadOnlyList<string>? sets, int seeds = 1, double? probeDefectPct = null, int? headlineSeeds = null)
     {
         if (!Grids.Names.Contains(grid)) throw new UserInputException($"unknown grid '{grid}' (valid: {string.Join(", ", Grids.Names)}).");
         if (seeds < 1) throw new UserInputException($"--seeds {seeds} must be at least 1.");
+        if (headlineSeeds is < 1) throw new UserInputException($"--headline-seeds {headlineSeeds} must be at least 1.");
         if (probeDefectPct is { } probe && !(probe > 0 && probe < 100))
             throw new UserInputException($"--probe-defect-pct {probe} is outside (0, 100).");
         string chosenProfile = profile ?? Grids.DefaultProfile(grid);
@@ -101,6 +104,7 @@ public sealed record SweepPlan
         foreach (var b in chosenBackbones.Where(b => !BackboneConfig.Names.Contains(b)))
             throw new UserInputException($"--backbones: unknown backbone '{b}' (valid: {string.Join(", ", BackboneConfig.Names)}).");
         IReadOnlyList<SweepEntry> entries;
+        HeadlineCells? headline = null;
         if (Grids.IsAblation(grid))
         {
             // The ablations train the supervised baseline only, as in the paper; a method filter cannot change that.
@@ -119,7 +123,8 @@ public sealed record SweepPlan
         {
             // Every imbalance sweep carries its floor: without it no cell can say whether pretraining helped.
             if (!chosenMethods.Contains(RandomInit.Name)) chosenMethods = [.. chosenMethods, RandomInit.Name];
-            entries = Grids.Imbalance(chosenMethods, chosenBackbones, Profiles.TrainShares(chosenProfile), seed, seeds, probeDefectPct);
+            headline = Profiles.Headline(chosenProfile) is { } cells ? cells with { Seeds = headlineSeeds ?? cells.Seeds } : null;
+            entries = Grids.Imbalance(chosenMethods, chosenBackbones, Profiles.TrainShares(chosenProfile), seed, seeds, probeDefectPct, headline);
         }
         if (entries.Count == 0)
         {
@@ -131,6 +136,7 @@ public sealed record SweepPlan
             Grid = grid,
             Profile = chosenProfile,
             Methods = chosenMethods.ToList(), Backbones = chosenBackbones.ToList(), Seed = seed, Seeds = seeds, ProbeDefectPct = probeDefectPct,
+            HeadlineSeeds = Math.Max(seeds, headline?.Seeds ?? 1),
             TrainDefectPcts = Grids.IsAblation(grid) ? [Grids.AblationTrainDefectPct] : Profiles.TrainShares(chosenProfile),
             DataRoot = dataRoot is null ? null : Path.GetFullPath(dataRoot),
             ConfigFile = configFile is null ? null : Path.GetFullPath(configFile),

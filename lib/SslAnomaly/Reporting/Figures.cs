@@ -10,11 +10,20 @@ namespace SslAnomaly.Reporting;
 /// </summary>
 public static class Figures
 {
+    /// <summary>The mark after a cell that rests on fewer than <see cref="MetricsReport.MinimumDefects"/> defect images.</summary>
+    public const string TooFewDefectsMark = "*";
+
+    /// <summary>"test" or "validation": the split the runs are read on (<see cref="RunResult.ScoredSplit"/>), for titles and axes.</summary>
+    public static string SplitName(IEnumerable<RunResult> runs) =>
+        runs.FirstOrDefault()?.ScoredSplit == Data.SewerMlSplit.Test ? "test" : "validation";
+
     /// <summary>
-    /// Rows "method t%" (train share), columns validation share, cells the metric (mean over seeds). With
+    /// Rows "method t%" (train share), columns the evaluated split's defect share, cells the metric (mean over seeds). With
     /// <paramref name="floors"/>, each cell's text carries the floor mark of <see cref="Table1"/> (†: better than the
     /// random-init floor, ↓: worse, °: cannot be told apart), with q-values over this heatmap's own family: every floor
-    /// comparison of its cells. Trivial-classifier rows do not depend on the train share: one row each.
+    /// comparison of its cells. Trivial-classifier rows do not depend on the train share: one row each. Each cell's hover gives
+    /// the defect images behind it; a cell with fewer than <see cref="MetricsReport.MinimumDefects"/> is marked
+    /// <see cref="TooFewDefectsMark"/>.
     /// </summary>
     public static PlotlyFigure ImbalanceHeatmap(IReadOnlyList<RunResult> runs, string backbone, string metric, string? title = null, FloorComparisons? floors = null)
     {
@@ -24,18 +33,27 @@ public static class Figures
         var columns = ImbalanceGrid.ValidationKeys.Where(k => completed.Any(r => r.Metrics.ContainsKey(k))).ToList();
         var family = HeatmapFamily(runs, backbone, metric, floors ?? FloorComparisons.None);
         var z = rows.Select(g => columns.Select(c => Mean(g.Select(r => r.Metric(c, metric))) ?? double.NaN).ToArray()).ToArray();
-        var text = rows.Select(g => columns.Select(c => Mean(g.Select(r => r.Metric(c, metric))) is double v
+        // The fewest defect images any run of the cell was scored on (runs of one seed share their subsets).
+        var defects = rows.Select(g => columns.Select(c => g.Select(r => r.Metrics.TryGetValue(c, out var m) ? (long?)m.Positives : null).Min()).ToArray()).ToArray();
+        var text = rows.Select((g, i) => columns.Select((c, j) => Mean(g.Select(r => r.Metric(c, metric))) is double v
             ? v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + Table1.Mark(family.Verdict(g, c, metric))
+              + (defects[i][j] < MetricsReport.MinimumDefects ? TooFewDefectsMark : "")
             : "").ToArray()).ToArray();
         var labels = rows.Select(g => g.Key.Share is { } share ? $"{g.Key.Method} {share:0.##}%" : $"{g.Key.Method} (no image)").ToArray();
+        string split = SplitName(completed);
         return PlotlyFigure.Of(Heatmap(z, columns.Select(c => c == ImbalanceGrid.NaturalKey ? c : c + "%"), labels))
-            .WithTraceProperty("text", new System.Text.Json.Nodes.JsonArray(text.Select(row => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonArray(row.Select(t => (System.Text.Json.Nodes.JsonNode?)t).ToArray())).ToArray()))
+            .WithTraceProperty("text", Grid(text))
             .WithTraceProperty("texttemplate", "%{text}")
+            .WithTraceProperty("customdata", Grid(defects.Select(row => row.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?").ToArray()).ToArray()))
+            .WithTraceProperty("hovertemplate", $"%{{y}}, {split} share %{{x}}: %{{z:.3f}}<br>%{{customdata}} defect images<extra></extra>")
             .WithReversedYAxis()
-            .WithTitle(title ?? $"{backbone}: {metric} by train share (rows) and validation share (columns)")
-            .WithAxisTitles("validation defect share", "method, train defect share")
+            .WithTitle(title ?? $"{backbone}: {metric} by train share (rows) and {split} share (columns)")
+            .WithAxisTitles($"{split} defect share", "method, train defect share")
             .WithSize(760, Math.Max(360, 40 + 26 * labels.Length));
     }
+
+    static System.Text.Json.Nodes.JsonArray Grid(IEnumerable<string[]> rows) =>
+        new(rows.Select(row => (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonArray(row.Select(t => (System.Text.Json.Nodes.JsonNode?)t).ToArray())).ToArray());
 
     /// <summary>A heatmap's family of floor tests: every run of the backbone at every validation share shown, for the one metric.</summary>
     public static FloorFamily HeatmapFamily(IReadOnlyList<RunResult> runs, string backbone, string metric, FloorComparisons floors)
@@ -65,7 +83,7 @@ public static class Figures
                     fixedProbe ? $"{method}, probe at {probePct:0.##}%" : $"{method}, probe at train share", markers: true, dash: dash));
             }
         if (lines.Count == 0) lines.Add(Line(Array.Empty<double>(), [], "no data"));
-        var title = $"{backbone}: {Table1.Display(metric)} (validation {valKey}) with the probe fixed at {probePct:0.##}% while the pretraining share moves";
+        var title = $"{backbone}: {Table1.Display(metric)} ({SplitName(completed)} {valKey}) with the probe fixed at {probePct:0.##}% while the pretraining share moves";
         return PlotlyFigure.Of(lines).WithTitle(title)
             .WithAxisTitles("pretraining defect share (%)", Table1.Display(metric))
             .WithSize(760, 460);
@@ -100,7 +118,7 @@ public static class Figures
             g.Select(p => $"{p.r.Backbone} {p.r.TrainDefectPct:0.##}%"))).ToList();
         if (points.Count == 0) points.Add(Points([], [], "no data"));
         return PlotlyFigure.Of(points).WithTitle(title)
-            .WithAxisTitles("re-scaled RankMe", $"probe F1 (validation {valKey}{(valKey == ImbalanceGrid.NaturalKey ? "" : "%")})")
+            .WithAxisTitles("re-scaled RankMe", $"probe F1 ({SplitName(usable)} {valKey}{(valKey == ImbalanceGrid.NaturalKey ? "" : "%")})")
             .WithSize(760, 460);
     }
 

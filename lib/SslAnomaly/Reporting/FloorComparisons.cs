@@ -7,8 +7,9 @@ namespace SslAnomaly.Reporting;
 
 /// <summary>
 /// Each completed run against the random-init floor of its backbone (same train share, probe share, seed and
-/// resolution), by <see cref="PairedBootstrap"/> on the same validation images: the run folders' predictions-val.csv,
-/// truth-val.csv and validation manifests. Runs without a floor, or written before truth-val.csv existed, have none.
+/// resolution), by <see cref="PairedBootstrap"/> on the same images of the split the runs are read on
+/// (<see cref="RunResult.ScoredSplit"/>): the run folders' predictions and truth files of that split and its subset
+/// manifests. Runs without a floor, or written before truth-val.csv existed, have none.
 /// </summary>
 public sealed class FloorComparisons
 {
@@ -72,18 +73,21 @@ public sealed class FloorComparisons
     public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, PairedComparison>> Compare(RunResult run, RunResult floor, BootstrapOptions? options = null,
         IReadOnlyCollection<string>? validationKeys = null)
     {
-        var truth = TruthTable.Read(RunFile(run, "truth-val.csv"));
-        var method = PredictionCsv.Read(RunFile(run, "predictions-val.csv")).AlignTo(truth.Filenames);
-        var baseline = PredictionCsv.Read(RunFile(floor, "predictions-val.csv")).AlignTo(truth.Filenames, $"{run.RunDirectory}/truth-val.csv");
+        if (floor.ScoredSplit != run.ScoredSplit) throw new ArgumentException("a run and its floor are compared on one split", nameof(floor));
+        var split = run.ScoredSplit;
+        string truthFile = RunResult.TruthFile(split), predictionsFile = RunResult.PredictionsFile(split);
+        var truth = TruthTable.Read(RunFile(run, truthFile));
+        var method = PredictionCsv.Read(RunFile(run, predictionsFile)).AlignTo(truth.Filenames);
+        var baseline = PredictionCsv.Read(RunFile(floor, predictionsFile)).AlignTo(truth.Filenames, $"{run.RunDirectory}/{truthFile}");
         var row = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < truth.Count; i++) row[truth.Filenames[i]] = i;
         var result = new Dictionary<string, IReadOnlyDictionary<string, PairedComparison>>();
         foreach (var key in run.Metrics.Keys.Where(k => floor.Metrics.ContainsKey(k) && (validationKeys?.Contains(k) ?? true)))
         {
-            var manifestPath = Path.Combine(run.RunDirectory, "manifests", $"val-{key}.json");
+            var manifestPath = Path.Combine(run.RunDirectory, RunResult.SubsetManifestFile(split, key));
             if (!File.Exists(manifestPath)) continue;
             var rows = Manifest.Read(manifestPath).Filenames.Select(f => row.TryGetValue(f, out var i) ? i
-                : throw new UserInputException($"{manifestPath}: {f} is not in truth-val.csv")).ToArray();
+                : throw new UserInputException($"{manifestPath}: {f} is not in {truthFile}")).ToArray();
             result[key] = PairedBootstrap.Compare(truth.Truth.Select(rows), method.Select(rows), baseline.Select(rows), options);
         }
         return result;

@@ -30,17 +30,29 @@ public sealed class ReportWriter(string outDir)
     public static Func<IReadOnlyList<RunResult>, IReadOnlyList<double>> RankMeRescale { get; set; } =
         runs => RankMeRescaling.MinMax(runs.Select(r => r.Rankme ?? double.NaN).ToList());
 
-    public string Write(IReadOnlyList<RunResult> runs)
+    /// <param name="read">Runs as read from their folders; the report shows the split <see cref="RunResult.ReportedSplit"/> picks
+    /// (the held-out test split when every run scored it), with Table 1 on validation beside it.</param>
+    public string Write(IReadOnlyList<RunResult> read)
     {
-        if (runs.Count == 0) throw new UserInputException("no finished runs (result.json) were found: nothing to report.");
+        if (read.Count == 0) throw new UserInputException("no finished runs (result.json) were found: nothing to report.");
         Directory.CreateDirectory(outDir);
         Directory.CreateDirectory(Path.Combine(outDir, "figures"));
+        var split = RunResult.ReportedSplit(read);
+        var runs = read.Select(r => r.On(split)).ToList();
 
         // Table 1 and the heatmaps show the paper's setting (probe at the train share); fixed-probe runs get their own panel.
         var floors = FloorComparisons.Compute(runs, FloorBootstrap, Console.Error);
         var table = Table1.Build(runs, floors: floors);
         AtomicFile.WriteAllText(Path.Combine(outDir, "table1.csv"), Table1.ToCsv(table));
         AtomicFile.WriteAllText(Path.Combine(outDir, "table1.md"), Table1.ToMarkdown(table));
+        // The validation numbers beside the test ones: the split settings were chosen on, so never the evidence.
+        IReadOnlyList<Table1Row>? validationTable = null;
+        if (split != Data.SewerMlSplit.Val)
+        {
+            validationTable = Table1.Build(read, floors: FloorComparisons.Compute(read, FloorBootstrap, Console.Error, [Eval.ImbalanceGrid.NaturalKey]));
+            AtomicFile.WriteAllText(Path.Combine(outDir, ValidationTableFile + ".csv"), Table1.ToCsv(validationTable));
+            AtomicFile.WriteAllText(Path.Combine(outDir, ValidationTableFile + ".md"), Table1.ToMarkdown(validationTable));
+        }
         AtomicFile.WriteAllText(Path.Combine(outDir, FloorComparisonsFile), FloorJson(runs, floors).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         AtomicFile.WriteAllText(Path.Combine(outDir, PlotlyHtml.ScriptFile), PlotlyHtml.PlotlyJs);
 
@@ -51,9 +63,12 @@ public sealed class ReportWriter(string outDir)
             runs.Select(r => new { r.RunDirectory, r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Status, r.FailureReason, r.ManifestSha256 }),
             new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         var index = Path.Combine(outDir, "index.html");
-        AtomicFile.WriteAllText(index, Index(runs, table, figures, F2Reading.Compare(runs), File.Exists(Path.Combine(outDir, LabelFreeFolder, "index.html"))));
+        AtomicFile.WriteAllText(index, Index(runs, table, validationTable, figures, F2Reading.Compare(runs), File.Exists(Path.Combine(outDir, LabelFreeFolder, "index.html"))));
         return index;
     }
+
+    /// <summary>Table 1 on the validation split (.csv, .md), written beside table1.* when the report shows test.</summary>
+    public const string ValidationTableFile = "table1-validation";
 
     /// <summary>Every floor comparison the report shows, by family (Table 1, then each heatmap), with p, q and the verdict:
     /// the comparisons need two runs (a method and its floor), so they live here rather than in either run's result.json.</summary>
@@ -77,7 +92,7 @@ public sealed class ReportWriter(string outDir)
 
     /// <summary>The heatmaps' legend: the marks of Table 1, with q-values over each heatmap's own cells.</summary>
     public const string HeatmapMarks = "† better than the random-init floor, ↓ worse, ° cannot be told apart (two-sided paired bootstrap, " +
-                                       "Benjamini-Hochberg q < 0.05 over this heatmap's cells)";
+                                       "Benjamini-Hochberg q < 0.05 over this heatmap's cells); * fewer than 30 defect images behind the cell (hover for the count)";
 
     public static IReadOnlyList<Figure> BuildFigures(IReadOnlyList<RunResult> runs, FloorComparisons? floors = null)
     {
@@ -86,7 +101,7 @@ public sealed class ReportWriter(string outDir)
         foreach (var backbone in runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
             foreach (var metric in HeatmapMetrics)
             {
-                var title = $"{backbone}: {Table1.Display(metric)} by train share (rows) and validation share (columns); {HeatmapMarks}";
+                var title = $"{backbone}: {Table1.Display(metric)} by train share (rows) and {Figures.SplitName(runs)} share (columns); {HeatmapMarks}";
                 figures.Add(new Figure($"heatmap-{backbone}-{metric}", title, Figures.ImbalanceHeatmap(main, backbone, metric, title, floors)));
             }
         foreach (var probePct in Figures.FixedProbeShares(runs))
@@ -98,8 +113,8 @@ public sealed class ReportWriter(string outDir)
             }
         foreach (var curve in CurveNames)
             figures.Add(new Figure($"curve-{curve.Replace('/', '-')}", $"{curve} per epoch", Figures.Curves(runs, curve, $"{curve} per epoch")));
-        figures.Add(new Figure("rankme-vs-f1", "Probe F1 (natural validation split) against re-scaled final RankMe",
-            Figures.RankMeScatter(runs, Eval.ImbalanceGrid.NaturalKey, RankMeRescale, "Probe F1 (natural validation split) against re-scaled final RankMe")));
+        string scatterTitle = $"Probe F1 (natural {Figures.SplitName(runs)} split) against re-scaled final RankMe";
+        figures.Add(new Figure("rankme-vs-f1", scatterTitle, Figures.RankMeScatter(runs, Eval.ImbalanceGrid.NaturalKey, RankMeRescale, scatterTitle)));
         return figures;
     }
 
@@ -122,14 +137,16 @@ public sealed class ReportWriter(string outDir)
                $"{string.Join(", ", remedied.Select(r => $"{r.Method}/{r.Backbone}/{r.TrainDefectPct:0.##}%"))}.{unchecked_}";
     }
 
-    static string Index(IReadOnlyList<RunResult> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Figure> figures, F2ReadingComparison f2Reading, bool labelFree = false)
+    static string Index(IReadOnlyList<RunResult> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Table1Row>? validationTable, IReadOnlyList<Figure> figures,
+        F2ReadingComparison f2Reading, bool labelFree = false)
     {
         var s = new StringBuilder();
         s.AppendLine("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>SSL anomaly detection: report</title>");
         s.AppendLine($"<script src=\"{PlotlyHtml.ScriptFile}\"></script>");
         s.AppendLine("<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}th{background:#eee}</style></head><body>");
         int completed = runs.Count(r => r.IsCompleted);
-        s.AppendLine($"<h1>SSL anomaly detection under controlled imbalance</h1><p>{completed} completed and {runs.Count - completed} failed runs. Table 1 is measured on the natural validation split; cells show ours [95 % interval] (paper).</p>");
+        s.AppendLine($"<h1>SSL anomaly detection under controlled imbalance</h1><p>{completed} completed and {runs.Count - completed} failed runs. {WebUtility.HtmlEncode(SplitSentence(runs))} " +
+                     "Table 1 is measured on the natural split; cells show ours [95 % interval] (paper).</p>");
         s.AppendLine($"<p>{WebUtility.HtmlEncode(Table1.Legend)} Reference rows: always-defect and prior see no image (computed from the labels), " +
                      "random-init probes the untrained backbone, supervised-head scores the supervised model with its own trained head. " +
                      $"Every floor comparison with its difference, interval, p, q and verdict: <a href=\"{FloorComparisonsFile}\">{FloorComparisonsFile}</a>.</p>");
@@ -145,19 +162,35 @@ public sealed class ReportWriter(string outDir)
         s.AppendLine($"<p>{WebUtility.HtmlEncode(NumericsSentence(runs))}</p>");
         foreach (var failed in runs.Where(r => !r.IsCompleted))
             s.AppendLine($"<p>failed: {WebUtility.HtmlEncode($"{failed.Method}/{failed.Backbone}/{failed.TrainDefectPct}%: {failed.FailureReason}")}</p>");
+        string splitName = Figures.SplitName(runs);
         foreach (var metric in Table1.Metrics)
+            TableHtml(s, $"Table 1: {Table1.Display(metric)} ({splitName})", table.Where(r => r.Metric == metric).ToList());
+        if (validationTable is not null)
         {
-            var rows = table.Where(r => r.Metric == metric).ToList();
-            var shares = rows.Select(r => r.TrainDefectPct).Distinct().Order().ToList();
-            s.AppendLine($"<h2>Table 1: {Table1.Display(metric)}</h2><table><tr><th>method</th><th>backbone</th>{string.Concat(shares.Select(p => $"<th>{p:0.##} %</th>"))}</tr>");
-            foreach (var g in rows.GroupBy(r => (r.Method, r.Backbone)))
-                s.AppendLine($"<tr><th>{g.Key.Method}</th><th>{g.Key.Backbone}</th>{string.Concat(shares.Select(p => g.FirstOrDefault(r => r.TrainDefectPct == p) is { } r ? $"<td>{WebUtility.HtmlEncode(Table1.Cell(r))}</td>" : "<td></td>"))}</tr>");
-            s.AppendLine("</table>");
+            s.AppendLine($"<h2>Table 1 on validation</h2><p>The split every setting was chosen on, so not evidence: shown to compare with test " +
+                         $"(<a href=\"{ValidationTableFile}.csv\">{ValidationTableFile}.csv</a>).</p>");
+            foreach (var metric in Table1.Metrics)
+                TableHtml(s, $"Table 1: {Table1.Display(metric)} (validation)", validationTable.Where(r => r.Metric == metric).ToList());
         }
         foreach (var f in figures)
             s.AppendLine($"<h2>{WebUtility.HtmlEncode(f.Title)}</h2>\n{PlotlyHtml.Fragment(f.Chart)}");
         s.AppendLine("</body></html>");
         return s.ToString();
     }
+
+    static void TableHtml(StringBuilder s, string heading, IReadOnlyList<Table1Row> rows)
+    {
+        var shares = rows.Select(r => r.TrainDefectPct).Distinct().Order().ToList();
+        s.AppendLine($"<h2>{WebUtility.HtmlEncode(heading)}</h2><table><tr><th>method</th><th>backbone</th>{string.Concat(shares.Select(p => $"<th>{p:0.##} %</th>"))}</tr>");
+        foreach (var g in rows.GroupBy(r => (r.Method, r.Backbone)))
+            s.AppendLine($"<tr><th>{g.Key.Method}</th><th>{g.Key.Backbone}</th>{string.Concat(shares.Select(p => g.FirstOrDefault(r => r.TrainDefectPct == p) is { } r ? $"<td>{WebUtility.HtmlEncode(Table1.Cell(r))}</td>" : "<td></td>"))}</tr>");
+        s.AppendLine("</table>");
+    }
+
+    /// <summary>Which split the report's numbers come from, and why.</summary>
+    public static string SplitSentence(IReadOnlyList<RunResult> runs) => runs.FirstOrDefault()?.ScoredSplit == Data.SewerMlSplit.Test
+        ? "Every number, mark and finding is measured on the held-out test split, which no setting was chosen on; Table 1 on validation follows for comparison."
+        : $"Numbers are measured on the validation split, the one settings were chosen on: {runs.Count(r => r.IsCompleted && !r.Scored(Data.SewerMlSplit.Test))} " +
+          "completed runs have no test scores (they predate the test split or ran with test_split=false), so they are not evidence for a setting chosen on them.";
 
 }

@@ -11,7 +11,8 @@ namespace SslAnomaly.Reporting;
 public sealed record Table1Row(string Metric, string Method, string Backbone, double TrainDefectPct, double? Ours, int Runs, double? Paper)
 {
     public double? Difference => Ours is not null && Paper is not null ? Ours - Paper : null;
-    /// <summary>95 % bootstrap interval of a single run's value (null with several seeds or without intervals).</summary>
+    /// <summary>95 % bootstrap interval: of a single run's value over its images, or with several seeds of their mean over
+    /// seeds and then images (<see cref="HierarchicalBootstrap"/>); null without intervals or the runs' prediction files.</summary>
     public double? Low { get; init; }
     public double? High { get; init; }
     /// <summary>Sample standard deviation over seeds (null for fewer than two runs).</summary>
@@ -22,11 +23,17 @@ public sealed record Table1Row(string Metric, string Method, string Backbone, do
     public double? FloorP { get; init; }
     /// <summary>Largest Benjamini-Hochberg q over the cell's seeds within Table 1's family (null when not tested).</summary>
     public double? FloorQ { get; init; }
+    /// <summary>
+    /// The row did not learn here: below the best classifier that sees no image (always-defect, prior) on this metric, or
+    /// worse than the random-init floor. Not judged for those reference rows and the floor themselves.
+    /// </summary>
+    public bool DidNotLearn { get; init; }
 }
 
 /// <summary>
 /// Table 1 of the paper: F1, F2_CIW and F1_Normal per method x backbone x train defect share, measured
-/// on the unmodified validation split ("natural", as the paper validates on the benchmark's balance),
+/// on the unmodified evaluated split ("natural", as the paper validates on the benchmark's balance): the split the runs
+/// are read on (<see cref="RunResult.ScoredSplit"/>; reports read test, with a validation table beside),
 /// with the published numbers side by side; plus the binary F2 of the defect class (no paper column: the
 /// paper's F2_CIW may have meant it, see <see cref="F2Reading"/>). Floors and the ceiling are rows too:
 /// always-defect, prior, random-init and the supervised model's own head.
@@ -37,15 +44,17 @@ public static class Table1
     public static readonly IReadOnlyList<string> MethodOrder =
         [ReferenceRows.AlwaysDefect, ReferenceRows.Prior, Methods.RandomInit.Name, "supervised", ReferenceRows.SupervisedHead, "byol", "barlow", "dino", "mae", "simclr"];
 
-    /// <summary>Marks after our value: better than the random-init floor, worse than it, or cannot be told apart from it.</summary>
-    public const string BetterMark = "†", WorseMark = "↓", CannotTellMark = "°";
+    /// <summary>Marks after our value: better than the random-init floor, worse than it, or cannot be told apart from it;
+    /// and a row that did not learn (<see cref="Table1Row.DidNotLearn"/>).</summary>
+    public const string BetterMark = "†", WorseMark = "↓", CannotTellMark = "°", DidNotLearnMark = "✗";
 
     /// <summary>What the marks say, and over which family of tests the q-values run.</summary>
     public const string MarksLegend = "† better than the random-init floor of its backbone, ↓ worse than it, ° cannot be told apart from it " +
-                                      "(paired stratified bootstrap on the same validation images, two-sided at the level of the 95 % intervals: " +
+                                      "(paired stratified bootstrap on the same images, two-sided at the level of the 95 % intervals: " +
                                       "Benjamini-Hochberg q < 0.05, better or worse only when every seed is)";
     public const string Legend = MarksLegend + "; q over one family: every floor comparison behind this table's cells (all its metrics). " +
-                                 "No mark: no floor run to compare with. [lo, hi]: 95 % bootstrap interval; ± : sd over seeds.";
+                                 "No mark: no floor run to compare with. ✗ did not learn: below the best classifier that sees no image, or worse than the floor. " +
+                                 "[lo, hi]: 95 % bootstrap interval, over images for one run, over seeds then images for several (n); ± : sd over seeds where no interval can be drawn.";
 
     public static string Mark(FloorVerdict? verdict) => verdict switch
     {
@@ -62,8 +71,11 @@ public static class Table1
     /// <param name="runs">Run summaries; reference rows are derived here (<see cref="ReferenceRows"/>), runs whose probe
     /// share differs from their train share (the fixed-probe panel) are left out.</param>
     /// <param name="floors">Paired comparisons with the random-init floor (none: no marks).</param>
-    public static IReadOnlyList<Table1Row> Build(IReadOnlyList<RunResult> runs, string valKey = ImbalanceGrid.NaturalKey, FloorComparisons? floors = null)
+    /// <param name="seedBootstrap">Replicates of the hierarchical interval of cells with several seeds (null: the default).</param>
+    public static IReadOnlyList<Table1Row> Build(IReadOnlyList<RunResult> runs, string valKey = ImbalanceGrid.NaturalKey, FloorComparisons? floors = null,
+        BootstrapOptions? seedBootstrap = null)
     {
+        var seedIntervals = new Dictionary<(string, string, double), IReadOnlyDictionary<string, (double Mean, ConfidenceInterval Interval)>?>();
         var family = FloorFamily(runs, floors ?? FloorComparisons.None, valKey);
         runs = ReferenceRows.With(PaperSetting(runs));
         var paper = PaperReference.Table1().ToDictionary(v => (v.Metric, v.Method, v.Backbone, v.TrainDefectPct), v => v.Value);
@@ -77,7 +89,9 @@ public static class Table1
                 var cellRuns = runs.Where(r => r.IsCompleted && r.Method == method && r.Backbone == backbone && r.TrainDefectPct == pct
                                                && r.Metric(valKey, metric) is not null).ToList();
                 var ours = cellRuns.Select(r => r.Metric(valKey, metric)!.Value).ToList();
-                var interval = cellRuns.Count == 1 ? cellRuns[0].Interval(valKey, metric) : null;
+                var interval = cellRuns.Count == 1 ? cellRuns[0].Interval(valKey, metric)
+                    : cellRuns.Count > 1 && SeedIntervals(seedIntervals, cellRuns, valKey, seedBootstrap) is { } bySeed
+                        && bySeed[metric].Interval is { Low: var lo, High: var hi } && double.IsFinite(lo) && double.IsFinite(hi) ? (Low: lo, High: hi) : ((double Low, double High)?)null;
                 var tested = cellRuns.Select(r => family.Of(r, valKey, metric)).ToList();
                 bool allTested = tested.Count > 0 && tested.All(t => t is not null);
                 rows.Add(new Table1Row(metric, method, backbone, pct, ours.Count > 0 ? ours.Average() : null, ours.Count,
@@ -89,7 +103,31 @@ public static class Table1
                     FloorQ = allTested ? tested.Max(t => t!.Q) : null,
                 });
             }
-        return rows;
+        return MarkDidNotLearn(rows);
+    }
+
+    /// <summary>The hierarchical intervals of a cell with several seeds, computed once for all its metrics; null when a run lacks its files.</summary>
+    static IReadOnlyDictionary<string, (double Mean, ConfidenceInterval Interval)>? SeedIntervals(
+        Dictionary<(string, string, double), IReadOnlyDictionary<string, (double Mean, ConfidenceInterval Interval)>?> cache,
+        IReadOnlyList<RunResult> cellRuns, string valKey, BootstrapOptions? options)
+    {
+        var key = (cellRuns[0].Method, cellRuns[0].Backbone, cellRuns[0].TrainDefectPct);
+        if (cache.TryGetValue(key, out var known)) return known;
+        var sets = cellRuns.Select(r => RunScores.Subset(r, valKey)).ToList();
+        return cache[key] = sets.All(s => s is not null) ? HierarchicalBootstrap.MeanIntervals(sets!, options) : null;
+    }
+
+    /// <summary>Flags the rows below their trivial classifiers or worse than the floor (<see cref="Table1Row.DidNotLearn"/>).</summary>
+    static IReadOnlyList<Table1Row> MarkDidNotLearn(List<Table1Row> rows)
+    {
+        var trivialBest = rows.Where(r => r.Method is ReferenceRows.AlwaysDefect or ReferenceRows.Prior && r.Ours is not null)
+            .GroupBy(r => (r.Metric, r.Backbone, r.TrainDefectPct)).ToDictionary(g => g.Key, g => g.Max(r => r.Ours!.Value));
+        return rows.Select(r =>
+        {
+            if (r.Ours is null || r.Method is ReferenceRows.AlwaysDefect or ReferenceRows.Prior || MethodRegistry.KindOf(r.Method) == MethodKind.Floor) return r;
+            bool belowTrivial = trivialBest.TryGetValue((r.Metric, r.Backbone, r.TrainDefectPct), out var best) && r.Ours < best;
+            return belowTrivial || r.Floor == FloorVerdict.Worse ? r with { DidNotLearn = true } : r;
+        }).ToList();
     }
 
     /// <summary>
@@ -115,26 +153,27 @@ public static class Table1
         new DoubleDataFrameColumn("sd", rows.Select(r => r.Sd)),
         new StringDataFrameColumn("floor_verdict", rows.Select(r => r.Floor?.Name())),
         new DoubleDataFrameColumn("floor_p", rows.Select(r => r.FloorP)),
-        new DoubleDataFrameColumn("floor_q", rows.Select(r => r.FloorQ)));
+        new DoubleDataFrameColumn("floor_q", rows.Select(r => r.FloorQ)),
+        new BooleanDataFrameColumn("did_not_learn", rows.Select(r => (bool?)r.DidNotLearn)));
 
     public static string ToCsv(IReadOnlyList<Table1Row> rows)
     {
-        var s = new StringBuilder("metric,method,backbone,train_defect_pct,ours,runs,paper,difference,low,high,sd,floor_verdict,floor_p,floor_q\n");
+        var s = new StringBuilder("metric,method,backbone,train_defect_pct,ours,runs,paper,difference,low,high,sd,floor_verdict,floor_p,floor_q,did_not_learn\n");
         foreach (var r in rows)
             s.Append(CultureInfo.InvariantCulture,
-                $"{r.Metric},{r.Method},{r.Backbone},{r.TrainDefectPct},{Num(r.Ours)},{r.Runs},{Num(r.Paper)},{Num(r.Difference)},{Num(r.Low)},{Num(r.High)},{Num(r.Sd)},{r.Floor?.Name()},{Num(r.FloorP)},{Num(r.FloorQ)}\n");
+                $"{r.Metric},{r.Method},{r.Backbone},{r.TrainDefectPct},{Num(r.Ours)},{r.Runs},{Num(r.Paper)},{Num(r.Difference)},{Num(r.Low)},{Num(r.High)},{Num(r.Sd)},{r.Floor?.Name()},{Num(r.FloorP)},{Num(r.FloorQ)},{(r.DidNotLearn ? "true" : "false")}\n");
         return s.ToString();
     }
 
-    /// <summary>A cell as the paper-vs-ours tables print it: "ours [lo, hi] (paper)" for one run,
-    /// "mean ± sd (paper)" over seeds, with the floor mark after our value.</summary>
+    /// <summary>A cell as the paper-vs-ours tables print it: "ours [lo, hi] (paper)" for one run, "mean [lo, hi] (n=3)
+    /// (paper)" over seeds (or "mean ± sd" where no interval could be drawn), with the floor mark and ✗ after our value.</summary>
     public static string Cell(Table1Row r)
     {
         if (r.Ours is null) return $"– ({Fmt(r.Paper)})";
-        string mark = Mark(r.Floor);
-        string spread = r.Runs > 1 ? $" ± {Fmt(r.Sd)}" : r.Low is not null && r.High is not null ? $" [{Fmt(r.Low)}, {Fmt(r.High)}]" : "";
+        string mark = Mark(r.Floor) + (r.DidNotLearn ? DidNotLearnMark : "");
+        string spread = r.Low is not null && r.High is not null ? $" [{Fmt(r.Low)}, {Fmt(r.High)}]" : r.Runs > 1 ? $" ± {Fmt(r.Sd)}" : "";
         string seeds = r.Runs > 1 ? $" (n={r.Runs})" : "";
-        return r.Runs > 1 ? $"{Fmt(r.Ours)}{spread}{mark}{seeds} ({Fmt(r.Paper)})" : $"{Fmt(r.Ours)}{mark}{spread} ({Fmt(r.Paper)})";
+        return $"{Fmt(r.Ours)}{mark}{spread}{seeds} ({Fmt(r.Paper)})";
     }
 
     /// <summary>One markdown table per metric: rows method/backbone, columns train shares, cells "ours (paper)".</summary>

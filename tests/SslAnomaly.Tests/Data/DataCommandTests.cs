@@ -71,11 +71,13 @@ public class DataCommandTests
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("SewerML_Train.csv"), SyntheticSewer.Csv(0, SewerMlSplit.Train, 10));
+        // Sewer-ML's public test annotations list filenames only: nothing to balance.
+        File.WriteAllText(dir.File("SewerML_Test.csv"), "Filename\nE0000001.png\n");
         var pct = CliProcess.Run("data", "manifest", "--data-root", dir.Path, "--split", "train", "--defect-pct", "150", "--out", dir.File("x.json"));
         var split = CliProcess.Run("data", "manifest", "--data-root", dir.Path, "--split", "test", "--defect-pct", "5", "--out", dir.File("x.json"));
         Assert.Equal((2, 2), (pct.ExitCode, split.ExitCode));
         Assert.Contains("--defect-pct must be a percentage in [0, 100] or 'natural', not '150'", pct.Stderr);
-        Assert.Contains("--split must be train or val", split.Stderr);
+        Assert.Contains("SewerML_Test.csv has no label columns", split.Stderr);
         Assert.False(File.Exists(dir.File("x.json")));
     }
 }

@@ -7,7 +7,7 @@ namespace SslAnomaly.Tests.Data;
 
 public class SyntheticSewerTests
 {
-    static readonly SyntheticSewerOptions Tiny = new() { Train = 12, Val = 6, Resolution = 32, Seed = 3 };
+    static readonly SyntheticSewerOptions Tiny = new() { Train = 12, Val = 6, Test = 5, Resolution = 32, Seed = 3 };
 
     static Dictionary<string, byte[]> Files(string root) => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
         .ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllBytes);
@@ -24,7 +24,7 @@ public class SyntheticSewerTests
         var b = Files(dir.File("b"));
         var c = Files(dir.File("c"));
 
-        Assert.Equal(12 + 6 + 3, a.Count);
+        Assert.Equal(12 + 6 + 5 + 4, a.Count); // three splits of frames, their CSVs and the summary
         Assert.Equal(a.Keys.Order(), b.Keys.Order());
         Assert.All(a, kv => Assert.Equal(kv.Value, b[kv.Key]));
         Assert.NotEqual(a["Train/T0000001.png"], c["Train/T0000001.png"]);
@@ -39,7 +39,7 @@ public class SyntheticSewerTests
         var summary = SyntheticSewer.Generate(dir.File("synth"), Tiny);
         var root = SewerMlDataRoot.Open(summary.Root);
 
-        foreach (var (split, count) in new[] { (SewerMlSplit.Train, 12), (SewerMlSplit.Val, 6) })
+        foreach (var (split, count) in new[] { (SewerMlSplit.Train, 12), (SewerMlSplit.Val, 6), (SewerMlSplit.Test, 5) })
         {
             var header = File.ReadLines(root.CsvPath(split)).First().Split(',');
             Assert.Equal(["Filename", .. SewerMlCodes.Codes, "VA", "ND", "Defect", "WaterLevel"], header);
@@ -111,11 +111,11 @@ public class SyntheticSewerTests
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "data-manifests", "embedded");
         var specs = Directory.GetFiles(folder, "*.spec.json");
-        Assert.Equal(11, specs.Length);
+        Assert.Equal(17, specs.Length);
         var defaults = new SyntheticSewerOptions();
         using var dir = new TempDir();
         var tables = new Dictionary<SewerMlSplit, (SewerMlTable Table, string Sha)>();
-        foreach (var (split, count) in new[] { (SewerMlSplit.Train, defaults.Train), (SewerMlSplit.Val, defaults.Val) })
+        foreach (var (split, count) in new[] { (SewerMlSplit.Train, defaults.Train), (SewerMlSplit.Val, defaults.Val), (SewerMlSplit.Test, defaults.Test) })
         {
             var csv = dir.File(split.CsvFileName());
             File.WriteAllText(csv, SyntheticSewer.Csv(defaults.Seed, split, count));

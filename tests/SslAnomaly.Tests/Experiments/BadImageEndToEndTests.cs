@@ -26,7 +26,7 @@ public class BadImageEndToEndTests(ITestOutputHelper output)
     static Root MakeRoot(TempDir dir)
     {
         var root = dir.File("sewer");
-        SyntheticSewer.Generate(root, new SyntheticSewerOptions { Train = 200, Val = 120, Resolution = 32 });
+        SyntheticSewer.Generate(root, new SyntheticSewerOptions { Train = 200, Val = 120, Test = 120, Resolution = 32 });
         var table = SewerMlCsv.Read(System.IO.Path.Combine(root, "SewerML_Train.csv"), requireLabels: true);
         var rows = ImbalancedSubset.Select(table, 15, 32, seed: 0).Take(4).ToArray();
         var images = SewerMlDataRoot.Open(root).ImagePaths(SewerMlSplit.Train, rows.Select(r => table.Filenames[r]).ToList());

@@ -1,3 +1,4 @@
+using SslAnomaly.Data;
 using System.Globalization;
 using System.Text.Json;
 using SslAnomaly.Eval;
@@ -66,12 +67,33 @@ public class ReportTests
     }
 
     [Fact]
-    public void Table1_cells_read_ours_interval_paper_or_mean_sd_over_seeds()
+    public void A_run_is_read_on_test_when_every_run_scored_it_and_validation_stays_one_call_away()
+    {
+        var validation = new Dictionary<string, MetricsReport> { ["natural"] = RunResults.Metrics(f1: 0.7) };
+        var test = new Dictionary<string, MetricsReport> { ["natural"] = RunResults.Metrics(f1: 0.6) };
+        var both = RunResults.Of("simclr", "resnet18", 5, validation) with { TestMetrics = test, TestManifestSha256 = new Dictionary<string, string> { ["natural"] = "t" } };
+        var old = RunResults.Of("byol", "resnet18", 5, validation);
+        Assert.Equal(SewerMlSplit.Test, RunResult.ReportedSplit([both]));
+        Assert.Equal(SewerMlSplit.Val, RunResult.ReportedSplit([both, old])); // one table never mixes the two
+        var onTest = both.On(SewerMlSplit.Test);
+        Assert.Equal((SewerMlSplit.Test, 0.6), (onTest.ScoredSplit, onTest.Metric("natural", "f1")!.Value));
+        Assert.Equal("t", onTest.ValManifestSha256["natural"]);
+        Assert.Equal(0.7, onTest.On(SewerMlSplit.Val).Metric("natural", "f1")!.Value);
+        Assert.Same(both, onTest.On(SewerMlSplit.Val));
+        Assert.Equal(SewerMlSplit.Val, old.OnReportedSplit().ScoredSplit);
+        Assert.Empty(old.On(SewerMlSplit.Test).Metrics);
+        Assert.Equal(["test", "test-natural.json"], [Figures.SplitName([onTest]), Path.GetFileName(RunResult.SubsetManifestFile(SewerMlSplit.Test, "natural"))]);
+    }
+
+    [Fact]
+    public void Table1_cells_read_ours_interval_paper_over_images_or_seeds()
     {
         var one = new Table1Row("f1", "simclr", "resnet18", 5, 0.4, 1, 0.8) { Low = 0.35, High = 0.45, Floor = FloorVerdict.Better };
         Assert.Equal("0.400† [0.350, 0.450] (0.800)", Table1.Cell(one));
         var seeds = new Table1Row("f1", "simclr", "resnet18", 5, 0.4, 3, 0.8) { Sd = 0.02, Floor = FloorVerdict.CannotTell };
-        Assert.Equal("0.400 ± 0.020° (n=3) (0.800)", Table1.Cell(seeds));
+        Assert.Equal("0.400° ± 0.020 (n=3) (0.800)", Table1.Cell(seeds)); // no prediction files: the sd where no interval can be drawn
+        Assert.Equal("0.400° [0.370, 0.430] (n=3) (0.800)", Table1.Cell(seeds with { Low = 0.37, High = 0.43 })); // over seeds, then images
+        Assert.Equal("0.400↓✗ [0.350, 0.450] (0.800)", Table1.Cell(one with { Floor = FloorVerdict.Worse, DidNotLearn = true }));
         Assert.Equal("0.400↓ [0.350, 0.450] (0.800)", Table1.Cell(one with { Floor = FloorVerdict.Worse }));
         Assert.Equal("0.400 [0.350, 0.450] (0.800)", Table1.Cell(one with { Floor = null }));
         Assert.Equal("– (0.800)", Table1.Cell(new Table1Row("f1", "dino", "resnet18", 5, null, 0, 0.8)));

@@ -23,7 +23,7 @@ public class ResumeEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
     [
         "resolution=16", "patch_size=4", "train_size=32", "batch_size=8", "epochs=1", "checkpoint_every_steps=2",
         "val_size=16", "val_natural_size=24", "val_defect_pcts=[45]", "monitor_samples=8", "probe.bootstrap_samples=0",
-        "embedded.train=400", "embedded.val=400", "threads=1", // one thread: no spinning OpenMP workers on a busy shared machine
+        "embedded.train=400", "embedded.val=400", "embedded.test=400", "threads=1", // one thread: no spinning OpenMP workers on a busy shared machine
         "method_params.projector_hidden_dim=32", "method_params.projector_output_dim=16", "method_params.predictor_hidden_dim=32",
         "method_params.dino_hidden_dim=32", "method_params.dino_bottleneck_dim=16", "method_params.dino_prototypes=32",
         "method_params.mae_decoder_dim=32", "method_params.mae_decoder_depth=1", "method_params.mae_decoder_heads=2",

@@ -21,7 +21,7 @@ public sealed class TinyDataFixture : IDisposable
     public static readonly string[] TinySets =
     [
         "train_size=96", "val_size=60", "epochs=2", "batch_size=16", "checkpoint_every_steps=2", "monitor_samples=32",
-        "embedded.train=400", "embedded.val=400", "probe.bootstrap_samples=20", "val_defect_pcts=[5, 45]",
+        "embedded.train=400", "embedded.val=400", "embedded.test=400", "probe.bootstrap_samples=20", "val_defect_pcts=[5, 45]",
     ];
 
     public static string[] RunArgs(string method, string outDir, params string[] extra) =>
@@ -67,6 +67,18 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         Assert.Equal(metrics.Select(m => m.Key).Order(), head.Select(m => m.Key).Order());
         foreach (var (_, cell) in head) AssertIntervals(cell!.AsObject());
         Assert.NotEqual(metrics["natural"]!["f1"]!.GetValue<double>(), head["natural"]!["f1"]!.GetValue<double>()); // a different scorer
+        // The held-out test split is scored the same way, from its own subsets (the embedded data has labelled test frames).
+        var test = result["test_metrics"]!.AsObject();
+        Assert.Equal(metrics.Select(m => m.Key).Order(), test.Select(m => m.Key).Order());
+        foreach (var (_, cell) in test) AssertIntervals(cell!.AsObject());
+        Assert.Equal(head.Select(m => m.Key).Order(), result["test_head_metrics"]!.AsObject().Select(m => m.Key).Order());
+        Assert.NotNull(result["test_trivial"]);
+        var testManifests = result["test_manifest_sha256"]!.AsObject();
+        Assert.Equal(metrics.Select(m => m.Key).Order(), testManifests.Select(m => m.Key).Order());
+        Assert.NotEqual(result["val_manifest_sha256"]!["natural"]!.GetValue<string>(), testManifests["natural"]!.GetValue<string>());
+        foreach (var file in new[] { "truth-test.csv", "predictions-test.csv", Path.Combine("manifests", "test-natural.json") })
+            Assert.True(File.Exists(Path.Combine(run, file)), file);
+        Assert.Contains("on the natural test split", first.Stdout);
         Assert.True(File.Exists(Path.Combine(run, "truth-val.csv")));
         Assert.True(File.Exists(Path.Combine(run, "config.json")));
         Assert.True(File.Exists(Path.Combine(run, "metrics.csv")));
@@ -144,10 +156,11 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
             result["method"] = method;
             File.WriteAllText(Path.Combine(folder, "result.json"), result.ToJsonString());
             if (score is not null)
-            {
-                var truth = SslAnomaly.Eval.TruthTable.Read(Path.Combine(folder, "truth-val.csv"));
-                SslAnomaly.Eval.PredictionCsv.WriteBinary(Path.Combine(folder, "predictions-val.csv"), truth.Filenames, truth.Truth.Defect.Select(score).ToArray());
-            }
+                foreach (var split in new[] { "val", "test" }) // the report reads test, Table 1 below validation
+                {
+                    var truth = SslAnomaly.Eval.TruthTable.Read(Path.Combine(folder, $"truth-{split}.csv"));
+                    SslAnomaly.Eval.PredictionCsv.WriteBinary(Path.Combine(folder, $"predictions-{split}.csv"), truth.Filenames, truth.Truth.Defect.Select(score).ToArray());
+                }
         }
         StandIn(runs, "simclr", d => d ? 1.0 : 0.0);
         StandIn(runs, "byol", null);
@@ -163,11 +176,11 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         table = SslAnomaly.Reporting.Table1.Build(asPaper, floors: SslAnomaly.Reporting.FloorComparisons.Compute(asPaper, new SslAnomaly.Eval.BootstrapOptions(200)));
         SslAnomaly.Reporting.Table1Row Cell(string method) => table.Single(r => r.Metric == "f1" && r.Method == method && r.Backbone == "resnet18" && r.TrainDefectPct == 15);
         Assert.Equal(SslAnomaly.Eval.FloorVerdict.Better, Cell("simclr").Floor);
-        Assert.Contains(SslAnomaly.Reporting.Table1.BetterMark + " [", SslAnomaly.Reporting.Table1.Cell(Cell("simclr")));
+        Assert.StartsWith($"{Cell("simclr").Ours:0.000}{SslAnomaly.Reporting.Table1.BetterMark}", SslAnomaly.Reporting.Table1.Cell(Cell("simclr")));
         Assert.Equal(SslAnomaly.Eval.FloorVerdict.CannotTell, Cell("byol").Floor); // identical to its floor
         Assert.Contains(SslAnomaly.Reporting.Table1.CannotTellMark, SslAnomaly.Reporting.Table1.Cell(Cell("byol")));
         Assert.Equal(SslAnomaly.Eval.FloorVerdict.Worse, Cell("dino").Floor);
-        Assert.Contains(SslAnomaly.Reporting.Table1.WorseMark + " [", SslAnomaly.Reporting.Table1.Cell(Cell("dino")));
+        Assert.Contains(SslAnomaly.Reporting.Table1.WorseMark + SslAnomaly.Reporting.Table1.DidNotLearnMark + " [", SslAnomaly.Reporting.Table1.Cell(Cell("dino")));
         Assert.InRange(Cell("dino").FloorQ!.Value, Cell("dino").FloorP!.Value, 0.05);
         // The report lists every comparison by family, with the verdict the table shows.
         new SslAnomaly.Reporting.ReportWriter(dir.File("report")).Write(asPaper);
@@ -176,9 +189,19 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         string Verdict(string method) => table1.Single(c => c!["method"]!.GetValue<string>() == method && c["metric"]!.GetValue<string>() == "f1")!["verdict"]!.GetValue<string>();
         Assert.Equal(["better", "cannot_tell", "worse"], new[] { "simclr", "byol", "dino" }.Select(Verdict));
         Assert.Contains(families, f => f!["family"]!.GetValue<string>() == "heatmap resnet18 f1");
+        // Two seeds: the mean with an interval over seeds, then images (the runs' prediction files), the sd beside it.
         Assert.Equal(2, Cell("random-init").Runs);
         Assert.NotNull(Cell("random-init").Sd);
-        Assert.Contains(" ± ", SslAnomaly.Reporting.Table1.Cell(Cell("random-init")));
+        Assert.InRange(Cell("random-init").Ours!.Value, Cell("random-init").Low!.Value, Cell("random-init").High!.Value);
+        Assert.Contains("(n=2)", SslAnomaly.Reporting.Table1.Cell(Cell("random-init")));
+        // Did-not-learn: the always-wrong stand-in is worse than its floor.
+        Assert.True(Cell("dino").DidNotLearn);
+        // The stand-ins keep the floor's result.json values: below always-defect, they did not learn either.
+        Assert.Equal(Cell("simclr").Ours < Cell("always-defect").Ours, Cell("simclr").DidNotLearn);
+        Assert.Contains(SslAnomaly.Reporting.Table1.DidNotLearnMark, SslAnomaly.Reporting.Table1.Cell(Cell("dino")));
+        // The report reads the held-out test split and keeps Table 1 on validation beside it.
+        Assert.True(File.Exists(Path.Combine(dir.File("report"), SslAnomaly.Reporting.ReportWriter.ValidationTableFile + ".csv")));
+        Assert.Contains("held-out test split", File.ReadAllText(Path.Combine(dir.File("report"), "index.html")));
         Assert.NotNull(Cell("always-defect").Ours);
         Assert.NotNull(Cell("prior").Ours);
     }

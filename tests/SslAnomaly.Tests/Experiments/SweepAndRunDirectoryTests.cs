@@ -48,6 +48,26 @@ public class SweepAndRunDirectoryTests
     }
 
     [Fact]
+    public void Standard_runs_its_headline_cells_with_three_seeds_and_the_rest_once()
+    {
+        var plan = SweepPlan.Create("quick", "standard", null, null, 0, null, null, null);
+        Assert.Equal(3, plan.HeadlineSeeds);
+        foreach (var cell in plan.Entries.GroupBy(e => (e.Method, e.Backbone, e.TrainDefectPct)))
+        {
+            bool headline = cell.Key.Backbone == "resnet18" && cell.Key.TrainDefectPct is 5 or 45;
+            Assert.Equal(headline ? [0, 1, 2] : [0], cell.Select(e => e.Seed).Order().ToArray());
+        }
+        // Every method of the headline cells, the floor and the supervised ceiling among them.
+        var headlineMethods = plan.Entries.Where(e => e.Backbone == "resnet18" && e.TrainDefectPct == 45 && e.Seed == 2).Select(e => e.Method).ToHashSet();
+        Assert.Superset(new HashSet<string> { "random-init", "supervised", "simclr", "byol", "barlow", "dino" }, headlineMethods);
+        // --headline-seeds 1 runs them once; --seeds raises every cell; quick has no headline cells.
+        Assert.All(SweepPlan.Create("quick", "standard", null, null, 0, null, null, null, headlineSeeds: 1).Entries, e => Assert.Equal(0, e.Seed));
+        Assert.Equal(4, SweepPlan.Create("quick", "standard", ["simclr"], ["resnet18"], 0, null, null, null, seeds: 4).Entries.Count(e => e.TrainDefectPct == 45 && e.Method == "simclr"));
+        Assert.Equal(1, SweepPlan.Create("quick", "quick", null, null, 0, null, null, null).HeadlineSeeds);
+        Assert.Throws<UserInputException>(() => SweepPlan.Create("quick", "standard", null, null, 0, null, null, null, headlineSeeds: 0));
+    }
+
+    [Fact]
     public void Seeds_multiply_every_experiment_and_a_fixed_probe_share_reaches_every_run()
     {
         var plan = SweepPlan.Create("quick", "smoke", ["simclr"], ["resnet18"], 3, null, null, ["epochs=1"], seeds: 2, probeDefectPct: 45);

@@ -85,7 +85,7 @@ public class NotebookLibraryTests
     public void The_data_tour_shows_every_class_and_builds_reproducible_nested_manifests()
     {
         using var dir = new TempDir();
-        var options = new SyntheticSewerOptions { Train = 120, Val = 40, Resolution = 32, Seed = 5 };
+        var options = new SyntheticSewerOptions { Train = 120, Val = 40, Test = 40, Resolution = 32, Seed = 5 };
         SyntheticSewer.Generate(dir.File("data"), options);
         var tour = DataTour.Open(dir.File("data"), embeddedSeed: 5);
         Assert.Equal([120, 40], tour.Splits().Select(s => s.Images));
@@ -110,7 +110,7 @@ public class NotebookLibraryTests
     public void The_data_tour_explains_defect_sizes_and_visibility_at_the_run_resolution()
     {
         using var dir = new TempDir();
-        SyntheticSewer.Generate(dir.File("data"), new SyntheticSewerOptions { Train = 200, Val = 40, Resolution = 32, Seed = 5, DefectScale = 2.5 });
+        SyntheticSewer.Generate(dir.File("data"), new SyntheticSewerOptions { Train = 200, Val = 40, Test = 40, Resolution = 32, Seed = 5, DefectScale = 2.5 });
         var tour = DataTour.Open(dir.File("data"), embeddedSeed: 5, defectScale: 2.5);
         var grid = tour.AtResolutions(32, 64);
         Assert.Equal(0, grid.Tiles.Count % 2);

@@ -8,7 +8,9 @@ namespace SslAnomaly.Data.Synthetic;
 public sealed record SyntheticSewerOptions
 {
     public int Train { get; init; } = 6000;
-    public int Val { get; init; } = 4000;
+    public int Val { get; init; } = 6000;
+    /// <summary>The held-out test split: labelled like the others, never used to choose a setting.</summary>
+    public int Test { get; init; } = 6000;
     public int Resolution { get; init; } = 64;
     public long Seed { get; init; }
     /// <summary>Size multiplier of the defects (1 = generator v1's look; see <see cref="SewerScene.DefectScale"/>).</summary>
@@ -21,13 +23,16 @@ public sealed record SyntheticSewerOptions
 public sealed record SyntheticSewerSummary(string Root, int Train, int TrainDefects, int Val, int ValDefects, int Resolution, long Seed, double Seconds)
 {
     public double DefectScale { get; init; } = 1;
-    public double ImagesPerSecond => (Train + Val) / Math.Max(Seconds, 1e-9);
+    public int Test { get; init; }
+    public int TestDefects { get; init; }
+    public double ImagesPerSecond => (Train + Val + Test) / Math.Max(Seconds, 1e-9);
 }
 
 /// <summary>
 /// The embedded dataset: procedurally rendered sewer-pipe frames written exactly like Sewer-ML
-/// (<c>SewerML_Train.csv</c>, <c>SewerML_Val.csv</c> with every Sewer-ML column, PNGs under
-/// <c>Train/</c> and <c>Val/</c>), so the same reader, manifests and runs serve both.
+/// (<c>SewerML_Train.csv</c>, <c>SewerML_Val.csv</c>, <c>SewerML_Test.csv</c> with every Sewer-ML column, PNGs under
+/// <c>Train/</c>, <c>Val/</c> and <c>Test/</c>), so the same reader, manifests and runs serve both. Unlike Sewer-ML's
+/// public release, its test split is labelled: it is the held-out split results are reported on.
 ///
 /// Frame i of a split is a pure function of (seed, split, i): its labels come from one random stream and
 /// its pixels from another, so frames render in parallel in any order, a larger split extends a smaller
@@ -42,7 +47,7 @@ public static class SyntheticSewer
 
     static ulong SplitId(SewerMlSplit split) => (ulong)split + 1;
 
-    /// <summary>T0000001.png, V0000001.png: distinct across splits, so a flat layout works too.</summary>
+    /// <summary>T0000001.png, V0000001.png, E0000001.png: distinct across splits, so a flat layout works too.</summary>
     public static string FileName(SewerMlSplit split, int index) =>
         $"{(split == SewerMlSplit.Train ? 'T' : split == SewerMlSplit.Val ? 'V' : 'E')}{index + 1:D7}.png";
 
@@ -71,9 +76,9 @@ public static class SyntheticSewer
     /// </summary>
     public static SyntheticSewerSummary Generate(string outDir, SyntheticSewerOptions options, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
-        if (options.Train < 0 || options.Val < 0 || options.Train + options.Val == 0)
-            throw new UserInputException($"--train and --val must be non-negative and not both 0 (got {options.Train}, {options.Val})");
-        if (options.Train > 9_999_999 || options.Val > 9_999_999) throw new UserInputException("at most 9,999,999 images per split");
+        if (options.Train < 0 || options.Val < 0 || options.Test < 0 || options.Train + options.Val + options.Test == 0)
+            throw new UserInputException($"--train, --val and --test must be non-negative and not all 0 (got {options.Train}, {options.Val}, {options.Test})");
+        if (options.Train > 9_999_999 || options.Val > 9_999_999 || options.Test > 9_999_999) throw new UserInputException("at most 9,999,999 images per split");
         if (options.Resolution is < 16 or > 1024) throw new UserInputException($"--resolution must be within 16..1024, not {options.Resolution}");
         if (options.Seed < 0) throw new UserInputException($"--seed must be non-negative, not {options.Seed}");
         if (!(options.DefectScale is >= 0.25 and <= 4)) throw new UserInputException($"--defect-scale must be within 0.25..4, not {options.DefectScale}");
@@ -91,7 +96,7 @@ public static class SyntheticSewer
             Directory.CreateDirectory(staging);
             int done = 0;
             var counts = new Dictionary<SewerMlSplit, (int Count, int Defects)>();
-            foreach (var (split, count) in new[] { (SewerMlSplit.Train, options.Train), (SewerMlSplit.Val, options.Val) })
+            foreach (var (split, count) in new[] { (SewerMlSplit.Train, options.Train), (SewerMlSplit.Val, options.Val), (SewerMlSplit.Test, options.Test) })
             {
                 var folder = Path.Combine(staging, split.FolderName());
                 Directory.CreateDirectory(folder);
@@ -107,7 +112,10 @@ public static class SyntheticSewer
             }
             progress?.Report(done);
             var summary = new SyntheticSewerSummary(target, options.Train, counts[SewerMlSplit.Train].Defects, options.Val, counts[SewerMlSplit.Val].Defects,
-                options.Resolution, options.Seed, 0) { DefectScale = options.DefectScale };
+                options.Resolution, options.Seed, 0)
+            {
+                DefectScale = options.DefectScale, Test = options.Test, TestDefects = counts[SewerMlSplit.Test].Defects,
+            };
             File.WriteAllText(Path.Combine(staging, SummaryFile), SummaryJson(summary), new UTF8Encoding(false));
             if (Directory.Exists(target)) Directory.Delete(target);
             Directory.Move(staging, target);
@@ -137,6 +145,8 @@ public static class SyntheticSewer
                $"  \"train_defects\": {I(s.TrainDefects)},\n" +
                $"  \"val\": {I(s.Val)},\n" +
                $"  \"val_defects\": {I(s.ValDefects)},\n" +
+               $"  \"test\": {I(s.Test)},\n" +
+               $"  \"test_defects\": {I(s.TestDefects)},\n" +
                $"  \"codes\": [{string.Join(", ", SewerMlCodes.Codes.Select(c => $"\"{c}\""))}]\n" +
                "}\n";
     }

@@ -64,6 +64,25 @@ public static class DenseMath
         }
     }
 
+    /// <summary>Rows of A per parallel task of <see cref="MultiplyByTranspose(double[], double[], int)"/>: fixed, so the
+    /// partition (which changes no sum anyway) does not follow the thread count.</summary>
+    const int ParallelRows = 16;
+
+    /// <summary>C = A B^T as a new row-major [rows_A, rows_B] array, blocks of A's rows in parallel; the same bits as the
+    /// single-threaded <see cref="MultiplyByTranspose(ReadOnlySpan{double}, ReadOnlySpan{double}, int, Span{double})"/>.</summary>
+    public static double[] MultiplyByTranspose(double[] a, double[] b, int dim)
+    {
+        if (dim <= 0) throw new ArgumentOutOfRangeException(nameof(dim), dim, "The row length must be positive.");
+        int rowsA = a.Length / dim, rowsB = b.Length / dim;
+        var c = new double[rowsA * rowsB];
+        Parallel.For(0, (rowsA + ParallelRows - 1) / ParallelRows, block =>
+        {
+            int start = block * ParallelRows, rows = Math.Min(ParallelRows, rowsA - start);
+            MultiplyByTranspose(a.AsSpan(start * dim, rows * dim), b, dim, c.AsSpan(start * rowsB, rows * rowsB));
+        });
+        return c;
+    }
+
     /// <summary>The 4 x 2 block of C at rows i..i+3, columns j..j+1, each entry summed in <see cref="Dot"/>'s order.</summary>
     static void FourByTwo(ReadOnlySpan<double> a, int i, ReadOnlySpan<double> b, int j, int dim, Span<double> c, int rowsB)
     {

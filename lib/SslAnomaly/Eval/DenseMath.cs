@@ -32,8 +32,8 @@ public static class DenseMath
         for (; i < target.Length; i++) target[i] += scale * source[i];
     }
 
-    /// <summary>Rows of B per tile: a tile (64 rows of 512 doubles, 256 KiB) stays in cache while the rows of A pass over it.</summary>
-    const int TileRows = 64;
+    /// <summary>Doubles in a tile of B's rows: 256 KiB (64 rows of 512) stay in a core's L2 cache while the rows of A pass over them.</summary>
+    const int TileDoubles = 32 * 1024;
 
     /// <summary>
     /// C = A B^T for row-major A [rows_A, dim] and B [rows_B, dim], into row-major C [rows_A, rows_B]: C[i, j] is the dot
@@ -48,9 +48,10 @@ public static class DenseMath
         if (a.Length % dim != 0 || b.Length % dim != 0) throw new ArgumentException($"A ({a.Length}) and B ({b.Length}) are not whole {dim}-wide rows.");
         int rowsA = a.Length / dim, rowsB = b.Length / dim;
         if (c.Length != rowsA * rowsB) throw new ArgumentException($"C holds {c.Length} values, not {rowsA} x {rowsB}.", nameof(c));
-        for (int j0 = 0; j0 < rowsB; j0 += TileRows)
+        int tileRows = Math.Max(2, TileDoubles / dim);
+        for (int j0 = 0; j0 < rowsB; j0 += tileRows)
         {
-            int j1 = Math.Min(rowsB, j0 + TileRows);
+            int j1 = Math.Min(rowsB, j0 + tileRows);
             int i = 0;
             for (; i + 4 <= rowsA; i += 4)
             {

@@ -12,7 +12,7 @@ namespace SslAnomaly.Eval.OneClass;
 /// </summary>
 public sealed class KnnDetector : IOneClassDetector
 {
-    /// <summary>Queries per parallel task: 64 rows against a 4,000-row pool need a 2 MB similarity buffer.</summary>
+    /// <summary>Queries per parallel task: 64 rows against a 4,000-row reference fill a 2 MB similarity buffer.</summary>
     const int QueryBlock = 64;
 
     readonly double[] _reference;
@@ -43,15 +43,19 @@ public sealed class KnnDetector : IOneClassDetector
     {
         if (queries.Dim != Dim) throw new ArgumentException($"The detector was fitted on {Dim}-dim features, not {queries.Dim}.", nameof(queries));
         var scores = new double[queries.Rows];
-        Parallel.For(0, (queries.Rows + QueryBlock - 1) / QueryBlock, block =>
-        {
-            int start = block * QueryBlock, rows = Math.Min(QueryBlock, queries.Rows - start);
-            var similarity = new double[rows * ReferenceRows];
-            DenseMath.MultiplyByTranspose(UnitRows(queries, start, rows), _reference, Dim, similarity);
-            var nearest = new double[K];
-            for (int r = 0; r < rows; r++)
-                scores[start + r] = MeanDistanceOfNearest(similarity.AsSpan(r * ReferenceRows, ReferenceRows), nearest);
-        });
+        // Each worker keeps its similarity buffer from block to block: a few MB, not one per block.
+        Parallel.For(0, (queries.Rows + QueryBlock - 1) / QueryBlock,
+            () => (Similarity: new double[QueryBlock * ReferenceRows], Nearest: new double[K]),
+            (block, _, buffers) =>
+            {
+                int start = block * QueryBlock, rows = Math.Min(QueryBlock, queries.Rows - start);
+                var similarity = buffers.Similarity.AsSpan(0, rows * ReferenceRows);
+                DenseMath.MultiplyByTranspose(UnitRows(queries, start, rows), _reference, Dim, similarity);
+                for (int r = 0; r < rows; r++)
+                    scores[start + r] = MeanDistanceOfNearest(similarity.Slice(r * ReferenceRows, ReferenceRows), buffers.Nearest);
+                return buffers;
+            },
+            _ => { });
         return scores;
     }
 

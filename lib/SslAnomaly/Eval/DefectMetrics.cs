@@ -34,7 +34,8 @@ public sealed record DefectMetrics(
         _ => throw new ArgumentException($"Unknown metric '{name}' (known: {string.Join(", ", ScalarNames)}).", nameof(name)),
     };
 
-    /// <summary>The official metrics at the official threshold for <paramref name="scores"/> against <paramref name="truth"/>.</summary>
-    public static DefectMetrics Compute(GroundTruth truth, DefectScores scores, double threshold = EvaluationSet.OfficialThreshold) =>
+    /// <summary>The official metrics for <paramref name="scores"/> against <paramref name="truth"/>, decided at the scores' own
+    /// threshold (0.5 for probabilities) unless <paramref name="threshold"/> overrides it.</summary>
+    public static DefectMetrics Compute(GroundTruth truth, DefectScores scores, double? threshold = null) =>
         new EvaluationSet(truth, scores, threshold).Evaluate();
 }

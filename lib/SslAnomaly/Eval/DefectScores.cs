@@ -1,21 +1,38 @@
 namespace SslAnomaly.Eval;
 
 /// <summary>
-/// A model's probabilities for an evaluation set: either one defect probability per image (a binary
-/// classifier such as the linear probe) or one probability per Sewer-ML code (a multi-label model).
+/// A model's scores for an evaluation set and the threshold that turns them into decisions: either one defect
+/// probability per image (a binary classifier such as the linear probe), one probability per Sewer-ML code (a
+/// multi-label model), both decided at the official p &gt;= 0.5, or one anomaly score per image on any scale with the
+/// threshold its detector chose (a one-class detector, Eval/OneClass).
 /// </summary>
 public sealed class DefectScores
 {
-    DefectScores(double[] defect, double[,]? perCode)
+    DefectScores(double[] defect, double[,]? perCode, double threshold = EvaluationSet.OfficialThreshold)
     {
-        foreach (var p in defect)
-            if (!(p >= 0 && p <= 1)) throw new ArgumentException($"Probabilities must lie in [0, 1]; got {p}.");
         Defect = defect;
         PerCode = perCode;
+        Threshold = threshold;
     }
 
     /// <summary>A binary classifier: each code counts as predicted exactly when "defect" is (docs/data-flow.md, Metrics).</summary>
-    public static DefectScores Binary(IReadOnlyList<double> defectProbability) => new(defectProbability.ToArray(), null);
+    public static DefectScores Binary(IReadOnlyList<double> defectProbability)
+    {
+        foreach (var p in defectProbability)
+            if (!(p >= 0 && p <= 1)) throw new ArgumentException($"Probabilities must lie in [0, 1]; got {p}.");
+        return new(defectProbability.ToArray(), null);
+    }
+
+    /// <summary>A binary detector whose scores are not probabilities (a distance, a Mahalanobis score): "defect" is
+    /// predicted where score &gt;= <paramref name="threshold"/>, the threshold the detector chose for itself. The ranking
+    /// metrics (AUROC, AUPRC) see the scores as they are; only their order matters to them.</summary>
+    public static DefectScores Thresholded(IReadOnlyList<double> scores, double threshold)
+    {
+        if (!double.IsFinite(threshold)) throw new ArgumentException($"The decision threshold must be finite; got {threshold}.", nameof(threshold));
+        foreach (var s in scores)
+            if (!double.IsFinite(s)) throw new ArgumentException($"Scores must be finite; got {s}.", nameof(scores));
+        return new(scores.ToArray(), null, threshold);
+    }
 
     /// <summary>A multi-label model, [rows, 17]. Its defect score is the largest code probability, so "defect"
     /// is predicted exactly when some code is, which is the official definition of "not normal".</summary>
@@ -40,12 +57,15 @@ public sealed class DefectScores
 
     public double[] Defect { get; }
     public double[,]? PerCode { get; }
+    /// <summary>Where a score (a code probability for a multi-label model) becomes a positive decision: score &gt;= Threshold.
+    /// 0.5 for probabilities, the detector's own threshold for <see cref="Thresholded"/> scores.</summary>
+    public double Threshold { get; }
     public bool IsMultiLabel => PerCode is not null;
     public int Count => Defect.Length;
 
     public DefectScores Select(IReadOnlyList<int> rows)
     {
-        if (PerCode is null) return new(rows.Select(i => Defect[i]).ToArray(), null);
+        if (PerCode is null) return new(rows.Select(i => Defect[i]).ToArray(), null, Threshold);
         var perCode = new double[rows.Count, PerCode.GetLength(1)];
         for (int r = 0; r < rows.Count; r++)
             for (int k = 0; k < PerCode.GetLength(1); k++) perCode[r, k] = PerCode[rows[r], k];

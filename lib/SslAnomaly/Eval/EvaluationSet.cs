@@ -8,7 +8,8 @@ namespace SslAnomaly.Eval;
 /// recomputed cheaply on bootstrap resamples (integer multiplicities per row).
 /// <para>Definitions (official Sewer-ML evaluation, Haurum &amp; Moeslund 2021; docs/data-flow.md, Metrics):</para>
 /// <list type="bullet">
-/// <item>A probability p is a positive decision when p &gt;= threshold (0.5), as in the official code.</item>
+/// <item>A probability p is a positive decision when p &gt;= threshold (0.5), as in the official code; a one-class
+///   detector's score is one when it reaches the detector's own threshold (<see cref="DefectScores.Thresholded"/>).</item>
 /// <item>Defect class: precision, recall, F1, F2 of "defect predicted" against the Defect label.</item>
 /// <item>Normal class: predicted when no code (for a binary model: no defect) is predicted, true when no code
 ///   is present; F1_Normal is its F1.</item>
@@ -33,8 +34,11 @@ public sealed class EvaluationSet
     readonly int[]? _actualCodes;   // code masks, when known
     readonly int[] _predictedCodes;
 
-    public EvaluationSet(GroundTruth truth, DefectScores scores, double threshold = OfficialThreshold)
+    /// <param name="threshold">Overrides the scores' own decision threshold (<see cref="DefectScores.Threshold"/>: 0.5 for
+    /// probabilities); a decision rule under study, such as an F2 threshold, passes its own.</param>
+    public EvaluationSet(GroundTruth truth, DefectScores scores, double? threshold = null)
     {
+        double cut = threshold ?? scores.Threshold;
         if (truth.Count != scores.Count)
             throw new ArgumentException($"{truth.Count} labelled rows but {scores.Count} scored rows.");
         Truth = truth;
@@ -54,12 +58,12 @@ public sealed class EvaluationSet
             if (scores.PerCode is { } perCode)
             {
                 for (int k = 0; k < CodeCount; k++)
-                    if (perCode[i, k] >= threshold) _predictedCodes[j] |= 1 << k;
+                    if (perCode[i, k] >= cut) _predictedCodes[j] |= 1 << k;
                 _predicted[j] = _predictedCodes[j] != 0;
             }
             else
             {
-                _predicted[j] = _score[j] >= threshold;
+                _predicted[j] = _score[j] >= cut;
                 _predictedCodes[j] = _predicted[j] ? GroundTruth.AllCodesMask : 0;
             }
         }

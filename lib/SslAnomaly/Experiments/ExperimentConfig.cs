@@ -60,6 +60,8 @@ public sealed record ExperimentConfig
     public AugmentationSettings Augmentation { get; init; } = new();
 
     public ProbeSettings Probe { get; init; } = new();
+    /// <summary>The study without defect labels beside the probe: one-class detectors and label efficiency (docs/one-class.md).</summary>
+    public OneClassSettings OneClass { get; init; } = new();
     public CollapseSettings Collapse { get; init; } = new();
 
     public int Seed { get; init; }
@@ -114,6 +116,24 @@ public sealed record ProbeSettings
     public double L2 { get; init; } = 1e-4;
     /// <summary>Bootstrap resamples for confidence intervals of every probe metric.</summary>
     public int BootstrapSamples { get; init; } = 1000;
+}
+
+/// <summary>
+/// One-class detectors on the frozen features (kNN and Mahalanobis, on a clean and a contaminated reference pool, with a
+/// threshold chosen without defect labels) and the probe at small label budgets, scored on the same subsets as the
+/// probe. Config keys <c>one_class.*</c>; <see cref="Eval.OneClass.OneClassOptions"/> documents each value.
+/// </summary>
+public sealed record OneClassSettings
+{
+    public bool Enabled { get; init; } = true;
+    public Eval.OneClass.DetectorKind[] Detectors { get; init; } = [Eval.OneClass.DetectorKind.Knn, Eval.OneClass.DetectorKind.Mahalanobis];
+    public Eval.OneClass.ReferencePool[] Pools { get; init; } = [Eval.OneClass.ReferencePool.Clean, Eval.OneClass.ReferencePool.Contaminated];
+    public int K { get; init; } = 5;
+    public double Quantile { get; init; } = 0.95;
+    public double CalibrationShare { get; init; } = 0.2;
+    public int[] LabelBudgets { get; init; } = [10, 30, 100, 300];
+
+    public Eval.OneClass.OneClassOptions Options() => new(Enabled, Detectors, Pools, K, Quantile, CalibrationShare, LabelBudgets);
 }
 
 /// <summary>

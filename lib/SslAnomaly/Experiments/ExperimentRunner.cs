@@ -6,6 +6,7 @@ using SslAnomaly.Augment;
 using SslAnomaly.Backbones;
 using SslAnomaly.Data;
 using SslAnomaly.Eval;
+using SslAnomaly.Eval.OneClass;
 using SslAnomaly.Methods;
 using SslAnomaly.Monitoring;
 using SslAnomaly.Native;
@@ -86,6 +87,9 @@ public static class ExperimentRunner
         {
             Metrics = validation.Metrics, HeadMetrics = validation.HeadMetrics, Trivial = validation.Trivial,
             TestMetrics = test?.Metrics, TestHeadMetrics = test?.HeadMetrics, TestTrivial = test?.Trivial,
+            OneClass = validation.OneClass, LabelEfficiency = validation.LabelEfficiency,
+            TestOneClass = test?.OneClass, TestLabelEfficiency = test?.LabelEfficiency,
+            OneClassSeconds = probed.Sum(p => p.OneClassSeconds),
             EvaluationSeconds = clock.Elapsed.TotalSeconds,
         };
         run.WriteResult(result, RunResult.Json);
@@ -115,11 +119,15 @@ public static class ExperimentRunner
     /// <summary>Frozen features of the probe-training set and of every image of each evaluated split (validation, then test).</summary>
     sealed record Features(FeatureSet Train, IReadOnlyList<(EvaluatedSplit Split, FeatureSet Features)> Evaluated);
 
-    /// <summary>On one evaluated split: the probe's metrics per subset key, the supervised head's (supervised only) and the trivial classifiers'.</summary>
+    /// <summary>On one evaluated split: the probe's metrics per subset key, the supervised head's (supervised only), the trivial
+    /// classifiers', and the study without defect labels (null when switched off) with the seconds it took.</summary>
     sealed record Probed(
         IReadOnlyDictionary<string, MetricsReport> Metrics,
         IReadOnlyDictionary<string, MetricsReport>? HeadMetrics,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricsReport>> Trivial);
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricsReport>> Trivial,
+        IReadOnlyDictionary<string, OneClassReport>? OneClass,
+        IReadOnlyDictionary<string, LabelBudgetReport>? LabelEfficiency,
+        double OneClassSeconds);
 
     /// <summary>
     /// The phases of one run, in the order <see cref="Run"/> calls them: data, model, pretraining, features, probe,
@@ -224,7 +232,8 @@ public static class ExperimentRunner
         public IReadOnlyList<Probed> Probe(Features features, SslMethod method, Stopwatch clock)
         {
             var trainFeatures = features.Train;
-            var probe = LinearProbe.Train(trainFeatures, new LinearProbeOptions(config.Probe.L2, config.Probe.MaxIterations));
+            var probeOptions = new LinearProbeOptions(config.Probe.L2, config.Probe.MaxIterations);
+            var probe = LinearProbe.Train(trainFeatures, probeOptions);
             log.WriteLine($"probe trained in {clock.Elapsed.TotalSeconds:F1} s ({probe.Optimization.Iterations} L-BFGS iterations)");
             if (skipped.Count > 0) log.WriteLine($"skipped {skipped.Count} unreadable image(s):\n  {string.Join("\n  ", skipped.Lines())}");
             // The probe's own training scores: a threshold chosen on them is a baseline that needs no validation labels (PriorShiftStudy).
@@ -247,7 +256,14 @@ public static class ExperimentRunner
                 // Labels beside the predictions, so a report can pair this run with its floor image by image (and `metrics` can score it).
                 File.WriteAllText(Path.Combine(run.Path, RunResult.TruthFile(split.Split)), TruthCsv(scored));
                 log.WriteLine($"{split.Split.Id()} grid with {config.Probe.BootstrapSamples} bootstrap samples done at {clock.Elapsed.TotalSeconds:F1} s");
-                probed.Add(new Probed(grid.ToReports(), headGrid?.ToReports(), trivial));
+                // Without defect labels: one-class detectors on the same features, and the probe at small label budgets.
+                var oneClassClock = Stopwatch.StartNew();
+                var study = OneClassEvaluation.Evaluate(trainFeatures, scored, subsets, config.OneClass.Options(), config.Seed, bootstrap, intervals, probeOptions, fullProbe: probe);
+                double oneClassSeconds = oneClassClock.Elapsed.TotalSeconds;
+                if (config.OneClass.Enabled)
+                    log.WriteLine($"{split.Split.Id()} one-class study ({study.Detectors.Count} detectors, {study.LabelEfficiency.Count} label budgets) in {oneClassSeconds:F1} s");
+                probed.Add(new Probed(grid.ToReports(), headGrid?.ToReports(), trivial,
+                    config.OneClass.Enabled ? study.OneClassReports() : null, config.OneClass.Enabled ? study.LabelEfficiencyReports() : null, oneClassSeconds));
             }
             return probed;
         }

@@ -40,6 +40,15 @@ public static class ExperimentValidator
         if (c.Augmentation.MinScale is <= 0 or > 1) throw new UserInputException($"augmentation.min_scale {c.Augmentation.MinScale} is outside (0, 1].");
         if (c.Augmentation.TVal < 0) throw new UserInputException($"augmentation.t_val {c.Augmentation.TVal} is negative.");
         if (c.Probe.BootstrapSamples < 0) throw new UserInputException("probe.bootstrap_samples is negative.");
+        try
+        {
+            c.OneClass.Options().Validate();
+        }
+        catch (ArgumentException e)
+        {
+            // The options name the value in their own words; the user knows it by its config key.
+            throw new UserInputException($"one_class.{System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(e.ParamName ?? "")}: {e.Message.Split(" (Parameter")[0]}", e);
+        }
         if (c.DataRoot is not null && !Directory.Exists(c.DataRoot))
             throw new UserInputException($"--data-root {c.DataRoot} does not exist.");
     }

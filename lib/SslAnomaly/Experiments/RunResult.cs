@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using SslAnomaly.Data;
 using SslAnomaly.Eval;
+using SslAnomaly.Eval.OneClass;
 using SslAnomaly.Numerics;
 
 namespace SslAnomaly.Experiments;
@@ -54,6 +55,17 @@ public sealed record RunResult
     public IReadOnlyDictionary<string, MetricsReport>? TestHeadMetrics { get; init; }
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricsReport>>? TestTrivial { get; init; }
     public IReadOnlyDictionary<string, string>? TestManifestSha256 { get; init; }
+    /// <summary>
+    /// Without defect labels (docs/one-class.md): each one-class detector on each reference pool ("knn_clean",
+    /// "mahalanobis_contaminated", ...) scored on the same subsets as the probe, and the probe trained on small label budgets
+    /// ("10", ..., "all"); null when the study was off or the run predates it. The test split's twins beside them.
+    /// </summary>
+    public IReadOnlyDictionary<string, OneClassReport>? OneClass { get; init; }
+    public IReadOnlyDictionary<string, LabelBudgetReport>? LabelEfficiency { get; init; }
+    public IReadOnlyDictionary<string, OneClassReport>? TestOneClass { get; init; }
+    public IReadOnlyDictionary<string, LabelBudgetReport>? TestLabelEfficiency { get; init; }
+    /// <summary>Seconds of <see cref="EvaluationSeconds"/> the study without defect labels took (both splits).</summary>
+    public double OneClassSeconds { get; init; }
     public long Steps { get; init; }
     public double? FinalLoss { get; init; }
     public double? ImagesPerSecond { get; init; }
@@ -76,7 +88,7 @@ public sealed record RunResult
 
     [JsonIgnore] public bool IsCompleted => Status == RunStatus.Completed;
 
-    /// <summary>The split <see cref="Metrics"/>, <see cref="HeadMetrics"/> and <see cref="Trivial"/> hold in this value: validation as
+    /// <summary>The split <see cref="Metrics"/>, <see cref="HeadMetrics"/>, <see cref="Trivial"/>, <see cref="OneClass"/> and <see cref="LabelEfficiency"/> hold in this value: validation as
     /// read from result.json, test in the view <see cref="On"/> returns.</summary>
     [JsonIgnore] public SewerMlSplit ScoredSplit { get; init; } = SewerMlSplit.Val;
 
@@ -100,6 +112,8 @@ public sealed record RunResult
             HeadMetrics = read.TestHeadMetrics,
             Trivial = read.TestTrivial ?? new Dictionary<string, IReadOnlyDictionary<string, MetricsReport>>(),
             ValManifestSha256 = read.TestManifestSha256 ?? new Dictionary<string, string>(),
+            OneClass = read.TestOneClass,
+            LabelEfficiency = read.TestLabelEfficiency,
             ScoredSplit = split,
             AsRead = read,
         };

@@ -79,6 +79,22 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         foreach (var file in new[] { "truth-test.csv", "predictions-test.csv", Path.Combine("manifests", "test-natural.json") })
             Assert.True(File.Exists(Path.Combine(run, file)), file);
         Assert.Contains("on the natural test split", first.Stdout);
+        // Without defect labels: each detector on each pool, and the probe at the label budgets the probe set can fill,
+        // scored on the same subsets (their own keys) on both splits.
+        foreach (var section in new[] { "one_class", "test_one_class" })
+        {
+            var detectors = result[section]!.AsObject();
+            Assert.Equal(["knn_clean", "knn_contaminated", "mahalanobis_clean", "mahalanobis_contaminated"], detectors.Select(d => d.Key).Order());
+            foreach (var (_, detector) in detectors)
+            {
+                Assert.Equal(metrics.Select(m => m.Key).Order(), detector!["metrics"]!.AsObject().Select(m => m.Key).Order());
+                Assert.True(detector["best_f1"]!["natural"]!["f1"]!.GetValue<double>() >= detector["metrics"]!["natural"]!["f1"]!.GetValue<double>() - 1e-12);
+            }
+        }
+        Assert.Equal(0, result["one_class"]!["knn_clean"]!["reference_defects"]!.GetValue<int>());
+        Assert.Contains("all", result["label_efficiency"]!.AsObject().Select(b => b.Key));
+        Assert.Equal(metrics["natural"]!["f1"]!.GetValue<double>(), result["label_efficiency"]!["all"]!["metrics"]!["natural"]!["f1"]!.GetValue<double>(), 12);
+        Assert.True(result["one_class_seconds"]!.GetValue<double>() > 0);
         Assert.True(File.Exists(Path.Combine(run, "truth-val.csv")));
         Assert.True(File.Exists(Path.Combine(run, "config.json")));
         Assert.True(File.Exists(Path.Combine(run, "metrics.csv")));
@@ -213,6 +229,8 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
     [InlineData(new[] { "--set", "nope=1" }, "config key 'nope'")]
     [InlineData(new[] { "--data-root", "/nonexistent/sewer" }, "/nonexistent/sewer does not exist")]
     [InlineData(new[] { "--backbone", "vit-tiny", "--set", "resolution=36" }, "not divisible by the patch size")]
+    [InlineData(new[] { "--set", "one_class.k=0" }, "one_class.k: The kNN detector needs at least one neighbour.")]
+    [InlineData(new[] { "--set", "one_class.detectors=[\"lof\"]" }, "one_class.detectors")]
     public void Bad_input_is_one_clear_error_and_nothing_is_written(string[] bad, string expected)
     {
         using var dir = new TempDir();

@@ -313,6 +313,11 @@ public static class LabelFreeAnalysis
                 ["run"] = r.Summary.RunDirectory, ["label"] = r.Label, ["steps"] = r.Epochs.Count == 0 ? null : r.Epochs[^1].Step,
                 ["f1_natural"] = r.FinalF1(ImbalanceGrid.NaturalKey) is { } f1 ? N(f1) : null,
                 ["f1_natural_ci95"] = r.Summary.Interval(ImbalanceGrid.NaturalKey, "f1") is { } ci ? new JsonArray(N(ci.Low), N(ci.High)) : null,
+                // Threshold-free beside F1: the ranking the probe shares with the detectors without defect labels (AUPRC's chance level is the defect share).
+                ["auroc_natural"] = r.Summary.Metric(ImbalanceGrid.NaturalKey, "auroc") is { } auroc ? N(auroc) : null,
+                ["auroc_natural_ci95"] = r.Summary.Interval(ImbalanceGrid.NaturalKey, "auroc") is { } rocCi ? new JsonArray(N(rocCi.Low), N(rocCi.High)) : null,
+                ["auprc_natural"] = r.Summary.Metric(ImbalanceGrid.NaturalKey, "auprc") is { } auprc ? N(auprc) : null,
+                ["auprc_natural_ci95"] = r.Summary.Interval(ImbalanceGrid.NaturalKey, "auprc") is { } prCi ? new JsonArray(N(prCi.Low), N(prCi.High)) : null,
                 ["floor_verdict"] = r.FloorVerdict?.Name(),
                 ["floor_comparison"] = r.Floor is { } t ? new JsonObject
                 {

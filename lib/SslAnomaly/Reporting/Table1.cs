@@ -35,12 +35,14 @@ public sealed record Table1Row(string Metric, string Method, string Backbone, do
 /// on the unmodified evaluated split ("natural", as the paper validates on the benchmark's balance): the split the runs
 /// are read on (<see cref="RunResult.ScoredSplit"/>; reports read test, with a validation table beside),
 /// with the published numbers side by side; plus the binary F2 of the defect class (no paper column: the
-/// paper's F2_CIW may have meant it, see <see cref="F2Reading"/>). Floors and the ceiling are rows too:
+/// paper's F2_CIW may have meant it, see <see cref="F2Reading"/>), and the threshold-free AUROC and AUPRC (no paper column
+/// either: the paper reports none; they judge the ranking alone, which the detectors without defect labels share with
+/// the probe, see <see cref="OneClassTable"/>). Floors and the ceiling are rows too:
 /// always-defect, prior, random-init and the supervised model's own head.
 /// </summary>
 public static class Table1
 {
-    public static readonly IReadOnlyList<string> Metrics = ["f1", "f2_ciw", "f1_normal", "f2"];
+    public static readonly IReadOnlyList<string> Metrics = ["f1", "f2_ciw", "f1_normal", "f2", "auroc", "auprc"];
     public static readonly IReadOnlyList<string> MethodOrder =
         [ReferenceRows.AlwaysDefect, ReferenceRows.Prior, Methods.RandomInit.Name, "supervised", ReferenceRows.SupervisedHead, "byol", "barlow", "dino", "mae", "simclr"];
 
@@ -54,7 +56,12 @@ public static class Table1
                                       "Benjamini-Hochberg q < 0.05, better or worse only when every seed is)";
     public const string Legend = MarksLegend + "; q over one family: every floor comparison behind this table's cells (all its metrics). " +
                                  "No mark: no floor run to compare with. ✗ did not learn: below the best classifier that sees no image, or worse than the floor. " +
-                                 "[lo, hi]: 95 % bootstrap interval, over images for one run, over seeds then images for several (n); ± : sd over seeds where no interval can be drawn.";
+                                 "[lo, hi]: 95 % bootstrap interval, over images for one run, over seeds then images for several (n); ± : sd over seeds where no interval can be drawn. " +
+                                 ThresholdFreeLegend;
+
+    /// <summary>What AUROC and AUPRC are measured against: their chance levels differ, and AUPRC's moves with the subset.</summary>
+    public const string ThresholdFreeLegend = "AUROC and AUPRC are threshold-free (the ranking alone; the paper reports neither, so their paper column is blank): " +
+                                              "AUROC's chance level is 0.5, AUPRC's is the evaluated subset's defect share (0.05 on a 5 % subset), which the prior row shows.";
 
     public static string Mark(FloorVerdict? verdict) => verdict switch
     {
@@ -199,7 +206,11 @@ public static class Table1
         return s.ToString();
     }
 
-    public static string Display(string metric) => metric switch { "f1" => "F1", "f2_ciw" => "F2_CIW", "f1_normal" => "F1_Normal", "f2" => "F2", _ => metric };
+    public static string Display(string metric) => metric switch
+    {
+        "f1" => "F1", "f2_ciw" => "F2_CIW", "f1_normal" => "F1_Normal", "f2" => "F2", "auroc" => "AUROC", "auprc" => "AUPRC",
+        "precision" => "precision", "recall" => "recall", _ => metric,
+    };
 
     static double? SampleSd(IReadOnlyList<double> values)
     {

@@ -7,7 +7,8 @@ using SslAnomaly.Util;
 namespace SslAnomaly.Reporting;
 
 /// <summary>
-/// Writes a report folder from finished runs: Table 1 (CSV, markdown), the imbalance heatmaps, the
+/// Writes a report folder from finished runs: Table 1 (CSV, markdown), the imbalance heatmaps, the table and figures
+/// without defect labels (<see cref="OneClassTable"/>, <see cref="LabelEfficiencyFigure"/>, <see cref="OneClassFindings"/>), the
 /// monitoring curves and the RankMe scatter as offline Plotly HTML (plotly.js written once beside
 /// them), an index.html that shows everything, and runs.json listing every run that fed a number
 /// (folder, seed, manifest hash) so each figure traces back to its runs.
@@ -20,7 +21,7 @@ public sealed class ReportWriter(string outDir)
     /// layout is this class's to name, so the index can link the section without knowing the analysis behind it.</summary>
     public const string LabelFreeFolder = "label-free";
 
-    public static readonly IReadOnlyList<string> HeatmapMetrics = ["f1", "f2_ciw", "f1_normal", "precision", "recall"];
+    public static readonly IReadOnlyList<string> HeatmapMetrics = ["f1", "f2_ciw", "f1_normal", "precision", "recall", "auroc", "auprc"];
 
     /// <summary>Names of the per-epoch curves (metrics.csv) the report plots, in order.</summary>
     public static IReadOnlyList<string> CurveNames { get; set; } =
@@ -56,6 +57,14 @@ public sealed class ReportWriter(string outDir)
         AtomicFile.WriteAllText(Path.Combine(outDir, FloorComparisonsFile), FloorJson(runs, floors).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         AtomicFile.WriteAllText(Path.Combine(outDir, PlotlyHtml.ScriptFile), PlotlyHtml.PlotlyJs);
 
+        // Without defect labels: the detectors beside the probe, on the natural subset of the reported split.
+        var oneClass = OneClassTable.Build(runs);
+        if (oneClass.Count > 0)
+        {
+            AtomicFile.WriteAllText(Path.Combine(outDir, OneClassTable.CsvFile), OneClassTable.ToCsv(oneClass));
+            AtomicFile.WriteAllText(Path.Combine(outDir, OneClassTable.MarkdownFile), OneClassTable.ToMarkdown(oneClass, Figures.SplitName(runs)));
+        }
+
         var figures = BuildFigures(runs, floors);
         foreach (var f in figures)
             AtomicFile.WriteAllText(Path.Combine(outDir, "figures", f.Name + ".html"), PlotlyHtml.Page(f.Chart, f.Title, "../" + PlotlyHtml.ScriptFile));
@@ -63,9 +72,13 @@ public sealed class ReportWriter(string outDir)
             runs.Select(r => new { r.RunDirectory, r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Status, r.FailureReason, r.ManifestSha256 }),
             new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         var index = Path.Combine(outDir, "index.html");
-        AtomicFile.WriteAllText(index, Index(runs, table, validationTable, figures, F2Reading.Compare(runs), File.Exists(Path.Combine(outDir, LabelFreeFolder, "index.html"))));
+        AtomicFile.WriteAllText(index, Index(runs, table, validationTable, figures, F2Reading.Compare(runs), oneClass, OneClassFindings.Compute(runs),
+            File.Exists(Path.Combine(outDir, LabelFreeFolder, "index.html"))));
         return index;
     }
+
+    /// <summary>The id of index.html's section without defect labels (the one-class table and the findings).</summary>
+    public const string OneClassSection = "without-defect-labels";
 
     /// <summary>Table 1 on the validation split (.csv, .md), written beside table1.* when the report shows test.</summary>
     public const string ValidationTableFile = "table1-validation";
@@ -101,7 +114,7 @@ public sealed class ReportWriter(string outDir)
         foreach (var backbone in runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
             foreach (var metric in HeatmapMetrics)
             {
-                var title = $"{backbone}: {Table1.Display(metric)} by train share (rows) and {Figures.SplitName(runs)} share (columns); {HeatmapMarks}";
+                var title = $"{backbone}: {Table1.Display(metric)} by train share (rows) and {Figures.SplitName(runs)} share (columns); {HeatmapMarks}{ChanceNote(metric)}";
                 figures.Add(new Figure($"heatmap-{backbone}-{metric}", title, Figures.ImbalanceHeatmap(main, backbone, metric, title, floors)));
             }
         foreach (var probePct in Figures.FixedProbeShares(runs))
@@ -111,12 +124,24 @@ public sealed class ReportWriter(string outDir)
                 figures.Add(new Figure($"fixed-probe-{backbone}-p{probePct.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
                     $"{backbone}: probe fixed at {probePct:0.##}% while the pretraining share moves", chart));
             }
+        foreach (var backbone in LabelEfficiencyFigure.Backbones(runs))
+            foreach (var share in LabelEfficiencyFigure.Shares(runs, backbone))
+                figures.Add(new Figure(LabelEfficiencyFigure.Name(backbone, share), LabelEfficiencyFigure.Title(backbone, share, Figures.SplitName(runs)),
+                    LabelEfficiencyFigure.Build(runs, backbone, share)));
         foreach (var curve in CurveNames)
             figures.Add(new Figure($"curve-{curve.Replace('/', '-')}", $"{curve} per epoch", Figures.Curves(runs, curve, $"{curve} per epoch")));
         string scatterTitle = $"Probe F1 (natural {Figures.SplitName(runs)} split) against re-scaled final RankMe";
         figures.Add(new Figure("rankme-vs-f1", scatterTitle, Figures.RankMeScatter(runs, Eval.ImbalanceGrid.NaturalKey, RankMeRescale, scatterTitle)));
         return figures;
     }
+
+    /// <summary>What a threshold-free metric's heatmap is measured against (empty for the others).</summary>
+    public static string ChanceNote(string metric) => metric switch
+    {
+        "auprc" => "; AUPRC is threshold-free and its chance level is the column's defect share (0.05 on a 5 % column)",
+        "auroc" => "; AUROC is threshold-free and its chance level is 0.5",
+        _ => "",
+    };
 
     /// <summary>
     /// Where the runs computed and whether the kernel check found a wrong kernel in any of them: a remedy in force is
@@ -138,7 +163,7 @@ public sealed class ReportWriter(string outDir)
     }
 
     static string Index(IReadOnlyList<RunResult> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Table1Row>? validationTable, IReadOnlyList<Figure> figures,
-        F2ReadingComparison f2Reading, bool labelFree = false)
+        F2ReadingComparison f2Reading, IReadOnlyList<OneClassRow> oneClass, OneClassFindings findings, bool labelFree = false)
     {
         var s = new StringBuilder();
         s.AppendLine("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>SSL anomaly detection: report</title>");
@@ -171,6 +196,17 @@ public sealed class ReportWriter(string outDir)
                          $"(<a href=\"{ValidationTableFile}.csv\">{ValidationTableFile}.csv</a>).</p>");
             foreach (var metric in Table1.Metrics)
                 TableHtml(s, $"Table 1: {Table1.Display(metric)} (validation)", validationTable.Where(r => r.Metric == metric).ToList());
+        }
+        if (oneClass.Count > 0)
+        {
+            s.AppendLine($"<h2 id=\"{OneClassSection}\">Without defect labels: one-class detectors beside the probe</h2>");
+            s.AppendLine("<p>kNN and Mahalanobis detectors on the frozen features, each learning \"normal\" from a clean or a contaminated reference " +
+                         $"pool with a threshold chosen without labels, and the probe trained on few labelled defects (docs/one-class.md; " +
+                         $"<a href=\"{OneClassTable.CsvFile}\">{OneClassTable.CsvFile}</a>).</p>");
+            s.AppendLine(MarkdownHtml.ToHtml(OneClassTable.ToMarkdown(oneClass, splitName), headingShift: 1));
+            s.AppendLine("<h3>What these runs say</h3>");
+            foreach (var paragraph in findings.Paragraphs())
+                s.AppendLine($"<p>{WebUtility.HtmlEncode(paragraph)}</p>");
         }
         foreach (var f in figures)
             s.AppendLine($"<h2>{WebUtility.HtmlEncode(f.Title)}</h2>\n{PlotlyHtml.Fragment(f.Chart)}");

@@ -29,7 +29,7 @@ public static class PaperComparison
         Table1.Build(runs).Where(r => r.Ours is not null && r.Paper is not null).ToList();
 
     public static IReadOnlyList<DifferenceSummary> Summary(IReadOnlyList<Table1Row> cells) =>
-        Table1.Metrics.Select(metric =>
+        Table1.Metrics.Except(Table1.ThresholdFreeMetrics).Select(metric =>
         {
             var rows = cells.Where(r => r.Metric == metric).ToList();
             if (rows.Count == 0) return new DifferenceSummary(Table1.Display(metric), 0, double.NaN, double.NaN, double.NaN, double.NaN, "–");

@@ -43,6 +43,8 @@ public sealed record Table1Row(string Metric, string Method, string Backbone, do
 public static class Table1
 {
     public static readonly IReadOnlyList<string> Metrics = ["f1", "f2_ciw", "f1_normal", "f2", "auroc", "auprc"];
+    /// <summary>The metrics of <see cref="Metrics"/> that need no threshold; the paper reports neither, so comparisons with it leave them out.</summary>
+    public static readonly IReadOnlyList<string> ThresholdFreeMetrics = ["auroc", "auprc"];
     public static readonly IReadOnlyList<string> MethodOrder =
         [ReferenceRows.AlwaysDefect, ReferenceRows.Prior, Methods.RandomInit.Name, "supervised", ReferenceRows.SupervisedHead, "byol", "barlow", "dino", "mae", "simclr"];
 

@@ -30,7 +30,7 @@ public class OneClassReportingTests
     };
 
     /// <summary>A run whose probe, four detectors and label budgets have the AUPRC intervals given (value: the middle).</summary>
-    static RunResult Run(string method, double share, (double Low, double High) probe, (double Low, double High) knnClean, (double Low, double High) knnContaminated,
+    internal static RunResult Run(string method, double share, (double Low, double High) probe, (double Low, double High) knnClean, (double Low, double High) knnContaminated,
         (double Low, double High)? mahalanobis = null, IReadOnlyList<(string Budget, int Defects, double Low, double High)>? budgets = null, int seed = 0)
     {
         static double Mid((double Low, double High) i) => (i.Low + i.High) / 2;

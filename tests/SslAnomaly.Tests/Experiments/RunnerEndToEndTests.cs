@@ -220,6 +220,17 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         Assert.Contains("held-out test split", File.ReadAllText(Path.Combine(dir.File("report"), "index.html")));
         Assert.NotNull(Cell("always-defect").Ours);
         Assert.NotNull(Cell("prior").Ours);
+        // Without defect labels, from these real runs: threshold-free columns in Table 1, the one-class table in index.html
+        // and its CSV, a label-efficiency figure per train share.
+        var report = dir.File("report");
+        Assert.Contains("\nauprc,random-init,resnet18,15,", File.ReadAllText(Path.Combine(report, "table1.csv")));
+        Assert.True(File.Exists(Path.Combine(report, "figures", "heatmap-resnet18-auroc.html")));
+        var index = File.ReadAllText(Path.Combine(report, "index.html"));
+        Assert.Contains($"id=\"{SslAnomaly.Reporting.ReportWriter.OneClassSection}\"", index);
+        Assert.Contains("AUPRC without defect labels: probe beside the detectors (test, natural subset)", index);
+        Assert.Contains("knn, contaminated", index);
+        Assert.Contains("\nrandom-init,resnet18,15,0,", File.ReadAllText(Path.Combine(report, SslAnomaly.Reporting.OneClassTable.CsvFile)));
+        Assert.True(File.Exists(Path.Combine(report, "figures", SslAnomaly.Reporting.LabelEfficiencyFigure.Name("resnet18", 15) + ".html")));
     }
 
     [Theory]

@@ -4,6 +4,7 @@ using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
 using SslAnomaly.Notebooks;
 using SslAnomaly.Reporting;
+using SslAnomaly.Tests.Experiments;
 using SslAnomaly.Tests.Support;
 using Xunit;
 
@@ -173,5 +174,24 @@ public class NotebookLibraryTests
         Assert.Equal(0.35, summary.MeanAbsDifference, 6);
         Assert.StartsWith("Spearman 1.00", summary.RankAgreement);
         Assert.Contains("ours minus the paper", PaperComparison.DifferenceHeatmap(cells).ToDisplayString("text/plain"));
+    }
+
+    [Fact]
+    public void Notebook_08_shows_the_table_the_label_efficiency_panels_and_the_findings_of_a_sweep()
+    {
+        var budgets = new List<(string, int, double, double)> { ("10", 10, 0.1, 0.3), ("all", 40, 0.5, 0.6) };
+        var runs = new List<RunResult>
+        {
+            OneClassReportingTests.Run("simclr", 1, probe: (0.1, 0.2), knnClean: (0.3, 0.4), knnContaminated: (0.3, 0.4), budgets: budgets),
+            OneClassReportingTests.Run("simclr", 45, probe: (0.5, 0.6), knnClean: (0.3, 0.4), knnContaminated: (0.1, 0.2), budgets: budgets),
+        };
+        var sweep = new ImbalanceSweep("/sweep", ["simclr"], ["resnet18"], runs);
+        Assert.Contains("| simclr | resnet18 | 45 % |", OneClassViews.Table(sweep).Markdown);
+        Assert.Equal([("resnet18", 1.0), ("resnet18", 45.0)], OneClassViews.LabelEfficiencyPanels(sweep));
+        Assert.Contains("labelled defects", OneClassViews.LabelEfficiency(sweep, "resnet18", 45).ToDisplayString("text/plain"));
+        var findings = OneClassViews.FindingsText(sweep).Markdown;
+        Assert.Contains("probe lower at the rarer share (imbalance hurts)", findings);
+        Assert.Contains("40 labelled defects (budget all", findings);
+        Assert.DoesNotContain(PaperComparison.Summary([]), s => s.Metric is "AUROC" or "AUPRC"); // the paper reports neither
     }
 }

@@ -92,11 +92,35 @@ public static class LabelEfficiencyFigure
         }
         if (traces.Count == 0) traces.Add(PlotlyTraces.Line(Array.Empty<double>(), [], "no label-efficiency probes"));
         var yRange = new JsonArray(0, 1);
-        return PlotlyFigure.Of(traces).WithTitle(Title(backbone, trainDefectPct, Figures.SplitName(runs)))
-            .WithLayout("xaxis", new JsonObject { ["domain"] = new JsonArray(0, 0.46), ["type"] = "log", ["title"] = new JsonObject { ["text"] = "labelled defects (log)" } })
+        // Ticks at the defect counts the budgets actually held, on one log range for both panels, so that a budget sits
+        // at the same place left and right.
+        var ticks = xs.Distinct().Order().ToList();
+        var allCounts = lines.SelectMany(l => l.Points.Where(p => p.Budget == "all").Select(p => (double)p.Defects)).ToHashSet();
+        JsonObject XAxis(double[] domain, string? anchor)
+        {
+            var axis = new JsonObject
+            {
+                ["domain"] = new JsonArray(domain[0], domain[1]), ["type"] = "log",
+                ["range"] = new JsonArray(Math.Log10(xLow), Math.Log10(xHigh)),
+                ["tickvals"] = new JsonArray(ticks.Select(t => (JsonNode?)t).ToArray()),
+                ["ticktext"] = new JsonArray(ticks.Select(t => (JsonNode?)(t.ToString("0", CultureInfo.InvariantCulture) + (allCounts.Contains(t) ? " (all)" : ""))).ToArray()),
+                ["title"] = new JsonObject { ["text"] = "labelled defects (log scale)" },
+            };
+            if (anchor is not null) axis["anchor"] = anchor;
+            return axis;
+        }
+        string split = Figures.SplitName(runs);
+        return PlotlyFigure.Of(traces)
+            .WithTitle($"{backbone}, pretrained at {trainDefectPct:0.##} % defects: the probe by labelled defects ({split}, natural)")
+            .WithLayout("xaxis", XAxis([0, 0.46], null))
             .WithLayout("yaxis", new JsonObject { ["range"] = yRange.DeepClone(), ["title"] = new JsonObject { ["text"] = "probe F1" } })
-            .WithLayout("xaxis2", new JsonObject { ["domain"] = new JsonArray(0.54, 1), ["type"] = "log", ["anchor"] = "y2", ["title"] = new JsonObject { ["text"] = "labelled defects (log)" } })
-            .WithLayout("yaxis2", new JsonObject { ["range"] = yRange.DeepClone(), ["anchor"] = "x2", ["title"] = new JsonObject { ["text"] = "AUPRC (chance: the defect share)" } })
+            .WithLayout("xaxis2", XAxis([0.54, 1], "y2"))
+            .WithLayout("yaxis2", new JsonObject { ["range"] = yRange.DeepClone(), ["anchor"] = "x2", ["title"] = new JsonObject { ["text"] = "probe AUPRC" } })
+            .WithLayout("annotations", new JsonArray(new JsonObject
+            {
+                ["text"] = "bands: each method's best detector without labels<br>AUPRC's chance level is the defect share", ["showarrow"] = false,
+                ["xref"] = "x2 domain", ["yref"] = "y2 domain", ["x"] = 1, ["y"] = 0.02, ["xanchor"] = "right", ["font"] = new JsonObject { ["size"] = 11 },
+            }))
             .WithLayout("legend", new JsonObject { ["orientation"] = "h", ["y"] = -0.25 })
             .WithSize(980, 520);
     }

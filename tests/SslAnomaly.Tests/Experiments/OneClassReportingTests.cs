@@ -181,7 +181,8 @@ public class OneClassReportingTests
         var layout = figure.GetProperty("layout");
         Assert.Equal("log", layout.GetProperty("xaxis").GetProperty("type").GetString());
         Assert.Equal("x2", layout.GetProperty("yaxis2").GetProperty("anchor").GetString());
-        Assert.Contains("chance", layout.GetProperty("yaxis2").GetProperty("title").GetProperty("text").GetString());
+        Assert.Contains("chance level is the defect share", layout.GetProperty("annotations")[0].GetProperty("text").GetString());
+        Assert.Equal([10.0, 30, 250], layout.GetProperty("xaxis2").GetProperty("tickvals").EnumerateArray().Select(t => t.GetDouble()));
     }
 
     [Fact]

@@ -47,6 +47,8 @@ public static class Figures
             .WithTraceProperty("customdata", Grid(defects.Select(row => row.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?").ToArray()).ToArray()))
             .WithTraceProperty("hovertemplate", $"%{{y}}, {split} share %{{x}}: %{{z:.3f}}<br>%{{customdata}} defect images<extra></extra>")
             .WithReversedYAxis()
+            // Categories, not numbers: plotly.js reads "5%" as the number 5 and would space the columns by their share.
+            .WithLayout("xaxis.type", "category")
             .WithTitle(title ?? $"{backbone}: {metric} by train share (rows) and {split} share (columns)")
             .WithAxisTitles($"{split} defect share", "method, train defect share")
             .WithSize(760, Math.Max(360, 40 + 26 * labels.Length));

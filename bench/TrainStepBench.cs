@@ -64,6 +64,9 @@ public sealed record TrainCaseResult(TrainCase Case, Comparison Comparison, Comp
 
     /// <summary>Achieved GFLOP/s at <paramref name="imagesPerSecond"/> (2 FLOPs per multiply-accumulate).</summary>
     public double Gflops(double imagesPerSecond) => imagesPerSecond / Case.Batch * Flops.StepFlops / 1e9;
+
+    /// <summary>Useful GFLOP/s: over the MACs that touch data (padding taps left out).</summary>
+    public double ExecutedGflops(double imagesPerSecond) => imagesPerSecond / Case.Batch * Flops.ExecutedStepFlops / 1e9;
 }
 
 /// <summary>

@@ -20,6 +20,31 @@ public class FlopCounterTests
     }
 
     [Fact]
+    public void Executed_macs_leave_out_the_taps_on_zero_padding()
+    {
+        // A 3x3 convolution with padding 1 on a 2x2 map: each output sees 2x2 of its 3x3 taps, 4 of 9.
+        var small = new SslAnomaly.Numerics.ConvOp(1, 8, 2, 2, 8, 3, 1, 1, false, SslAnomaly.Numerics.MemoryLayout.Nchw, false, false);
+        Assert.Equal(small.ForwardMacs * 4 / 9, small.ExecutedMacs, 9);
+        // Without padding every tap lands inside (the 1x1 downsample).
+        var noPad = small with { Kernel = 1, Padding = 0 };
+        Assert.Equal(noPad.ForwardMacs, noPad.ExecutedMacs);
+        // A brute-force count of the stem (7x7, stride 2, padding 3 on 64 px) against the per-axis product.
+        var stem = new SslAnomaly.Numerics.ConvOp(1, 3, 64, 64, 64, 7, 2, 3, false, SslAnomaly.Numerics.MemoryLayout.Nchw, false, false);
+        long inside = 0;
+        for (long oy = 0; oy < stem.OutHeight; oy++) for (long ox = 0; ox < stem.OutWidth; ox++)
+            for (long ky = 0; ky < 7; ky++) for (long kx = 0; kx < 7; kx++)
+            {
+                long y = oy * 2 - 3 + ky, x = ox * 2 - 3 + kx;
+                if (y >= 0 && y < 64 && x >= 0 && x < 64) inside++;
+            }
+        Assert.Equal(inside * 3.0 * 64, stem.ExecutedMacs);
+        // ResNet-18 at 64 px: about a quarter of the counted MACs fall on padding.
+        using var scope = NewDisposeScope();
+        var count = FlopCounter.BackboneForward(BackboneFactory.Create(new BackboneConfig(BackboneConfig.ResNet18, 64, Stem: ResNetStem.ImageNet)), 64);
+        Assert.InRange(count.ExecutedForwardMacs / count.ForwardMacs, 0.70, 0.82);
+    }
+
+    [Fact]
     public void ViT_Tiny_16_at_224_px_is_1_26_giga_macs_with_the_attention_products()
     {
         using var scope = NewDisposeScope();

@@ -10,7 +10,9 @@ public static class MethodFactory
 
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <param name="config">Hyper-parameters, of the method's own record type; null takes the method's defaults.</param>
-    /// <param name="optimizer">Optimiser and schedule; null takes the method's default.</param>
+    /// <param name="optimizer">Optimiser and schedule; null takes <see cref="OptimizerSettings"/>' own values (solo-learn's
+    /// LARS), for code that never steps it. An experiment passes its method's recipe's (Experiments/Recipes/), the bench the
+    /// method's published one.</param>
     /// <param name="trainDefectShare">Defect share of the training set (supervised: BCE positive weight).</param>
     /// <param name="createBackbone">Builds teacher backbones (BYOL, DINO); default: a fresh backbone of the same config.</param>
     public static SslMethod Create(string name, Backbone backbone, MethodConfig? config = null, OptimizerSettings? optimizer = null,
@@ -20,6 +22,6 @@ public static class MethodFactory
         if (config is not null && config.GetType() != spec.ConfigType)
             throw new ArgumentException($"{name} takes a {spec.ConfigType.Name}, not a {config.GetType().Name}", nameof(config));
         createBackbone ??= () => BackboneFactory.Create(backbone.Config);
-        return spec.Create(new MethodContext(backbone, config ?? spec.Defaults, optimizer ?? spec.Optimizer, trainDefectShare, createBackbone));
+        return spec.Create(new MethodContext(backbone, config ?? spec.Defaults, optimizer ?? new OptimizerSettings(), trainDefectShare, createBackbone));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SslAnomaly.Experiments;
 using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
 using SslAnomaly.Methods.Heads;
@@ -121,7 +122,7 @@ public class MethodTests
         // DINO's fixed weight-norm magnitude is not optimised.
         Assert.DoesNotContain(groups.SelectMany(g => g.Parameters), p => p.Name.EndsWith("weight_g"));
 
-        using var supervised = Tiny("supervised", new SupervisedConfig(), MethodRegistry.Supervised.Optimizer);
+        using var supervised = Tiny("supervised", new SupervisedConfig(), SupervisedRecipe.Published.Optimizer);
         Assert.Equal(["all"], supervised.ParameterGroups().Select(g => g.Name)); // Sewer-ML recipe: decay on every parameter
     }
 
@@ -263,7 +264,7 @@ public class MethodTests
     [InlineData("random-init", "lars", 0.3, 1e-5, true, 0.999)]
     public void Default_optimisers_are_unchanged(string method, string kind, double lr, double weightDecay, bool excludeBiasAndNorm, double beta2)
     {
-        var o = MethodRegistry.Get(method).Optimizer;
+        var o = MethodRecipe.Published(MethodRegistry.Get(method)).Optimizer;
         Assert.Equal((kind, lr, weightDecay, excludeBiasAndNorm, beta2), (o.Kind, o.LearningRate, o.WeightDecay, o.ExcludeBiasAndNorm, o.Beta2));
         Assert.Equal((true, 0.9, 0.02, 1e-8, true, 0.9, 1e-8), (o.ScaleLrWithBatch, o.Momentum, o.LarsEta, o.LarsEps, o.LarsClipLr, o.Beta1, o.AdamEps));
         Assert.Equal((10.0, 0.1, 0.0, 0.0, 0.0), (o.WarmupEpochs, o.WarmupMaxFraction, o.WarmupStartLr, o.MinLr, o.GradClipNorm));
@@ -290,7 +291,7 @@ public class MethodTests
             new MaeConfig { MaskRatio = 1.5 }));
         Assert.Contains("method.mask_ratio", invalid.Message);
 
-        var optimizer = MethodRegistry.Mae.Optimizer.WithOverrides(new Dictionary<string, JsonNode?> { ["kind"] = "lars", ["lars_clip_lr"] = false });
+        var optimizer = MaeRecipe.Published.Optimizer.WithOverrides(new Dictionary<string, JsonNode?> { ["kind"] = "lars", ["lars_clip_lr"] = false });
         Assert.Equal(("lars", false, 1.5e-4), (optimizer.Kind, optimizer.LarsClipLr, optimizer.LearningRate));
         Assert.Contains("optimizer.kind must be lars, sgd, adamw, not 'adam'",
             Assert.Throws<UserInputException>(() => MethodFactory.Create("simclr", new TinyBackbone(8), optimizer: optimizer with { Kind = "adam" })).Message);

@@ -8,7 +8,7 @@ namespace SslAnomaly.Methods;
 /// entry here (docs/architecture.md, "Adding a method"). The order of <see cref="All"/> is the order of every list a
 /// user sees (help, error messages, the sweep); Table 1 keeps the paper's row order.
 /// What a method runs with (its hyper-parameters per profile, its optimiser, its own epochs) is its recipe, one file per
-/// method in Experiments/Recipes/ (docs/architecture.md, "Method recipes"); its config record's property defaults are the
+/// method in Experiments/Recipes/ (docs/architecture.md, "Method defaults"); its config record's property defaults are the
 /// published values, for code that builds a method outside an experiment.
 /// </summary>
 public static class MethodRegistry

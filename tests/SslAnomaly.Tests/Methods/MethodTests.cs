@@ -253,24 +253,6 @@ public class MethodTests
         Assert.All(MethodRegistry.All, m => Assert.Equal(m.Defaults, Activator.CreateInstance(m.ConfigType)));
     }
 
-    /// <summary>The optimiser each method ran with before it had a section of its own: kind, rate per 256 images, decay and the rest.</summary>
-    [Theory]
-    [InlineData("simclr", "lars", 0.4, 1e-5, true, 0.999)]
-    [InlineData("byol", "lars", 1.0, 1e-5, true, 0.999)]
-    [InlineData("barlow", "lars", 0.3, 1e-4, true, 0.999)]
-    [InlineData("dino", "lars", 0.3, 1e-6, true, 0.999)]
-    [InlineData("mae", "adamw", 1.5e-4, 0.05, true, 0.95)]
-    [InlineData("supervised", "sgd", 0.1, 1e-4, false, 0.999)]
-    [InlineData("random-init", "lars", 0.3, 1e-5, true, 0.999)]
-    public void Default_optimisers_are_unchanged(string method, string kind, double lr, double weightDecay, bool excludeBiasAndNorm, double beta2)
-    {
-        var o = MethodRecipe.Published(MethodRegistry.Get(method)).Optimizer;
-        Assert.Equal((kind, lr, weightDecay, excludeBiasAndNorm, beta2), (o.Kind, o.LearningRate, o.WeightDecay, o.ExcludeBiasAndNorm, o.Beta2));
-        Assert.Equal((true, 0.9, 0.02, 1e-8, true, 0.9, 1e-8), (o.ScaleLrWithBatch, o.Momentum, o.LarsEta, o.LarsEps, o.LarsClipLr, o.Beta1, o.AdamEps));
-        Assert.Equal((10.0, 0.1, 0.0, 0.0, 0.0), (o.WarmupEpochs, o.WarmupMaxFraction, o.WarmupStartLr, o.MinLr, o.GradClipNorm));
-        Assert.Equal(lr * 512 / 256, o.ScaledLearningRate(512), 15);
-    }
-
     [Fact]
     public void Config_overrides_by_key_and_round_trips_through_json()
     {

@@ -8,7 +8,8 @@ namespace SslAnomaly.Experiments;
 
 /// <summary>
 /// What a caller picks for one experiment above the profile and the config file: the command line's named options, a
-/// sweep entry's identity, a notebook's call. Null leaves the layer below in place.
+/// sweep entry's identity, a notebook's call. Null leaves the layer below in place. The method (and the backbone) also
+/// choose the recipe, unless a --set names another.
 /// </summary>
 public sealed record ExperimentChoices
 {
@@ -20,26 +21,23 @@ public sealed record ExperimentChoices
     public string? DataRoot { get; init; }
     public bool? SkipBadImages { get; init; }
 
-    /// <summary>The choices as a config layer: the one place they meet their keys.</summary>
-    internal JsonObject ToLayer()
+    /// <summary><paramref name="config"/> with the choices made; the method is not among them, as it chose the config's recipe.</summary>
+    internal ExperimentConfig ApplyTo(ExperimentConfig config) => config with
     {
-        var layer = new JsonObject();
-        if (Method is not null) layer["method"] = new JsonObject { [MethodSectionJsonConverter.NameKey] = Method };
-        if (Backbone is not null) layer["backbone"] = Backbone;
-        if (TrainDefectPct is { } pct) layer["train_defect_pct"] = pct;
-        if (DataRoot is not null) layer["data_root"] = Path.GetFullPath(DataRoot);
-        if (Seed is { } seed) layer["seed"] = seed;
-        if (SkipBadImages is { } skip) layer["skip_bad_images"] = skip;
-        return layer;
-    }
+        Backbone = Backbone ?? config.Backbone,
+        TrainDefectPct = TrainDefectPct ?? config.TrainDefectPct,
+        Seed = Seed ?? config.Seed,
+        DataRoot = DataRoot is null ? config.DataRoot : Path.GetFullPath(DataRoot),
+        SkipBadImages = SkipBadImages ?? config.SkipBadImages,
+    };
 }
 
 /// <summary>
-/// Builds one validated config. Typed, from the bottom: the profile's scale (<see cref="Profiles.Scale"/>), then the chosen
-/// method's recipe for that profile and backbone (<see cref="MethodRecipe.For"/>). Then, by key path, what users write as
-/// text and the caller's choices, each above the one before: a JSON/YAML config file, the <see cref="ExperimentChoices"/>,
-/// <c>--set key=value</c> pairs (<see cref="ConfigOverrides"/>). C# code changes a built config with <c>with</c> and hands it
-/// to <see cref="Complete"/>.
+/// Builds one validated config, each layer above the one before: the profile's scale (<see cref="Profiles.Scale"/>), the
+/// chosen method's recipe for that profile and backbone (<see cref="MethodRecipe.For"/>), a JSON/YAML config file, the
+/// caller's <see cref="ExperimentChoices"/>, then <c>--set key=value</c> pairs. Typed values merge by type; only the file
+/// and the pairs, text from users, go by key path (<see cref="ConfigOverrides"/>). C# code changes a built config with
+/// <c>with</c> and hands it to <see cref="Complete"/>.
 /// </summary>
 public static class ExperimentConfigBuilder
 {
@@ -54,15 +52,20 @@ public static class ExperimentConfigBuilder
         // layer is applied. A name that is not a string is left for the layer's reader to refuse.
         var parsed = assignments.Select(ConfigOverrides.ParseAssignment).ToList();
         var defaults = new ExperimentConfig();
-        var method = MethodRegistry.Get(LastSet(parsed, keys => keys is ["method"] or ["method", MethodSectionJsonConverter.NameKey])
-            ?? choices?.Method ?? ConfigMigration.MethodName(file) ?? defaults.Method.Name);
+        string? methodAboveFile = LastSet(parsed, keys => keys is ["method"] or ["method", MethodSectionJsonConverter.NameKey]) ?? choices?.Method;
+        var method = MethodRegistry.Get(methodAboveFile ?? ConfigMigration.MethodName(file) ?? defaults.Method.Name);
         string backbone = LastSet(parsed, keys => keys is ["backbone"]) ?? choices?.Backbone ?? Text(file?["backbone"]) ?? defaults.Backbone;
 
         var config = MethodRecipe.For(method, chosenProfile, backbone).ApplyTo(Profiles.Scale(chosenProfile));
-        var layers = new List<(JsonObject Layer, string Source)>();
-        if (file is not null) layers.Add((ConfigMigration.Upgrade(file, method.Name), configFile!));
-        if (choices is not null) layers.Add((choices.ToLayer(), "command line"));
-        return Complete(ConfigOverrides.Apply(config, layers, assignments));
+        if (file is not null)
+        {
+            var layer = ConfigMigration.Upgrade(file, method.Name);
+            // A method chosen above the file replaces the one the file names: the file's settings apply to the chosen one.
+            if (methodAboveFile is not null && layer["method"] is JsonObject section) section[MethodSectionJsonConverter.NameKey] = method.Name;
+            config = ConfigOverrides.Merge(config, layer, configFile!);
+        }
+        if (choices is not null) config = choices.ApplyTo(config);
+        return Complete(ConfigOverrides.ApplySets(config, assignments));
     }
 
     /// <summary>
@@ -102,15 +105,21 @@ public static class ExperimentConfigBuilder
 public static class ConfigOverrides
 {
     /// <summary>
-    /// <paramref name="config"/> with the layers merged in order and then the "key=value" pairs applied, all by key path on
-    /// its JSON, read back as one typed config (a wrong type is an error naming the key). Without layers or pairs the
-    /// config comes back as it is.
+    /// <paramref name="config"/> with a config file's keys (<see cref="ReadFile"/>, in the current shape) merged in by key
+    /// path on its JSON, read back typed (a wrong type is an error naming the key).
     /// </summary>
-    public static ExperimentConfig Apply(ExperimentConfig config, IReadOnlyList<(JsonObject Layer, string Source)> layers, IReadOnlyList<string> assignments)
+    public static ExperimentConfig Merge(ExperimentConfig config, JsonObject layer, string source)
     {
-        if (layers.Count == 0 && assignments.Count == 0) return config;
         var json = config.ToJsonObject();
-        foreach (var (layer, source) in layers) Merge(json, layer, source);
+        Merge(json, layer, source);
+        return ToConfig(json);
+    }
+
+    /// <summary><paramref name="config"/> with "key=value" pairs applied (<see cref="ApplySets(JsonObject, IEnumerable{string})"/>); without pairs, as it is.</summary>
+    public static ExperimentConfig ApplySets(ExperimentConfig config, IReadOnlyList<string> assignments)
+    {
+        if (assignments.Count == 0) return config;
+        var json = config.ToJsonObject();
         ApplySets(json, assignments);
         return ToConfig(json);
     }

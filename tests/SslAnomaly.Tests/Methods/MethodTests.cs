@@ -14,6 +14,9 @@ namespace SslAnomaly.Tests.Methods;
 
 public class MethodTests
 {
+    /// <summary>The method's optimiser as published (its recipe's on the paper profile).</summary>
+    static OptimizerSettings Published(string method) => MethodRecipe.Published(MethodRegistry.Get(method)).Optimizer;
+
     static SslMethod Tiny(string name, MethodConfig? config = null, OptimizerSettings? optimizer = null) =>
         MethodFactory.Create(name, new TinyBackbone(8), config ?? MethodOverfitTests.SmallHeads(name), optimizer ?? MethodOverfitTests.SmallSteps(name, 0.1), trainDefectShare: 0.2,
             createBackbone: () => new TinyBackbone(8));
@@ -195,7 +198,7 @@ public class MethodTests
     {
         using var scope = NewDisposeScope();
         using var resnet = BackboneFactory.Create(new BackboneConfig(BackboneConfig.ResNet18, 32));
-        var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("mae", resnet));
+        var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("mae", resnet, null, Published("mae")));
         Assert.Contains("mae needs a Vision Transformer backbone (vit-tiny), not 'resnet18'", e.Message);
         Assert.Contains("leaves MAE x ResNet-18 blank", e.Message);
     }
@@ -204,16 +207,16 @@ public class MethodTests
     public void Supervised_weights_positives_by_the_defect_share()
     {
         using var scope = NewDisposeScope();
-        using var method = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), trainDefectShare: 0.05);
+        using var method = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), null, Published("supervised"), trainDefectShare: 0.05);
         Assert.Equal(19.0, method.PosWeight, 12);
         Assert.Equal(1, method.ViewCount);
-        var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("supervised", new TinyBackbone(8)));
+        var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("supervised", new TinyBackbone(8), null, Published("supervised")));
         Assert.Contains("defect share", e.Message);
-        Assert.Throws<UserInputException>(() => MethodFactory.Create("supervised", new TinyBackbone(8), trainDefectShare: 0));
-        using var explicitWeight = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), new SupervisedConfig { PosWeight = 2.5 });
+        Assert.Throws<UserInputException>(() => MethodFactory.Create("supervised", new TinyBackbone(8), null, Published("supervised"), trainDefectShare: 0));
+        using var explicitWeight = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), new SupervisedConfig { PosWeight = 2.5 }, Published("supervised"));
         Assert.Equal(2.5, explicitWeight.PosWeight);
         // Class-balanced batches hold defects at one half, whatever the subset's share: the BCE is unweighted.
-        using var balanced = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), new SupervisedConfig { ClassBalancedBatches = true }, trainDefectShare: 0.05);
+        using var balanced = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), new SupervisedConfig { ClassBalancedBatches = true }, Published("supervised"), trainDefectShare: 0.05);
         Assert.Equal(1.0, balanced.PosWeight, 12);
         // The loss is BCE with that positive weight.
         using var generator = new Generator(1);
@@ -228,7 +231,7 @@ public class MethodTests
     [Fact]
     public void Factory_lists_the_valid_names_for_an_unknown_one()
     {
-        var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("swav", new TinyBackbone(8)));
+        var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("swav", new TinyBackbone(8), null, new OptimizerSettings()));
         Assert.Equal("unknown method 'swav' (valid: simclr, byol, barlow, dino, mae, supervised, random-init).", e.Message);
         Assert.Equal(["simclr", "byol", "barlow", "dino", "mae", "supervised", "random-init"], MethodFactory.Names);
     }
@@ -270,13 +273,13 @@ public class MethodTests
         var wrongType = Assert.Throws<UserInputException>(() => config.WithOverrides(new Dictionary<string, JsonNode?> { ["projector_layers"] = "three" }));
         Assert.Contains("projector_layers", wrongType.Message);
         var invalid = Assert.Throws<UserInputException>(() => MethodFactory.Create("mae", new VisionTransformer(new BackboneConfig(BackboneConfig.VitTiny, 8), 2, dim: 16, depth: 1, heads: 2),
-            new MaeConfig { MaskRatio = 1.5 }));
+            new MaeConfig { MaskRatio = 1.5 }, Published("mae")));
         Assert.Contains("method.mask_ratio", invalid.Message);
 
         var optimizer = MaeRecipe.Published.Optimizer.WithOverrides(new Dictionary<string, JsonNode?> { ["kind"] = "lars", ["lars_clip_lr"] = false });
         Assert.Equal(("lars", false, 1.5e-4), (optimizer.Kind, optimizer.LarsClipLr, optimizer.LearningRate));
         Assert.Contains("optimizer.kind must be lars, sgd, adamw, not 'adam'",
-            Assert.Throws<UserInputException>(() => MethodFactory.Create("simclr", new TinyBackbone(8), optimizer: optimizer with { Kind = "adam" })).Message);
+            Assert.Throws<UserInputException>(() => MethodFactory.Create("simclr", new TinyBackbone(8), null, optimizer with { Kind = "adam" })).Message);
         Assert.Contains("unknown optimizer setting 'optimizer.temperature'",
             Assert.Throws<UserInputException>(() => optimizer.WithOverrides(new Dictionary<string, JsonNode?> { ["temperature"] = 0.1 })).Message);
     }

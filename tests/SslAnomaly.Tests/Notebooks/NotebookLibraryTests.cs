@@ -30,7 +30,7 @@ public class NotebookLibraryTests
     public void The_profile_overview_reads_each_profiles_scale()
     {
         Assert.Equal(
-            [("smoke", 32, 256, 200, 2, 32), ("quick", 64, 1000, 300, 2, 32), ("standard", 64, 2000, 500, 8, 64), ("paper", 224, 200_000, 20_000, 100, 256)],
+            [("smoke", 32, 256, 200, 2, 32), ("quick", 64, 1000, 1000, 2, 32), ("standard", 64, 2000, 3000, 8, 64), ("paper", 224, 200_000, 20_000, 100, 256)],
             ProfileOverview.All().Select(p => (p.Profile, p.Resolution, p.TrainImages, p.ValImages, p.Epochs, p.BatchSize)));
     }
 

@@ -63,6 +63,18 @@ public class ExperimentConfigTests
     }
 
     [Fact]
+    public void A_file_naming_another_method_than_the_command_line_gives_its_settings_to_the_chosen_one()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("c.yaml"), "method:\n  name: byol\n  ema_base: 0.9\n");
+        var dino = ExperimentConfigBuilder.Build("quick", dir.File("c.yaml"), new ExperimentChoices { Method = "dino" });
+        Assert.Equal(0.9, ((SslAnomaly.Methods.DinoConfig)dino.Method).EmaBase);
+        Assert.Equal(0.9, ((SslAnomaly.Methods.DinoConfig)ExperimentConfigBuilder.Build("quick", dir.File("c.yaml"), null, ["method.name=dino"]).Method).EmaBase);
+        Assert.Contains("'method.ema_base' (" + dir.File("c.yaml") + ") does not exist for method simclr",
+            Assert.Throws<UserInputException>(() => ExperimentConfigBuilder.Build("quick", dir.File("c.yaml"), new ExperimentChoices { Method = "simclr" })).Message);
+    }
+
+    [Fact]
     public void Unknown_key_in_a_file_names_the_key_and_the_file()
     {
         using var dir = new TempDir();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using SslAnomaly.Experiments;
 using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
 using SslAnomaly.Optim;
@@ -29,7 +30,7 @@ public class MethodOverfitTests(ITestOutputHelper output)
 
     /// <summary>The method's optimiser at a learning rate that moves a few dozen steps (no batch scaling, no warm-up).</summary>
     public static OptimizerSettings SmallSteps(string method, double learningRate) =>
-        MethodRegistry.Get(method).Optimizer with { LearningRate = learningRate, ScaleLrWithBatch = false, WarmupEpochs = 0 };
+        MethodRecipe.Published(MethodRegistry.Get(method)).Optimizer with { LearningRate = learningRate, ScaleLrWithBatch = false, WarmupEpochs = 0 };
 
     public static Backbone SmallBackbone(string name) => name == BackboneConfig.ResNet18
         ? BackboneFactory.Create(new BackboneConfig(BackboneConfig.ResNet18, 32, Stem: ResNetStem.ImageNet))

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SslAnomaly.Backbones;
+using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
 using SslAnomaly.Methods.Heads;
 using SslAnomaly.Tests.Support;
@@ -44,7 +45,7 @@ public class MethodStepGoldenTests(ITestOutputHelper output)
             var m => m,
         };
         Backbone backbone = name == "mae" ? new VisionTransformer(new BackboneConfig(BackboneConfig.VitTiny, 8), 2, dim: 16, depth: 1, heads: 2) : new TinyBackbone();
-        return MethodFactory.Create(name, backbone, config, createBackbone: () => new TinyBackbone());
+        return MethodFactory.Create(name, backbone, config, MethodRecipe.Published(MethodRegistry.Get(name)).Optimizer, createBackbone: () => new TinyBackbone());
     }
 
     static Tensor HashedView(string name, long[] shape)

@@ -27,6 +27,14 @@ public class NotebookLibraryTests
     }
 
     [Fact]
+    public void The_profile_overview_reads_each_profiles_scale()
+    {
+        Assert.Equal(
+            [("smoke", 32, 256, 200, 2, 32), ("quick", 64, 1000, 1000, 2, 32), ("standard", 64, 2000, 3000, 8, 64), ("paper", 224, 200_000, 20_000, 100, 256)],
+            ProfileOverview.All().Select(p => (p.Profile, p.Resolution, p.TrainImages, p.ValImages, p.Epochs, p.BatchSize)));
+    }
+
+    [Fact]
     public void Experiments_layer_the_profile_and_smoke_overrides_like_the_run_command()
     {
         using var dir = new TempDir();

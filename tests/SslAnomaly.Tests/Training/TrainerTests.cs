@@ -62,7 +62,7 @@ public class TrainerTests(ITestOutputHelper output)
     {
         readonly Linear head;
 
-        public CollapsedMethod(Backbone backbone) : base(nameof(CollapsedMethod), backbone, new SimClrConfig(), MethodRegistry.SimClr.Optimizer)
+        public CollapsedMethod(Backbone backbone) : base(nameof(CollapsedMethod), backbone, new SimClrConfig(), SimClrRecipe.Published.Optimizer)
         {
             head = nn.Linear(backbone.FeatureDim, 4);
             register_module("head", head);
@@ -142,7 +142,7 @@ public class TrainerTests(ITestOutputHelper output)
     {
         readonly Linear head;
 
-        public ExplodingMethod(Backbone backbone) : base(nameof(ExplodingMethod), backbone, new SimClrConfig(), MethodRegistry.SimClr.Optimizer)
+        public ExplodingMethod(Backbone backbone) : base(nameof(ExplodingMethod), backbone, new SimClrConfig(), SimClrRecipe.Published.Optimizer)
         {
             head = nn.Linear(backbone.FeatureDim, 4);
             register_module("head", head);

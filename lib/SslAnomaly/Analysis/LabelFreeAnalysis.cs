@@ -332,6 +332,22 @@ public static class LabelFreeAnalysis
         string.Join(" ", new[] { CorrelationVerdict(result), SelectionVerdict(result), PriorShiftVerdict(result) }.Where(s => s.Length > 0));
 
     /// <summary>
+    /// The statistical design in sentences, for the report page: the split the F1 is read on, how the groups were chosen,
+    /// the resampling unit, and what multiplicity does to a "best" metric or selector.
+    /// </summary>
+    public static string StatisticsNote(LabelFreeAnalysisResult result) =>
+        $"Every F1 is the probe's on the {SplitName(result.ReportedSplit)} split. Every interval is a two-sided 95 % percentile interval from a cell bootstrap " +
+        $"({result.Bootstrap.Replicates} replicates) over {Cells(result.MeasuredCells)}: a cell is a method x backbone x train share x resolution; cells are drawn " +
+        "with replacement, then runs (or selection groups) within each drawn cell, so seeds and hyper-parameter variants of one cell count as one unit of evidence. " +
+        "Run groups are never chosen by the F1 they are correlated with: backbone and method family are fixed before training; the runs that beat the floor are " +
+        (result.LearnedGroupSelectedOnOutcome
+            ? "chosen on the same validation split as the F1 here (no test split), so that group is selected on the outcome and left out of the verdict. "
+            : "chosen by their verdict on validation, and correlated with test F1. ") +
+        "Many metrics and selectors are tried on the same runs: the ranking gives each metric's rank interval and the first against the runner-up, " +
+        "Bonferroni intervals cover the family of every metric tried in a group, and the best selector is compared two-sided with the runner-up and, at the " +
+        "Bonferroni level, with every other selector. A best that cannot be told apart from the others is a tie, not a finding.";
+
+    /// <summary>
     /// The metrics whose interval (natural split) excludes 0, pooled and over the runs that beat their floor, with the
     /// number of metrics tried and which survive Bonferroni over them, and RankMe's own interval. The group of runs that
     /// beat the floor is used only where it was chosen on another split than the F1 (validation against test).

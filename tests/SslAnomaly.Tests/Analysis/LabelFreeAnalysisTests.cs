@@ -235,6 +235,8 @@ public class LabelFreeAnalysisTests
         Assert.Contains("class=\"plotly-figure\"", page);
         Assert.Contains("cell bootstrap", page);
         Assert.Contains("metric x feature combination(s) tried", page);
+        Assert.Contains("How to read the intervals.", page);
+        Assert.Contains("seeds and hyper-parameter variants of one cell count as one unit of evidence", page);
         var index = File.ReadAllText(new SslAnomaly.Reporting.ReportWriter(report).Write(SslAnomaly.Experiments.RunResult.ReadAll(runs)));
         Assert.Contains("href=\"label-free/index.html\"", index);
     }

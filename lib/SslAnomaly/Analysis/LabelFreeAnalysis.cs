@@ -146,6 +146,8 @@ public static class LabelFreeAnalysis
     /// <summary>The split the F1 values are read on, as the text names it.</summary>
     static string SplitName(SewerMlSplit split) => split == SewerMlSplit.Test ? "held-out test" : "validation";
 
+    static string SetName(SewerMlSplit split) => split == SewerMlSplit.Test ? "test" : "validation";
+
     /// <summary>Replicates and resampling unit, as every interval's legend names them.</summary>
     static string BootstrapLegend(LabelFreeAnalysisResult result) =>
         $"95 % two-sided percentile intervals from a cell bootstrap ({result.Bootstrap.Replicates} replicates: cells of method x backbone x train share x resolution " +
@@ -184,7 +186,7 @@ public static class LabelFreeAnalysis
             if (ranking.Count == 0) continue;
             var stability = result.RankingStability.FirstOrDefault(r => r.ValidationKey == key);
             int family = ranking.Select(r => r.Family).DefaultIfEmpty(1).Max();
-            text.AppendLine($"## F1 on the {LabelFreeFigures.KeyLabel(key)} validation set\n");
+            text.AppendLine($"## F1 on the {LabelFreeFigures.KeyLabel(key)} {SetName(result.ReportedSplit)} set\n");
             text.AppendLine($"| metric | features | runs | Spearman pooled | {string.Join(" | ", columns.Select(b => b == RunGroup.Learned ? LearnedColumn(result) : $"Spearman {b.Name}"))} | Kendall pooled | cells | " +
                             $"Spearman pooled, Bonferroni over {family} | rank [95 %] | first in |");
             text.AppendLine($"|---|---|---:|---:|{string.Concat(columns.Select(_ => "---:|"))}---:|---:|---:|---:|---:|");
@@ -196,7 +198,7 @@ public static class LabelFreeAnalysis
                 text.AppendLine($"| {row.Metric.Display} | {row.SpaceLabel} | {row.Runs} | {WithInterval(row.Spearman, row.SpearmanInterval)} | " +
                                 $"{string.Join(" | ", columns.Select(Cell))} | {WithInterval(row.KendallTauB, row.KendallInterval)} | {row.Cells} | " +
                                 $"{WithInterval(row.Spearman, row.SpearmanSimultaneous)} | " +
-                                $"{(place is null ? "-" : $"{place.Rank} [{Number(place.RankInterval.Low, "0")}, {Number(place.RankInterval.High, "0")}]")} | " +
+                                $"{(place is null ? "-" : $"{Number(place.Rank, "0.#")} [{Number(place.RankInterval.Low, "0")}, {Number(place.RankInterval.High, "0")}]")} | " +
                                 $"{(place is null ? "-" : $"{100 * place.ShareFirst:0} %")} |");
             }
             text.AppendLine();
@@ -256,7 +258,7 @@ public static class LabelFreeAnalysis
         {
             var rows = result.Regret.Where(r => r.ValidationKey == key).ToList();
             if (rows.Count == 0) continue;
-            text.AppendLine($"## F1 on the {LabelFreeFigures.KeyLabel(key)} validation set\n");
+            text.AppendLine($"## F1 on the {LabelFreeFigures.KeyLabel(key)} {SetName(result.PerEpochProbe ? SewerMlSplit.Val : result.ReportedSplit)} set\n");
             text.AppendLine("| selector | groups | cells | mean regret [95 %] | max regret | mean F1 picked | mean F1 best |");
             text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
             foreach (var r in rows)
@@ -385,10 +387,10 @@ public static class LabelFreeAnalysis
             return $"no label-free metric ({tried}) has a {interval} of Spearman's rho that excludes 0 on the natural split: none predicts F1 with confidence on these runs.";
         var surviving = clear.Where(r => r.Excludes0Simultaneously).ToList();
         double level = defined.Count == 0 ? double.NaN : Multiplicity.BonferroniLevel(clear[0].SpearmanInterval.Level, defined.Count);
-        return $"{string.Join("; ", clear.Select(r => $"{r.Metric.Display} ({r.SpaceLabel}) rho {Number(r.Spearman)} [{Number(r.SpearmanInterval.Low)}, {Number(r.SpearmanInterval.High)}]"))} " +
+        return $"{string.Join("; ", clear.Select(r => $"{ModelSelection.SelectorName(r.Metric, r.Space)} rho {Number(r.Spearman)} [{Number(r.SpearmanInterval.Low)}, {Number(r.SpearmanInterval.High)}]"))} " +
                $"{(clear.Count == 1 ? $"has a {interval}" : $"have {interval}s")} that exclude 0 on the natural split ({clear.Count} {tried}, about " +
                $"{Multiplicity.ExpectedFalseExclusions(clear[0].SpearmanInterval.Level, defined.Count):0.0} expected by chance; " +
-               $"{(surviving.Count == 0 ? "none" : string.Join(", ", surviving.Select(r => $"{r.Metric.Display} ({r.SpaceLabel})")))} " +
+               $"{(surviving.Count == 0 ? "none" : string.Join(", ", surviving.Select(r => ModelSelection.SelectorName(r.Metric, r.Space))))} " +
                $"still at the Bonferroni level {100 * level:0.0##} % over the {defined.Count}).";
     }
 

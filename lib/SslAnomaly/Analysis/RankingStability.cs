@@ -4,10 +4,10 @@ using SslAnomaly.Eval.LabelFree;
 namespace SslAnomaly.Analysis;
 
 /// <summary>Where one metric lands in the ranking by |Spearman rho| over the cell-bootstrap resamples.</summary>
-/// <param name="Rank">Its rank on the runs as observed (1 = largest |rho|).</param>
+/// <param name="Rank">Its rank on the runs as observed (1 = largest |rho|; tied metrics share the mean of their ranks, as in every resample).</param>
 /// <param name="RankInterval">The 95 % percentile interval of its rank over the resamples.</param>
 /// <param name="ShareFirst">The share of resamples in which it ranks first (ties share the credit).</param>
-public sealed record RankPlace(LabelFreeMetric Metric, FeatureSpace Space, int Rank, ConfidenceInterval RankInterval, double ShareFirst)
+public sealed record RankPlace(LabelFreeMetric Metric, FeatureSpace Space, double Rank, ConfidenceInterval RankInterval, double ShareFirst)
 {
     public string Display => ModelSelection.SelectorName(Metric, Space);
 }
@@ -50,19 +50,27 @@ public sealed record RankingStability(string ValidationKey, int Tried, int Cells
         for (int b = 0; b < draws.Count; b++)
         {
             var values = Enumerable.Range(0, metrics.Count).Select(m => double.IsNaN(absRho[m][b]) ? double.NegativeInfinity : absRho[m][b]).ToArray();
-            // Rank 1 = largest |rho|; ties share the mean rank and the credit for first place.
-            var ascending = Correlation.AverageRanks(values);
+            // Ties share the mean rank and the credit for first place.
+            var rank = Ranks(values);
             double top = values.Max();
             int tiedAtTop = values.Count(v => v == top);
             for (int m = 0; m < metrics.Count; m++)
             {
-                ranks[m][b] = metrics.Count + 1 - ascending[m];
+                ranks[m][b] = rank[m];
                 if (values[m] == top) first[m] += 1.0 / tiedAtTop;
             }
         }
-        var places = metrics.Select((m, i) => new RankPlace(m.Metric, m.Space, i + 1, ConfidenceInterval.Percentile(ranks[i], bootstrap.Level), first[i] / draws.Count)).ToList();
+        var observedRanks = Ranks(metrics.Select(m => m.Observed).ToArray());
+        var places = metrics.Select((m, i) => new RankPlace(m.Metric, m.Space, observedRanks[i], ConfidenceInterval.Percentile(ranks[i], bootstrap.Level), first[i] / draws.Count)).ToList();
         var difference = Enumerable.Range(0, draws.Count).Select(b => absRho[0][b] - absRho[1][b]).ToArray();
         return new RankingStability(validationKey, metrics.Count, CellBootstrap.CellCount(members.Select(r => r.Cell).ToList()), places,
             metrics[0].Observed - metrics[1].Observed, ConfidenceInterval.Percentile(difference, bootstrap.Level));
+    }
+
+    /// <summary>Rank 1 = largest value; tied values share the mean of their ranks.</summary>
+    static double[] Ranks(IReadOnlyList<double> values)
+    {
+        var ascending = Correlation.AverageRanks(values);
+        return ascending.Select(r => values.Count + 1 - r).ToArray();
     }
 }

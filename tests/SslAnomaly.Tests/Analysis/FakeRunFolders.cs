@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using SslAnomaly.Data;
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
 
 namespace SslAnomaly.Tests.Analysis;
 

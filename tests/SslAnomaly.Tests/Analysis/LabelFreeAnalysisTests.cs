@@ -1,8 +1,5 @@
 using SslAnomaly.Analysis;
-using SslAnomaly.Eval;
 using SslAnomaly.Eval.LabelFree;
-using SslAnomaly.Tests.Support;
-using Xunit;
 using static SslAnomaly.Tests.Analysis.FakeRunFolders;
 
 namespace SslAnomaly.Tests.Analysis;

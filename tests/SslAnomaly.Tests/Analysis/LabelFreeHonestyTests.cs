@@ -1,10 +1,6 @@
 using SslAnomaly.Analysis;
-using SslAnomaly.Data;
-using SslAnomaly.Eval;
 using SslAnomaly.Eval.LabelFree;
 using SslAnomaly.Reporting;
-using SslAnomaly.Tests.Support;
-using Xunit;
 using static SslAnomaly.Tests.Analysis.FakeRunFolders;
 
 namespace SslAnomaly.Tests.Analysis;

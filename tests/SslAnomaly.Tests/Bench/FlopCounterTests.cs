@@ -1,8 +1,6 @@
-using SslAnomaly.Experiments;
 using SslAnomaly.Backbones;
 using SslAnomaly.Bench;
 using SslAnomaly.Methods;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Bench;

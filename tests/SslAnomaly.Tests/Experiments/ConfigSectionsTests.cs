@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
 using SslAnomaly.Optim;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Experiments;
 

@@ -1,7 +1,4 @@
 using System.Text.Json.Nodes;
-using SslAnomaly.Experiments;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Experiments;
 

@@ -1,6 +1,4 @@
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
-using Xunit;
 
 namespace SslAnomaly.Tests.Experiments;
 

@@ -1,13 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using SslAnomaly.Experiments;
 using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
 using SslAnomaly.Optim;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
-using Xunit;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Methods;

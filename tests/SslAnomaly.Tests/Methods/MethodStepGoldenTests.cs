@@ -1,14 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SslAnomaly.Backbones;
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
 using SslAnomaly.Methods.Heads;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
 using TorchSharp;
-using Xunit;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Methods;

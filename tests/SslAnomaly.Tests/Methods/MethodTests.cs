@@ -1,13 +1,10 @@
 using System.Text.Json.Nodes;
-using SslAnomaly.Experiments;
 using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
 using SslAnomaly.Methods.Heads;
 using SslAnomaly.Optim;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
 using TorchSharp;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Methods;

@@ -1,11 +1,7 @@
 using Microsoft.DotNet.Interactive.Formatting;
 using SslAnomaly.Data.Synthetic;
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
 using SslAnomaly.Notebooks;
 using SslAnomaly.Reporting;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Notebooks;
 

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using SslAnomaly.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
 using static SslAnomaly.Tests.Support.NotebookRunnerProcess;
 
 namespace SslAnomaly.Tests.Notebooks;

@@ -1,13 +1,9 @@
 using SslAnomaly.Backbones;
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
 using SslAnomaly.Tests.Methods;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
 using TorchSharp;
 using TorchSharp.Modules;
-using Xunit;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Training;

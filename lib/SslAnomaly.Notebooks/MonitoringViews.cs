@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
-using SslAnomaly.Reporting;
-
 namespace SslAnomaly.Notebooks;
 
 /// <summary>One row of the RankMe/F1 correlation table, formatted for reading.</summary>

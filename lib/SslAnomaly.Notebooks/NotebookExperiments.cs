@@ -1,10 +1,6 @@
-using SslAnomaly.Eval;
 using System.Diagnostics;
-using System.Globalization;
 using SslAnomaly.Data;
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
-using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 

@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
-using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 

@@ -1,8 +1,4 @@
-using System.Globalization;
 using System.Text;
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
-using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 

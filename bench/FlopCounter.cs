@@ -13,7 +13,9 @@ namespace SslAnomaly.Bench;
 /// (ResNet-18 at 224 px: 1.81 G; ViT-Tiny/16: 1.26 G), and so is <see cref="ForwardMacs"/>; throughput is quoted in FLOP/s
 /// (2 per MAC), the unit in which a GEMM's peak is measured.
 /// </summary>
-public readonly record struct FlopCount(double TrainedMacs, double FrozenMacs)
+/// <param name="ExecutedTrainedMacs">The trained MACs less the convolution taps on zero padding (<see cref="KernelOp.ExecutedMacs"/>).</param>
+/// <param name="ExecutedFrozenMacs">The same for the frozen ones.</param>
+public readonly record struct FlopCount(double TrainedMacs, double FrozenMacs, double ExecutedTrainedMacs, double ExecutedFrozenMacs)
 {
     /// <summary>Every layer's forward, with or without gradients.</summary>
     public double ForwardMacs => TrainedMacs + FrozenMacs;
@@ -27,6 +29,10 @@ public readonly record struct FlopCount(double TrainedMacs, double FrozenMacs)
 
     public double StepFlops => 2 * StepMacs;
     public double ForwardFlops => 2 * ForwardMacs;
+
+    /// <summary>A step's useful FLOPs: the same count over the MACs that touch data (padding taps left out).</summary>
+    public double ExecutedStepFlops => 2 * (3 * ExecutedTrainedMacs + ExecutedFrozenMacs);
+    public double ExecutedForwardMacs => ExecutedTrainedMacs + ExecutedFrozenMacs;
 }
 
 /// <summary>
@@ -41,16 +47,17 @@ public static class FlopCounter
     /// <summary>Hooks every counted layer below <paramref name="root"/>, runs <paramref name="run"/>, removes the hooks.</summary>
     public static FlopCount Count(nn.Module root, Action run)
     {
-        double trained = 0, frozen = 0;
+        double trained = 0, frozen = 0, executedTrained = 0, executedFrozen = 0;
         var removers = new List<Action>();
         foreach (var (_, module) in root.named_modules())
         {
             if (module is not nn.Module<Tensor, Tensor> layer || LayerMacs(layer) is not { } macs) continue;
             var hook = layer.register_forward_hook((_, input, output) =>
             {
-                // A layer whose output needs no gradient has no backward (teachers run under no_grad).
-                if (output.requires_grad) trained += macs(input, output);
-                else frozen += macs(input, output);
+                // A layer whose output needs no gradient has no backward (teachers run under no_grad). Head layers pad nothing.
+                double counted = macs(input, output);
+                if (output.requires_grad) { trained += counted; executedTrained += counted; }
+                else { frozen += counted; executedFrozen += counted; }
                 return output;
             });
             removers.Add(hook.remove);
@@ -60,8 +67,8 @@ public static class FlopCounter
             // A checked op whose input or weight needs a gradient will run backward.
             using var observe = Kernels.Observe(op =>
             {
-                if (op.Backward) trained += op.ForwardMacs;
-                else frozen += op.ForwardMacs;
+                if (op.Backward) { trained += op.ForwardMacs; executedTrained += op.ExecutedMacs; }
+                else { frozen += op.ForwardMacs; executedFrozen += op.ExecutedMacs; }
             });
             run();
         }
@@ -69,11 +76,14 @@ public static class FlopCounter
         {
             foreach (var remove in removers) remove();
         }
-        return new FlopCount(trained, frozen);
+        return new FlopCount(trained, frozen, executedTrained, executedFrozen);
     }
 
     /// <summary>The forward MACs of one backbone on a batch of random images, eval mode, no gradients.</summary>
-    public static double BackboneForwardMacs(Backbone backbone, int resolution, int batch = 1)
+    public static double BackboneForwardMacs(Backbone backbone, int resolution, int batch = 1) => BackboneForward(backbone, resolution, batch).ForwardMacs;
+
+    /// <summary>The forward count of one backbone (counted and executed MACs) on a batch of random images, eval mode, no gradients.</summary>
+    public static FlopCount BackboneForward(Backbone backbone, int resolution, int batch = 1)
     {
         using var scope = NewDisposeScope();
         bool wasTraining = backbone.training;
@@ -82,7 +92,7 @@ public static class FlopCounter
         {
             using var noGrad = no_grad();
             var images = randn(batch, 3, resolution, resolution);
-            return Count(backbone, () => backbone.call(images)).ForwardMacs;
+            return Count(backbone, () => backbone.call(images));
         }
         finally
         {

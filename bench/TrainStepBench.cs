@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SslAnomaly.Experiments;
 using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
 using SslAnomaly.Numerics;
@@ -64,6 +65,9 @@ public sealed record TrainCaseResult(TrainCase Case, Comparison Comparison, Comp
 
     /// <summary>Achieved GFLOP/s at <paramref name="imagesPerSecond"/> (2 FLOPs per multiply-accumulate).</summary>
     public double Gflops(double imagesPerSecond) => imagesPerSecond / Case.Batch * Flops.StepFlops / 1e9;
+
+    /// <summary>Useful GFLOP/s: over the MACs that touch data (padding taps left out).</summary>
+    public double ExecutedGflops(double imagesPerSecond) => imagesPerSecond / Case.Batch * Flops.ExecutedStepFlops / 1e9;
 }
 
 /// <summary>
@@ -89,7 +93,7 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
         manual_seed(0);
         var backbone = BackboneFactory.Create(c.BackboneConfig);
         var config = ConfigFor(c.Method);
-        using var method = MethodFactory.Create(c.Method, backbone, config);
+        using var method = MethodFactory.Create(c.Method, backbone, config, MethodRecipe.Published(MethodRegistry.Get(c.Method)).Optimizer);
         long parameters = method.parameters().Sum(p => p.numel());
 
         // Pre-made normalised views (standard normal, like the script's); the view recipe hands out aliases.

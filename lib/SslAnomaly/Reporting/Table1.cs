@@ -44,7 +44,7 @@ public static class Table1
 {
     public static readonly IReadOnlyList<string> Metrics = ["f1", "f2_ciw", "f1_normal", "f2", "auroc", "auprc"];
     /// <summary>The metrics of <see cref="Metrics"/> that need no threshold; the paper reports neither, so comparisons with it leave them out.</summary>
-    public static readonly IReadOnlyList<string> ThresholdFreeMetrics = ["auroc", "auprc"];
+    public static readonly IReadOnlyList<string> ThresholdFreeMetrics = Metrics.Where(m => Metric.Get(m).ThresholdFree).ToList();
     public static readonly IReadOnlyList<string> MethodOrder =
         [ReferenceRows.AlwaysDefect, ReferenceRows.Prior, Methods.RandomInit.Name, "supervised", ReferenceRows.SupervisedHead, "byol", "barlow", "dino", "mae", "simclr"];
 
@@ -208,11 +208,7 @@ public static class Table1
         return s.ToString();
     }
 
-    public static string Display(string metric) => metric switch
-    {
-        "f1" => "F1", "f2_ciw" => "F2_CIW", "f1_normal" => "F1_Normal", "f2" => "F2", "auroc" => "AUROC", "auprc" => "AUPRC",
-        "precision" => "precision", "recall" => "recall", _ => metric,
-    };
+    public static string Display(string metric) => Metric.DisplayOf(metric);
 
     static double? SampleSd(IReadOnlyList<double> values)
     {

@@ -1,10 +1,6 @@
 using System.Text.Json;
-using SslAnomaly.Eval;
 using SslAnomaly.Eval.OneClass;
-using SslAnomaly.Experiments;
 using SslAnomaly.Reporting;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Experiments;
 

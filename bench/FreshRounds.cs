@@ -247,7 +247,9 @@ public sealed class FreshRounds(BenchOptions options, Action<string> log)
         }
         catch (InvalidOperationException e)
         {
-            return new JobResult(job, null, LastLine(e.Message));
+            // The script's error, not its advice: the first lines of the message, without the trace that follows.
+            var message = string.Join(" ", e.Message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(3));
+            return new JobResult(job, null, message.Length > 400 ? message[..400] : message);
         }
     }
 

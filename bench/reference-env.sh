@@ -33,11 +33,12 @@ unshare --mount --propagation private /bin/sh -eu -c '
   mount -t proc proc "$root/proc"
   mount --rbind /dev "$root/dev"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
-  # g++ is what torch.compile (inductor) needs to build its C++ kernels on the CPU; libopenblas0-pthread replaces
+  # g++, python3-dev, python3-setuptools and libtorch-dev (the ATen headers) are what torch.compile (inductor) needs to
+  # build its C++ kernels on the CPU (torch.utils.cpp_extension imports setuptools); libopenblas0-pthread replaces
   # the reference BLAS behind the libblas.so.3 alternative, which would make torch about 10x slower.
   chroot "$root" /usr/bin/env DEBIAN_FRONTEND=noninteractive apt-get update
   chroot "$root" /usr/bin/env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-    python3-torch python3-torchvision python3-pil python3-numpy libopenblas0-pthread g++ python3-dev
+    python3-torch python3-torchvision python3-pil python3-numpy libopenblas0-pthread g++ python3-dev python3-setuptools libtorch-dev
   chroot "$root" apt-get clean
 ' sh "$ROOT"
 

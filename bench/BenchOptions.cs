@@ -150,13 +150,14 @@ public sealed record BenchOptions
           --repeats N         blocks of rounds, each in a new random order (default 3)
           --seed N            seed of the order and the bootstrap (default 1)
           --profile P         quick or standard: the batch and ViT patch timed (default quick with --quick, else standard)
-          --patch N           ViT patch instead of the profile's
+          --patch N           ViT patch instead of the profile's (in-process sections too: default 8 at 64 px there)
           --references R1,R2  torch113, torch26, torch26-compile (default: torch113, and both torch26 where built)
           --policies P1,P2    OpenMP wait policies timed on both sides (default default,passive)
           --thread-rows N1,N2 thread counts (default: --threads and 1)
           --blas-threads N1,N2  the references' OPENBLAS_NUM_THREADS (default: --threads and 1)
           --small-map S1,S2   on, off: ResNet-18's 2x2-map products on each side (default on,off)
           --resamples N       bootstrap resamples per interval (default 2000)
+          (--child-train is the harness's own: one window of ours, started by --only fresh)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)

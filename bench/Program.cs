@@ -136,7 +136,7 @@ void RunTrain()
     var cases = new List<TrainCase>();
     foreach (var backbone in options.Backbones)
         foreach (var method in options.Methods)
-            if (MethodRegistry.Get(method).Accepts(backbone)) cases.Add(new TrainCase(backbone, method, 64, options.Batch));
+            if (MethodRegistry.Get(method).Accepts(backbone)) cases.Add(new TrainCase(backbone, method, 64, options.Batch, options.PatchOverride ?? 0));
     if (options.Include224)
         foreach (var backbone in options.Backbones)
             foreach (var method in options.Methods)
@@ -425,7 +425,7 @@ void RunProfile()
     foreach (var backbone in options.Backbones)
         foreach (var method in options.Methods.Where(m => MethodRegistry.Get(m).Accepts(backbone)))
         {
-            var c = new TrainCase(backbone, method, 64, options.Batch);
+            var c = new TrainCase(backbone, method, 64, options.Batch, options.PatchOverride ?? 0);
             var (ours, theirs) = profiler.Run(c, steps);
             var json = new JsonObject();
             var table = new Table().Title($"{backbone} {method} 64 px batch {options.Batch}: median ms per step phase over {steps} steps").RoundedBorder();

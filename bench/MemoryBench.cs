@@ -47,7 +47,7 @@ public sealed class MemoryBench(BenchOptions options)
             SupervisedConfig c => c with { PosWeight = 3.0 },
             var c => c,
         };
-        using var method = MethodFactory.Create(methodName, create(), config, createBackbone: create);
+        using var method = MethodFactory.Create(methodName, create(), config, MethodRecipe.Published(MethodRegistry.Get(methodName)).Optimizer, createBackbone: create);
         using var generator = new Generator(5);
         var images = rand([8L * Batch, 3, Resolution, Resolution], generator: generator);
         var labels = rand([8L * Batch], generator: generator).lt(0.25).to(ScalarType.Float32);

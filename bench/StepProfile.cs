@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using SslAnomaly.Experiments;
 using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
 using SslAnomaly.Optim;
@@ -25,7 +26,7 @@ public sealed class StepProfile(PythonReference? python)
         manual_seed(0);
         var backbone = BackboneFactory.Create(c.BackboneConfig);
         var config = TrainStepBench.ConfigFor(c.Method);
-        using var method = MethodFactory.Create(c.Method, backbone, config);
+        using var method = MethodFactory.Create(c.Method, backbone, config, MethodRecipe.Published(MethodRegistry.Get(c.Method)).Optimizer);
         using var optimizer = OptimizerSetup.Create(method, c.Batch);
         optimizer.LearningRate = 0.01;
         using var generator = new Generator(1);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SslAnomaly.Experiments;
 using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
 using SslAnomaly.Numerics;
@@ -92,7 +93,7 @@ public sealed class TrainStepBench(BenchOptions options, PythonReference? python
         manual_seed(0);
         var backbone = BackboneFactory.Create(c.BackboneConfig);
         var config = ConfigFor(c.Method);
-        using var method = MethodFactory.Create(c.Method, backbone, config);
+        using var method = MethodFactory.Create(c.Method, backbone, config, MethodRecipe.Published(MethodRegistry.Get(c.Method)).Optimizer);
         long parameters = method.parameters().Sum(p => p.numel());
 
         // Pre-made normalised views (standard normal, like the script's); the view recipe hands out aliases.

@@ -11,4 +11,5 @@ root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(AnalyzeCommand.Create());
 root.Subcommands.Add(ReproduceCommand.Create());
+root.Subcommands.Add(RerunCommand.Create());
 return await CliErrors.InvokeAsync(root, args);

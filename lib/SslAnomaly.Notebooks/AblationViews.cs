@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
-using SslAnomaly.Reporting;
-
 namespace SslAnomaly.Notebooks;
 
 /// <summary>One resolution of Table 2: our F1 (natural validation split) and the paper's best validation F1.</summary>
@@ -32,7 +26,7 @@ public static class AblationViews
         {
             var run = runs.FirstOrDefault(r => r.Backbone == k.Backbone && r.Resolution == k.Resolution);
             var published = paper.Where(p => p.Backbone == k.Backbone && p.Resolution == k.Resolution).Select(p => (double?)p.F1).FirstOrDefault();
-            return new ResolutionLine(k.Backbone, k.Resolution, Round(run?.Metric(Natural, "f1")), published, run?.Status.Name() ?? "not run (paper only)");
+            return new ResolutionLine(k.Backbone, k.Resolution, Round(run?.Metric(Natural, Metric.F1)), published, run?.Status.Name() ?? "not run (paper only)");
         }).ToList();
     }
 
@@ -42,8 +36,8 @@ public static class AblationViews
         var lines = new List<JsonObject>();
         foreach (var backbone in runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
         {
-            var ours = runs.Where(r => r.Backbone == backbone && r.Metric(Natural, "f1") is not null).OrderBy(r => r.Resolution).ToList();
-            lines.Add(PlotlyTraces.Line(ours.Select(r => r.Resolution), ours.Select(r => r.Metric(Natural, "f1")!.Value),
+            var ours = runs.Where(r => r.Backbone == backbone && r.Metric(Natural, Metric.F1) is not null).OrderBy(r => r.Resolution).ToList();
+            lines.Add(PlotlyTraces.Line(ours.Select(r => r.Resolution), ours.Select(r => r.Metric(Natural, Metric.F1)!.Value),
                 $"ours: {backbone} (final F1, natural split)", markers: true));
             var paper = PaperReference.Table2().Where(p => p.Backbone == backbone).OrderBy(p => p.Resolution).ToList();
             lines.Add(PlotlyTraces.Line(paper.Select(p => p.Resolution), paper.Select(p => p.F1),
@@ -57,11 +51,12 @@ public static class AblationViews
 
     public static IReadOnlyList<AugmentationLine> AugmentationTable(IReadOnlyList<AugmentationRun> runs) =>
         runs.OrderBy(r => r.MinScale).ThenBy(r => r.TVal).Select(r => new AugmentationLine(r.MinScale, r.TVal,
-            Round(r.Run.Metric(Natural, "f1")), Round(r.Run.Metric(Natural, "f2_ciw")), Round(r.Run.Metric(Natural, "f1_normal")), r.Run.Status.Name())).ToList();
+            Round(r.Run.Metric(Natural, Metric.F1)), Round(r.Run.Metric(Natural, Metric.F2Ciw)), Round(r.Run.Metric(Natural, Metric.F1Normal)), r.Run.Status.Name())).ToList();
 
     /// <summary>Figure 3: F1 (natural validation split) over min_scale (rows) and t_val (columns).</summary>
-    public static PlotlyFigure AugmentationHeatmap(IReadOnlyList<AugmentationRun> runs, string metric = "f1")
+    public static PlotlyFigure AugmentationHeatmap(IReadOnlyList<AugmentationRun> runs, Metric? metric = null)
     {
+        metric ??= Metric.F1;
         var scales = runs.Select(r => r.MinScale).Distinct().Order().ToList();
         var tvals = runs.Select(r => r.TVal).Distinct().Order().ToList();
         var z = scales.Select(s => tvals.Select(t => runs.FirstOrDefault(r => r.MinScale == s && r.TVal == t)?.Run.Metric(Natural, metric) ?? double.NaN).ToArray()).ToArray();

@@ -1,8 +1,5 @@
-using System.Globalization;
 using SslAnomaly.Data;
 using SslAnomaly.Data.Synthetic;
-using SslAnomaly.Eval;
-using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 

@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using SslAnomaly.Experiments;
-using SslAnomaly.Reporting;
-
 namespace SslAnomaly.Notebooks;
 
 /// <summary>

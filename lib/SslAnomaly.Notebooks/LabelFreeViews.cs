@@ -1,6 +1,4 @@
 using SslAnomaly.Analysis;
-using SslAnomaly.Eval;
-using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 

@@ -1,5 +1,3 @@
-using SslAnomaly.Reporting;
-
 namespace SslAnomaly.Notebooks;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
-using SslAnomaly.Reporting;
-
 namespace SslAnomaly.Notebooks;
 
 /// <summary>One row of the RankMe/F1 correlation table, formatted for reading.</summary>
@@ -42,7 +36,7 @@ public static class MonitoringViews
             $"Figure 7: probe F1 ({Validation(validationKey)}) against re-scaled final RankMe"));
 
     /// <summary>Spearman and Kendall tau-b between final RankMe and <paramref name="metric"/> per validation subset, with 95 % paired bootstrap intervals over runs.</summary>
-    public static IReadOnlyList<RankMeCorrelationRow> Correlations(IReadOnlyList<RunResult> runs, string metric = "f1", int replicates = 1000) =>
+    public static IReadOnlyList<RankMeCorrelationRow> Correlations(IReadOnlyList<RunResult> runs, Metric? metric = null, int replicates = 1000) =>
         RankMeCorrelation.Compute(runs.Where(r => r.IsCompleted), metric, new BootstrapOptions(replicates, Seed: 0));
 
     /// <summary>The rows of <see cref="Correlations"/> as text cells ("0.12", "[-0.40, 0.60]").</summary>

@@ -1,8 +1,6 @@
 using System.Collections;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
-using SslAnomaly.Experiments;
-using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 

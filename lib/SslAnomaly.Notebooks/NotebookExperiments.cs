@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using SslAnomaly.Data;
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
-using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 
@@ -182,7 +179,7 @@ public sealed class NotebookExperiments
         var outcome = ExperimentRunner.Run(config, directory, force: false, new QuietProgress());
         // Notebooks show the held-out test split where the run scored it, as the report does.
         var summary = (RunResult.TryRead(directory) ?? throw new InvalidOperationException($"{name} did not finish: {outcome.Message}")).OnReportedSplit();
-        var natural = summary.Metric(Eval.ImbalanceGrid.NaturalKey, "f1") is { } f1 ? $"; F1 on the natural {summary.ScoredSplit.Id()} split {f1.ToString("0.000", CultureInfo.InvariantCulture)}" : "";
+        var natural = summary.Metric(Eval.ImbalanceGrid.NaturalKey, Metric.F1) is { } f1 ? $"; F1 on the natural {summary.ScoredSplit.Id()} split {f1.ToString("0.000", CultureInfo.InvariantCulture)}" : "";
         Out.WriteLine($"{name}: {summary.Status.Name()} in {clock.Elapsed.TotalSeconds:F1} s{natural}{(summary.FailureReason is { } r ? $" ({r})" : "")}");
         return summary;
     }

@@ -1,5 +1,3 @@
-using SslAnomaly.Experiments;
-
 namespace SslAnomaly.Notebooks;
 
 /// <summary>

@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
-using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 
@@ -58,8 +53,9 @@ public static class PaperComparison
     }
 
     /// <summary>Ours minus the paper's for one metric: rows method / backbone, columns train share; red below the paper, blue above.</summary>
-    public static PlotlyFigure DifferenceHeatmap(IReadOnlyList<Table1Row> cells, string metric = "f1")
+    public static PlotlyFigure DifferenceHeatmap(IReadOnlyList<Table1Row> cells, Metric? metric = null)
     {
+        metric ??= Metric.F1;
         var rows = cells.Where(c => c.Metric == metric).ToList();
         var groups = rows.Select(r => (r.Method, r.Backbone)).Distinct().ToList();
         var shares = rows.Select(r => r.TrainDefectPct).Distinct().Order().ToList();
@@ -96,8 +92,8 @@ public static class PaperComparison
             Verdict(supervisedBest, cells.Count)));
 
         // 2. F1 falls as the validation set gets more imbalanced.
-        var withGrid = done.Where(r => r.Metric("45", "f1") is not null && LowestShare(r) is not null).ToList();
-        int falls = withGrid.Count(r => r.Metric(LowestShare(r)!, "f1") < r.Metric("45", "f1"));
+        var withGrid = done.Where(r => r.Metric("45", Metric.F1) is not null && LowestShare(r) is not null).ToList();
+        int falls = withGrid.Count(r => r.Metric(LowestShare(r)!, Metric.F1) < r.Metric("45", Metric.F1));
         claims.Add(new("F1 falls as the validation defect share falls",
             "for every method (Figure 2: supervised, 5 % train: 0.865 at 45 %, 0.142 at 1 %)",
             withGrid.Count == 0 ? "not measured" : $"F1 at the rarest validation share is below F1 at 45 % in {falls} of {withGrid.Count} runs",
@@ -159,7 +155,7 @@ public static class PaperComparison
         return lines;
     }
 
-    static double F1(RunResult r) => r.Metric(Natural, "f1") ?? double.NegativeInfinity;
+    static double F1(RunResult r) => r.Metric(Natural, Metric.F1) ?? double.NegativeInfinity;
 
     static double AlwaysDefectF1(RunResult r) =>
         r.Trivial.TryGetValue(TrivialClassifiers.AlwaysDefect, out var byKey) && byKey.TryGetValue(Natural, out var m) ? m.F1 : double.NegativeInfinity;

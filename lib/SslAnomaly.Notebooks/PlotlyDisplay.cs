@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 

@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using SslAnomaly.Experiments;
-using SslAnomaly.Reporting;
-
 namespace SslAnomaly.Notebooks;
 
 /// <summary>The scale of one profile: image size, subset sizes and training length.</summary>
@@ -17,9 +13,8 @@ public static class ProfileOverview
     public static IReadOnlyList<ProfileScale> All() =>
         Profiles.Names.Select(name =>
         {
-            var layer = Profiles.Layer(name);
-            int Int(string key) => layer[key]!.GetValue<int>();
-            return new ProfileScale(name, Int("resolution"), Int("train_size"), Int("val_size"), Int("epochs"), Int("batch_size"));
+            var scale = Profiles.Scale(name);
+            return new ProfileScale(name, scale.Resolution, scale.TrainSize, scale.ValSize, scale.Epochs, scale.BatchSize);
         }).ToList();
 
     /// <summary>Images seen per pretraining run for each profile (log scale), the current one set apart.</summary>

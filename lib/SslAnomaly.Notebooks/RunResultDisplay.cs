@@ -1,15 +1,11 @@
-using System.Globalization;
 using System.Text;
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
-using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Notebooks;
 
 /// <summary>A finished run (result.json) at a glance: identity, status, RankMe, probe metrics per validation share.</summary>
 public static class RunResultDisplay
 {
-    public static readonly IReadOnlyList<string> MetricNames = ["f1", "f2_ciw", "f1_normal", "precision", "recall"];
+    public static readonly IReadOnlyList<string> MetricNames = [Metric.F1, Metric.F2Ciw, Metric.F1Normal, Metric.Precision, Metric.Recall];
 
     public static string Headline(RunResult run) =>
         $"{run.Method} · {run.Backbone} · train {run.TrainDefectPct.ToString("0.##", CultureInfo.InvariantCulture)} % defects · seed {run.Seed} · {run.Resolution} px: {run.Status.Name()}"

@@ -31,6 +31,13 @@ public sealed record AnalysisRun(RunResult Summary, string Family, string Settin
     public string Label => string.Create(CultureInfo.InvariantCulture,
         $"{Summary.Method}/{Summary.Backbone}/{Summary.TrainDefectPct:0.##}%{(Summary.Seed == 0 ? "" : $"/seed {Summary.Seed}")}{(Setting.Length == 0 ? "" : $" [{Setting}]")}");
 
+    /// <summary>
+    /// The experimental cell: what an experimenter sets (method, backbone, train share, input resolution). Runs of one
+    /// cell (seeds, hyper-parameter variants) are not independent evidence about a metric; <see cref="CellBootstrap"/>
+    /// resamples cells, then runs within them.
+    /// </summary>
+    public string Cell => string.Create(CultureInfo.InvariantCulture, $"{Summary.Method}/{Summary.Backbone}/{Summary.TrainDefectPct:0.##}%/{Summary.Resolution}px");
+
     /// <summary>The runs a model selection chooses among: same method, backbone, train share and seed.</summary>
     public string GroupKey => string.Create(CultureInfo.InvariantCulture, $"{Summary.Method}/{Summary.Backbone}/{Summary.TrainDefectPct:0.##}%/seed {Summary.Seed}");
 

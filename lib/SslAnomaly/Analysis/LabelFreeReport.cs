@@ -8,7 +8,8 @@ namespace SslAnomaly.Analysis;
 
 /// <summary>
 /// The report's label-free section: the analysis written into a sub-folder of the report (tables, analysis.json,
-/// figures) with an index.html that shows the verdict, the three tables and the figures, offline.
+/// figures) with an index.html that shows the verdict, how its intervals were drawn and what they may claim, the three
+/// tables and the figures, offline.
 /// </summary>
 public static class LabelFreeReport
 {
@@ -22,6 +23,7 @@ public static class LabelFreeReport
         page.AppendLine($"<script src=\"{PlotlyHtml.ScriptFile}\"></script>");
         page.AppendLine("<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px}th{background:#eee}</style></head><body>");
         page.AppendLine($"<h1>Beyond the paper: label-free model choice and unknown defect share</h1><p>{WebUtility.HtmlEncode(LabelFreeAnalysis.Verdict(result))}</p>");
+        page.AppendLine($"<p><b>How to read the intervals.</b> {WebUtility.HtmlEncode(LabelFreeAnalysis.StatisticsNote(result))}</p>");
         foreach (var markdown in new[] { LabelFreeAnalysis.RankingMarkdown(result), LabelFreeAnalysis.RegretMarkdown(result), LabelFreeAnalysis.PriorShiftMarkdown(result) })
             page.AppendLine(MarkdownHtml.ToHtml(markdown, headingShift: 1));
         foreach (var (_, title, figure) in LabelFreeAnalysis.Figures(result))

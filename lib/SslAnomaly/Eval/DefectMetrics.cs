@@ -18,21 +18,10 @@ public sealed record DefectMetrics(
     double Auroc,
     double Auprc)
 {
-    /// <summary>Names of the scalar metrics, as they appear in result.json, CSV and data frames.</summary>
-    public static readonly IReadOnlyList<string> ScalarNames = ["f1", "f2_ciw", "f1_normal", "precision", "recall", "f2", "auroc", "auprc"];
+    /// <summary>Names of the scalar metrics (<see cref="Metric.All"/>), as they appear in result.json, CSV and data frames.</summary>
+    public static readonly IReadOnlyList<string> ScalarNames = Metric.All.Select(m => m.Name).ToList();
 
-    public double Scalar(string name) => name switch
-    {
-        "f1" => F1,
-        "f2_ciw" => F2Ciw,
-        "f1_normal" => F1Normal,
-        "precision" => Precision,
-        "recall" => Recall,
-        "f2" => F2,
-        "auroc" => Auroc,
-        "auprc" => Auprc,
-        _ => throw new ArgumentException($"Unknown metric '{name}' (known: {string.Join(", ", ScalarNames)}).", nameof(name)),
-    };
+    public double Scalar(string name) => Metric.Get(name).Of(this);
 
     /// <summary>The official metrics for <paramref name="scores"/> against <paramref name="truth"/>, decided at the scores' own
     /// threshold (0.5 for probabilities) unless <paramref name="threshold"/> overrides it.</summary>

@@ -61,14 +61,14 @@ public sealed record MetricsReport
         DefectPct = m.Count == 0 ? 0 : 100.0 * m.Positives / m.Count,
         F2PerCode = m.F2PerCode.Count == 0 ? null
             : SewerMlCodes.Codes.Select((code, k) => (code, k)).ToDictionary(c => c.code, c => m.F2PerCode[c.k]),
-        F1Ci95 = Bounds(intervals, "f1"),
-        F2CiwCi95 = Bounds(intervals, "f2_ciw"),
-        F1NormalCi95 = Bounds(intervals, "f1_normal"),
-        PrecisionCi95 = Bounds(intervals, "precision"),
-        RecallCi95 = Bounds(intervals, "recall"),
-        F2Ci95 = Bounds(intervals, "f2"),
-        AurocCi95 = Bounds(intervals, "auroc"),
-        AuprcCi95 = Bounds(intervals, "auprc"),
+        F1Ci95 = Bounds(intervals, Metric.F1),
+        F2CiwCi95 = Bounds(intervals, Metric.F2Ciw),
+        F1NormalCi95 = Bounds(intervals, Metric.F1Normal),
+        PrecisionCi95 = Bounds(intervals, Metric.Precision),
+        RecallCi95 = Bounds(intervals, Metric.Recall),
+        F2Ci95 = Bounds(intervals, Metric.F2),
+        AurocCi95 = Bounds(intervals, Metric.Auroc),
+        AuprcCi95 = Bounds(intervals, Metric.Auprc),
         CiLevel = intervals?.Values.Select(i => (double?)i.Level).FirstOrDefault(),
     };
 
@@ -78,19 +78,8 @@ public sealed record MetricsReport
     /// <summary>The value of a scalar metric by its <see cref="DefectMetrics.ScalarNames"/> name (null when undefined).</summary>
     public double? Scalar(string name) => Entry(name).Value;
 
-    /// <summary>The one place a metric name meets its value and interval.</summary>
-    (double? Value, IReadOnlyList<double?>? Interval) Entry(string name) => name switch
-    {
-        "f1" => (F1, F1Ci95),
-        "f2_ciw" => (F2Ciw, F2CiwCi95),
-        "f1_normal" => (F1Normal, F1NormalCi95),
-        "precision" => (Precision, PrecisionCi95),
-        "recall" => (Recall, RecallCi95),
-        "f2" => (F2, F2Ci95),
-        "auroc" => (Auroc, AurocCi95),
-        "auprc" => (Auprc, AuprcCi95),
-        _ => throw new ArgumentException($"Unknown metric '{name}' (known: {string.Join(", ", DefectMetrics.ScalarNames)}).", nameof(name)),
-    };
+    /// <summary>A metric's value and interval, where the registry says they live (<see cref="Metric.InReport"/>).</summary>
+    (double? Value, IReadOnlyList<double?>? Interval) Entry(string name) => Metric.Get(name).InReport(this);
 
     static double? Defined(double v) => double.IsNaN(v) ? null : v;
 

@@ -103,7 +103,7 @@ public static class ConfigMigration
 
     /// <summary>
     /// A stored config.json, in either shape, as the current code writes the same experiment: upgraded, with the method and
-    /// optimiser settings it did not record filled in from its method's defaults (what the old sentinels meant). Nothing
+    /// optimiser settings it did not record filled in from its method's published recipe (what the old sentinels meant). Nothing
     /// else is filled in, so a config from a build that lacked some other key still reads as a different experiment.
     /// </summary>
     public static JsonObject Resolve(JsonObject stored)

@@ -8,8 +8,8 @@ namespace SslAnomaly.Experiments;
 
 /// <summary>
 /// Everything that defines one experiment: what to pretrain, on which subset, for how long, and how
-/// to probe it. Serialised as snake_case JSON into every run directory's config.json; loaded from JSON
-/// or YAML and overridable key by key (<see cref="ConfigOverrides"/>). The paper does not state epochs,
+/// to probe it. Serialised as snake_case JSON into every run directory's config.json; built from a profile and a method's
+/// recipe, then overridable key by key from JSON or YAML (<see cref="ExperimentConfigBuilder"/>). The paper does not state epochs,
 /// batch size or optimiser: the defaults here are ours, recorded in every run. The method's own
 /// hyper-parameters and the optimiser are sections of their own, every value resolved: <c>"method": {"name":
 /// "byol", "ema_base": 0.99, ...}</c> and <c>"optimizer": {"kind": "lars", "learning_rate": 1.0, ...}</c>
@@ -54,8 +54,8 @@ public sealed record ExperimentConfig
 
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 64;
-    /// <summary>The optimiser and its schedule; a builder starts from the method's own (<see cref="MethodSpec.Optimizer"/>).</summary>
-    public OptimizerSettings Optimizer { get; init; } = MethodRegistry.SimClr.Optimizer;
+    /// <summary>The optimiser and its schedule; the builder takes the method's recipe's (<see cref="MethodRecipe"/>).</summary>
+    public OptimizerSettings Optimizer { get; init; } = SimClrRecipe.Published.Optimizer;
 
     public AugmentationSettings Augmentation { get; init; } = new();
 
@@ -89,8 +89,8 @@ public sealed record ExperimentConfig
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    /// <summary>The defaults of an experiment with <paramref name="method"/>: its hyper-parameters and its optimiser.</summary>
-    public static ExperimentConfig For(MethodSpec method) => new() { Method = method.Defaults, Optimizer = method.Optimizer };
+    /// <summary>The defaults of an experiment with <paramref name="method"/>: its published hyper-parameters and optimiser.</summary>
+    public static ExperimentConfig For(MethodSpec method) => MethodRecipe.Published(method).ApplyTo(new ExperimentConfig());
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
     public JsonObject ToJsonObject() => JsonSerializer.SerializeToNode(this, Json)!.AsObject();

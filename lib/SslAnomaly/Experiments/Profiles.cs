@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SslAnomaly.Methods;
 
 namespace SslAnomaly.Experiments;
@@ -20,76 +19,55 @@ namespace SslAnomaly.Experiments;
 /// The CPU profiles (quick, standard) run at 64 px with torchvision's own ResNet-18 (ImageNet stem: layer4 sees 2x2)
 /// and render the embedded defects 2.5x larger than generator v1 drew them, so the thinnest classes (cracks, roots,
 /// seams) stay wider than a pixel at 64 px; measurements behind these choices are in docs/profiles.md.
+///
+/// A profile is a scale shared by every method; what a method runs with on it (heads, optimiser, its own epochs) is its
+/// recipe, one file per method in Experiments/Recipes/ (<see cref="MethodRecipe"/>).
 /// </summary>
 public static class Profiles
 {
     public const string Smoke = "smoke", Quick = "quick", Standard = "standard", Paper = "paper";
     public static readonly IReadOnlyList<string> Names = [Smoke, Quick, Standard, Paper];
 
-    /// <summary>The profile's overrides of <see cref="ExperimentConfig"/> defaults.</summary>
-    public static JsonObject Layer(string profile) => profile switch
+    /// <summary>
+    /// The profile's experiment before a method's recipe (<see cref="MethodRecipe"/>, which sets the method's section, its
+    /// optimiser and any epochs of its own): sizes, resolution, stems, probe and data.
+    /// </summary>
+    public static ExperimentConfig Scale(string profile) => profile switch
     {
-        Smoke => new JsonObject
+        Smoke => new()
         {
-            ["profile"] = Smoke, ["resolution"] = 32, ["stem"] = "imagenet", ["patch_size"] = 8,
-            ["train_size"] = 256, ["val_size"] = 200, ["val_natural_size"] = 600, ["epochs"] = 2, ["batch_size"] = 32,
-            ["checkpoint_every_steps"] = 4, ["monitor_samples"] = 128,
-            ["probe"] = new JsonObject { ["bootstrap_samples"] = 200, ["max_iterations"] = 100 },
-            ["embedded"] = new JsonObject { ["resolution"] = 32 },
-            ["optimizer"] = CpuOptimizer(),
+            Profile = Smoke, Resolution = 32, Stem = "imagenet", PatchSize = 8,
+            TrainSize = 256, ValSize = 200, ValNaturalSize = 600, Epochs = 2, BatchSize = 32,
+            CheckpointEverySteps = 4, MonitorSamples = 128,
+            Probe = new() { BootstrapSamples = 200, MaxIterations = 100 },
+            Embedded = new() { Resolution = 32 },
         },
-        Quick => new JsonObject
+        Quick => new()
         {
-            ["profile"] = Quick, ["resolution"] = 64, ["stem"] = "imagenet", ["patch_size"] = 16,
-            ["train_size"] = 1000, ["val_size"] = 1000, ["val_natural_size"] = 1000, ["epochs"] = 2, ["batch_size"] = 32,
-            ["checkpoint_every_steps"] = 50, ["monitor_samples"] = 256,
-            ["probe"] = new JsonObject { ["bootstrap_samples"] = 200, ["max_iterations"] = 200 },
-            ["embedded"] = CpuData(),
-            ["optimizer"] = CpuOptimizer(),
+            Profile = Quick, Resolution = 64, Stem = "imagenet", PatchSize = 16,
+            TrainSize = 1000, ValSize = 1000, ValNaturalSize = 1000, Epochs = 2, BatchSize = 32,
+            CheckpointEverySteps = 50, MonitorSamples = 256,
+            Probe = new() { BootstrapSamples = 200, MaxIterations = 200 },
+            Embedded = CpuData,
         },
-        Standard => new JsonObject
+        // Quick's data and images with twice the subset, 4x the pretraining steps, subsets large enough for 30 defects at
+        // 1 %, and more bootstrap draws.
+        Standard => Scale(Quick) with
         {
-            ["profile"] = Standard, ["resolution"] = 64, ["stem"] = "imagenet", ["patch_size"] = 16,
-            ["train_size"] = 2000, ["val_size"] = 3000, ["val_natural_size"] = 2000, ["epochs"] = 8, ["batch_size"] = 64,
-            ["checkpoint_every_steps"] = 50, ["monitor_samples"] = 512,
-            ["probe"] = new JsonObject { ["bootstrap_samples"] = 500, ["max_iterations"] = 200 },
-            ["embedded"] = CpuData(),
-            ["optimizer"] = CpuOptimizer(),
+            Profile = Standard, TrainSize = 2000, ValSize = 3000, ValNaturalSize = 2000, Epochs = 8, BatchSize = 64,
+            MonitorSamples = 512, Probe = new() { BootstrapSamples = 500, MaxIterations = 200 },
         },
-        Paper => new JsonObject
+        Paper => new()
         {
-            ["profile"] = Paper, ["resolution"] = 224, ["stem"] = "auto", ["patch_size"] = 16,
-            ["train_size"] = 200_000, ["val_size"] = 20_000, ["epochs"] = 100, ["batch_size"] = 256,
-            ["checkpoint_every_steps"] = 1000, ["monitor_samples"] = 25_600, ["decoded_cache"] = false,
-            ["probe"] = new JsonObject { ["bootstrap_samples"] = 1000, ["max_iterations"] = 500 },
+            Profile = Paper, Resolution = 224, Stem = "auto", PatchSize = 16,
+            TrainSize = 200_000, ValSize = 20_000, Epochs = 100, BatchSize = 256,
+            CheckpointEverySteps = 1000, MonitorSamples = 25_600, DecodedCache = false,
+            Probe = new() { BootstrapSamples = 1000, MaxIterations = 500 },
         },
-        _ => throw new UserInputException($"unknown profile '{profile}' (valid: {string.Join(", ", Names)})."),
+        _ => throw Unknown(profile),
     };
 
-    /// <summary>
-    /// Per-method overrides on top of <see cref="Layer"/>: the CPU profiles' narrower heads (<see cref="CpuHeads"/>), and on
-    /// quick and standard a supervised baseline that can serve as the ceiling. Its ResNet-18 trains longer (the SSL cells
-    /// of quick get 62 steps; at 45 % its head reaches F1 0.824 after 496 steps and 0.852 after 744), and its batches are
-    /// class-balanced (<see cref="SupervisedConfig.ClassBalancedBatches"/>): at 5 % a class-weighted BCE left it at F1 0.51,
-    /// balanced batches reach 0.76 (docs/profiles.md). The supervised ViT-Tiny does not learn at CPU budgets (head F1 0.41
-    /// after 496 steps, below always-defect), so quick gives it the SSL cells' budget. On standard BYOL trains 32 epochs
-    /// (992 steps): in 248 steps it stayed on the random-init floor in all ten variants tried (EMA rates, the LARS cap, a 10x
-    /// predictor rate, symmetric views, weight decay, learning rate, warm-up), its backbone RankMe falling to 3-6 within the
-    /// first epoch; over 992 steps it does not collapse and leaves the floor (docs/profiles.md). The report prints each run's steps.
-    /// </summary>
-    public static JsonObject MethodLayer(string profile, MethodSpec method, string? backbone)
-    {
-        var layer = new JsonObject();
-        if (profile is Smoke or Quick or Standard) layer["method"] = CpuHeads(method.Defaults);
-        if (profile is Quick or Standard && method == MethodRegistry.Supervised)
-        {
-            layer["method"]!["class_balanced_batches"] = true;
-            if (profile == Standard) layer["epochs"] = 16; // 496 steps of 64
-            else if (backbone != Backbones.BackboneConfig.VitTiny) layer["epochs"] = 24; // 744 steps of 32
-        }
-        if (profile == Standard && method == MethodRegistry.Byol) layer["epochs"] = 32; // 992 steps of 64
-        return layer;
-    }
+    public static UserInputException Unknown(string profile) => new($"unknown profile '{profile}' (valid: {string.Join(", ", Names)}).");
 
     /// <summary>
     /// Pretraining defect shares of the imbalance grid. Quick keeps three of the paper's five (1, 5 and 45 %: both ends and
@@ -145,25 +123,7 @@ public static class Profiles
         profile == Smoke ? [Backbones.BackboneConfig.ResNet18] : Backbones.BackboneConfig.Names;
 
     /// <summary>The embedded data of the CPU profiles: rendered at 64 px, defects 2.5x generator v1's size.</summary>
-    static JsonObject CpuData() => new JsonObject { ["resolution"] = 64, ["defect_scale"] = 2.5 };
-
-    /// <summary>The CPU profiles' heads (projectors, DINO's head, MAE's decoder): 4-16x narrower than solo-learn's, to fit tiny images and short runs.</summary>
-    static JsonObject CpuHeads(MethodConfig method) => method switch
-    {
-        ByolConfig => new JsonObject { ["projector_hidden_dim"] = 512, ["projector_output_dim"] = 128, ["predictor_hidden_dim"] = 512 },
-        ProjectorMethodConfig => new JsonObject { ["projector_hidden_dim"] = 512, ["projector_output_dim"] = 128 },
-        DinoConfig => new JsonObject { ["dino_hidden_dim"] = 512, ["dino_bottleneck_dim"] = 128, ["dino_prototypes"] = 1024 },
-        MaeConfig => new JsonObject { ["mae_decoder_dim"] = 128, ["mae_decoder_depth"] = 2, ["mae_decoder_heads"] = 4 },
-        _ => new JsonObject(),
-    };
-
-    /// <summary>
-    /// The CPU profiles' optimiser change, for every method: LARS without solo-learn's clip_lr. Its recipes pair the cap
-    /// with batch 256 and full-width heads; at batch 64 with the CPU heads it made Barlow Twins' projector collapse
-    /// (projector RankMe 2.8 of 128, loss climbing back from 3.4 to 6.0; natural-split F1 0.588 against 0.721 without the
-    /// cap) and moved SimCLR and BYOL by less than their intervals (docs/profiles.md).
-    /// </summary>
-    static JsonObject CpuOptimizer() => new JsonObject { ["lars_clip_lr"] = false };
+    static SyntheticDataSettings CpuData => new() { Resolution = 64, DefectScale = 2.5 };
 }
 
 /// <summary>Cells of the imbalance grid (backbones x train shares) that a sweep runs with <see cref="Seeds"/> seeds.</summary>

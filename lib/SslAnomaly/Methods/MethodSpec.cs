@@ -18,8 +18,9 @@ public sealed record MethodContext(Backbone Backbone, MethodConfig Config, Optim
 /// <param name="PaperName">The row label in the paper's tables (reference/*.csv), or null when the paper has no such row.</param>
 /// <param name="Kind">Self-supervised, the supervised ceiling or the floor: findings, notebooks and analyses select by it, not by name.</param>
 /// <param name="Summary">One line of help: what the method learns from.</param>
-/// <param name="Defaults">The method's default hyper-parameters; their record type is the method's config type.</param>
-/// <param name="Optimizer">The method's default optimiser and schedule.</param>
+/// <param name="Defaults">The method's default hyper-parameters (its record's property defaults, the published ones); their
+/// record type is the method's config type. What a run uses on each profile, optimiser included, is the method's recipe
+/// (Experiments/Recipes/).</param>
 /// <param name="Create">Builds the method on a backbone. Every method has one, the random-init floor too: its run trains zero
 /// epochs, so its <see cref="SslMethod.TrainingStep"/> is never called.</param>
 /// <param name="Views">The views one image gives a training step, from the experiment's base pipeline and resolution.</param>
@@ -33,7 +34,6 @@ public sealed record MethodSpec(
     MethodKind Kind,
     string Summary,
     MethodConfig Defaults,
-    OptimizerSettings Optimizer,
     Func<MethodContext, SslMethod> Create,
     Func<AugmentationPipeline, int, IReadOnlyList<ViewSpec>> Views,
     IReadOnlyList<string>? Backbones = null,

@@ -8,13 +8,13 @@ namespace SslAnomaly.Reporting;
 public sealed record F2ReadingComparison(int Cells, double? MeanAbsDifferenceF2, double? MeanAbsDifferenceF2Ciw)
 {
     /// <summary>"f2" (binary F2 of the defect class) or "f2_ciw" (per-class, CIW-weighted), whichever is closer; null without cells.</summary>
-    public string? Closer => MeanAbsDifferenceF2 is { } f2 && MeanAbsDifferenceF2Ciw is { } ciw ? (f2 <= ciw ? "f2" : "f2_ciw") : null;
+    public string? Closer => MeanAbsDifferenceF2 is { } f2 && MeanAbsDifferenceF2Ciw is { } ciw ? (f2 <= ciw ? Metric.F2.Name : Metric.F2Ciw.Name) : null;
 
     public string Sentence => Closer is null
         ? "No Table 1 cell has both our run and a published F2_CIW: nothing to compare."
         : string.Create(CultureInfo.InvariantCulture,
             $"Over {Cells} Table 1 cells, the paper's F2_CIW column lies {MeanAbsDifferenceF2:0.000} (mean absolute difference) from our binary F2 " +
-            $"of the defect class and {MeanAbsDifferenceF2Ciw:0.000} from our per-class F2_CIW: the {(Closer == "f2" ? "binary F2" : "per-class F2_CIW")} reading is closer.");
+            $"of the defect class and {MeanAbsDifferenceF2Ciw:0.000} from our per-class F2_CIW: the {(Closer == Metric.F2 ? "binary F2" : "per-class F2_CIW")} reading is closer.");
 }
 
 /// <summary>
@@ -26,12 +26,12 @@ public static class F2Reading
 {
     public static F2ReadingComparison Compare(IReadOnlyList<RunResult> runs, string valKey = ImbalanceGrid.NaturalKey)
     {
-        var paper = PaperReference.Table1().Where(v => v.Metric == "f2_ciw")
+        var paper = PaperReference.Table1().Where(v => v.Metric == Metric.F2Ciw)
             .ToDictionary(v => (v.Method, v.Backbone, v.TrainDefectPct), v => v.Value);
         var cells = Table1.PaperSetting(runs).Where(r => r.IsCompleted)
             .GroupBy(r => (r.Method, r.Backbone, r.TrainDefectPct))
             .Where(g => paper.ContainsKey(g.Key))
-            .Select(g => (Paper: paper[g.Key], F2: Mean(g.Select(r => r.Metric(valKey, "f2"))), Ciw: Mean(g.Select(r => r.Metric(valKey, "f2_ciw")))))
+            .Select(g => (Paper: paper[g.Key], F2: Mean(g.Select(r => r.Metric(valKey, Metric.F2))), Ciw: Mean(g.Select(r => r.Metric(valKey, Metric.F2Ciw)))))
             .Where(c => c.F2 is not null && c.Ciw is not null)
             .ToList();
         return cells.Count == 0

@@ -19,8 +19,9 @@ public sealed record RankMeCorrelationRow(
 /// </summary>
 public static class RankMeCorrelation
 {
-    public static IReadOnlyList<RankMeCorrelationRow> Compute(IEnumerable<RunResult> runs, string metric = "f1", BootstrapOptions? bootstrap = null)
+    public static IReadOnlyList<RankMeCorrelationRow> Compute(IEnumerable<RunResult> runs, Metric? metric = null, BootstrapOptions? bootstrap = null)
     {
+        metric ??= Metric.F1;
         var withRankMe = runs.Where(r => r.Rankme is not null).ToList();
         var keys = withRankMe.SelectMany(r => r.Metrics.Keys).Distinct()
             .OrderBy(ImbalanceGrid.DisplayRank).ThenBy(k => k, StringComparer.Ordinal);

@@ -24,8 +24,9 @@ public static class RankMeRescaling
     }
 
     /// <summary>Figure 7's points at one validation subset (the paper: the unmodified split, "natural").</summary>
-    public static IReadOnlyList<Figure7Point> Figure7(IEnumerable<RunResult> runs, string validationKey = ImbalanceGrid.NaturalKey, string metric = "f1")
+    public static IReadOnlyList<Figure7Point> Figure7(IEnumerable<RunResult> runs, string validationKey = ImbalanceGrid.NaturalKey, Metric? metric = null)
     {
+        metric ??= Metric.F1;
         var usable = runs.Where(r => r.Rankme is not null && r.Metrics.TryGetValue(validationKey, out var m) && m.Scalar(metric) is not null).ToList();
         var scaled = MinMax(usable.Select(r => r.Rankme!.Value).ToArray());
         return usable.Select((r, i) => new Figure7Point(r.Method, r.Backbone, r.TrainDefectPct, r.Seed,

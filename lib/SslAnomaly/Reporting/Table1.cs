@@ -199,7 +199,7 @@ public static class Table1
         return s.ToString();
     }
 
-    public static string Display(string metric) => metric switch { "f1" => "F1", "f2_ciw" => "F2_CIW", "f1_normal" => "F1_Normal", "f2" => "F2", _ => metric };
+    public static string Display(string metric) => Metric.DisplayOf(metric);
 
     static double? SampleSd(IReadOnlyList<double> values)
     {

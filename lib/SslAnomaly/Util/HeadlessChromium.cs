@@ -26,27 +26,17 @@ public static class HeadlessChromium
         var profile = Directory.CreateTempSubdirectory("chromium-profile-");
         try
         {
-            var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in (string[])
-                     [
-                         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                         "--disable-component-update", "--disable-sync", "--hide-scrollbars", $"--user-data-dir={profile.FullName}",
-                         .. switches, url,
-                     ])
-                info.ArgumentList.Add(arg);
-            using var p = Process.Start(info)!;
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(timeoutSeconds * 1000))
-            {
-                p.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{executable} did not finish {url} within {timeoutSeconds} s");
-            }
-            p.WaitForExit();
-            if (p.ExitCode != 0)
-                throw new InvalidOperationException($"{executable} failed on {url} (exit {p.ExitCode})" +
-                    (stderr.Result.Trim() is { Length: > 0 } why ? $": {why}" : ""));
-            return stdout.Result;
+            var info = ChildProcess.Info(executable,
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--hide-scrollbars", $"--user-data-dir={profile.FullName}",
+                .. switches, url,
+            ]);
+            var result = ChildProcess.Run(info, timeoutSeconds, $"{executable} on {url}");
+            if (result.ExitCode != 0)
+                throw new InvalidOperationException($"{executable} failed on {url} (exit {result.ExitCode})" +
+                    (result.Stderr.Trim() is { Length: > 0 } why ? $": {why}" : ""));
+            return result.Stdout;
         }
         finally
         {

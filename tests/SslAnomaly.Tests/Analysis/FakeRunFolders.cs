@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using SslAnomaly.Data;
-using SslAnomaly.Eval;
 
 namespace SslAnomaly.Tests.Analysis;
 
@@ -17,10 +15,17 @@ public static class FakeRunFolders
     /// <summary>One epoch's monitor values (curve name -> value), its probe F1 on the natural split, and its mean loss.</summary>
     public sealed record Epoch(IReadOnlyDictionary<string, double> Curves, double ProbeF1Natural, double Loss);
 
+    /// <summary>
+    /// A held-out test split for a fake run: its probe F1 in result.json (test_metrics; F1 at 5 % is half, as on validation)
+    /// and the scores and labels that predictions-test.csv and truth-test.csv hold.
+    /// </summary>
+    public sealed record TestSplit(double F1Natural, double[] Scores, bool[] Labels);
+
     public static string Write(string root, string method, string backbone, double pct, IReadOnlyList<Epoch> epochs,
-        double? temperature = null, int seed = 0, double[]? valScores = null, bool[]? valLabels = null, bool probedEveryEpoch = true)
+        double? temperature = null, int seed = 0, double[]? valScores = null, bool[]? valLabels = null, bool probedEveryEpoch = true,
+        TestSplit? test = null, string? name = null)
     {
-        var name = $"{method}-{backbone}-{pct.ToString(CultureInfo.InvariantCulture)}{(temperature is { } t ? $"-t{t.ToString(CultureInfo.InvariantCulture)}" : "")}-s{seed}";
+        name ??= $"{method}-{backbone}-{pct.ToString(CultureInfo.InvariantCulture)}{(temperature is { } t ? $"-t{t.ToString(CultureInfo.InvariantCulture)}" : "")}-s{seed}";
         var dir = Path.Combine(root, name);
         Directory.CreateDirectory(Path.Combine(dir, "manifests"));
         double finalF1 = epochs[^1].ProbeF1Natural;
@@ -33,7 +38,12 @@ public static class FakeRunFolders
         {
             status = "completed", method, backbone, resolution = 32, train_defect_pct = pct, seed, manifest_sha256 = "abc",
             rankme = epochs[^1].Curves.GetValueOrDefault("rankme/backbone", 1.0), metrics,
-        }));
+            test_metrics = test is null ? null : new Dictionary<string, object>
+            {
+                ["natural"] = new { f1 = test.F1Natural, precision = test.F1Natural, recall = test.F1Natural },
+                ["5"] = new { f1 = test.F1Natural / 2, precision = test.F1Natural / 2, recall = test.F1Natural },
+            },
+        }, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
         File.WriteAllText(Path.Combine(dir, "config.json"), JsonSerializer.Serialize(new
         {
             method, backbone, train_defect_pct = pct, seed, epochs = epochs.Count,
@@ -57,14 +67,8 @@ public static class FakeRunFolders
         // Validation predictions: 200 images, 10 % defects unless the test gives its own; subsets "natural" (all) and "5".
         valLabels ??= Enumerable.Range(0, 200).Select(i => i % 10 == 0).ToArray();
         valScores ??= valLabels.Select((l, i) => l ? 0.6 + 0.3 * (i % 7) / 7.0 : 0.1 + 0.5 * (i % 11) / 11.0).ToArray();
-        var files = valLabels.Select((_, i) => $"V{i:D7}.png").ToArray();
-        PredictionCsv.WriteBinary(Path.Combine(dir, "predictions-val.csv"), files, valScores);
-        File.WriteAllText(Path.Combine(dir, "truth-val.csv"), SewerMlCsv.Format(files.Select((f, i) =>
-            new SewerMlCsv.Row(f, SewerMlCodes.Codes.Select((_, k) => valLabels[i] && k == 0).ToArray(), false, 0))));
-        new Manifest("val-natural", SewerMlSplit.Val, null, 1, "SewerML_Val.csv", Sha, files, valLabels).Write(Path.Combine(dir, "manifests", "val-natural.json"));
-        var five = Enumerable.Range(0, files.Length).Where(i => !valLabels[i] || i % 40 == 0).ToArray();
-        new Manifest("val-5", SewerMlSplit.Val, 5, 1, "SewerML_Val.csv", Sha, five.Select(i => files[i]).ToList(), five.Select(i => valLabels[i]).ToList())
-            .Write(Path.Combine(dir, "manifests", "val-5.json"));
+        WriteSplit(dir, SewerMlSplit.Val, "V", valScores, valLabels);
+        if (test is not null) WriteSplit(dir, SewerMlSplit.Test, "X", test.Scores, test.Labels);
 
         // The probe set: 100 images at 20 % defects, scored so that F2 peaks at a known threshold (0.4).
         var probeFiles = Enumerable.Range(0, 100).Select(i => $"T{i:D7}.png").ToArray();
@@ -73,6 +77,20 @@ public static class FakeRunFolders
         PredictionCsv.WriteBinary(Path.Combine(dir, "predictions-probe.csv"), probeFiles, probeScores);
         new Manifest("probe", SewerMlSplit.Train, 20, 1, "SewerML_Train.csv", Sha, probeFiles, probeLabels).Write(Path.Combine(dir, "manifests", "probe-20.json"));
         return dir;
+    }
+
+    /// <summary>A scored split's predictions, truth and subset manifests ("natural": all images; "5": every normal and few defects).</summary>
+    static void WriteSplit(string dir, SewerMlSplit split, string prefix, double[] scores, bool[] labels)
+    {
+        string id = split.Id(), csvName = split == SewerMlSplit.Test ? "SewerML_Test.csv" : "SewerML_Val.csv";
+        var files = labels.Select((_, i) => $"{prefix}{i:D7}.png").ToArray();
+        PredictionCsv.WriteBinary(Path.Combine(dir, RunResult.PredictionsFile(split)), files, scores);
+        File.WriteAllText(Path.Combine(dir, RunResult.TruthFile(split)), SewerMlCsv.Format(files.Select((f, i) =>
+            new SewerMlCsv.Row(f, SewerMlCodes.Codes.Select((_, k) => labels[i] && k == 0).ToArray(), false, 0))));
+        new Manifest($"{id}-natural", split, null, 1, csvName, Sha, files, labels).Write(Path.Combine(dir, RunResult.SubsetManifestFile(split, "natural")));
+        var five = Enumerable.Range(0, files.Length).Where(i => !labels[i] || i % 40 == 0).ToArray();
+        new Manifest($"{id}-5", split, 5, 1, csvName, Sha, five.Select(i => files[i]).ToList(), five.Select(i => labels[i]).ToList())
+            .Write(Path.Combine(dir, RunResult.SubsetManifestFile(split, "5")));
     }
 
     /// <summary>Monitor values of every label-free curve on both feature spaces, all set from <paramref name="value"/>.</summary>

@@ -1,8 +1,5 @@
 using SslAnomaly.Analysis;
-using SslAnomaly.Eval;
 using SslAnomaly.Eval.LabelFree;
-using SslAnomaly.Tests.Support;
-using Xunit;
 using static SslAnomaly.Tests.Analysis.FakeRunFolders;
 
 namespace SslAnomaly.Tests.Analysis;
@@ -82,18 +79,20 @@ public class LabelFreeAnalysisTests
         using var dir = new TempDir();
         var labels = Enumerable.Range(0, 200).Select(i => i % 2 == 0).ToArray();
         // The floor (no monitors, as a real one) scores at chance; four runs separate the classes (F1 rising with LiDAR), three score like the floor
-        // and carry a LiDAR that would reverse the pooled ranking.
+        // and carry a LiDAR that would reverse the pooled ranking. Every run scores a test split like its validation split: the group is
+        // chosen on validation and correlated with test F1 (without a test split it would be selected on the outcome, and left out of the verdict).
         var chance = labels.Select((_, i) => (i * 37 % 100) / 100.0).ToArray();
         var separating = labels.Select(l => l ? 0.9 : 0.1).ToArray();
-        Write(dir.Path, "random-init", "resnet18", 45, [new Epoch(new Dictionary<string, double>(), 0.5, 1)], valScores: chance, valLabels: labels);
+        Write(dir.Path, "random-init", "resnet18", 45, [new Epoch(new Dictionary<string, double>(), 0.5, 1)], valScores: chance, valLabels: labels,
+            test: new TestSplit(0.5, chance, labels));
         double[] learnedF1 = [0.70, 0.75, 0.80, 0.85];
         for (int i = 0; i < learnedF1.Length; i++)
             Write(dir.Path, "simclr", "resnet18", 45, [new Epoch(Curves(1, lidar: learnedF1[i]), learnedF1[i], 1)], temperature: 0.1 * (i + 1),
-                valScores: separating, valLabels: labels);
+                valScores: separating, valLabels: labels, test: new TestSplit(learnedF1[i], separating, labels));
         double[] floorF1 = [0.50, 0.52, 0.54];
         for (int i = 0; i < floorF1.Length; i++)
             Write(dir.Path, "byol", "resnet18", 45, [new Epoch(Curves(1, lidar: 10 - i), floorF1[i], 1)], temperature: 0.1 * (i + 1),
-                valScores: chance, valLabels: labels);
+                valScores: chance, valLabels: labels, test: new TestSplit(floorF1[i], chance, labels));
 
         var result = LabelFreeAnalysis.Run(dir.Path, Quick);
         Assert.Equal([FloorVerdict.Better, FloorVerdict.Better, FloorVerdict.Better, FloorVerdict.Better], result.Runs.Where(r => r.Method == "simclr").Select(r => r.FloorVerdict));
@@ -108,7 +107,8 @@ public class LabelFreeAnalysisTests
         Assert.Equal(4, Lidar(RunGroup.Learned).Runs);
         Assert.Equal(1, Lidar(RunGroup.Learned).Spearman, 12);
         Assert.Contains("Spearman, runs that beat the floor", LabelFreeAnalysis.RankingMarkdown(result));
-        Assert.Contains("| 1.00 [1.00, 1.00] (n=4) |", LabelFreeAnalysis.RankingMarkdown(result));
+        // The four runs are temperature variants of one cell: the table says so beside n.
+        Assert.Contains("| 1.00 [1.00, 1.00] (n=4 in 1 cell) |", LabelFreeAnalysis.RankingMarkdown(result));
         Assert.Contains("Over the 4 runs that beat their floor, LiDAR (backbone) rho 1.00", LabelFreeAnalysis.CorrelationVerdict(result));
     }
 
@@ -152,7 +152,8 @@ public class LabelFreeAnalysisTests
         Assert.Equal(0.6 - (0.2 + 0.5 + 0.4 + 0.3 + 0.35 + 0.6) / 6, Pick(ModelSelection.Random).Regret, 12);
         Assert.Equal(0.6 - (0.4 + 0.6) / 2, Pick(ModelSelection.LastEpoch).Regret, 12);
         Assert.Equal(0.3, result.Picks.Single(p => p.Selector == lidar.Selector && p.ValidationKey == "5").BestF1, 12);
-        Assert.Contains("| LiDAR (backbone) | 1 | 0.000 |", LabelFreeAnalysis.RegretMarkdown(result));
+        // One group in one cell; the mean regret carries its interval.
+        Assert.Contains("| LiDAR (backbone) | 1 | 1 | 0.000 [0.000, 0.000] |", LabelFreeAnalysis.RegretMarkdown(result));
     }
 
     [Fact]
@@ -229,6 +230,10 @@ public class LabelFreeAnalysisTests
         Assert.Contains("RankMe (backbone): rho -1.00", page);
         Assert.Matches(@"<th>metric</th>\s*<th>features</th>\s*<th[^>]*>runs</th>", page);
         Assert.Contains("class=\"plotly-figure\"", page);
+        Assert.Contains("cell bootstrap", page);
+        Assert.Contains("metric x feature combination(s) tried", page);
+        Assert.Contains("How to read the intervals.", page);
+        Assert.Contains("seeds and hyper-parameter variants of one cell count as one unit of evidence", page);
         var index = File.ReadAllText(new SslAnomaly.Reporting.ReportWriter(report).Write(SslAnomaly.Experiments.RunResult.ReadAll(runs)));
         Assert.Contains("href=\"label-free/index.html\"", index);
     }
@@ -252,5 +257,33 @@ public class LabelFreeAnalysisTests
         var result = CliProcess.Run("analyze", "--runs", dir.Path, "--out", Path.Combine(dir.Path, "out"));
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"error: --runs {dir.Path} holds no finished run", result.Stderr);
+
+        // A small folder end to end: two backbones x two cells each, with seeds and variants inside cells, a test split, per-epoch probes.
+        var runs = Path.Combine(dir.Path, "runs");
+        var labels = Enumerable.Range(0, 200).Select(i => i % 10 == 0).ToArray();
+        int n = 0;
+        foreach (var backbone in new[] { "resnet18", "vit-tiny" })
+            foreach (var pct in new double[] { 5, 45 })
+                foreach (var seed in new[] { 0, 1 })
+                    foreach (var t in new[] { 0.1, 0.5 })
+                    {
+                        n++;
+                        var f1 = new[] { 0.2 + 0.01 * n, 0.3 + 0.02 * (n % 5), 0.25 + 0.03 * (n % 7) };
+                        Write(runs, "simclr", backbone, pct, f1.Select((f, e) => new Epoch(Curves(1 + 0.1 * ((n + e) % 4), lidar: f), f, Loss: 1 - f)).ToList(),
+                            temperature: t, seed: seed, valLabels: labels, test: new TestSplit(f1[^1] - 0.01, labels.Select(l => l ? 0.7 : 0.3).ToArray(), labels));
+                    }
+        var outDir = Path.Combine(dir.Path, "out");
+        var ok = CliProcess.Run("analyze", "--runs", runs, "--out", outDir, "--bootstrap", "100");
+        Assert.True(ok.ExitCode == 0, ok.All);
+        Assert.Contains("16 pretraining runs with label-free metrics (of 16 finished) in 4 cells", ok.Stdout);
+        Assert.Contains("F1 on the held-out test split", ok.Stdout);
+        Assert.Contains("cell bootstrap (100 replicates", ok.Stdout);
+        Assert.Contains("Best of 17 label-free selector(s) tried", ok.Stdout);
+        var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "analysis.json"))).RootElement;
+        Assert.Equal(4, json.GetProperty("measured_cells").GetInt32());
+        Assert.Equal("test", json.GetProperty("f1_split").GetString());
+        Assert.Equal(100, json.GetProperty("bootstrap").GetProperty("replicates").GetInt32());
+        Assert.All(json.GetProperty("regret").EnumerateArray(), r => Assert.Equal(2, r.GetProperty("mean_regret_ci").GetArrayLength()));
+        Assert.Equal(17, json.GetProperty("selector_comparison")[0].GetProperty("selectors_tried").GetInt32());
     }
 }

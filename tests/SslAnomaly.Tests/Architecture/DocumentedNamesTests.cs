@@ -1,8 +1,5 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using SslAnomaly.Data;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Architecture;
 

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace SslAnomaly.Tests.Architecture;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using SslAnomaly.Augment;
-using SslAnomaly.Data;
 using SslAnomaly.Methods;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Augment;

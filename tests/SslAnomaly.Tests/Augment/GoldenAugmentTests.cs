@@ -1,8 +1,5 @@
 using System.Text.Json;
 using SslAnomaly.Augment;
-using SslAnomaly.Data;
-using SslAnomaly.Tests.Support;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Augment;

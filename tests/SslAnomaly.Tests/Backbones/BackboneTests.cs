@@ -1,7 +1,5 @@
 using SslAnomaly.Backbones;
-using SslAnomaly.Tests.Support;
 using TorchSharp;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Backbones;

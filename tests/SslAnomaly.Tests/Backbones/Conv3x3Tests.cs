@@ -1,6 +1,5 @@
 using SslAnomaly.Backbones;
 using TorchSharp;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Backbones;

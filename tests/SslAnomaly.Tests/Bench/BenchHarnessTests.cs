@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using SslAnomaly.Bench;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Bench;
 

@@ -1,7 +1,6 @@
 using SslAnomaly.Backbones;
 using SslAnomaly.Bench;
 using SslAnomaly.Methods;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Bench;
@@ -65,7 +64,7 @@ public class FlopCounterTests
         double perImage = FlopCounter.BackboneForwardMacs(BackboneFactory.Create(config), resolution);
         FlopCount Step(string name)
         {
-            using var method = MethodFactory.Create(name, BackboneFactory.Create(config), MethodRegistry.Get(name).Defaults);
+            using var method = MethodFactory.Create(name, BackboneFactory.Create(config), MethodRegistry.Get(name).Defaults, MethodRecipe.Published(MethodRegistry.Get(name)).Optimizer);
             method.train();
             using var generator = new Generator(1);
             var views = Enumerable.Range(0, method.ViewCount).Select(_ => randn(batch, 3, resolution, resolution)).ToArray();

@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using SslAnomaly.Data;
-using SslAnomaly.Eval;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Cli;
 

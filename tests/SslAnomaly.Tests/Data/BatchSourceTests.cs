@@ -1,6 +1,3 @@
-using SslAnomaly.Data;
-using SslAnomaly.Tests.Support;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Data;

@@ -1,7 +1,4 @@
-using SslAnomaly.Data;
 using SslAnomaly.Data.Synthetic;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Data;
 

@@ -1,8 +1,4 @@
-using SslAnomaly.Data;
 using SslAnomaly.Data.Synthetic;
-using SslAnomaly.Eval;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Data;
 

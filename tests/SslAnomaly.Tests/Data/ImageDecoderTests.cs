@@ -1,7 +1,4 @@
 using SkiaSharp;
-using SslAnomaly.Data;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Data;
 

@@ -1,7 +1,3 @@
-using SslAnomaly.Data;
-using SslAnomaly.Tests.Support;
-using Xunit;
-
 namespace SslAnomaly.Tests.Data;
 
 public class SewerMlCsvTests

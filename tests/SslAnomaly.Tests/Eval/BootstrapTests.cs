@@ -1,6 +1,3 @@
-using SslAnomaly.Eval;
-using Xunit;
-
 namespace SslAnomaly.Tests.Eval;
 
 public class BootstrapTests

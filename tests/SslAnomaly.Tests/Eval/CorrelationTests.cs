@@ -1,9 +1,4 @@
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
 using SslAnomaly.Reporting;
-using SslAnomaly.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace SslAnomaly.Tests.Eval;
 

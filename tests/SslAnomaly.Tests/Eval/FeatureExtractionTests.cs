@@ -1,8 +1,5 @@
 using SslAnomaly.Backbones;
-using SslAnomaly.Eval;
-using SslAnomaly.Tests.Support;
 using TorchSharp;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Eval;

@@ -1,10 +1,5 @@
 using System.Text.Json;
-using SslAnomaly.Data;
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
 using SslAnomaly.Reporting;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Eval;
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using SslAnomaly.Eval.LabelFree;
-using SslAnomaly.Tests.Support;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Eval;

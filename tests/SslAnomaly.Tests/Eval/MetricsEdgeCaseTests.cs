@@ -1,7 +1,3 @@
-using SslAnomaly.Data;
-using SslAnomaly.Eval;
-using Xunit;
-
 namespace SslAnomaly.Tests.Eval;
 
 /// <summary>Hand-computed cases where a metric is undefined or a class is missing.</summary>

@@ -1,8 +1,4 @@
 using System.Text.Json;
-using SslAnomaly.Eval;
-using SslAnomaly.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace SslAnomaly.Tests.Eval;
 

@@ -1,7 +1,3 @@
-using SslAnomaly.Eval;
-using Xunit;
-using Xunit.Abstractions;
-
 namespace SslAnomaly.Tests.Eval;
 
 /// <summary>

@@ -1,7 +1,4 @@
 using System.Text.Json;
-using SslAnomaly.Eval;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Eval;
 

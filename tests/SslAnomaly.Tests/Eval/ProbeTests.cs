@@ -1,8 +1,3 @@
-using SslAnomaly.Eval;
-using SslAnomaly.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
-
 namespace SslAnomaly.Tests.Eval;
 
 public class ProbeTests(ITestOutputHelper output)

@@ -1,7 +1,3 @@
-using SslAnomaly.Eval;
-using SslAnomaly.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Eval;

@@ -1,7 +1,3 @@
-using SslAnomaly.Data;
-using SslAnomaly.Eval;
-using Xunit;
-
 namespace SslAnomaly.Tests.Eval;
 
 public class TrivialAndPairedTests

@@ -1,9 +1,4 @@
-using SslAnomaly.Data;
 using SslAnomaly.Data.Synthetic;
-using SslAnomaly.Experiments;
-using SslAnomaly.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace SslAnomaly.Tests.Experiments;
 

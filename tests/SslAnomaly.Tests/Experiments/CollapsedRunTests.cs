@@ -1,7 +1,4 @@
 using System.Text.Json.Nodes;
-using SslAnomaly.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace SslAnomaly.Tests.Experiments;
 

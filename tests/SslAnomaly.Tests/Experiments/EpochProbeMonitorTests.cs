@@ -1,8 +1,4 @@
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
-using SslAnomaly.Tests.Monitoring;
 using SslAnomaly.Training;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Experiments;
@@ -34,10 +30,10 @@ public class EpochProbeMonitorTests
         monitor.OnEpochEnd(new EpochSnapshot(0, 7, features, null), sink);
 
         Assert.Equal(1, extractions);  // fresh features every epoch: the backbone has moved
-        Assert.Equal(["probe/f1/half", "probe/f1/natural"], sink.Values.Select(v => v.Name).Order());
-        Assert.All(sink.Values, v => Assert.Equal(7, v.Step));
+        Assert.Equal(["probe/f1/half", "probe/f1/natural"], sink.Entries.Select(v => v.Name).Order());
+        Assert.All(sink.Entries, v => Assert.Equal(7, v.Step));
         var expected = ImbalanceGrid.Evaluate(LinearProbe.Train(train, options), validation, [ValidationSubset.Natural(validation)], intervals: false)["natural"].Metrics.F1;
-        Assert.Equal(expected, sink.Values.Single(v => v.Name == "probe/f1/natural").Value, 12);
+        Assert.Equal(expected, sink.Entries.Single(v => v.Name == "probe/f1/natural").Value, 12);
         Assert.True(expected > 0.5, $"separable features should give a useful probe, F1 {expected}");
     }
 

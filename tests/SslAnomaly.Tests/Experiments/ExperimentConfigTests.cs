@@ -1,7 +1,4 @@
 using System.Text.Json.Nodes;
-using SslAnomaly.Experiments;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Experiments;
 
@@ -51,15 +48,16 @@ public class ExperimentConfigTests
         Assert.Equal("smoke", c.Profile);
     }
 
-    [Theory]
-    [InlineData("epochz=3", "config key 'epochz'")]
-    [InlineData("augmentation.min_scal=0.3", "config key 'augmentation.min_scal'")]
-    [InlineData("noequals", "expected key=value")]
-    [InlineData("epochs=many", "wrong type at epochs")]
-    public void Bad_sets_name_the_key(string set, string expected)
+    [Fact]
+    public void A_file_naming_another_method_than_the_command_line_gives_its_settings_to_the_chosen_one()
     {
-        var e = Assert.Throws<UserInputException>(() => ExperimentConfigBuilder.Build("smoke", null, null, [set]));
-        Assert.Contains(expected, e.Message);
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("c.yaml"), "method:\n  name: byol\n  ema_base: 0.9\n");
+        var dino = ExperimentConfigBuilder.Build("quick", dir.File("c.yaml"), new ExperimentChoices { Method = "dino" });
+        Assert.Equal(0.9, ((SslAnomaly.Methods.DinoConfig)dino.Method).EmaBase);
+        Assert.Equal(0.9, ((SslAnomaly.Methods.DinoConfig)ExperimentConfigBuilder.Build("quick", dir.File("c.yaml"), null, ["method.name=dino"]).Method).EmaBase);
+        Assert.Contains("'method.ema_base' (" + dir.File("c.yaml") + ") does not exist for method simclr",
+            Assert.Throws<UserInputException>(() => ExperimentConfigBuilder.Build("quick", dir.File("c.yaml"), new ExperimentChoices { Method = "simclr" })).Message);
     }
 
     [Fact]
@@ -73,6 +71,10 @@ public class ExperimentConfigTests
     }
 
     [Theory]
+    [InlineData("epochz=3", "config key 'epochz'")]
+    [InlineData("augmentation.min_scal=0.3", "config key 'augmentation.min_scal'")]
+    [InlineData("noequals", "expected key=value")]
+    [InlineData("epochs=many", "wrong type at epochs")]
     [InlineData("method=simclrr", "unknown method 'simclrr' (valid: simclr, byol, barlow, dino, mae, supervised, random-init)")]
     [InlineData("backbone=resnet50", "unknown backbone 'resnet50' (valid: resnet18, vit-tiny)")]
     [InlineData("train_defect_pct=0", "outside (0, 100)")]
@@ -81,7 +83,7 @@ public class ExperimentConfigTests
     [InlineData("profile=huge", "unknown profile 'huge'")]
     [InlineData("batch_size=1", "at least 2 images")]
     [InlineData("method.class_balanced_batches=true", "'method.class_balanced_batches' (--set) does not exist for method simclr")]
-    public void Invalid_experiments_are_refused_with_a_clear_message(string set, string expected)
+    public void Bad_sets_and_invalid_experiments_are_refused_with_a_message_naming_the_key(string set, string expected)
     {
         var e = Assert.Throws<UserInputException>(() => ExperimentConfigBuilder.Build("smoke", null, null, [set]));
         Assert.Contains(expected, e.Message);

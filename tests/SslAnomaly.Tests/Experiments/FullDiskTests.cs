@@ -1,10 +1,5 @@
 using System.Text.Json.Nodes;
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
-using Xunit;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Experiments;

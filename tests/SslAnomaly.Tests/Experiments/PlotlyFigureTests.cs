@@ -1,6 +1,5 @@
 using System.Text.Json;
 using SslAnomaly.Reporting;
-using Xunit;
 
 namespace SslAnomaly.Tests.Experiments;
 

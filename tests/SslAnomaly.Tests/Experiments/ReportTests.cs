@@ -1,11 +1,6 @@
-using SslAnomaly.Data;
 using System.Globalization;
 using System.Text.Json;
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
 using SslAnomaly.Reporting;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Experiments;
 

@@ -1,9 +1,5 @@
-using SslAnomaly.Experiments;
 using SslAnomaly.Monitoring;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace SslAnomaly.Tests.Experiments;
 

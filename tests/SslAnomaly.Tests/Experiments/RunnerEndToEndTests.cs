@@ -1,9 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using SslAnomaly.Experiments;
-using SslAnomaly.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace SslAnomaly.Tests.Experiments;
 
@@ -220,6 +216,29 @@ public class RunnerEndToEndTests(TinyDataFixture data, ITestOutputHelper output)
         Assert.Contains("held-out test split", File.ReadAllText(Path.Combine(dir.File("report"), "index.html")));
         Assert.NotNull(Cell("always-defect").Ours);
         Assert.NotNull(Cell("prior").Ours);
+    }
+
+    [Fact]
+    public void A_finished_run_reruns_from_its_config_and_a_changed_number_is_caught()
+    {
+        using var dir = new TempDir();
+        var run = dir.File("run");
+        var first = CliProcess.Run(TinyDataFixture.RunArgs("random-init", run), data.Environment);
+        Assert.True(first.ExitCode == 0, first.All);
+        var again = CliProcess.Run(["rerun", run, "--out", dir.File("again")], data.Environment);
+        output.WriteLine(again.All);
+        Assert.True(again.ExitCode == 0, again.All);
+        Assert.Contains("replicated (same code and same kind of CPU: every number must be identical; same images)", again.Stdout);
+        // A committed number that the code does not produce is caught, named with its interval.
+        var result = Result(run);
+        double f1 = result["test_metrics"]!["natural"]!["f1"]!.GetValue<double>();
+        result["test_metrics"]!["natural"]!["f1"] = f1 + 0.3;
+        File.WriteAllText(Path.Combine(run, "result.json"), result.ToJsonString());
+        var tampered = CliProcess.Run(["rerun", run, "--out", dir.File("tampered")], data.Environment);
+        Assert.Equal(1, tampered.ExitCode);
+        Assert.Contains("NOT replicated", tampered.Stdout);
+        Assert.Contains("test natural  f1", tampered.Stdout);
+        Assert.Equal(2, CliProcess.Run(["rerun", dir.File("nothing-here")], data.Environment).ExitCode);
     }
 
     [Theory]

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Experiments;
 

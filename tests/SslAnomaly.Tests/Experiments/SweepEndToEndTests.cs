@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using SslAnomaly.Experiments;
 using SslAnomaly.Monitoring;
-using SslAnomaly.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace SslAnomaly.Tests.Experiments;
 

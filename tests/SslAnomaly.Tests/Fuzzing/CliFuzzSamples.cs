@@ -1,7 +1,3 @@
-using SslAnomaly.Experiments;
-using SslAnomaly.Tests.Support;
-using Xunit;
-
 namespace SslAnomaly.Tests.Fuzzing;
 
 /// <summary>

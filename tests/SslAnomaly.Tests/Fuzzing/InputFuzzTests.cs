@@ -1,9 +1,5 @@
 using System.Text;
 using CsCheck;
-using SslAnomaly.Data;
-using SslAnomaly.Experiments;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Fuzzing;
 

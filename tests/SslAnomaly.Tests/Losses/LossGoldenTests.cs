@@ -1,8 +1,5 @@
 using System.Text.Json;
 using SslAnomaly.Losses;
-using SslAnomaly.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Losses;

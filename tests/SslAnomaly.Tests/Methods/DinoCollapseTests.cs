@@ -1,10 +1,8 @@
 using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
 using SslAnomaly.Methods.Heads;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
 using SslAnomaly.Util;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Methods;

@@ -3,10 +3,7 @@ using System.Text.Json.Nodes;
 using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
 using SslAnomaly.Optim;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
-using Xunit;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Methods;
@@ -29,7 +26,7 @@ public class MethodOverfitTests(ITestOutputHelper output)
 
     /// <summary>The method's optimiser at a learning rate that moves a few dozen steps (no batch scaling, no warm-up).</summary>
     public static OptimizerSettings SmallSteps(string method, double learningRate) =>
-        MethodRegistry.Get(method).Optimizer with { LearningRate = learningRate, ScaleLrWithBatch = false, WarmupEpochs = 0 };
+        MethodRecipe.Published(MethodRegistry.Get(method)).Optimizer with { LearningRate = learningRate, ScaleLrWithBatch = false, WarmupEpochs = 0 };
 
     public static Backbone SmallBackbone(string name) => name == BackboneConfig.ResNet18
         ? BackboneFactory.Create(new BackboneConfig(BackboneConfig.ResNet18, 32, Stem: ResNetStem.ImageNet))

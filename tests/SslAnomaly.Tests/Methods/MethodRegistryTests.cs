@@ -1,10 +1,7 @@
 using SslAnomaly.Augment;
 using SslAnomaly.Backbones;
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
 using SslAnomaly.Reporting;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Methods;
 

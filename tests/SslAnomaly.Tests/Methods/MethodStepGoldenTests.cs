@@ -3,11 +3,8 @@ using System.Text.Json.Nodes;
 using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
 using SslAnomaly.Methods.Heads;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
 using TorchSharp;
-using Xunit;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Methods;
@@ -44,7 +41,7 @@ public class MethodStepGoldenTests(ITestOutputHelper output)
             var m => m,
         };
         Backbone backbone = name == "mae" ? new VisionTransformer(new BackboneConfig(BackboneConfig.VitTiny, 8), 2, dim: 16, depth: 1, heads: 2) : new TinyBackbone();
-        return MethodFactory.Create(name, backbone, config, createBackbone: () => new TinyBackbone());
+        return MethodFactory.Create(name, backbone, config, MethodRecipe.Published(MethodRegistry.Get(name)).Optimizer, createBackbone: () => new TinyBackbone());
     }
 
     static Tensor HashedView(string name, long[] shape)

@@ -3,16 +3,17 @@ using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
 using SslAnomaly.Methods.Heads;
 using SslAnomaly.Optim;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
 using TorchSharp;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Methods;
 
 public class MethodTests
 {
+    /// <summary>The method's optimiser as published (its recipe's on the paper profile).</summary>
+    static OptimizerSettings Published(string method) => MethodRecipe.Published(MethodRegistry.Get(method)).Optimizer;
+
     static SslMethod Tiny(string name, MethodConfig? config = null, OptimizerSettings? optimizer = null) =>
         MethodFactory.Create(name, new TinyBackbone(8), config ?? MethodOverfitTests.SmallHeads(name), optimizer ?? MethodOverfitTests.SmallSteps(name, 0.1), trainDefectShare: 0.2,
             createBackbone: () => new TinyBackbone(8));
@@ -121,7 +122,7 @@ public class MethodTests
         // DINO's fixed weight-norm magnitude is not optimised.
         Assert.DoesNotContain(groups.SelectMany(g => g.Parameters), p => p.Name.EndsWith("weight_g"));
 
-        using var supervised = Tiny("supervised", new SupervisedConfig(), MethodRegistry.Supervised.Optimizer);
+        using var supervised = Tiny("supervised", new SupervisedConfig(), SupervisedRecipe.Published.Optimizer);
         Assert.Equal(["all"], supervised.ParameterGroups().Select(g => g.Name)); // Sewer-ML recipe: decay on every parameter
     }
 
@@ -194,7 +195,7 @@ public class MethodTests
     {
         using var scope = NewDisposeScope();
         using var resnet = BackboneFactory.Create(new BackboneConfig(BackboneConfig.ResNet18, 32));
-        var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("mae", resnet));
+        var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("mae", resnet, null, Published("mae")));
         Assert.Contains("mae needs a Vision Transformer backbone (vit-tiny), not 'resnet18'", e.Message);
         Assert.Contains("leaves MAE x ResNet-18 blank", e.Message);
     }
@@ -203,16 +204,16 @@ public class MethodTests
     public void Supervised_weights_positives_by_the_defect_share()
     {
         using var scope = NewDisposeScope();
-        using var method = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), trainDefectShare: 0.05);
+        using var method = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), null, Published("supervised"), trainDefectShare: 0.05);
         Assert.Equal(19.0, method.PosWeight, 12);
         Assert.Equal(1, method.ViewCount);
-        var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("supervised", new TinyBackbone(8)));
+        var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("supervised", new TinyBackbone(8), null, Published("supervised")));
         Assert.Contains("defect share", e.Message);
-        Assert.Throws<UserInputException>(() => MethodFactory.Create("supervised", new TinyBackbone(8), trainDefectShare: 0));
-        using var explicitWeight = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), new SupervisedConfig { PosWeight = 2.5 });
+        Assert.Throws<UserInputException>(() => MethodFactory.Create("supervised", new TinyBackbone(8), null, Published("supervised"), trainDefectShare: 0));
+        using var explicitWeight = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), new SupervisedConfig { PosWeight = 2.5 }, Published("supervised"));
         Assert.Equal(2.5, explicitWeight.PosWeight);
         // Class-balanced batches hold defects at one half, whatever the subset's share: the BCE is unweighted.
-        using var balanced = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), new SupervisedConfig { ClassBalancedBatches = true }, trainDefectShare: 0.05);
+        using var balanced = (Supervised)MethodFactory.Create("supervised", new TinyBackbone(8), new SupervisedConfig { ClassBalancedBatches = true }, Published("supervised"), trainDefectShare: 0.05);
         Assert.Equal(1.0, balanced.PosWeight, 12);
         // The loss is BCE with that positive weight.
         using var generator = new Generator(1);
@@ -227,7 +228,7 @@ public class MethodTests
     [Fact]
     public void Factory_lists_the_valid_names_for_an_unknown_one()
     {
-        var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("swav", new TinyBackbone(8)));
+        var e = Assert.Throws<UserInputException>(() => MethodFactory.Create("swav", new TinyBackbone(8), null, new OptimizerSettings()));
         Assert.Equal("unknown method 'swav' (valid: simclr, byol, barlow, dino, mae, supervised, random-init).", e.Message);
         Assert.Equal(["simclr", "byol", "barlow", "dino", "mae", "supervised", "random-init"], MethodFactory.Names);
     }
@@ -252,24 +253,6 @@ public class MethodTests
         Assert.All(MethodRegistry.All, m => Assert.Equal(m.Defaults, Activator.CreateInstance(m.ConfigType)));
     }
 
-    /// <summary>The optimiser each method ran with before it had a section of its own: kind, rate per 256 images, decay and the rest.</summary>
-    [Theory]
-    [InlineData("simclr", "lars", 0.4, 1e-5, true, 0.999)]
-    [InlineData("byol", "lars", 1.0, 1e-5, true, 0.999)]
-    [InlineData("barlow", "lars", 0.3, 1e-4, true, 0.999)]
-    [InlineData("dino", "lars", 0.3, 1e-6, true, 0.999)]
-    [InlineData("mae", "adamw", 1.5e-4, 0.05, true, 0.95)]
-    [InlineData("supervised", "sgd", 0.1, 1e-4, false, 0.999)]
-    [InlineData("random-init", "lars", 0.3, 1e-5, true, 0.999)]
-    public void Default_optimisers_are_unchanged(string method, string kind, double lr, double weightDecay, bool excludeBiasAndNorm, double beta2)
-    {
-        var o = MethodRegistry.Get(method).Optimizer;
-        Assert.Equal((kind, lr, weightDecay, excludeBiasAndNorm, beta2), (o.Kind, o.LearningRate, o.WeightDecay, o.ExcludeBiasAndNorm, o.Beta2));
-        Assert.Equal((true, 0.9, 0.02, 1e-8, true, 0.9, 1e-8), (o.ScaleLrWithBatch, o.Momentum, o.LarsEta, o.LarsEps, o.LarsClipLr, o.Beta1, o.AdamEps));
-        Assert.Equal((10.0, 0.1, 0.0, 0.0, 0.0), (o.WarmupEpochs, o.WarmupMaxFraction, o.WarmupStartLr, o.MinLr, o.GradClipNorm));
-        Assert.Equal(lr * 512 / 256, o.ScaledLearningRate(512), 15);
-    }
-
     [Fact]
     public void Config_overrides_by_key_and_round_trips_through_json()
     {
@@ -287,13 +270,13 @@ public class MethodTests
         var wrongType = Assert.Throws<UserInputException>(() => config.WithOverrides(new Dictionary<string, JsonNode?> { ["projector_layers"] = "three" }));
         Assert.Contains("projector_layers", wrongType.Message);
         var invalid = Assert.Throws<UserInputException>(() => MethodFactory.Create("mae", new VisionTransformer(new BackboneConfig(BackboneConfig.VitTiny, 8), 2, dim: 16, depth: 1, heads: 2),
-            new MaeConfig { MaskRatio = 1.5 }));
+            new MaeConfig { MaskRatio = 1.5 }, Published("mae")));
         Assert.Contains("method.mask_ratio", invalid.Message);
 
-        var optimizer = MethodRegistry.Mae.Optimizer.WithOverrides(new Dictionary<string, JsonNode?> { ["kind"] = "lars", ["lars_clip_lr"] = false });
+        var optimizer = MaeRecipe.Published.Optimizer.WithOverrides(new Dictionary<string, JsonNode?> { ["kind"] = "lars", ["lars_clip_lr"] = false });
         Assert.Equal(("lars", false, 1.5e-4), (optimizer.Kind, optimizer.LarsClipLr, optimizer.LearningRate));
         Assert.Contains("optimizer.kind must be lars, sgd, adamw, not 'adam'",
-            Assert.Throws<UserInputException>(() => MethodFactory.Create("simclr", new TinyBackbone(8), optimizer: optimizer with { Kind = "adam" })).Message);
+            Assert.Throws<UserInputException>(() => MethodFactory.Create("simclr", new TinyBackbone(8), null, optimizer with { Kind = "adam" })).Message);
         Assert.Contains("unknown optimizer setting 'optimizer.temperature'",
             Assert.Throws<UserInputException>(() => optimizer.WithOverrides(new Dictionary<string, JsonNode?> { ["temperature"] = 0.1 })).Message);
     }

@@ -1,7 +1,6 @@
 using SslAnomaly.Eval.LabelFree;
 using SslAnomaly.Monitoring;
 using SslAnomaly.Training;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Monitoring;
@@ -30,10 +29,10 @@ public class LabelFreeMonitorTests
 
         var expected = LabelFreeMetrics.All.Where(m => m.PerSpace && m != LabelFreeMetrics.RankMe)
             .SelectMany(m => new[] { m.CurveName(FeatureSpace.Backbone), m.CurveName(FeatureSpace.Projector) });
-        Assert.Equal(expected.Order(), sink.Values.Select(v => v.Name).Order());
-        Assert.All(sink.Values, v => Assert.Equal(64, v.Step));
-        Assert.All(sink.Values, v => Assert.True(double.IsFinite(v.Value), v.Name));
-        double Logged(string name) => sink.Values.Single(v => v.Name == name).Value;
+        Assert.Equal(expected.Order(), sink.Entries.Select(v => v.Name).Order());
+        Assert.All(sink.Entries, v => Assert.Equal(64, v.Step));
+        Assert.All(sink.Entries, v => Assert.True(double.IsFinite(v.Value), v.Name));
+        double Logged(string name) => sink.Entries.Single(v => v.Name == name).Value;
         Assert.Equal(AlphaReq.Compute(features), Logged("labelfree/alpha_req/backbone"), 12);
         Assert.Equal(NeSum.Compute(embeddings), Logged("labelfree/nesum/projector"), 12);
 
@@ -53,7 +52,7 @@ public class LabelFreeMonitorTests
         var second = new RecordingSink();
         monitor.OnEpochEnd(new EpochSnapshot(0, 10, features, null), first);
         monitor.OnEpochEnd(new EpochSnapshot(1, 20, features, null), second);
-        Assert.Equal(first.Values.Select(v => (v.Name, v.Value)), second.Values.Select(v => (v.Name, v.Value)));
+        Assert.Equal(first.Entries.Select(v => (v.Name, v.Value)), second.Entries.Select(v => (v.Name, v.Value)));
     }
 
     [Fact]
@@ -62,6 +61,6 @@ public class LabelFreeMonitorTests
         using var features = randn(30, 8);
         var sink = new RecordingSink();
         new LabelFreeMonitor().OnEpochEnd(new EpochSnapshot(0, 3, features, null), sink);
-        Assert.Equal(["labelfree/alpha_req/backbone", "labelfree/effective_rank/backbone", "labelfree/nesum/backbone"], sink.Values.Select(v => v.Name).Order());
+        Assert.Equal(["labelfree/alpha_req/backbone", "labelfree/effective_rank/backbone", "labelfree/nesum/backbone"], sink.Entries.Select(v => v.Name).Order());
     }
 }

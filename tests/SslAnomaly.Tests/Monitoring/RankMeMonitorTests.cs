@@ -1,7 +1,5 @@
-using SslAnomaly.Eval;
 using SslAnomaly.Monitoring;
 using SslAnomaly.Training;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Monitoring;
@@ -21,10 +19,10 @@ public class RankMeMonitorTests
 
         string[] expected = ["rankme/backbone", "features/backbone_mean", "features/backbone_std", "features/backbone_normalized_std",
                              "rankme/projector", "features/projector_mean", "features/projector_std", "features/projector_normalized_std"];
-        Assert.Equal(expected.Order(), sink.Values.Select(v => v.Name).Order());
-        Assert.All(sink.Values, v => Assert.Equal(120, v.Step));
-        Assert.Equal(RankMe.Compute(features), sink.Values.Single(v => v.Name == "rankme/backbone").Value);
-        Assert.Equal(FeatureStats.Compute(embeddings).Std, sink.Values.Single(v => v.Name == "features/projector_std").Value);
+        Assert.Equal(expected.Order(), sink.Entries.Select(v => v.Name).Order());
+        Assert.All(sink.Entries, v => Assert.Equal(120, v.Step));
+        Assert.Equal(RankMe.Compute(features), sink.Entries.Single(v => v.Name == "rankme/backbone").Value);
+        Assert.Equal(FeatureStats.Compute(embeddings).Std, sink.Entries.Single(v => v.Name == "features/projector_std").Value);
         Assert.Equal(RankMe.Compute(features), monitor.LatestBackboneRankMe);
         Assert.Equal(1, sink.Flushes);
     }
@@ -35,7 +33,7 @@ public class RankMeMonitorTests
         using var features = randn(20, 8);
         var sink = new RecordingSink();
         new RankMeMonitor().OnEpochEnd(new EpochSnapshot(0, 0, features, null), sink);
-        Assert.Equal(4, sink.Values.Count);
-        Assert.DoesNotContain(sink.Values, v => v.Name.Contains("projector"));
+        Assert.Equal(4, sink.Entries.Count);
+        Assert.DoesNotContain(sink.Entries, v => v.Name.Contains("projector"));
     }
 }

@@ -1,8 +1,6 @@
 using System.Text;
 using SslAnomaly.Monitoring;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
-using Xunit;
 
 namespace SslAnomaly.Tests.Monitoring;
 
@@ -124,17 +122,8 @@ public class SinkTests
         var composite = new CompositeMetricsSink(a, b);
         composite.Log(3, "x", 2);
         composite.Flush();
-        Assert.Equal([(3L, "x", 2.0)], a.Values);
-        Assert.Equal(a.Values, b.Values);
+        Assert.Equal([(3L, "x", 2.0)], a.Entries);
+        Assert.Equal(a.Entries, b.Entries);
         Assert.Equal(1, b.Flushes);
     }
-}
-
-/// <summary>Keeps what was logged, for assertions.</summary>
-public sealed class RecordingSink : IMetricsSink
-{
-    public List<(long Step, string Name, double Value)> Values { get; } = [];
-    public int Flushes { get; private set; }
-    public void Log(long step, string name, double value) => Values.Add((step, name, value));
-    public void Flush() => Flushes++;
 }

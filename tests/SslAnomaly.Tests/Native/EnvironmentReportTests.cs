@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using SslAnomaly.Native;
-using Xunit;
 
 namespace SslAnomaly.Tests.Native;
 

@@ -1,5 +1,4 @@
 using SslAnomaly.Native;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Native;

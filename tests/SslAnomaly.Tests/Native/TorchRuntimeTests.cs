@@ -1,6 +1,4 @@
 using SslAnomaly.Native;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Native;
 

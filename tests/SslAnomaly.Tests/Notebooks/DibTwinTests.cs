@@ -1,6 +1,4 @@
 using NotebookRunner.Documents;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Notebooks;
 

@@ -1,6 +1,3 @@
-using SslAnomaly.Tests.Support;
-using Xunit;
-
 namespace SslAnomaly.Tests.Notebooks;
 
 /// <summary>The browser check itself: a page with broken scripts is reported, so a clean report means something.</summary>

@@ -1,5 +1,3 @@
-using SslAnomaly.Tests.Support;
-using Xunit;
 using static SslAnomaly.Tests.Support.NotebookRunnerProcess;
 
 namespace SslAnomaly.Tests.Notebooks;

@@ -1,5 +1,4 @@
 using NotebookRunner.Export;
-using Xunit;
 
 namespace SslAnomaly.Tests.Notebooks;
 

@@ -2,11 +2,8 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
 using SkiaSharp;
-using SslAnomaly.Experiments;
 using SslAnomaly.Notebooks;
 using SslAnomaly.Reporting;
-using SslAnomaly.Tests.Support;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Notebooks;

@@ -1,11 +1,7 @@
 using Microsoft.DotNet.Interactive.Formatting;
 using SslAnomaly.Data.Synthetic;
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
 using SslAnomaly.Notebooks;
 using SslAnomaly.Reporting;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Notebooks;
 
@@ -24,6 +20,14 @@ public class NotebookLibraryTests
         Assert.Contains("<p>Done <strong>now</strong> with <code>code</code>.</p>", html);
         Assert.Equal(md.Markdown, md.ToDisplayString("text/plain"));
         Assert.DoesNotContain("<script", new MarkdownText("| <script> |\n|---|\n| x |").ToHtml());
+    }
+
+    [Fact]
+    public void The_profile_overview_reads_each_profiles_scale()
+    {
+        Assert.Equal(
+            [("smoke", 32, 256, 200, 2, 32), ("quick", 64, 1000, 1000, 2, 32), ("standard", 64, 2000, 3000, 8, 64), ("paper", 224, 200_000, 20_000, 100, 256)],
+            ProfileOverview.All().Select(p => (p.Profile, p.Resolution, p.TrainImages, p.ValImages, p.Epochs, p.BatchSize)));
     }
 
     [Fact]

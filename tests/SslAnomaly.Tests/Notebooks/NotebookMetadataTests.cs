@@ -1,6 +1,4 @@
 using System.Text.Json;
-using SslAnomaly.Tests.Support;
-using Xunit;
 
 namespace SslAnomaly.Tests.Notebooks;
 

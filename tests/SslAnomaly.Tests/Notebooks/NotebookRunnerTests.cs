@@ -2,8 +2,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using SkiaSharp;
 using SslAnomaly.Notebooks;
-using SslAnomaly.Tests.Support;
-using Xunit;
 using static SslAnomaly.Tests.Support.NotebookRunnerProcess;
 
 namespace SslAnomaly.Tests.Notebooks;

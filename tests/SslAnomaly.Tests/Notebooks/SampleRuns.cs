@@ -1,5 +1,3 @@
-using SslAnomaly.Tests.Support;
-
 namespace SslAnomaly.Tests.Notebooks;
 
 /// <summary>

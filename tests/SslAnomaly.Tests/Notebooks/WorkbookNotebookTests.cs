@@ -1,9 +1,7 @@
+using SslAnomaly.Util;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using SslAnomaly.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
 using static SslAnomaly.Tests.Support.NotebookRunnerProcess;
 
 namespace SslAnomaly.Tests.Notebooks;
@@ -60,19 +58,11 @@ public class WorkbookNotebookTests(ITestOutputHelper output, NotebookOutputFixtu
     /// <summary>dotnet build -c Release lib/SslAnomaly.Notebooks (a no-op when it is up to date).</summary>
     static string BuildRelease()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepositoryRoot.Path };
-        foreach (var arg in new[] { "build", "-c", "Release", "lib/SslAnomaly.Notebooks", "--nologo", "--disable-build-servers", "-v", "q" }) info.ArgumentList.Add(arg);
+        var info = ChildProcess.Info("dotnet", ["build", "-c", "Release", "lib/SslAnomaly.Notebooks", "--nologo", "--disable-build-servers", "-v", "q"]);
+        info.WorkingDirectory = RepositoryRoot.Path;
         var clock = Stopwatch.StartNew();
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(600_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("dotnet build -c Release lib/SslAnomaly.Notebooks ran past 600 s");
-        }
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"dotnet build -c Release lib/SslAnomaly.Notebooks failed:\n{stdout.Result}\n{stderr.Result}");
+        var built = ChildProcess.Run(info, 600, "dotnet build -c Release lib/SslAnomaly.Notebooks");
+        if (built.ExitCode != 0) throw new InvalidOperationException($"dotnet build -c Release lib/SslAnomaly.Notebooks failed:\n{built.Stdout}\n{built.Stderr}");
         return $"Release build of SslAnomaly.Notebooks ready in {clock.Elapsed.TotalSeconds:F1} s";
     }
 }

@@ -1,7 +1,6 @@
 using SslAnomaly.Backbones;
 using SslAnomaly.Numerics;
 using TorchSharp;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Numerics;

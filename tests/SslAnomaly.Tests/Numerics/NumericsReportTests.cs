@@ -1,7 +1,5 @@
-using SslAnomaly.Experiments;
 using SslAnomaly.Numerics;
 using SslAnomaly.Reporting;
-using Xunit;
 
 namespace SslAnomaly.Tests.Numerics;
 

@@ -1,9 +1,5 @@
 using System.Text.Json.Nodes;
-using SslAnomaly.Experiments;
 using SslAnomaly.Tests.Experiments;
-using SslAnomaly.Tests.Support;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace SslAnomaly.Tests.Numerics;
 

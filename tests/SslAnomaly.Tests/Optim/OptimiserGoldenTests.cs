@@ -1,10 +1,7 @@
 using System.Text.Json;
 using SslAnomaly.Optim;
-using SslAnomaly.Tests.Support;
 using Parameter = TorchSharp.Modules.Parameter;
 using AdamW = SslAnomaly.Optim.AdamW;
-using Xunit;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Optim;

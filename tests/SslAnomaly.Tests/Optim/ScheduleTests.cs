@@ -1,5 +1,4 @@
 using SslAnomaly.Optim;
-using Xunit;
 
 namespace SslAnomaly.Tests.Optim;
 

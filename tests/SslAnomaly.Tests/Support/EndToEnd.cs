@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace SslAnomaly.Tests.Support;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Support;

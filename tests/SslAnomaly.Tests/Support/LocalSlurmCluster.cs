@@ -1,3 +1,4 @@
+using SslAnomaly.Util;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -80,13 +81,8 @@ public sealed class LocalSlurmCluster : IDisposable
 
     public string Run(string tool, params string[] args)
     {
-        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["SLURM_CONF"] = ConfigPath;
-        using var p = Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return output;
+        var info = ChildProcess.Info(tool, args, new Dictionary<string, string> { ["SLURM_CONF"] = ConfigPath });
+        return ChildProcess.Run(info, 300, tool).All;
     }
 
     public string Logs() =>

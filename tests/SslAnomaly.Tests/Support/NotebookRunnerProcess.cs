@@ -1,3 +1,4 @@
+using SslAnomaly.Util;
 using System.Diagnostics;
 using System.Text.Json;
 
@@ -16,30 +17,12 @@ public static class NotebookRunnerProcess
 
     public static Result Run(string notebook, string outIpynb, string? outHtml = null, IDictionary<string, string>? environment = null, int timeoutSeconds = 300)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(DllPath);
-        info.ArgumentList.Add(notebook);
-        info.ArgumentList.Add("--out");
-        info.ArgumentList.Add(outIpynb);
-        if (outHtml is not null)
-        {
-            info.ArgumentList.Add("--html");
-            info.ArgumentList.Add(outHtml);
-        }
-        if (environment is not null)
-            foreach (var (k, v) in environment) info.Environment[k] = v;
+        string[] html = outHtml is null ? [] : ["--html", outHtml];
+        var info = ChildProcess.Info("dotnet", [DllPath, notebook, "--out", outIpynb, .. html], environment);
         var clock = Stopwatch.StartNew();
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeoutSeconds * 1000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"NotebookRunner {notebook} ran past {timeoutSeconds} s");
-        }
-        p.WaitForExit();
+        var ran = ChildProcess.Run(info, timeoutSeconds, $"NotebookRunner {notebook}");
         JsonElement? written = File.Exists(outIpynb) ? JsonDocument.Parse(File.ReadAllText(outIpynb)).RootElement : null;
-        return new Result(p.ExitCode, stdout.Result, stderr.Result, written, clock.Elapsed);
+        return new Result(ran.ExitCode, ran.Stdout, ran.Stderr, written, clock.Elapsed);
     }
 
     /// <summary>All outputs of all cells, flattened, with the index of their cell.</summary>

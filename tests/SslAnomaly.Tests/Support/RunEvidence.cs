@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using SslAnomaly.Experiments;
 using SslAnomaly.Training;
-using Xunit;
 
 namespace SslAnomaly.Tests.Support;
 

@@ -1,6 +1,3 @@
-using SslAnomaly.Eval;
-using SslAnomaly.Experiments;
-
 namespace SslAnomaly.Tests.Support;
 
 /// <summary>Finished runs built in memory for tests of the readers (Table 1, figures, notebook views): only what they look at.</summary>

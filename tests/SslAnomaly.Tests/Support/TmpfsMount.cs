@@ -1,6 +1,6 @@
+using SslAnomaly.Util;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Xunit;
 
 namespace SslAnomaly.Tests.Support;
 
@@ -48,12 +48,8 @@ public sealed class TmpfsMount : IDisposable
 
     static (int Code, string Text) Tool(string name, params string[] args)
     {
-        var info = new ProcessStartInfo(name) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var text = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, text);
+        var ran = ChildProcess.Run(ChildProcess.Info(name, args), 120, name);
+        return (ran.ExitCode, ran.All);
     }
 
     public void Dispose()

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Training;

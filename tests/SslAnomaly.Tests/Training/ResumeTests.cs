@@ -1,10 +1,7 @@
 using SslAnomaly.Backbones;
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
 using SslAnomaly.Tests.Methods;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Training;

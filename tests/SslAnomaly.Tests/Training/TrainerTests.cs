@@ -1,13 +1,9 @@
 using SslAnomaly.Backbones;
-using SslAnomaly.Experiments;
 using SslAnomaly.Methods;
 using SslAnomaly.Tests.Methods;
-using SslAnomaly.Tests.Support;
 using SslAnomaly.Training;
 using TorchSharp;
 using TorchSharp.Modules;
-using Xunit;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SslAnomaly.Tests.Training;
@@ -62,7 +58,7 @@ public class TrainerTests(ITestOutputHelper output)
     {
         readonly Linear head;
 
-        public CollapsedMethod(Backbone backbone) : base(nameof(CollapsedMethod), backbone, new SimClrConfig(), MethodRegistry.SimClr.Optimizer)
+        public CollapsedMethod(Backbone backbone) : base(nameof(CollapsedMethod), backbone, new SimClrConfig(), SimClrRecipe.Published.Optimizer)
         {
             head = nn.Linear(backbone.FeatureDim, 4);
             register_module("head", head);
@@ -142,7 +138,7 @@ public class TrainerTests(ITestOutputHelper output)
     {
         readonly Linear head;
 
-        public ExplodingMethod(Backbone backbone) : base(nameof(ExplodingMethod), backbone, new SimClrConfig(), MethodRegistry.SimClr.Optimizer)
+        public ExplodingMethod(Backbone backbone) : base(nameof(ExplodingMethod), backbone, new SimClrConfig(), SimClrRecipe.Published.Optimizer)
         {
             head = nn.Linear(backbone.FeatureDim, 4);
             register_module("head", head);

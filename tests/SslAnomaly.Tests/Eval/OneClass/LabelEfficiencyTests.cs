@@ -1,6 +1,4 @@
-using SslAnomaly.Eval;
 using SslAnomaly.Eval.OneClass;
-using Xunit;
 using static SslAnomaly.Tests.Eval.OneClass.OneClassData;
 
 namespace SslAnomaly.Tests.Eval.OneClass;

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using SslAnomaly.Eval;
 using SslAnomaly.Eval.OneClass;
-using Xunit;
-using Xunit.Abstractions;
 using static SslAnomaly.Tests.Eval.OneClass.OneClassData;
 
 namespace SslAnomaly.Tests.Eval.OneClass;

@@ -1,5 +1,3 @@
-using SslAnomaly.Eval;
-
 namespace SslAnomaly.Tests.Eval.OneClass;
 
 /// <summary>Feature sets for the one-class tests: rows as given, or normals around one centre with defects pushed away.</summary>

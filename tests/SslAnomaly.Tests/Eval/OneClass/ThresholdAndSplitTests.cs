@@ -1,7 +1,4 @@
-using SslAnomaly.Eval;
 using SslAnomaly.Eval.OneClass;
-using SslAnomaly.Tests.Support;
-using Xunit;
 using static SslAnomaly.Tests.Eval.OneClass.OneClassData;
 
 namespace SslAnomaly.Tests.Eval.OneClass;

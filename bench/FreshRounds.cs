@@ -58,10 +58,10 @@ public sealed class FreshRounds(BenchOptions options, Action<string> log)
     public FreshSummary Run(BenchReport report)
     {
         var section = report.Section("like_for_like");
-        var layer = Profiles.Layer(options.Profile);
-        int batch = options.BatchOverride ?? layer["batch_size"]!.GetValue<int>();
-        int patch = options.PatchOverride ?? layer["patch_size"]!.GetValue<int>();
-        int resolution = layer["resolution"]!.GetValue<int>();
+        var scale = Profiles.Scale(options.Profile);
+        int batch = options.BatchOverride ?? scale.BatchSize;
+        int patch = options.PatchOverride ?? scale.PatchSize;
+        int resolution = scale.Resolution;
 
         // The references that can run here; one that cannot is named with the reason and left out.
         var references = new List<ReferenceInstall>();
@@ -147,7 +147,7 @@ public sealed class FreshRounds(BenchOptions options, Action<string> log)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
         var backbone = BackboneFactory.Create(cell.Case.BackboneConfig);
-        using var method = MethodFactory.Create(cell.Method, backbone, TrainStepBench.ConfigFor(cell.Method));
+        using var method = MethodFactory.Create(cell.Method, backbone, TrainStepBench.ConfigFor(cell.Method), MethodRecipe.Published(MethodRegistry.Get(cell.Method)).Optimizer);
         var setup = cell.Case.PythonSetup(method, method.ViewCount, PyTorchVariant.Tuned);
         setup["patch"] = cell.IsResNet ? 0 : cell.Patch;
         return setup;

@@ -25,7 +25,7 @@ public sealed record BenchOptions
 {
     public static readonly IReadOnlyList<string> AllSections = ["peak", "train", "extract", "augment", "decode", "synth", "probe", "memory"];
     /// <summary>Sections run only when asked for by --only (split reads a finished sweep instead of measuring).</summary>
-    public static readonly IReadOnlyList<string> ExtraSections = ["profile", "split"];
+    public static readonly IReadOnlyList<string> ExtraSections = ["profile", "split", "fresh"];
     /// <summary>The methods with a training step (the random-init floor has none to time).</summary>
     public static readonly IReadOnlyList<string> AllMethods = [.. MethodRegistry.All.Where(m => m != MethodRegistry.RandomInitFloor).Select(m => m.Name)];
     public static readonly IReadOnlyList<string> AllBackbones = BackboneConfig.Names;
@@ -75,6 +75,40 @@ public sealed record BenchOptions
     /// <summary>The sweep's runs folder that the split section reads (--runs).</summary>
     public string? RunsDirectory { get; init; }
 
+    /// <summary>The PyTorch of the in-process sections (--reference): torch113 runs <see cref="Python"/>, torch26 the Debian 13 root's.</summary>
+    public string Reference { get; init; } = ReferenceInstall.Torch113;
+
+    /// <summary>The interpreter the in-process sections start: <see cref="Python"/>, or the launcher of <see cref="Reference"/>.</summary>
+    public string ReferencePython => Reference == ReferenceInstall.Torch113 ? Python : ReferenceInstall.Of(Reference, Python).Python;
+
+    // ---- The fresh-process protocol (--only fresh; bench/README.md): every window in its own process.
+
+    /// <summary>This process is one window of ours in the fresh-process protocol (started by the harness, not by hand).</summary>
+    public bool ChildTrain { get; init; }
+    /// <summary>ViT patch of the train cases; default: the profile's (16 at 64 px).</summary>
+    public int? PatchOverride { get; init; }
+    /// <summary>The workbook profile whose batch and ViT patch the fresh protocol times: quick with --quick, standard otherwise.</summary>
+    public string? ProfileOverride { get; init; }
+    public string Profile => ProfileOverride ?? (Quick ? SslAnomaly.Experiments.Profiles.Quick : SslAnomaly.Experiments.Profiles.Standard);
+    /// <summary>Blocks of the plan, each with every configuration's rounds in a fresh random order.</summary>
+    public int Repeats { get; init; } = 3;
+    /// <summary>Seed of the plan's order and of the bootstrap.</summary>
+    public int Seed { get; init; } = 1;
+    public int Resamples { get; init; } = Bootstrap.DefaultResamples;
+    /// <summary>References of the fresh protocol; default: torch113, and torch26 with torch26-compile where bench/reference-env.sh has built it.</summary>
+    public IReadOnlyList<string>? ReferencesOverride { get; init; }
+    public IReadOnlyList<string> FreshPolicies { get; init; } = ["default", "passive"];
+    /// <summary>Thread counts of the fresh protocol's rows: the bench's threads, and 1, as the sweeps run.</summary>
+    public IReadOnlyList<int>? ThreadRowsOverride { get; init; }
+    public IReadOnlyList<int> ThreadRows => ThreadRowsOverride ?? [.. new[] { Threads, 1 }.Distinct()];
+    /// <summary>OpenBLAS thread counts of the references (each clamped to the row's threads): the row's threads and 1.</summary>
+    public IReadOnlyList<int>? BlasThreadsOverride { get; init; }
+    public IReadOnlyList<int> BlasThreads => BlasThreadsOverride ?? [.. new[] { Threads, 1 }.Distinct()];
+    /// <summary>ResNet-18's 3x3 convolutions on 2x2 maps as products (true) and as each framework's convolution (false).</summary>
+    public IReadOnlyList<bool> SmallMapSettings { get; init; } = [true, false];
+    /// <summary>Rounds per configuration and repeat in the fresh protocol (--rounds sets it too).</summary>
+    public int FreshRounds => RoundsOverride ?? 15;
+
     /// <summary>The PyTorch script's variants timed in each round: the tuned headline first, then the secondary.</summary>
     public IReadOnlyList<string> PyTorchVariants => PyTorchNchw ? [PyTorchVariant.Tuned, PyTorchVariant.Nchw] : [PyTorchVariant.Tuned];
 
@@ -108,6 +142,22 @@ public sealed record BenchOptions
           --omp-wait-pytorch P  the PyTorch side only (default: passive, its fastest)
           --pytorch-nchw      also time the plain NCHW PyTorch script (the former default) as a secondary comparison
           --runs DIR          split: a finished sweep's runs folder (each run's run.log gives its time split)
+          --reference R       PyTorch of the in-process sections: torch113 (--python, default) or torch26
+                              (bench/reference-env.sh's Debian 13 root)
+
+        The fresh-process protocol (--only fresh): every timed window in its own process, in random order
+          --rounds N          rounds per configuration and repeat (default 15)
+          --repeats N         blocks of rounds, each in a new random order (default 3)
+          --seed N            seed of the order and the bootstrap (default 1)
+          --profile P         quick or standard: the batch and ViT patch timed (default quick with --quick, else standard)
+          --patch N           ViT patch instead of the profile's (in-process sections too: default 8 at 64 px there)
+          --references R1,R2  torch113, torch26, torch26-compile (default: torch113, and both torch26 where built)
+          --policies P1,P2    OpenMP wait policies timed on both sides (default default,passive)
+          --thread-rows N1,N2 thread counts (default: --threads and 1)
+          --blas-threads N1,N2  the references' OPENBLAS_NUM_THREADS (default: --threads and 1)
+          --small-map S1,S2   on, off: ResNet-18's 2x2-map products on each side (default on,off)
+          --resamples N       bootstrap resamples per interval (default 2000)
+          (--child-train is the harness's own: one window of ours, started by --only fresh)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -142,6 +192,16 @@ public sealed record BenchOptions
                     throw new BenchUsageException($"{arg}: unknown '{string.Join(",", unknown)}' (valid: {string.Join(", ", valid)})");
                 return items.Distinct().ToList();
             }
+            IReadOnlyList<int> Integers()
+            {
+                string v = Value();
+                var items = v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var numbers = new List<int>();
+                foreach (var item in items)
+                    numbers.Add(int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 1
+                        ? n : throw new BenchUsageException($"{arg} needs positive integers separated by commas, not '{v}'"));
+                return numbers.Count > 0 ? numbers.Distinct().ToList() : throw new BenchUsageException($"{arg} needs a value");
+            }
             o = arg switch
             {
                 "--quick" => o with { Quick = true },
@@ -158,6 +218,18 @@ public sealed record BenchOptions
                 "--memory-steps" => o with { MemorySteps = Positive() },
                 "--pytorch-nchw" => o with { PyTorchNchw = true },
                 "--runs" => o with { RunsDirectory = Value() },
+                "--reference" => o with { Reference = OneOf(ReferenceInstall.Torch113, ReferenceInstall.Torch26) },
+                "--child-train" => o with { ChildTrain = true },
+                "--patch" => o with { PatchOverride = Positive() },
+                "--profile" => o with { ProfileOverride = OneOf(SslAnomaly.Experiments.Profiles.Quick, SslAnomaly.Experiments.Profiles.Standard) },
+                "--repeats" => o with { Repeats = Positive() },
+                "--seed" => o with { Seed = Positive() },
+                "--resamples" => o with { Resamples = Positive() },
+                "--references" => o with { ReferencesOverride = List(ReferenceInstall.Names) },
+                "--policies" => o with { FreshPolicies = List(OmpWaitPolicies) },
+                "--thread-rows" => o with { ThreadRowsOverride = Integers() },
+                "--blas-threads" => o with { BlasThreadsOverride = Integers() },
+                "--small-map" => o with { SmallMapSettings = [.. List(["on", "off"]).Select(v => v == "on")] },
                 "--omp-wait" => OneOf(OmpWaitPolicies) switch { var both => o with { OmpWaitOurs = both, OmpWaitPyTorch = both } },
                 "--omp-wait-ours" => o with { OmpWaitOurs = OneOf(OmpWaitPolicies) },
                 "--omp-wait-pytorch" => o with { OmpWaitPyTorch = OneOf(OmpWaitPolicies) },

@@ -31,6 +31,8 @@ NativeEnvironment.Set("OMP_WAIT_POLICY", BenchOptions.OmpWaitPolicyVariable(opti
 var pythonEnvironment = new Dictionary<string, string?> { ["OMP_WAIT_POLICY"] = BenchOptions.OmpWaitPolicyVariable(options.OmpWaitPyTorch) };
 var load = TorchRuntime.EnsureLoaded();
 set_num_threads(options.Threads);
+// One window of ours in a process of its own, for the fresh-process protocol's parent (FreshRounds).
+if (options.ChildTrain) return FreshRounds.RunOursChild(options);
 var report = new BenchReport();
 var started = DateTime.UtcNow;
 var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -56,6 +58,8 @@ settings["malloc_tuning"] = NativeAllocator.Applied; // ours only: the library's
 settings["resnet_channels_last"] = SslAnomaly.Backbones.ResNet18.ChannelsLast; // ours: the library's default
 settings["pytorch_reference"] = PyTorchVariant.Tuned; // the headline ratios' reference; the script's docstring says what it tunes
 settings["pytorch_nchw_secondary"] = options.PyTorchNchw;
+settings["pytorch_in_process"] = options.Reference; // the in-process sections' PyTorch (the fresh protocol lists its own)
+settings["small_map_products"] = SslAnomaly.Numerics.SmallMapConvolution.Enabled; // ours in this process (SSL_ANOMALY_SMALL_MAP_PRODUCTS)
 settings["batch_64px"] = options.Batch;
 settings["batch_224px"] = options.Include224 ? options.Batch224 : null;
 settings["rounds"] = options.Rounds;
@@ -68,7 +72,7 @@ string? pythonSkipped = null;
 if (options.NoPython) pythonSkipped = "--no-python";
 else if (options.Sections.Any(s => s is "peak" or "train" or "extract" or "augment" or "decode" or "profile"))
 {
-    python = PythonReference.TryStart(options.Python, options.Threads, pythonEnvironment, out pythonSkipped);
+    python = PythonReference.TryStart(options.ReferencePython, options.Threads, pythonEnvironment, out pythonSkipped);
     if (python is null) AnsiConsole.MarkupLine($"[yellow]PyTorch comparison skipped:[/] {Markup.Escape(pythonSkipped!)}");
     else Log($"PyTorch reference: torch {python.Hello["torch"]}, torchvision {python.Hello["torchvision"]}, BLAS {python.Hello["blas"]} ({string.Join(", ", python.Hello["blas_libraries"]?.AsArray().Select(l => l?.ToString()) ?? [])}), {python.Hello["threads"]} threads");
 }
@@ -79,6 +83,7 @@ else reference["skipped_because"] = pythonSkipped;
 
 var trainResults = new List<TrainCaseResult>();
 var extractResults = new List<ExtractResult>();
+FreshSummary? fresh = null;
 PeakResult? peak = null; // the GEMM peak at the train step's threads: the denominator of every "% of peak"
 var augmentResults = new List<AugmentResult>();
 int exitCode = 0;
@@ -100,6 +105,7 @@ try
     if (options.Runs("memory")) RunMemory();
     if (options.Runs("profile")) RunProfile();
     if (options.Runs("split")) RunSplit(options.RunsDirectory!);
+    if (options.Runs("fresh")) fresh = new FreshRounds(options, Log).Run(report);
 }
 finally
 {
@@ -115,12 +121,13 @@ finally
     settings["seconds"] = BenchReport.Num(clock.Elapsed.TotalSeconds);
 }
 Targets();
-PrintSummary();
+// The JSON first: a failure while printing must not lose hours of measurement.
 if (options.JsonPath is { } path)
 {
     report.Write(path);
     Log($"wrote {Path.GetFullPath(path)}");
 }
+PrintSummary();
 return exitCode;
 
 void RunTrain()
@@ -129,7 +136,7 @@ void RunTrain()
     var cases = new List<TrainCase>();
     foreach (var backbone in options.Backbones)
         foreach (var method in options.Methods)
-            if (MethodRegistry.Get(method).Accepts(backbone)) cases.Add(new TrainCase(backbone, method, 64, options.Batch));
+            if (MethodRegistry.Get(method).Accepts(backbone)) cases.Add(new TrainCase(backbone, method, 64, options.Batch, options.PatchOverride ?? 0));
     if (options.Include224)
         foreach (var backbone in options.Backbones)
             foreach (var method in options.Methods)
@@ -418,7 +425,7 @@ void RunProfile()
     foreach (var backbone in options.Backbones)
         foreach (var method in options.Methods.Where(m => MethodRegistry.Get(m).Accepts(backbone)))
         {
-            var c = new TrainCase(backbone, method, 64, options.Batch);
+            var c = new TrainCase(backbone, method, 64, options.Batch, options.PatchOverride ?? 0);
             var (ours, theirs) = profiler.Run(c, steps);
             var json = new JsonObject();
             var table = new Table().Title($"{backbone} {method} 64 px batch {options.Batch}: median ms per step phase over {steps} steps").RoundedBorder();
@@ -456,6 +463,10 @@ void Targets()
     Check("augment_vs_train_step", report.Number("augment.ratio_vs_train_step"), 3.0);
     var flat = report.Root["memory"]?["flat"];
     targets["memory_flat"] = new JsonObject { ["met"] = flat?.DeepClone() };
+    // The fresh-process protocol's targets, against the fastest reference configuration (like_for_like.targets has the detail).
+    if (report.Root["like_for_like"]?["targets"] is JsonObject freshTargets)
+        foreach (var (name, value) in freshTargets)
+            targets[$"fresh_{name}"] = value?.DeepClone();
 }
 
 void PrintSummary()
@@ -536,12 +547,14 @@ void PrintSummary()
                 other.AddRow($"memory over {m!["steps"]} steps ({name}, tiny model)", $"{m["baseline_rss_mb"]} -> {m["final_rss_mb"]} MB, live tensors {m["live_tensors_baseline"]} -> {m["live_tensors_final"]}: {((bool)m["flat"]! ? "flat" : "NOT flat")}", "");
     }
     if (other.Rows.Count > 0) AnsiConsole.Write(other);
+    if (fresh is not null) FreshTables.Print(fresh);
     var targets = report.Root["targets"]!.AsObject();
     foreach (var (name, t) in targets)
     {
         var met = t!["met"]?.GetValue<bool>();
         var state = met is null ? "[grey]not measured[/]" : met.Value ? "[green]met[/]" : "[red]not met[/]";
-        AnsiConsole.MarkupLine($"target {name}: {(t["value"] is { } v ? $"{v} (>= {t["threshold"]}) " : "")}{state}");
+        var lower = t["lower"] ?? t["lowest_lower_end"];
+        AnsiConsole.MarkupLine($"target {name}: {(t["value"] is { } v ? $"{v} (>= {t["threshold"]}) " : "")}{(lower is not null ? $"interval's lower end {lower} " : "")}{state}");
     }
 
     static string Fmt(double v, string format) => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";

@@ -9,8 +9,8 @@ using static TorchSharp.torch;
 
 namespace SslAnomaly.Bench;
 
-/// <summary>One training-step case: a method on a backbone at a resolution and batch size.</summary>
-public sealed record TrainCase(string Backbone, string Method, int Resolution, int Batch)
+/// <summary>One training-step case: a method on a backbone at a resolution and batch size (and ViT patch; 0: the library's default for the resolution).</summary>
+public sealed record TrainCase(string Backbone, string Method, int Resolution, int Batch, int Patch = 0)
 {
     /// <summary>JSON/report key of the backbone ("resnet18", "vit_tiny").</summary>
     public string BackboneKey => Backbone.Replace('-', '_');
@@ -19,7 +19,7 @@ public sealed record TrainCase(string Backbone, string Method, int Resolution, i
     /// The ResNet stem is the ImageNet one at every size, as the CPU profiles (smoke, quick) and the design's measured
     /// reference use: the small-image stem keeps 64x64 feature maps in layer1 and makes a 64 px step 12x dearer.
     /// </summary>
-    public BackboneConfig BackboneConfig => new(Backbone, Resolution, PatchSize: 0, Stem: ResNetStem.ImageNet);
+    public BackboneConfig BackboneConfig => new(Backbone, Resolution, PatchSize: Patch, Stem: ResNetStem.ImageNet);
 
     /// <summary>The PyTorch script's <c>train_setup</c> command for this case: same model, heads, batch and view count.</summary>
     public JsonObject PythonSetup(SslMethod method, int views, string variant) => new()
@@ -37,7 +37,7 @@ public sealed record TrainCase(string Backbone, string Method, int Resolution, i
     };
 
     /// <summary>The script's "params": the method's settings and its optimiser's side by side (the two sections of config.json).</summary>
-    static JsonObject ScriptParams(SslMethod method)
+    public static JsonObject ScriptParams(SslMethod method)
     {
         var settings = method.Config.ToJson();
         foreach (var (key, value) in method.Optimizer.ToJson()) settings[key] = value?.DeepClone();

@@ -20,12 +20,22 @@ Two variants of the training script can be set up side by side (train_setup's "v
 Both share the process settings from "hello": intra-op and inter-op threads, and the glibc malloc tuning the
 workbook applies to itself (mallopt with the same values), so the allocator is equal on both sides.
 
+Two switches of train_setup and extract_setup make the comparison like for like (bench/README.md, the fresh-process
+protocol):
+
+- "small_map_products": ResNet-18's 3x3 convolutions on maps of at most 2x2 as batched products (torchref/smallmap.py),
+  the algorithm the workbook's Conv3x3 runs, with the weights of the layers that see such maps stored tap-major as
+  ours are. Off: torchvision's convolutions, as a PyTorch user has them.
+- "compile": the forward and loss through torch.compile (inductor; PyTorch 2 only, needs a C++ compiler). The
+  optimiser and EMA stay eager. The first step compiles, so the harness always times after a warm-up step.
+
 Commands: hello, gemm, train_setup, train_run, train_free, extract_setup, extract_run, extract_free, augment_setup,
 augment_run, decode_setup, decode_run, rss, quit.
 """
 import gc
 import json
 import math
+import os
 import pathlib
 import platform
 import resource
@@ -46,6 +56,7 @@ from torchref import methods  # noqa: E402 (after the path above)
 from torchref.lars import LARS  # noqa: E402
 from torchref.losses import barlow_loss_func, barlow_loss_inplace  # noqa: E402
 from torchref.resnet import resnet18  # noqa: E402
+from torchref.smallmap import use_small_map_products  # noqa: E402
 from torchref.teacher import ema_update  # noqa: E402
 from torchref.vit import VitTiny  # noqa: E402
 
@@ -68,6 +79,32 @@ def make_backbone(c):
     if c["backbone"] == "resnet18":
         return resnet18(small_stem=c["stem"] == "small")
     return VitTiny(c["resolution"], c["patch"])
+
+
+def resnet_layer_sides(c):
+    """Output side of each ResNet-18 layer ("layer1".."layer4") at the case's resolution and stem."""
+    side = c["resolution"]
+    if c["stem"] != "small":
+        side = (side + 1) // 2  # 7x7 stride-2 convolution
+        side = (side + 1) // 2  # 3x3 stride-2 max-pool
+    sides = {}
+    for layer in range(1, 5):
+        if layer > 1:
+            side = (side + 1) // 2
+        sides[f"layer{layer}"] = side
+    return sides
+
+
+def apply_small_map_products(model, c):
+    """The workbook's Conv3x3 in the reference (torchref/smallmap.py): tap-major weights where the maps are small,
+    as ours store them. After any channels-last conversion, which would restride those weights. Returns how many."""
+    sides = resnet_layer_sides(c)
+    small = lambda name: any(name.startswith(layer + ".") or f".{layer}." in name for layer, s in sides.items() if s <= 2)
+    converted = 0
+    for module in model.modules():
+        if hasattr(module, "fc") and hasattr(module, "layer4"):  # every torchvision ResNet in the model (teachers too)
+            converted += use_small_map_products(module, small)
+    return converted
 
 
 def make_optimizer(model, c):
@@ -107,17 +144,24 @@ class Method:
         self.m = methods.build(name, lambda: make_backbone(c), p)
         if self.channels_last:
             self.m.to(memory_format=torch.channels_last)
+        self.small_map_convs = apply_small_map_products(self.m, c) if c.get("small_map_products") and c["backbone"] == "resnet18" else 0
+        self.compiled = bool(c.get("compile"))
+        # The forward and loss as one compiled function; the optimiser and EMA stay eager (LARS is a Python loop).
+        self.forward_loss = torch.compile(self.eager_loss) if self.compiled else self.eager_loss
         self.opt = make_optimizer(self.m, c)
         self.tau = p.get("ema_base")  # teacher methods only (BYOL, DINO)
         # tuned: facebookresearch/barlowtwins' in-place loss; nchw: solo-learn's, as the plain script writes it.
         self.barlow_loss = barlow_loss_inplace if self.tuned else barlow_loss_func
         self.step_index = 0
 
-    def loss(self, views, labels):
+    def eager_loss(self, views, labels):
         """Forward of every view (and the teacher's) and the loss."""
         if self.channels_last:
             views = [v.contiguous(memory_format=torch.channels_last) for v in views]
         return methods.training_loss(self.name, self.m, views, labels, self.c["params"], barlow_loss=self.barlow_loss)
+
+    def loss(self, views, labels):
+        return self.forward_loss(views, labels)
 
     def backward(self, loss):
         self.opt.zero_grad(set_to_none=True)
@@ -304,7 +348,12 @@ def handle(cmd):
                 "mkldnn": torch.backends.mkldnn.is_available(), "mkldnn_enabled": torch.backends.mkldnn.enabled,
                 "malloc_tuning": malloc,
                 "blas": blas[0].split("BLAS_INFO=")[1].split(",")[0] if blas else None,
-                "blas_libraries": loaded_blas_libraries()}
+                "blas_libraries": loaded_blas_libraries(),
+                # What the harness set in the environment (read by OpenMP and OpenBLAS when torch loaded).
+                "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
+                "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+                "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default"),
+                "compile_available": hasattr(torch, "compile")}
     if op == "gemm":
         # fp32 peak through torch.mm (BLAS): the best of `reps` products of two n x n matrices at `threads` threads.
         n, previous = cmd["n"], torch.get_num_threads()
@@ -325,8 +374,11 @@ def handle(cmd):
         torch.manual_seed(0)
         method = Method(cmd)
         views, labels = synthetic_views(cmd)
+        if "mkldnn" in cmd:  # the verdict of a kernel check run earlier, in another process of the same configuration
+            method.mkldnn = bool(cmd["mkldnn"])
         STATE["train"][variant] = (method, views, labels)
-        return {"parameters": count(method.m, False), "trainable": count(method.m, True)}
+        return {"parameters": count(method.m, False), "trainable": count(method.m, True),
+                "small_map_convs": method.small_map_convs, "compiled": method.compiled}
     if op == "kernel_check":
         method, views, labels = STATE["train"][cmd.get("variant", "tuned")]
         verdict = backbone_kernel_check(method.m.backbone, views[0], method.channels_last)
@@ -360,6 +412,8 @@ def handle(cmd):
         channels_last = variant == "tuned" and cmd["backbone"] == "resnet18"
         if channels_last:
             model.to(memory_format=torch.channels_last)
+        if cmd.get("small_map_products") and cmd["backbone"] == "resnet18":
+            apply_small_map_products(model, cmd)
         STATE["extract"][variant] = (model, x, channels_last)
         return {"parameters": count(model, False)}
     if op == "extract_run":

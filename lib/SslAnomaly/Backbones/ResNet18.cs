@@ -58,7 +58,8 @@ public sealed class ResNet18 : Backbone
 
     static Sequential Layer(int inChannels, int outChannels, int stride, int outputSide)
     {
-        bool tapMajor = outputSide <= Conv3x3.MaxProductSide;
+        // Tap-major storage only pays where the products run; libtorch's convolution would copy it back on every call.
+        bool tapMajor = SmallMapConvolution.Enabled && outputSide <= Conv3x3.MaxProductSide;
         return nn.Sequential(("0", new BasicBlock(inChannels, outChannels, stride, tapMajor)), ("1", new BasicBlock(outChannels, outChannels, 1, tapMajor)));
     }
 

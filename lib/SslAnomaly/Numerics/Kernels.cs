@@ -81,7 +81,7 @@ public static class Kernels
     internal static ConvOp DescribeConv(Tensor input, Tensor weight, Tensor? bias, long stride, long padding)
     {
         long k = weight.shape[2], h = input.shape[2], w = input.shape[3];
-        bool smallMap = k == 3 && stride == 1 && padding == 1 && h <= SmallMapConvolution.MaxSide && w <= SmallMapConvolution.MaxSide;
+        bool smallMap = SmallMapConvolution.Enabled && k == 3 && stride == 1 && padding == 1 && h <= SmallMapConvolution.MaxSide && w <= SmallMapConvolution.MaxSide;
         return new ConvOp(input.shape[0], input.shape[1], h, w, weight.shape[0], k, stride, padding, bias is not null, LayoutOf(input), smallMap,
             NeedsBackward(input, weight));
     }

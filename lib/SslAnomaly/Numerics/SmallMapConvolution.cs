@@ -16,6 +16,16 @@ public static class SmallMapConvolution
     /// <summary>The largest map side: beyond 2, an output position no longer sees every input one.</summary>
     public const int MaxSide = 2;
 
+    /// <summary>Set SSL_ANOMALY_SMALL_MAP_PRODUCTS=0 to run every 3x3 convolution through libtorch's kernel (for comparisons).</summary>
+    public const string EnabledVariable = "SSL_ANOMALY_SMALL_MAP_PRODUCTS";
+
+    /// <summary>
+    /// Whether 3x3 convolutions on maps of at most 2x2 run as these products (the default) or through libtorch's
+    /// convolution like any other. The switch exists so that a benchmark can compare the same algorithm on both sides;
+    /// it is read once, here, and must be set before a model is built (ResNet-18 picks its weight storage from it).
+    /// </summary>
+    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable(EnabledVariable) is not ("0" or "false" or "off");
+
     // Tap index per (output position, input position), by map shape and device.
     static readonly ConcurrentDictionary<(long H, long W, string Device), Tensor> TapIndices = new();
 

@@ -195,17 +195,23 @@ void RunTrain()
             json["step_gflop_executed"] = BenchReport.Num(r.Flops.ExecutedStepFlops / 1e9);
             json["forward_gmacs_trained"] = BenchReport.Num(r.Flops.TrainedMacs / 1e9);
             json["forward_gmacs_frozen"] = BenchReport.Num(r.Flops.FrozenMacs / 1e9);
-            json["ours_gflops"] = BenchReport.Num(r.Gflops(r.Comparison.OursRate));
-            json["pytorch_gflops"] = BenchReport.Num(r.Gflops(r.Comparison.TheirRate));
-            json["ours_share_of_peak"] = BenchReport.Num(Share(r.Gflops(r.Comparison.OursRate)));
-            json["pytorch_share_of_peak"] = BenchReport.Num(Share(r.Gflops(r.Comparison.TheirRate)));
-            json["ours_share_of_peak_executed"] = BenchReport.Num(Share(r.ExecutedGflops(r.Comparison.OursRate)));
-            json["pytorch_share_of_peak_executed"] = BenchReport.Num(Share(r.ExecutedGflops(r.Comparison.TheirRate)));
+            PeakShares(json, r.Comparison, r.Gflops, r.ExecutedGflops);
             if (r.Nchw is { } n) json["vs_pytorch_nchw"] = n.ToJson();
             methods[r.Case.Method] = json;
         }
         section["methods"] = methods;
     }
+}
+
+/// <summary>Both sides' GFLOP/s and shares of the peak, over the counted FLOPs and over the executed ones.</summary>
+void PeakShares(JsonObject json, Comparison cmp, Func<double, double> gflops, Func<double, double> executedGflops)
+{
+    json["ours_gflops"] = BenchReport.Num(gflops(cmp.OursRate));
+    json["pytorch_gflops"] = BenchReport.Num(gflops(cmp.TheirRate));
+    json["ours_share_of_peak"] = BenchReport.Num(Share(gflops(cmp.OursRate)));
+    json["pytorch_share_of_peak"] = BenchReport.Num(Share(gflops(cmp.TheirRate)));
+    json["ours_share_of_peak_executed"] = BenchReport.Num(Share(executedGflops(cmp.OursRate)));
+    json["pytorch_share_of_peak_executed"] = BenchReport.Num(Share(executedGflops(cmp.TheirRate)));
 }
 
 /// <summary>Share of the GEMM peak at the train step's threads (NaN without a peak).</summary>
@@ -253,12 +259,7 @@ void RunExtract()
         json["batch"] = r.Batch;
         json["forward_gmacs_per_image"] = BenchReport.Num(r.ForwardMacsPerImage / 1e9);
         json["forward_gmacs_per_image_executed"] = BenchReport.Num(r.ExecutedMacsPerImage / 1e9);
-        json["ours_gflops"] = BenchReport.Num(r.Gflops(r.Comparison.OursRate));
-        json["pytorch_gflops"] = BenchReport.Num(r.Gflops(r.Comparison.TheirRate));
-        json["ours_share_of_peak"] = BenchReport.Num(Share(r.Gflops(r.Comparison.OursRate)));
-        json["pytorch_share_of_peak"] = BenchReport.Num(Share(r.Gflops(r.Comparison.TheirRate)));
-        json["ours_share_of_peak_executed"] = BenchReport.Num(Share(r.ExecutedGflops(r.Comparison.OursRate)));
-        json["pytorch_share_of_peak_executed"] = BenchReport.Num(Share(r.ExecutedGflops(r.Comparison.TheirRate)));
+        PeakShares(json, r.Comparison, r.Gflops, r.ExecutedGflops);
         if (r.Nchw is { } n) json["vs_pytorch_nchw"] = n.ToJson();
         section[$"{r.BackboneKey}_{r.Resolution}px"] = json;
     }

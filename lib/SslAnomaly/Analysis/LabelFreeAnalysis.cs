@@ -484,7 +484,7 @@ public static class LabelFreeAnalysis
                 ["floor_verdict_split"] = r.Floor is null ? null : result.FloorVerdictSplit.Id(),
                 ["floor_comparison"] = r.Floor is { } t ? new JsonObject
                 {
-                    ["floor_run"] = t.Floor.RunDirectory, ["family"] = FloorFamilyName,
+                    ["floor_run"] = t.FloorOf(r.Summary).RunDirectory, ["seeds"] = t.Runs.Count, ["family"] = FloorFamilyName,
                     ["difference"] = N(t.Comparison.Difference),
                     ["difference_ci95"] = new JsonArray(N(t.Comparison.DifferenceInterval.Low), N(t.Comparison.DifferenceInterval.High)),
                     ["p"] = N(t.Comparison.PValue), ["q"] = N(t.Q), ["verdict"] = t.Verdict.Name(),

@@ -23,8 +23,9 @@ public static class FloorVerdicts
     };
 
     /// <summary>
-    /// A cell's verdict over its runs (seeds): better or worse only when every run says so, otherwise it cannot be
-    /// told apart; null when no run was judged.
+    /// One verdict over several tests shown as one cell (a figure row that pools settings tested apart): better or worse
+    /// only when every test says so, otherwise it cannot be told apart; null when none was judged. Seeds of one setting
+    /// are not combined this way but tested together (<see cref="SeedStatistics.CompareWithFloor"/>).
     /// </summary>
     public static FloorVerdict? Combine(IReadOnlyCollection<FloorVerdict> verdicts) =>
         verdicts.Count == 0 ? null

@@ -20,6 +20,10 @@ public sealed record PairedComparison(string Metric, double Method, double Floor
 
     /// <summary>The verdict of this test alone (unadjusted p); reports judge a family by its q-values instead.</summary>
     public FloorVerdict Verdict => Judge(PValue);
+
+    /// <summary>The training runs behind it: 1 for the image-level bootstrap, more for the test over seeds
+    /// (<see cref="SeedStatistics.CompareWithFloor"/>, whose <see cref="Replicates"/> drew the images' share of its error).</summary>
+    public int Seeds { get; init; } = 1;
 }
 
 /// <summary>
@@ -41,8 +45,16 @@ public static class PairedBootstrap
         options.Validate();
         if (method.Count != truth.Count || floor.Count != truth.Count)
             throw new ArgumentException($"{truth.Count} labelled rows but {method.Count} method and {floor.Count} floor scores.");
-        var a = new EvaluationSet(truth, method);
-        var b = new EvaluationSet(truth, floor);
+        return Compare(new EvaluationSet(truth, method), new EvaluationSet(truth, floor), options);
+    }
+
+    /// <summary>The same on two evaluation sets of the same labelled rows (<see cref="EvaluationSet.Truth"/>).</summary>
+    public static IReadOnlyDictionary<string, PairedComparison> Compare(EvaluationSet a, EvaluationSet b, BootstrapOptions? options = null)
+    {
+        options ??= BootstrapOptions.Default;
+        options.Validate();
+        RequireSameRows(a, b);
+        var truth = a.Truth;
         DefectMetrics observedA = a.Evaluate(), observedB = b.Evaluate();
         var positives = Enumerable.Range(0, truth.Count).Where(i => truth.Defect[i]).ToArray();
         var negatives = Enumerable.Range(0, truth.Count).Where(i => !truth.Defect[i]).ToArray();
@@ -66,6 +78,13 @@ public static class PairedBootstrap
             double va = observedA.Scalar(name), vb = observedB.Scalar(name);
             return new PairedComparison(name, va, vb, va - vb, ConfidenceInterval.Percentile(defined, options.Level), p, favours, defined.Length);
         }).ToDictionary(c => c.Metric);
+    }
+
+    /// <summary>A paired comparison needs both models scored on the same labelled rows, in the same order.</summary>
+    internal static void RequireSameRows(EvaluationSet a, EvaluationSet b)
+    {
+        if (a.Count != b.Count || !a.Truth.Defect.AsSpan().SequenceEqual(b.Truth.Defect))
+            throw new ArgumentException($"a paired comparison needs the same labelled rows on both sides ({a.Count} and {b.Count} rows).");
     }
 
     /// <summary>The two-sided percentile-bootstrap p of "no difference" and the side the replicates lean to; NaN and

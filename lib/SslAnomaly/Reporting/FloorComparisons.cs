@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SslAnomaly.Data;
 using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
@@ -6,19 +7,29 @@ using SslAnomaly.Methods;
 namespace SslAnomaly.Reporting;
 
 /// <summary>
-/// Each completed run against the random-init floor of its backbone (same train share, probe share, seed and
-/// resolution), by <see cref="PairedBootstrap"/> on the same images of the split the runs are read on
-/// (<see cref="RunResult.ScoredSplit"/>): the run folders' predictions and truth files of that split and its subset
-/// manifests. Runs without a floor, or written before truth-val.csv existed, have none.
+/// Completed runs against the random-init floor of their backbone (same train share, probe share, seed and resolution),
+/// on the same images of the split the runs are read on (<see cref="RunResult.ScoredSplit"/>): the run folders'
+/// predictions and truth files of that split and its subset manifests. A cell whose runs differ only in their seeds is
+/// compared over every seed at once (<see cref="SeedStatistics.CompareWithFloor"/>: the training runs' spread and the images' share of the error together). Runs without a
+/// floor, or written before truth-val.csv existed, have none.
 /// </summary>
 public sealed class FloorComparisons
 {
-    readonly Dictionary<(string RunDirectory, string ValKey), (RunResult Floor, IReadOnlyDictionary<string, PairedComparison> ByMetric)> _byRun;
+    /// <summary>A run and the floor of its seed, scored on the same images of each compared subset.</summary>
+    sealed record SeedPair(RunResult Run, RunResult Floor, IReadOnlyDictionary<string, ScoredSubset> BySubset);
 
-    FloorComparisons(Dictionary<(string, string), (RunResult, IReadOnlyDictionary<string, PairedComparison>)> byRun) => _byRun = byRun;
+    /// <summary>Both models on one evaluated subset, and its images in row order.</summary>
+    sealed record ScoredSubset(EvaluationSet Method, EvaluationSet Floor, IReadOnlyList<string> Images);
 
-    public static readonly FloorComparisons None = new([]);
+    readonly Dictionary<string, SeedPair> _byRun;
+    readonly BootstrapOptions? _options;
+    readonly ConcurrentDictionary<(string Cell, string ValKey), IReadOnlyDictionary<string, PairedComparison>> _compared = new();
 
+    FloorComparisons(Dictionary<string, SeedPair> byRun, BootstrapOptions? options) => (_byRun, _options) = (byRun, options);
+
+    public static readonly FloorComparisons None = new([], null);
+
+    /// <summary>How many runs have a floor to be compared with.</summary>
     public int Count => _byRun.Count;
 
     /// <param name="validationKeys">The validation subsets to compare on; null: every subset both runs were scored on.</param>
@@ -28,50 +39,75 @@ public sealed class FloorComparisons
         var completed = runs.Where(r => r.IsCompleted && r.Reference is null).ToList();
         var floors = completed.Where(r => MethodRegistry.KindOf(r.Method) == MethodKind.Floor)
             .GroupBy(FloorKey).ToDictionary(g => g.Key, g => g.First());
-        var byRun = new Dictionary<(string, string), (RunResult, IReadOnlyDictionary<string, PairedComparison>)>();
+        var byRun = new Dictionary<string, SeedPair>(StringComparer.Ordinal);
         foreach (var run in completed.Where(r => MethodRegistry.KindOf(r.Method) != MethodKind.Floor))
         {
             if (!floors.TryGetValue(FloorKey(run), out var floor)) continue;
             try
             {
-                foreach (var (key, comparison) in Compare(run, floor, options, validationKeys))
-                    byRun[(run.RunDirectory, key)] = (floor, comparison);
+                var subsets = Subsets(run, floor, validationKeys);
+                if (subsets.Count > 0) byRun[run.RunDirectory] = new SeedPair(run, floor, subsets);
             }
             catch (Exception e) when (e is UserInputException or IOException)
             {
                 warnings?.WriteLine($"warning: {run.RunDirectory} not compared with its floor: {e.Message}");
             }
         }
-        return new FloorComparisons(byRun);
+        return new FloorComparisons(byRun, options);
     }
-
-    /// <summary>The comparison of one run's metric at one validation share with its floor, or null.</summary>
-    public PairedComparison? Of(RunResult run, string valKey, string metric) =>
-        _byRun.TryGetValue((run.RunDirectory, valKey), out var all) && all.ByMetric.TryGetValue(metric, out var c) ? c : null;
 
     /// <summary>
     /// The comparisons of <paramref name="runs"/> at <paramref name="validationKeys"/> x <paramref name="metrics"/>, judged
-    /// together: one Benjamini-Hochberg q each over exactly these tests (what a table or figure shows at once, named by
-    /// <paramref name="name"/> in its legend). Runs without a floor comparison are not part of the family.
+    /// together: one test per cell (its seeds together), subset and metric, with one Benjamini-Hochberg q each over exactly
+    /// these tests (what a table or figure shows at once, named by <paramref name="name"/> in its legend). Runs without a
+    /// floor comparison are not part of the family; a cell with a run that has none is left out whole, since a verdict over
+    /// every seed cannot be given then.
     /// </summary>
     public FloorFamily Family(string name, IEnumerable<RunResult> runs, IEnumerable<string> validationKeys, IEnumerable<string> metrics)
     {
         var keys = validationKeys.ToList();
         var names = metrics.ToList();
-        var found = runs.DistinctBy(r => r.RunDirectory)
-            .SelectMany(run => keys.Select(key => (Run: run, Key: key)))
-            .Where(x => _byRun.ContainsKey((x.Run.RunDirectory, x.Key)))
-            .SelectMany(x => names.Select(metric => (x.Run, x.Key, Floor: _byRun[(x.Run.RunDirectory, x.Key)].Floor, Comparison: Of(x.Run, x.Key, metric))))
-            .Where(x => x.Comparison is not null).ToList();
-        var q = BenjaminiHochberg.QValues(found.Select(x => x.Comparison!.PValue).ToList());
-        return new FloorFamily(name, found.Select((x, i) => new FloorTest(x.Run, x.Floor, x.Key, x.Comparison!, q[i])).ToList());
+        var found = new List<(IReadOnlyList<SeedPair> Cell, string Key, PairedComparison Comparison)>();
+        foreach (var cell in Cells(runs.DistinctBy(r => r.RunDirectory)))
+            foreach (var key in keys)
+            {
+                if (cell.Any(r => !_byRun.TryGetValue(r.RunDirectory, out var pair) || !pair.BySubset.ContainsKey(key))) continue;
+                var pairs = cell.Select(r => _byRun[r.RunDirectory]).ToList();
+                var byMetric = Compare(pairs, key);
+                found.AddRange(names.Where(byMetric.ContainsKey).Select(metric => ((IReadOnlyList<SeedPair>)pairs, key, byMetric[metric])));
+            }
+        var q = BenjaminiHochberg.QValues(found.Select(x => x.Comparison.PValue).ToList());
+        return new FloorFamily(name, found.Select((x, i) =>
+            new FloorTest(x.Cell.Select(p => p.Run).ToList(), x.Cell.Select(p => p.Floor).ToList(), x.Key, x.Comparison, q[i])).ToList());
     }
+
+    /// <summary>
+    /// The runs that are one cell's seeds: the same method, backbone, shares, resolution and profile, each with a seed of
+    /// its own. Where a seed repeats (variants of a recipe run side by side), each run is a cell of its own: pooling
+    /// variants would test the recipes' average, not a method.
+    /// </summary>
+    static IEnumerable<IReadOnlyList<RunResult>> Cells(IEnumerable<RunResult> runs)
+    {
+        foreach (var group in runs.GroupBy(r => (r.Method, r.Backbone, r.TrainDefectPct, r.ProbeDefectPct, r.Resolution, r.Profile, r.ScoredSplit)))
+        {
+            var cell = group.OrderBy(r => r.Seed).ThenBy(r => r.RunDirectory, StringComparer.Ordinal).ToList();
+            if (cell.Select(r => r.Seed).Distinct().Count() == cell.Count) yield return cell;
+            else foreach (var run in cell) yield return [run];
+        }
+    }
+
+    IReadOnlyDictionary<string, PairedComparison> Compare(IReadOnlyList<SeedPair> cell, string key) =>
+        _compared.GetOrAdd((string.Join("\n", cell.Select(p => p.Run.RunDirectory)), key), _ =>
+        {
+            var subsets = cell.Select(p => p.BySubset[key]).ToList();
+            bool sameImages = subsets.All(s => s.Images.SequenceEqual(subsets[0].Images, StringComparer.Ordinal));
+            return SeedStatistics.CompareWithFloor(subsets.Select(s => (s.Method, s.Floor)).ToList(), sameImages, _options);
+        });
 
     static (string, double, double, int, int) FloorKey(RunResult r) => (r.Backbone, r.TrainDefectPct, r.ProbeDefectPct, r.Seed, r.Resolution);
 
-    /// <summary>Paired comparisons for every validation subset both runs were scored on (of <paramref name="validationKeys"/>, where given).</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, PairedComparison>> Compare(RunResult run, RunResult floor, BootstrapOptions? options = null,
-        IReadOnlyCollection<string>? validationKeys = null)
+    /// <summary>Both runs' scores on every validation subset both were scored on (of <paramref name="validationKeys"/>, where given).</summary>
+    static IReadOnlyDictionary<string, ScoredSubset> Subsets(RunResult run, RunResult floor, IReadOnlyCollection<string>? validationKeys)
     {
         if (floor.ScoredSplit != run.ScoredSplit) throw new ArgumentException("a run and its floor are compared on one split", nameof(floor));
         var split = run.ScoredSplit;
@@ -81,14 +117,16 @@ public sealed class FloorComparisons
         var baseline = PredictionCsv.Read(RunFile(floor, predictionsFile)).AlignTo(truth.Filenames, $"{run.RunDirectory}/{truthFile}");
         var row = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < truth.Count; i++) row[truth.Filenames[i]] = i;
-        var result = new Dictionary<string, IReadOnlyDictionary<string, PairedComparison>>();
+        var result = new Dictionary<string, ScoredSubset>();
         foreach (var key in run.Metrics.Keys.Where(k => floor.Metrics.ContainsKey(k) && (validationKeys?.Contains(k) ?? true)))
         {
             var manifestPath = Path.Combine(run.RunDirectory, RunResult.SubsetManifestFile(split, key));
             if (!File.Exists(manifestPath)) continue;
-            var rows = Manifest.Read(manifestPath).Filenames.Select(f => row.TryGetValue(f, out var i) ? i
+            var images = Manifest.Read(manifestPath).Filenames;
+            var rows = images.Select(f => row.TryGetValue(f, out var i) ? i
                 : throw new UserInputException($"{manifestPath}: {f} is not in {truthFile}")).ToArray();
-            result[key] = PairedBootstrap.Compare(truth.Truth.Select(rows), method.Select(rows), baseline.Select(rows), options);
+            var labels = truth.Truth.Select(rows);
+            result[key] = new ScoredSubset(new EvaluationSet(labels, method.Select(rows)), new EvaluationSet(labels, baseline.Select(rows)), images);
         }
         return result;
     }

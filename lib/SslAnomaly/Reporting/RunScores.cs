@@ -11,9 +11,9 @@ namespace SslAnomaly.Reporting;
 /// </summary>
 public static class RunScores
 {
-    /// <summary>The subset's labels and scores as an evaluation set at the probe's threshold; null when a file is missing
-    /// (a reference row, or a run from before the files existed).</summary>
-    public static EvaluationSet? Subset(RunResult run, string key)
+    /// <summary>The subset's labels and scores as an evaluation set at the probe's threshold, with its images in row order;
+    /// null when a file is missing (a reference row, or a run from before the files existed).</summary>
+    public static (EvaluationSet Set, IReadOnlyList<string> Images)? Subset(RunResult run, string key)
     {
         if (run.Reference is not null || run.RunDirectory.Length == 0) return null;
         string truthPath = Path.Combine(run.RunDirectory, RunResult.TruthFile(run.ScoredSplit));
@@ -25,7 +25,8 @@ public static class RunScores
         var row = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < truth.Count; i++) row[truth.Filenames[i]] = i;
         // Unreadable images were left out of the features and so of the truth file: the subset is what was scored.
-        var rows = Manifest.Read(manifestPath).Filenames.Where(row.ContainsKey).Select(f => row[f]).ToArray();
-        return new EvaluationSet(truth.Truth.Select(rows), scores.Select(rows));
+        var images = Manifest.Read(manifestPath).Filenames.Where(row.ContainsKey).ToList();
+        var rows = images.Select(f => row[f]).ToArray();
+        return (new EvaluationSet(truth.Truth.Select(rows), scores.Select(rows)), images);
     }
 }

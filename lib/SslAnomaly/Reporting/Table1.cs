@@ -11,17 +11,17 @@ namespace SslAnomaly.Reporting;
 public sealed record Table1Row(string Metric, string Method, string Backbone, double TrainDefectPct, double? Ours, int Runs, double? Paper)
 {
     public double? Difference => Ours is not null && Paper is not null ? Ours - Paper : null;
-    /// <summary>95 % bootstrap interval: of a single run's value over its images, or with several seeds of their mean over
-    /// seeds and then images (<see cref="HierarchicalBootstrap"/>); null without intervals or the runs' prediction files.</summary>
+    /// <summary>95 % interval: of a single run's value over its images (bootstrap), or with several seeds of their mean over
+    /// training runs and images (<see cref="SeedStatistics.MeanIntervals"/>); null without intervals or the runs' prediction files.</summary>
     public double? Low { get; init; }
     public double? High { get; init; }
     /// <summary>Sample standard deviation over seeds (null for fewer than two runs).</summary>
     public double? Sd { get; init; }
     /// <summary>Against the random-init floor of its backbone, over every seed (<see cref="FloorFamily.Verdict"/>); null when not tested.</summary>
     public FloorVerdict? Floor { get; init; }
-    /// <summary>Largest two-sided p over the cell's seeds against the floor (null when not tested).</summary>
+    /// <summary>Two-sided p of the cell against the floor, over every seed (null when not tested).</summary>
     public double? FloorP { get; init; }
-    /// <summary>Largest Benjamini-Hochberg q over the cell's seeds within Table 1's family (null when not tested).</summary>
+    /// <summary>Benjamini-Hochberg q of that test within Table 1's family (null when not tested).</summary>
     public double? FloorQ { get; init; }
     /// <summary>
     /// The row did not learn here: below the best classifier that sees no image (always-defect, prior) on this metric, or
@@ -55,10 +55,10 @@ public static class Table1
     /// <summary>What the marks say, and over which family of tests the q-values run.</summary>
     public const string MarksLegend = "† better than the random-init floor of its backbone, ↓ worse than it, ° cannot be told apart from it " +
                                       "(paired stratified bootstrap on the same images, two-sided at the level of the 95 % intervals: " +
-                                      "Benjamini-Hochberg q < 0.05, better or worse only when every seed is)";
+                                      "Benjamini-Hochberg q < 0.05; a cell with several seeds is one test over them all: Student's t over the seeds' mean paired difference, its error from the seeds' spread and the images together)";
     public const string Legend = MarksLegend + "; q over one family: every floor comparison behind this table's cells (all its metrics). " +
                                  "No mark: no floor run to compare with. ✗ did not learn: below the best classifier that sees no image, or worse than the floor. " +
-                                 "[lo, hi]: 95 % bootstrap interval, over images for one run, over seeds then images for several (n); ± : sd over seeds where no interval can be drawn. " +
+                                 "[lo, hi]: 95 % interval, over images for one run (bootstrap), over training runs and images for several seeds (n; Student's t); ± : sd over seeds where no interval can be drawn. " +
                                  ThresholdFreeLegend;
 
     /// <summary>What AUROC and AUPRC are measured against: their chance levels differ, and AUPRC's moves with the subset.</summary>
@@ -80,7 +80,7 @@ public static class Table1
     /// <param name="runs">Run summaries; reference rows are derived here (<see cref="ReferenceRows"/>), runs whose probe
     /// share differs from their train share (the fixed-probe panel) are left out.</param>
     /// <param name="floors">Paired comparisons with the random-init floor (none: no marks).</param>
-    /// <param name="seedBootstrap">Replicates of the hierarchical interval of cells with several seeds (null: the default).</param>
+    /// <param name="seedBootstrap">Replicates of the shared-image error of cells with several seeds (null: the default).</param>
     public static IReadOnlyList<Table1Row> Build(IReadOnlyList<RunResult> runs, string valKey = ImbalanceGrid.NaturalKey, FloorComparisons? floors = null,
         BootstrapOptions? seedBootstrap = null)
     {
@@ -101,29 +101,30 @@ public static class Table1
                 var interval = cellRuns.Count == 1 ? cellRuns[0].Interval(valKey, metric)
                     : cellRuns.Count > 1 && SeedIntervals(seedIntervals, cellRuns, valKey, seedBootstrap) is { } bySeed
                         && bySeed[metric].Interval is { Low: var lo, High: var hi } && double.IsFinite(lo) && double.IsFinite(hi) ? (Low: lo, High: hi) : ((double Low, double High)?)null;
-                var tested = cellRuns.Select(r => family.Of(r, valKey, metric)).ToList();
-                bool allTested = tested.Count > 0 && tested.All(t => t is not null);
+                var tested = family.TestsOf(cellRuns, valKey, metric);
                 rows.Add(new Table1Row(metric, method, backbone, pct, ours.Count > 0 ? ours.Average() : null, ours.Count,
                     paper.TryGetValue((metric, method, backbone, pct), out var p) ? p : null)
                 {
                     Low = interval?.Low, High = interval?.High, Sd = SampleSd(ours),
                     Floor = family.Verdict(cellRuns, valKey, metric),
-                    FloorP = allTested ? tested.Max(t => t!.Comparison.PValue) : null,
-                    FloorQ = allTested ? tested.Max(t => t!.Q) : null,
+                    FloorP = tested.Count > 0 ? tested.Max(t => t.Comparison.PValue) : null,
+                    FloorQ = tested.Count > 0 ? tested.Max(t => t.Q) : null,
                 });
             }
         return MarkDidNotLearn(rows);
     }
 
-    /// <summary>The hierarchical intervals of a cell with several seeds, computed once for all its metrics; null when a run lacks its files.</summary>
+    /// <summary>The intervals over seeds of a cell with several, computed once for all its metrics; null when a run lacks its files.</summary>
     static IReadOnlyDictionary<string, (double Mean, ConfidenceInterval Interval)>? SeedIntervals(
         Dictionary<(string, string, double), IReadOnlyDictionary<string, (double Mean, ConfidenceInterval Interval)>?> cache,
         IReadOnlyList<RunResult> cellRuns, string valKey, BootstrapOptions? options)
     {
         var key = (cellRuns[0].Method, cellRuns[0].Backbone, cellRuns[0].TrainDefectPct);
         if (cache.TryGetValue(key, out var known)) return known;
-        var sets = cellRuns.Select(r => RunScores.Subset(r, valKey)).ToList();
-        return cache[key] = sets.All(s => s is not null) ? HierarchicalBootstrap.MeanIntervals(sets!, options) : null;
+        var subsets = cellRuns.Select(r => RunScores.Subset(r, valKey)).ToList();
+        if (subsets.Any(s => s is null)) return cache[key] = null;
+        bool sameImages = subsets.All(s => s!.Value.Images.SequenceEqual(subsets[0]!.Value.Images, StringComparer.Ordinal));
+        return cache[key] = SeedStatistics.MeanIntervals(subsets.Select(s => s!.Value.Set).ToList(), sameImages, options);
     }
 
     /// <summary>Flags the rows below their trivial classifiers or worse than the floor (<see cref="Table1Row.DidNotLearn"/>).</summary>

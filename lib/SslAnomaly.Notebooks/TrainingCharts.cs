@@ -6,9 +6,8 @@ namespace SslAnomaly.Notebooks;
 /// </summary>
 public static class TrainingCharts
 {
-    /// <summary>The per-epoch monitor curves the trainer writes (those a run lacks are skipped).</summary>
-    public static readonly IReadOnlyList<string> MonitorCurves =
-        ["rankme/backbone", "rankme/projector", "features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"];
+    /// <summary>The per-epoch monitor curves the trainer writes (those a run lacks are skipped): the report's.</summary>
+    public static readonly IReadOnlyList<string> MonitorCurves = FigureCatalogue.CurveNames;
 
     /// <summary>What metrics.csv holds: one row per curve, with its length and last value.</summary>
     public static IReadOnlyList<CurveFacts> Inventory(RunResult run) =>
@@ -49,15 +48,12 @@ public static class TrainingCharts
     {
         var curves = run.Curves();
         var lines = names.Where(curves.ContainsKey).Select(n => PlotlyTraces.Line(
-            Epochs(curves[n].Count), curves[n].Select(p => p.Value), n, markers: true)).ToList();
+            Figures.Epochs(curves[n].Count), curves[n].Select(p => p.Value), n, markers: true)).ToList();
         if (lines.Count == 0) lines.Add(PlotlyTraces.Line(Array.Empty<string>(), [], "no data"));
         return PlotlyFigure.Of(lines).WithTitle(title)
             .WithAxisTitles("epoch", yTitle)
             .WithSize(760, 380);
     }
-
-    /// <summary>"1", "2", ...: epochs as categories, so the axis shows whole epochs only.</summary>
-    public static IEnumerable<string> Epochs(int count) => Enumerable.Range(1, count).Select(e => e.ToString(CultureInfo.InvariantCulture));
 
     static IReadOnlyList<(long Step, double Value)> Curve(RunResult run, string name) =>
         run.Curves().TryGetValue(name, out var points) ? points : [];

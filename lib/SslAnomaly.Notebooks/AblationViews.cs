@@ -12,14 +12,11 @@ public static class AblationViews
 
     /// <summary>F1 against resolution (log axis): ours as solid lines, the paper's as dashed lines, one colour per backbone.</summary>
     public static PlotlyFigure ResolutionChart(IReadOnlyList<RunResult> runs) =>
-        Chart(FigureCatalogue.Resolution, new AblationRuns(runs, []));
+        FigureCatalogue.Resolution.Chart(new FigureRuns([]) { Ablations = new AblationRuns(runs, []) });
 
     public static IReadOnlyList<AugmentationLine> AugmentationTable(IReadOnlyList<AugmentationRun> runs) => AblationRuns.AugmentationTable(runs);
 
     /// <summary>Figure 3: F1 (natural subset) over min_scale (rows) and t_val (columns).</summary>
     public static PlotlyFigure AugmentationHeatmap(IReadOnlyList<AugmentationRun> runs) =>
-        Chart(FigureCatalogue.Augmentation, new AblationRuns([], runs));
-
-    static PlotlyFigure Chart(FigureSpec<FigureRuns, string> figure, AblationRuns ablations) =>
-        figure.Chart(new FigureRuns([]) { Ablations = ablations }, figure.Id);
+        FigureCatalogue.Augmentation.Chart(new FigureRuns([]) { Ablations = new AblationRuns([], runs) });
 }

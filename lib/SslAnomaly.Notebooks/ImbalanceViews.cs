@@ -23,5 +23,5 @@ public static class ImbalanceViews
             .WithTitle($"{figure}: {backbone} {Table1.Display(metric)} (rows: method, train defect share; columns: validation defect share)"));
 
     /// <summary>The paper's Figure 2 (ResNet-18 F1 as published), drawn the same way as ours.</summary>
-    public static PlotlyFigure PaperFigure2() => FigureCatalogue.PaperFigure2.Chart(new FigureRuns([]), FigureCatalogue.PaperFigure2.Id);
+    public static PlotlyFigure PaperFigure2() => FigureCatalogue.PaperFigure2.Chart(new FigureRuns([]));
 }

@@ -23,8 +23,8 @@ public static class LabelFreeViews
     public static PlotlyFigure ScatterGrid(LabelFreeAnalysisResult result, string validationKey = ImbalanceGrid.NaturalKey) =>
         LabelFreeFigures.Scatter.Chart(result, validationKey);
 
-    public static PlotlyFigure Calibration(LabelFreeAnalysisResult result) => LabelFreeFigures.CalibrationFigure.Chart(result, LabelFreeFigures.CalibrationFigure.Id);
-    public static PlotlyFigure RulesByShare(LabelFreeAnalysisResult result) => LabelFreeFigures.Rules.Chart(result, LabelFreeFigures.Rules.Id);
+    public static PlotlyFigure Calibration(LabelFreeAnalysisResult result) => LabelFreeFigures.CalibrationFigure.Chart(result);
+    public static PlotlyFigure RulesByShare(LabelFreeAnalysisResult result) => LabelFreeFigures.Rules.Chart(result);
 
     /// <summary>The closing sentences, computed from the numbers: correlations and prior shift from the sweep, regret from the selection grid.</summary>
     public static string Verdict(LabelFreeAnalysisResult sweep, LabelFreeAnalysisResult selection) =>

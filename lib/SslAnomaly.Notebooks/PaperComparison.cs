@@ -37,7 +37,7 @@ public static class PaperComparison
 
     /// <summary>Ours against the paper's, one point per Table 1 cell, one colour per metric; the diagonal is perfect agreement.</summary>
     public static PlotlyFigure Scatter(IReadOnlyList<Table1Row> cells) =>
-        FigureCatalogue.PaperScatter.Chart(new FigureRuns([]) { Table = cells }, FigureCatalogue.PaperScatter.Id);
+        FigureCatalogue.PaperScatter.Chart(new FigureRuns([]) { Table = cells });
 
     /// <summary>Ours minus the paper's for one metric: rows method / backbone, columns train share; red below the paper, blue above.</summary>
     public static PlotlyFigure DifferenceHeatmap(IReadOnlyList<Table1Row> cells, Metric? metric = null) =>

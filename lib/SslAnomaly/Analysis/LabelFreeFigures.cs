@@ -22,22 +22,18 @@ public static class LabelFreeFigures
         (result, key) => ScatterGrid(result.Runs.Where(r => r.Epochs.Count > 0).ToList(), result.Correlations, key));
 
     /// <summary>The EM estimate of each subset's defect share against the truth.</summary>
-    public static readonly FigureSpec<LabelFreeAnalysisResult, string> CalibrationFigure = new("calibration",
+    public static readonly SingleFigureSpec<LabelFreeAnalysisResult> CalibrationFigure = new("calibration",
         "Estimated against true defect share",
         "runs with the probe's scores on the evaluated subsets (predictions and truth files)",
-        _ => ["calibration"],
-        name => name,
-        (_, _) => "Estimated against true defect share",
-        (result, _) => Calibration(result.PriorShift));
+        _ => true,
+        result => Calibration(result.PriorShift));
 
     /// <summary>F1 by evaluated share under each decision rule.</summary>
-    public static readonly FigureSpec<LabelFreeAnalysisResult, string> Rules = new("rules-by-share",
+    public static readonly SingleFigureSpec<LabelFreeAnalysisResult> Rules = new("rules-by-share",
         "F1 by validation share and decision rule",
         "runs with the probe's scores on the evaluated subsets (predictions and truth files)",
-        _ => ["rules-by-share"],
-        name => name,
-        (_, _) => "F1 by validation share and decision rule",
-        (result, _) => RulesByShare(result.PriorShiftSummary));
+        _ => true,
+        result => RulesByShare(result.PriorShiftSummary));
 
     /// <summary>Every label-free figure, in the order the section shows them.</summary>
     public static readonly IReadOnlyList<FigureSpec<LabelFreeAnalysisResult>> All = [Scatter, CalibrationFigure, Rules];

@@ -37,13 +37,12 @@ public static class FigureCatalogue
         RankMeRescaling.MinMax(runs.Select(r => r.Rankme ?? double.NaN).ToList());
 
     /// <summary>The headline: F1 against the train share on ResNet-18, the floor and the ceiling beside the methods (<see cref="HeadlineFigure"/>).</summary>
-    public static readonly FigureSpec<FigureRuns, string> Headline = new(HeadlineFigure.Name,
+    public static readonly SingleFigureSpec<FigureRuns> Headline = new(HeadlineFigure.Name,
         "Headline: F1 against the train defect share on ResNet-18, with intervals, the random-init floor and the supervised ceiling",
         "completed ResNet-18 runs of the imbalance grid (Table 1's F1 cells); prediction files for the intervals of cells with several seeds",
-        r => r.Runs.Any(x => x.IsCompleted && x.Backbone == HeadlineFigure.Backbone) && HeadlineFigure.Cells(r.Table).Count > 0 ? [HeadlineFigure.Backbone] : [],
-        _ => HeadlineFigure.Name,
-        (r, backbone) => HeadlineFigure.Title(r.Split, backbone),
-        (r, backbone) => HeadlineFigure.Build(r.Table, r.Split, backbone));
+        r => r.Runs.Any(x => x.IsCompleted && x.Backbone == HeadlineFigure.Backbone) && HeadlineFigure.Cells(r.Table).Count > 0,
+        r => HeadlineFigure.Build(r.Table, r.Split),
+        r => HeadlineFigure.Title(r.Split));
 
     /// <summary>Figures 2, 4 and 5: a metric over train share (rows) and evaluated share (columns), per backbone.</summary>
     public static readonly FigureSpec<FigureRuns, (string Backbone, string Metric)> Heatmap = new("heatmap",
@@ -98,24 +97,26 @@ public static class FigureCatalogue
         $"Probe F1 ({(key == ImbalanceGrid.NaturalKey ? key : key + " %")} {r.Split} split) against re-scaled final RankMe";
 
     /// <summary>Table 2 as a figure: F1 against input resolution, ours beside the paper's.</summary>
-    public static readonly FigureSpec<FigureRuns, string> Resolution = new(AblationRuns.ResolutionFile,
+    public static readonly SingleFigureSpec<FigureRuns> Resolution = Ablation(AblationRuns.ResolutionFile, Grids.Resolution,
         "Table 2: F1 against input resolution (supervised, no augmentation but the resize), ours beside the paper's",
-        "the runs of `sweep --grid resolution`",
-        r => r.Ablations.Resolution.Count > 0 ? [AblationRuns.ResolutionFile] : [],
-        name => name,
-        (r, _) => $"Table 2: F1 (natural {Figures.SplitName(r.Ablations.Resolution)} split) against input resolution, supervised with no augmentation " +
-                  "but the resize; dashed: the paper's best validation F1",
-        (r, _) => Figures.ResolutionChart(r.Ablations.Resolution));
+        a => a.Resolution,
+        split => $"Table 2: F1 (natural {split} split) against input resolution, supervised with no augmentation but the resize; " +
+                 "dashed: the paper's best validation F1",
+        a => Figures.ResolutionChart(a.Resolution));
 
     /// <summary>Figure 3: F1 over RandomResizedCrop's min_scale and ColorJitter's t_val.</summary>
-    public static readonly FigureSpec<FigureRuns, string> Augmentation = new(AblationRuns.AugmentationFile,
+    public static readonly SingleFigureSpec<FigureRuns> Augmentation = Ablation(AblationRuns.AugmentationFile, Grids.Augmentation,
         "Figure 3: F1 by augmentation strength (min_scale x t_val, supervised ResNet-18)",
-        "the runs of `sweep --grid augmentation`",
-        r => r.Ablations.Augmentation.Count > 0 ? [AblationRuns.AugmentationFile] : [],
-        name => name,
-        (r, _) => $"Figure 3: F1 (natural {Figures.SplitName(r.Ablations.Augmentation.Select(a => a.Run))} split) of the supervised resnet18 " +
-                  "by RandomResizedCrop's min_scale (rows) and ColorJitter's t_val (columns)",
-        (r, _) => Figures.AugmentationHeatmap(r.Ablations.Augmentation));
+        a => a.Augmentation.Select(x => x.Run).ToList(),
+        split => $"Figure 3: F1 (natural {split} split) of the supervised resnet18 by RandomResizedCrop's min_scale (rows) and " +
+                 "ColorJitter's t_val (columns)",
+        a => Figures.AugmentationHeatmap(a.Augmentation));
+
+    /// <summary>A figure of one ablation grid: drawn when the grid's runs were given, its caption naming the split they are read on.</summary>
+    static SingleFigureSpec<FigureRuns> Ablation(string id, string grid, string title, Func<AblationRuns, IReadOnlyList<RunResult>> runs,
+        Func<string, string> caption, Func<AblationRuns, PlotlyFigure> build) =>
+        new(id, title, $"the runs of `sweep --grid {grid}`", r => runs(r.Ablations).Count > 0, r => build(r.Ablations),
+            r => caption(Figures.SplitName(runs(r.Ablations))));
 
     /// <summary>Figure 6 as the notebooks show it: one line per run, epochs as categories, runs of one train share.</summary>
     public static readonly FigureSpec<FigureRuns, (string Curve, double? TrainDefectPct)> MonitorByEpoch = new("monitor-by-epoch",
@@ -127,22 +128,18 @@ public static class FigureCatalogue
         (r, k) => Figures.MonitorByEpoch(r.Runs, k.Curve, k.TrainDefectPct)) { InReport = false };
 
     /// <summary>The paper's Figure 2 as published, drawn as ours are.</summary>
-    public static readonly FigureSpec<FigureRuns, string> PaperFigure2 = new("paper-figure2",
+    public static readonly SingleFigureSpec<FigureRuns> PaperFigure2 = new("paper-figure2",
         "The paper's Figure 2 (ResNet-18 F1 over train and validation share) as published",
         "no runs: the published numbers (Reference/paper-figure2-resnet18-f1-heatmap.csv)",
-        _ => ["paper-figure2"],
-        name => name,
-        (_, _) => "Paper, Figure 2: resnet18 F1 as published",
-        (_, _) => Figures.PaperFigure2()) { InReport = false };
+        _ => true,
+        _ => Figures.PaperFigure2()) { InReport = false };
 
     /// <summary>Table 1 cell by cell: ours against the paper's.</summary>
-    public static readonly FigureSpec<FigureRuns, string> PaperScatter = new("table1-vs-paper",
+    public static readonly SingleFigureSpec<FigureRuns> PaperScatter = new("table1-vs-paper",
         "Table 1, cell by cell: ours against the paper's",
         "imbalance-grid runs in cells the paper reports",
-        _ => ["table1-vs-paper"],
-        name => name,
-        (_, _) => "Table 1, cell by cell: ours against the paper's",
-        (r, _) => Figures.PaperScatter(Compared(r.Table))) { InReport = false };
+        _ => true,
+        r => Figures.PaperScatter(Compared(r.Table))) { InReport = false };
 
     /// <summary>Ours minus the paper's, per Table 1 cell, for one metric the paper reports.</summary>
     public static readonly FigureSpec<FigureRuns, string> PaperDifference = new("table1-difference",

@@ -74,3 +74,17 @@ public sealed record FigureSpec<TSource, TKey>(string Id, string Title, string N
     public override IReadOnlyList<DrawnFigure> Draw(TSource source) =>
         Instances(source).Select(key => new DrawnFigure(FileName(key), Caption(source, key), Build(source, key))).ToList();
 }
+
+/// <summary>A figure drawn at most once, under its id (figures/ID.html): Table 2, the headline, the paper's Figure 2...</summary>
+/// <param name="Available">Whether the source holds what it needs (else the report has no such figure).</param>
+/// <param name="Caption">Its heading in the report; null: the title.</param>
+public sealed record SingleFigureSpec<TSource>(string Id, string Title, string Needs,
+    Func<TSource, bool> Available,
+    Func<TSource, PlotlyFigure> Build,
+    Func<TSource, string>? Caption = null) : FigureSpec<TSource>(Id, Title, Needs)
+{
+    public PlotlyFigure Chart(TSource source) => Build(source);
+
+    public override IReadOnlyList<DrawnFigure> Draw(TSource source) =>
+        Available(source) ? [new DrawnFigure(Id, Caption?.Invoke(source) ?? Title, Build(source))] : [];
+}

@@ -150,9 +150,28 @@ public static class FigureCatalogue
         (_, metric) => $"{Table1.Display(metric)}: ours minus the paper's",
         (r, metric) => Figures.PaperDifference(Compared(r.Table), Metric.Get(metric))) { InReport = false };
 
+    /// <summary>One run's training loss per step, with a moving average.</summary>
+    public static readonly FigureSpec<FigureRuns, RunResult> RunLoss = OfEachRun("run-loss", "A run's training loss per step", RunCharts.Loss);
+
+    /// <summary>One run's RankMe of backbone features and projector embeddings per epoch.</summary>
+    public static readonly FigureSpec<FigureRuns, RunResult> RunRankMe = OfEachRun("run-rankme", "A run's RankMe per epoch", RunCharts.RankMe);
+
+    /// <summary>One run's feature statistics (mean, standard deviation) per epoch.</summary>
+    public static readonly FigureSpec<FigureRuns, RunResult> RunFeatureStatistics =
+        OfEachRun("run-feature-statistics", "A run's feature statistics per epoch", RunCharts.FeatureStatistics);
+
+    /// <summary>A chart of each completed run's own curves (metrics.csv), shown by notebook 02 rather than the report.</summary>
+    static FigureSpec<FigureRuns, RunResult> OfEachRun(string id, string title, Func<RunResult, PlotlyFigure> build) =>
+        new(id, title, "metrics.csv beside the run's result.json",
+            r => r.Runs.Where(x => x.IsCompleted),
+            run => $"{id}-{Path.GetFileName(run.RunDirectory)}",
+            (_, run) => $"{title}: {RunCharts.Name(run)}",
+            (_, run) => build(run)) { InReport = false };
+
     /// <summary>Every figure of finished runs, in the order the report shows them.</summary>
     public static readonly IReadOnlyList<FigureSpec<FigureRuns>> All =
-        [Headline, Heatmap, FixedProbe, LabelEfficiency, Curve, RankMeScatter, Resolution, Augmentation, MonitorByEpoch, PaperFigure2, PaperScatter, PaperDifference];
+        [Headline, Heatmap, FixedProbe, LabelEfficiency, Curve, RankMeScatter, Resolution, Augmentation, MonitorByEpoch, PaperFigure2, PaperScatter,
+         PaperDifference, RunLoss, RunRankMe, RunFeatureStatistics];
 
     public static FigureSpec<FigureRuns>? Find(string id) => All.FirstOrDefault(f => f.Id == id);
 

@@ -89,6 +89,30 @@ public class FigureCatalogueTests
         Assert.Equal(FigureCatalogue.CurveNames, SslAnomaly.Notebooks.TrainingCharts.MonitorCurves);
     }
 
+    [Fact]
+    public void Every_instance_the_catalogue_draws_has_a_file_of_its_own_and_a_runs_curves_come_from_its_metrics_csv()
+    {
+        using var dir = new TempDir();
+        var runs = new[] { Run("simclr", "resnet18", 1, 0.3), Run("simclr", "vit-tiny", 1, 0.2), Run("random-init", "resnet18", 1, 0.1) }
+            .Select(r => r with { RunDirectory = Path.Combine(dir.Path, $"{r.Method}-{r.Backbone}") }).ToList();
+        foreach (var run in runs)
+        {
+            Directory.CreateDirectory(run.RunDirectory);
+            File.WriteAllText(Path.Combine(run.RunDirectory, "metrics.csv"), "step,name,value\n10,train/loss,2.5\n20,train/loss,1.5\n10,rankme/backbone,7\n");
+        }
+        var inputs = new FigureRuns(runs);
+        var names = FigureCatalogue.All.SelectMany(f => f.Draw(inputs)).Select(f => f.Name).ToList();
+        Assert.Equal(names.Distinct().Count(), names.Count);
+        Assert.Contains("heatmap-vit-tiny-f1", names);
+        Assert.Contains("run-loss-simclr-vit-tiny", names);
+        var loss = FigureCatalogue.RunLoss.Chart(inputs, runs[0]).ToJsonElement().GetProperty("data")[0];
+        Assert.Equal([2.5, 1.5], loss.GetProperty("y").EnumerateArray().Select(v => v.GetDouble()));
+        var rankMe = SslAnomaly.Notebooks.TrainingCharts.RankMe(runs[0]).ToJsonElement().GetProperty("data");
+        Assert.Equal(("rankme/backbone", 7.0), (rankMe[0].GetProperty("name").GetString(), rankMe[0].GetProperty("y")[0].GetDouble()));
+        // The report draws no run's own curves: those are the notebooks'.
+        Assert.DoesNotContain(FigureCatalogue.DrawReport(inputs), f => f.Name.StartsWith("run-", StringComparison.Ordinal));
+    }
+
     /// <summary>A finished run written where a sweep puts it, as the runner writes result.json.</summary>
     static void Write(string runDirectory, RunResult run)
     {

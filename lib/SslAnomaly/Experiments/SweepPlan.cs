@@ -185,8 +185,16 @@ public sealed record SweepPlan
     {
         var path = Path.Combine(sweepDir, PlanFile);
         if (!File.Exists(path)) throw new UserInputException($"{sweepDir} holds no {PlanFile}: not a sweep directory.");
-        return JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(path), Json)
-            ?? throw new UserInputException($"{path} is empty.");
+        try
+        {
+            return JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(path), Json)
+                ?? throw new UserInputException($"{path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            // The report reads the plans of every sweep folder it is given: one broken file must name itself.
+            throw new UserInputException($"{path} is not a sweep plan: {e.Message}", e);
+        }
     }
 
     /// <summary>The config of one entry: the profile, the shared config file and --set pairs, the entry's choices, then its own changes.</summary>

@@ -195,5 +195,8 @@ public class FigureCatalogueTests
         Assert.Null(SweepPlan.SweepDirectoryOf(""));
         var stray = RunResults.Of("supervised", "resnet18", 45, runDirectory: Path.Combine(SweepPlan.RunsDirectory(dir.Path), "supervised-resnet18-r999"));
         Assert.Equal([stray], AblationRuns.Separate([stray]).Others);
+        // A plan that cannot be read names itself rather than letting its runs count as cells of Table 1.
+        File.WriteAllText(Path.Combine(dir.Path, SweepPlan.PlanFile), "{ not json");
+        Assert.Contains(SweepPlan.PlanFile, Assert.Throws<UserInputException>(() => AblationRuns.Separate([stray])).Message);
     }
 }

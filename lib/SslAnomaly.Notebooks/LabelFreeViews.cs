@@ -21,10 +21,10 @@ public static class LabelFreeViews
     public static MarkdownText PriorShift(LabelFreeAnalysisResult result) => new(LabelFreeAnalysis.PriorShiftMarkdown(result));
 
     public static PlotlyFigure ScatterGrid(LabelFreeAnalysisResult result, string validationKey = ImbalanceGrid.NaturalKey) =>
-        LabelFreeFigures.ScatterGrid(result.Runs.Where(r => r.Epochs.Count > 0).ToList(), result.Correlations, validationKey);
+        LabelFreeFigures.Scatter.Chart(result, validationKey);
 
-    public static PlotlyFigure Calibration(LabelFreeAnalysisResult result) => LabelFreeFigures.Calibration(result.PriorShift);
-    public static PlotlyFigure RulesByShare(LabelFreeAnalysisResult result) => LabelFreeFigures.RulesByShare(result.PriorShiftSummary);
+    public static PlotlyFigure Calibration(LabelFreeAnalysisResult result) => LabelFreeFigures.CalibrationFigure.Chart(result);
+    public static PlotlyFigure RulesByShare(LabelFreeAnalysisResult result) => LabelFreeFigures.Rules.Chart(result);
 
     /// <summary>The closing sentences, computed from the numbers: correlations and prior shift from the sweep, regret from the selection grid.</summary>
     public static string Verdict(LabelFreeAnalysisResult sweep, LabelFreeAnalysisResult selection) =>

@@ -13,27 +13,13 @@ public static class MonitoringViews
     /// Figure 6: one line per run (method / backbone) of a per-epoch monitor, for the runs trained at one defect
     /// share (all runs when <paramref name="trainDefectPct"/> is null).
     /// </summary>
-    public static PlotlyFigure Figure6(IReadOnlyList<RunResult> runs, string curve, double? trainDefectPct = null)
-    {
-        var chosen = runs.Where(r => r.IsCompleted && (trainDefectPct is null || r.TrainDefectPct == trainDefectPct)).ToList();
-        var lines = new List<JsonObject>();
-        foreach (var run in chosen)
-        {
-            if (!run.Curves().TryGetValue(curve, out var points) || points.Count == 0) continue;
-            lines.Add(PlotlyTraces.Line(TrainingCharts.Epochs(points.Count), points.Select(p => p.Value), markers: true, showLegend: true,
-                name: trainDefectPct is null ? $"{run.Method}/{run.Backbone}/{Pct(run.TrainDefectPct)}" : $"{run.Method}/{run.Backbone}"));
-        }
-        if (lines.Count == 0) lines.Add(PlotlyTraces.Line(Array.Empty<string>(), [], "no run logs this curve"));
-        var share = trainDefectPct is null ? "all runs" : $"runs trained at {Pct(trainDefectPct.Value)} defects";
-        return PlotlyFigure.Of(lines).WithTitle($"Figure 6: {curve} per epoch ({share})")
-            .WithAxisTitles("epoch", curve)
-            .WithSize(760, 420);
-    }
+    public static PlotlyFigure Figure6(IReadOnlyList<RunResult> runs, string curve, double? trainDefectPct = null) =>
+        FigureCatalogue.MonitorByEpoch.Chart(new FigureRuns(runs), (curve, trainDefectPct));
 
     /// <summary>Figure 7: probe F1 against final RankMe min-max re-scaled to [0, 1] over all plotted runs (<see cref="RankMeRescaling"/>).</summary>
     public static PlotlyFigure Figure7(IReadOnlyList<RunResult> runs, string validationKey = ImbalanceGrid.NaturalKey) =>
-        ChartStyle.WithLegend(Figures.RankMeScatter(runs, validationKey, r => RankMeRescaling.MinMax(r.Select(x => x.Rankme ?? double.NaN).ToList()),
-            $"Figure 7: probe F1 ({Validation(validationKey)}) against re-scaled final RankMe"));
+        ChartStyle.WithLegend(FigureCatalogue.RankMeScatter.Chart(new FigureRuns(runs), validationKey)
+            .WithTitle($"Figure 7: probe F1 ({Validation(validationKey)}) against re-scaled final RankMe"));
 
     /// <summary>Spearman and Kendall tau-b between final RankMe and <paramref name="metric"/> per validation subset, with 95 % paired bootstrap intervals over runs.</summary>
     public static IReadOnlyList<RankMeCorrelationRow> Correlations(IReadOnlyList<RunResult> runs, Metric? metric = null, int replicates = 1000) =>
@@ -59,7 +45,6 @@ public static class MonitoringViews
     }
 
     static string Validation(string key) => key == ImbalanceGrid.NaturalKey ? "natural validation split" : $"{key} % validation subset";
-    static string Pct(double v) => v.ToString("0.##", CultureInfo.InvariantCulture) + " %";
     static string N(double v) => double.IsNaN(v) ? "–" : v.ToString("0.00", CultureInfo.InvariantCulture);
     static string Interval(ConfidenceInterval ci) => double.IsNaN(ci.Low) || double.IsNaN(ci.High) ? "–" : $"[{N(ci.Low)}, {N(ci.High)}]";
 }

@@ -203,6 +203,3 @@ public sealed record ImbalanceSweep(string Directory, IReadOnlyList<string> Meth
     /// random-init floor trained nothing and is left out with the supervised ceiling.</summary>
     public IReadOnlyList<RunResult> SelfSupervised => Completed.Where(r => MethodRegistry.IsSelfSupervised(r.Method)).ToList();
 }
-
-/// <summary>One cell of the augmentation grid (Figure 3).</summary>
-public sealed record AugmentationRun(double MinScale, double TVal, RunResult Run);

@@ -16,11 +16,10 @@ public static class OneClassViews
 
     /// <summary>The (backbone, train share) pairs that have label-efficiency probes, one figure each.</summary>
     public static IReadOnlyList<(string Backbone, double TrainDefectPct)> LabelEfficiencyPanels(ImbalanceSweep sweep) =>
-        LabelEfficiencyFigure.Backbones(sweep.Completed)
-            .SelectMany(b => LabelEfficiencyFigure.Shares(sweep.Completed, b).Select(p => (b, p))).ToList();
+        FigureCatalogue.LabelEfficiency.Instances(new FigureRuns(sweep.Completed)).ToList();
 
     public static PlotlyFigure LabelEfficiency(ImbalanceSweep sweep, string backbone, double trainDefectPct) =>
-        LabelEfficiencyFigure.Build(sweep.Completed, backbone, trainDefectPct);
+        FigureCatalogue.LabelEfficiency.Chart(new FigureRuns(sweep.Completed), (backbone, trainDefectPct));
 
     public static OneClassFindings Findings(ImbalanceSweep sweep) => OneClassFindings.Compute(sweep.Completed);
 

@@ -20,8 +20,7 @@ public static class PaperComparison
     const string Natural = ImbalanceGrid.NaturalKey;
 
     /// <summary>Table 1 cells that both we and the paper have.</summary>
-    public static IReadOnlyList<Table1Row> Cells(IReadOnlyList<RunResult> runs) =>
-        Table1.Build(runs).Where(r => r.Ours is not null && r.Paper is not null).ToList();
+    public static IReadOnlyList<Table1Row> Cells(IReadOnlyList<RunResult> runs) => FigureCatalogue.Compared(Table1.Build(runs));
 
     public static IReadOnlyList<DifferenceSummary> Summary(IReadOnlyList<Table1Row> cells) =>
         Table1.Metrics.Except(Table1.ThresholdFreeMetrics).Select(metric =>
@@ -37,36 +36,12 @@ public static class PaperComparison
         }).ToList();
 
     /// <summary>Ours against the paper's, one point per Table 1 cell, one colour per metric; the diagonal is perfect agreement.</summary>
-    public static PlotlyFigure Scatter(IReadOnlyList<Table1Row> cells)
-    {
-        var traces = Table1.Metrics.Where(m => cells.Any(c => c.Metric == m)).Select(m =>
-        {
-            var rows = cells.Where(c => c.Metric == m).ToList();
-            return PlotlyTraces.Points(rows.Select(r => r.Paper!.Value), rows.Select(r => r.Ours!.Value), Table1.Display(m),
-                rows.Select(r => $"{r.Method} {r.Backbone} {r.TrainDefectPct:0.##}%"));
-        }).ToList();
-        traces.Add(PlotlyTraces.Line(new[] { 0.0, 1.0 }, [0.0, 1.0], "ours = paper", dash: "dot"));
-        return PlotlyFigure.Of(traces).WithTitle("Table 1, cell by cell: ours against the paper's")
-            .WithAxisTitles("paper", "ours")
-            .WithLayout("xaxis.range", new JsonArray(0, 1)).WithLayout("yaxis.range", new JsonArray(0, 1))
-            .WithSize(620, 560);
-    }
+    public static PlotlyFigure Scatter(IReadOnlyList<Table1Row> cells) =>
+        FigureCatalogue.PaperScatter.Chart(new FigureRuns([]) { Table = cells });
 
     /// <summary>Ours minus the paper's for one metric: rows method / backbone, columns train share; red below the paper, blue above.</summary>
-    public static PlotlyFigure DifferenceHeatmap(IReadOnlyList<Table1Row> cells, Metric? metric = null)
-    {
-        metric ??= Metric.F1;
-        var rows = cells.Where(c => c.Metric == metric).ToList();
-        var groups = rows.Select(r => (r.Method, r.Backbone)).Distinct().ToList();
-        var shares = rows.Select(r => r.TrainDefectPct).Distinct().Order().ToList();
-        var z = groups.Select(g => shares.Select(p => rows.FirstOrDefault(r => (r.Method, r.Backbone) == g && r.TrainDefectPct == p)?.Difference ?? double.NaN).ToArray()).ToArray();
-        var chart = PlotlyFigure.Of(PlotlyTraces.Heatmap(z, shares.Select(p => $"{p:0.##}%"), groups.Select(g => $"{g.Method} {g.Backbone}"),
-            colorScale: "RdBu", reverseScale: true)).WithReversedYAxis();
-        return ChartStyle.WithCellValues(ChartStyle.WithColorMidpoint(chart))
-            .WithTitle($"{Table1.Display(metric)}: ours minus the paper's (natural split of the runs' reported split; red: below the paper, blue: above)")
-            .WithAxisTitles("train defect share", "method, backbone")
-            .WithSize(760, Math.Max(300, 80 + 34 * groups.Count));
-    }
+    public static PlotlyFigure DifferenceHeatmap(IReadOnlyList<Table1Row> cells, Metric? metric = null) =>
+        FigureCatalogue.PaperDifference.Chart(new FigureRuns([]) { Table = cells }, metric ?? Metric.F1);
 
     /// <summary>The paper's main findings, each measured on our runs on the natural split of the split they are read on
     /// (the held-out test split where they scored it: <see cref="RunResult.OnReportedSplit"/>), unless stated.</summary>

@@ -2,13 +2,13 @@ namespace SslAnomaly.Notebooks;
 
 /// <summary>
 /// Curves of one run from its metrics.csv (notebook 02): the loss per step, and the per-epoch monitors
-/// (RankMe, mean and standard deviation of backbone features and projector embeddings on a fixed sample).
+/// (RankMe, mean and standard deviation of backbone features and projector embeddings on a fixed sample), drawn by the
+/// library (<see cref="RunCharts"/>, catalogued in <see cref="FigureCatalogue"/>).
 /// </summary>
 public static class TrainingCharts
 {
-    /// <summary>The per-epoch monitor curves the trainer writes (those a run lacks are skipped).</summary>
-    public static readonly IReadOnlyList<string> MonitorCurves =
-        ["rankme/backbone", "rankme/projector", "features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"];
+    /// <summary>The per-epoch monitor curves the trainer writes (those a run lacks are skipped): the report's.</summary>
+    public static readonly IReadOnlyList<string> MonitorCurves = FigureCatalogue.CurveNames;
 
     /// <summary>What metrics.csv holds: one row per curve, with its length and last value.</summary>
     public static IReadOnlyList<CurveFacts> Inventory(RunResult run) =>
@@ -17,54 +17,13 @@ public static class TrainingCharts
             .ToList();
 
     /// <summary>The training loss at every step, with a moving average over about a tenth of the run.</summary>
-    public static PlotlyFigure Loss(RunResult run)
-    {
-        var points = Curve(run, "train/loss");
-        int window = points.Count / 10;
-        var lines = new List<JsonObject>
-        {
-            PlotlyTraces.Line(points.Select(p => p.Step), points.Select(p => p.Value), "loss", markers: points.Count < 60, opacity: window > 1 ? 0.45 : 1.0),
-        };
-        if (window > 1)
-        {
-            var smooth = points.Select((p, i) => points.Skip(Math.Max(0, i - window + 1)).Take(Math.Min(window, i + 1)).Average(q => q.Value)).ToList();
-            lines.Add(PlotlyTraces.Line(points.Select(p => p.Step), smooth, $"moving average ({window} steps)"));
-        }
-        return PlotlyFigure.Of(lines)
-            .WithTitle($"{Name(run)}: training loss")
-            .WithAxisTitles("step", $"{run.Method} loss")
-            .WithSize(760, 380);
-    }
+    public static PlotlyFigure Loss(RunResult run) => FigureCatalogue.RunLoss.Chart(new FigureRuns([run]), run);
 
     /// <summary>RankMe of backbone features and of projector embeddings at the end of each epoch.</summary>
-    public static PlotlyFigure RankMe(RunResult run) =>
-        PerEpoch(run, ["rankme/backbone", "rankme/projector"], $"{Name(run)}: RankMe per epoch (effective rank of the embeddings)", "RankMe");
+    public static PlotlyFigure RankMe(RunResult run) => FigureCatalogue.RunRankMe.Chart(new FigureRuns([run]), run);
 
     /// <summary>Mean and standard deviation over the monitoring sample's features, per epoch.</summary>
-    public static PlotlyFigure FeatureStatistics(RunResult run) =>
-        PerEpoch(run, ["features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"],
-            $"{Name(run)}: feature statistics per epoch", "value");
-
-    static PlotlyFigure PerEpoch(RunResult run, IReadOnlyList<string> names, string title, string yTitle)
-    {
-        var curves = run.Curves();
-        var lines = names.Where(curves.ContainsKey).Select(n => PlotlyTraces.Line(
-            Epochs(curves[n].Count), curves[n].Select(p => p.Value), n, markers: true)).ToList();
-        if (lines.Count == 0) lines.Add(PlotlyTraces.Line(Array.Empty<string>(), [], "no data"));
-        return PlotlyFigure.Of(lines).WithTitle(title)
-            .WithAxisTitles("epoch", yTitle)
-            .WithSize(760, 380);
-    }
-
-    /// <summary>"1", "2", ...: epochs as categories, so the axis shows whole epochs only.</summary>
-    public static IEnumerable<string> Epochs(int count) => Enumerable.Range(1, count).Select(e => e.ToString(CultureInfo.InvariantCulture));
-
-    static IReadOnlyList<(long Step, double Value)> Curve(RunResult run, string name) =>
-        run.Curves().TryGetValue(name, out var points) ? points : [];
-
-    /// <summary>"simclr · resnet18 · 5 % defects".</summary>
-    public static string Name(RunResult run) =>
-        $"{run.Method} · {run.Backbone} · {run.TrainDefectPct.ToString("0.##", CultureInfo.InvariantCulture)} % defects";
+    public static PlotlyFigure FeatureStatistics(RunResult run) => FigureCatalogue.RunFeatureStatistics.Chart(new FigureRuns([run]), run);
 }
 
 /// <summary>One curve of metrics.csv.</summary>

@@ -126,17 +126,9 @@ public static class LabelFreeAnalysis
         return written;
     }
 
-    public static IReadOnlyList<(string Name, string Title, PlotlyFigure Figure)> Figures(LabelFreeAnalysisResult result)
-    {
-        var measured = result.Runs.Where(r => r.Epochs.Count > 0).ToList();
-        return
-        [
-            ("scatter-natural", "Label-free metrics against F1 (natural)", LabelFreeFigures.ScatterGrid(measured, result.Correlations, ImbalanceGrid.NaturalKey)),
-            ("scatter-5", "Label-free metrics against F1 (5 %)", LabelFreeFigures.ScatterGrid(measured, result.Correlations, "5")),
-            ("calibration", "Estimated against true defect share", LabelFreeFigures.Calibration(result.PriorShift)),
-            ("rules-by-share", "F1 by validation share and decision rule", LabelFreeFigures.RulesByShare(result.PriorShiftSummary)),
-        ];
-    }
+    /// <summary>Every figure of <see cref="LabelFreeFigures.All"/>, drawn from the analysis.</summary>
+    public static IReadOnlyList<DrawnFigure> Figures(LabelFreeAnalysisResult result) =>
+        LabelFreeFigures.All.SelectMany(f => f.Draw(result)).ToList();
 
     /// <summary>The metrics ordered by |pooled Spearman| at a validation key (NaN last).</summary>
     public static IReadOnlyList<CorrelationRow> Ranking(IReadOnlyList<CorrelationRow> correlations, string validationKey) =>

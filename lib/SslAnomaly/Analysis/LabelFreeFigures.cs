@@ -5,9 +5,39 @@ using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Analysis;
 
-/// <summary>The label-free analysis as plotly.js figures: metric against F1 per metric, and estimated against true defect share.</summary>
+/// <summary>
+/// The label-free analysis as plotly.js figures: metric against F1 per metric, and estimated against true defect share.
+/// <see cref="All"/> is their catalogue, in the shape of <see cref="FigureCatalogue"/> (whose figures are drawn from runs,
+/// these from the analysis of them): the report's label-free section and notebook 07 draw from it.
+/// </summary>
 public static class LabelFreeFigures
 {
+    /// <summary>Each label-free metric against probe F1, at an evaluated subset ("natural", "5").</summary>
+    public static readonly FigureSpec<LabelFreeAnalysisResult, string> Scatter = new("scatter",
+        "Label-free metrics (last epoch, backbone features) against probe F1",
+        "runs with label-free monitoring (metrics.csv) and F1 at the subset",
+        _ => [ImbalanceGrid.NaturalKey, "5"],
+        key => $"scatter-{key}",
+        (_, key) => $"Label-free metrics against F1 ({(key == ImbalanceGrid.NaturalKey ? key : key + " %")})",
+        (result, key) => ScatterGrid(result.Runs.Where(r => r.Epochs.Count > 0).ToList(), result.Correlations, key));
+
+    /// <summary>The EM estimate of each subset's defect share against the truth.</summary>
+    public static readonly SingleFigureSpec<LabelFreeAnalysisResult> CalibrationFigure = new("calibration",
+        "Estimated against true defect share",
+        "runs with the probe's scores on the evaluated subsets (predictions and truth files)",
+        _ => true,
+        result => Calibration(result.PriorShift));
+
+    /// <summary>F1 by evaluated share under each decision rule.</summary>
+    public static readonly SingleFigureSpec<LabelFreeAnalysisResult> Rules = new("rules-by-share",
+        "F1 by validation share and decision rule",
+        "runs with the probe's scores on the evaluated subsets (predictions and truth files)",
+        _ => true,
+        result => RulesByShare(result.PriorShiftSummary));
+
+    /// <summary>Every label-free figure, in the order the section shows them.</summary>
+    public static readonly IReadOnlyList<FigureSpec<LabelFreeAnalysisResult>> All = [Scatter, CalibrationFigure, Rules];
+
     /// <summary>
     /// One panel per label-free metric (final value on the backbone features, x) against probe F1 (y) at
     /// <paramref name="validationKey"/>, one colour per backbone; each panel's title carries the pooled Spearman rho.

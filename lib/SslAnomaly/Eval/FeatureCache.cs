@@ -50,15 +50,7 @@ public static class FeatureCache
         var json = JsonSerializer.SerializeToUtf8Bytes(header, CompactJson);
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        AtomicFile.Write(path, stream =>
-        {
-            stream.Write(Magic);
-            Span<byte> length = stackalloc byte[4];
-            BinaryPrimitives.WriteInt32LittleEndian(length, json.Length);
-            stream.Write(length);
-            stream.Write(json);
-            stream.Write(MemoryMarshal.AsBytes(features.Values.AsSpan()));
-        });
+        AtomicFile.WriteFramed(path, Magic, json, lengthBytes: 4, stream => stream.Write(MemoryMarshal.AsBytes(features.Values.AsSpan())));
     }
 
     /// <summary>The cached features, or null when the file is absent, for another key, or incomplete.</summary>

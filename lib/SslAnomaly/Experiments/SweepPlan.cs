@@ -144,8 +144,27 @@ public sealed record SweepPlan
         };
     }
 
-    public static string RunsDirectory(string sweepDir) => Path.Combine(sweepDir, "runs");
+    const string RunsFolder = "runs";
+    public static string RunsDirectory(string sweepDir) => Path.Combine(sweepDir, RunsFolder);
     public string RunDirectoryOf(string sweepDir, SweepEntry e) => Path.Combine(RunsDirectory(sweepDir), e.RunName);
+
+    /// <summary>The sweep folder a run folder lies in, where <see cref="RunDirectoryOf"/> puts runs (SWEEP/runs/NAME beside
+    /// SWEEP/sweep.json); null for a run folder anywhere else (a single `run`, a notebook's own folders).</summary>
+    public static string? SweepDirectoryOf(string runDirectory)
+    {
+        if (runDirectory.Length == 0) return null;
+        var runs = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory)));
+        if (runs is null || Path.GetFileName(runs) != RunsFolder) return null;
+        var sweep = Path.GetDirectoryName(runs);
+        return sweep is not null && File.Exists(Path.Combine(sweep, PlanFile)) ? sweep : null;
+    }
+
+    /// <summary>The entry of this plan whose run folder <paramref name="runDirectory"/> is (by its name); null when the plan names none.</summary>
+    public SweepEntry? EntryOf(string runDirectory)
+    {
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory)));
+        return Entries.FirstOrDefault(e => e.RunName == name);
+    }
 
     /// <summary>Writes the plan, or checks that the folder's existing plan is the same sweep.</summary>
     public SweepPlan SaveOrVerify(string sweepDir)
@@ -166,8 +185,16 @@ public sealed record SweepPlan
     {
         var path = Path.Combine(sweepDir, PlanFile);
         if (!File.Exists(path)) throw new UserInputException($"{sweepDir} holds no {PlanFile}: not a sweep directory.");
-        return JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(path), Json)
-            ?? throw new UserInputException($"{path} is empty.");
+        try
+        {
+            return JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(path), Json)
+                ?? throw new UserInputException($"{path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            // The report reads the plans of every sweep folder it is given: one broken file must name itself.
+            throw new UserInputException($"{path} is not a sweep plan: {e.Message}", e);
+        }
     }
 
     /// <summary>The config of one entry: the profile, the shared config file and --set pairs, the entry's choices, then its own changes.</summary>

@@ -6,7 +6,8 @@ namespace SslAnomaly.Reporting;
 
 /// <summary>
 /// The paper's figures as plotly.js figures, built from finished runs (RunResult): imbalance heatmaps (Figures 2, 4,
-/// 5), RankMe / feature-statistics curves (Figure 6) and final RankMe against probe F1 (Figure 7).
+/// 5), RankMe / feature-statistics curves (Figure 6), final RankMe against probe F1 (Figure 7), the ablations of Appendix A
+/// (Table 2 as a figure, Figure 3) and our Table 1 against the published one. <see cref="FigureCatalogue"/> names each.
 /// </summary>
 public static class Figures
 {
@@ -123,6 +124,114 @@ public static class Figures
             .WithAxisTitles("re-scaled RankMe", $"probe F1 ({SplitName(usable)} {valKey}{(valKey == ImbalanceGrid.NaturalKey ? "" : "%")})")
             .WithSize(760, 460);
     }
+
+    /// <summary>Figure 6: one line per run of a per-epoch monitor, for the runs trained at one defect share (all runs when
+    /// <paramref name="trainDefectPct"/> is null), epochs as categories.</summary>
+    public static PlotlyFigure MonitorByEpoch(IReadOnlyList<RunResult> runs, string curve, double? trainDefectPct = null)
+    {
+        var chosen = runs.Where(r => r.IsCompleted && (trainDefectPct is null || r.TrainDefectPct == trainDefectPct)).ToList();
+        var lines = new List<System.Text.Json.Nodes.JsonObject>();
+        foreach (var run in chosen)
+        {
+            if (!run.Curves().TryGetValue(curve, out var points) || points.Count == 0) continue;
+            lines.Add(Line(Epochs(points.Count), points.Select(p => p.Value), markers: true, showLegend: true,
+                name: trainDefectPct is null ? $"{run.Method}/{run.Backbone}/{Pct(run.TrainDefectPct)}" : $"{run.Method}/{run.Backbone}"));
+        }
+        if (lines.Count == 0) lines.Add(Line(Array.Empty<string>(), [], "no run logs this curve"));
+        var share = trainDefectPct is null ? "all runs" : $"runs trained at {Pct(trainDefectPct.Value)} defects";
+        return PlotlyFigure.Of(lines).WithTitle($"Figure 6: {curve} per epoch ({share})")
+            .WithAxisTitles("epoch", curve)
+            .WithSize(760, 420);
+    }
+
+    /// <summary>"1", "2", ...: epochs as categories, so the axis shows whole epochs only.</summary>
+    public static IEnumerable<string> Epochs(int count) => Enumerable.Range(1, count).Select(e => e.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Table 2 as a figure: F1 (natural subset) against resolution on a log axis, ours solid and the paper's best
+    /// validation F1 dashed, one colour per backbone; several seeds of one resolution are averaged.</summary>
+    public static PlotlyFigure ResolutionChart(IReadOnlyList<RunResult> runs)
+    {
+        var lines = new List<System.Text.Json.Nodes.JsonObject>();
+        foreach (var backbone in runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
+        {
+            var ours = runs.Where(r => r.Backbone == backbone && r.Metric(ImbalanceGrid.NaturalKey, Metric.F1) is not null)
+                .GroupBy(r => r.Resolution).OrderBy(g => g.Key).ToList();
+            lines.Add(Line(ours.Select(g => g.Key), ours.Select(g => g.Average(r => r.Metric(ImbalanceGrid.NaturalKey, Metric.F1)!.Value)),
+                $"ours: {backbone} (final F1, natural split)", markers: true));
+            var paper = PaperReference.Table2().Where(p => p.Backbone == backbone).OrderBy(p => p.Resolution).ToList();
+            lines.Add(Line(paper.Select(p => p.Resolution), paper.Select(p => p.F1),
+                $"paper: {backbone} (best val F1)", markers: true, dash: "dash"));
+        }
+        return PlotlyFigure.Of(lines).WithTitle("Table 2 as a figure: F1 against input resolution (supervised, no augmentation but resize)")
+            .WithAxisTitles("resolution (px, log scale)", "F1")
+            .WithLayout("xaxis.type", "log")
+            .WithSize(760, 420);
+    }
+
+    /// <summary>Figure 3: a metric (natural subset; F1 unless named) over min_scale (rows) and t_val (columns), each cell's
+    /// value printed; several seeds of one cell are averaged.</summary>
+    public static PlotlyFigure AugmentationHeatmap(IReadOnlyList<AugmentationRun> runs, Metric? metric = null)
+    {
+        metric ??= Metric.F1;
+        var scales = runs.Select(r => r.MinScale).Distinct().Order().ToList();
+        var tvals = runs.Select(r => r.TVal).Distinct().Order().ToList();
+        var z = scales.Select(s => tvals.Select(t => Mean(runs.Where(r => r.MinScale == s && r.TVal == t)
+            .Select(r => r.Run.Metric(ImbalanceGrid.NaturalKey, metric))) ?? double.NaN).ToArray()).ToArray();
+        var chart = PlotlyFigure.Of(Heatmap(z, tvals.Select(Number), scales.Select(Number)));
+        return ChartStyle.WithCellValues(chart
+            .WithTitle($"Figure 3: {Table1.Display(metric)} by min_scale and t_val (supervised resnet18)")
+            .WithAxisTitles("t_val (ColorJitter strength)", "min_scale (RandomResizedCrop)")
+            .WithSize(760, Math.Max(320, 80 + 60 * scales.Count)), ".3f");
+    }
+
+    /// <summary>The paper's Figure 2 (ResNet-18 F1 as published), drawn the same way as ours.</summary>
+    public static PlotlyFigure PaperFigure2()
+    {
+        var rows = PaperReference.Figure2().OrderBy(r => r.Method, StringComparer.Ordinal).ThenBy(r => r.TrainDefectPct).ToList();
+        var columns = new[] { "1", "2", "5", "15", "45" };
+        var z = rows.Select(r => columns.Select(c => r.F1ByVal.TryGetValue(c, out var v) ? v : double.NaN).ToArray()).ToArray();
+        var chart = PlotlyFigure.Of(Heatmap(z, columns.Select(c => c + "%"), rows.Select(r => $"{r.Method} {r.TrainDefectPct:0.##}%")))
+            .WithReversedYAxis();
+        var text = z.Select(row => row.Select(v => double.IsNaN(v) ? "" : v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        return ChartStyle.WithCellText(chart, text).WithTitle("Paper, Figure 2: resnet18 F1 as published (blank: unreadable in the source)")
+            .WithAxisTitles("validation defect share", "method, train defect share")
+            .WithSize(760, Math.Max(360, 40 + 26 * rows.Count));
+    }
+
+    /// <summary>Ours against the paper's, one point per Table 1 cell, one colour per metric; the diagonal is perfect agreement.</summary>
+    public static PlotlyFigure PaperScatter(IReadOnlyList<Table1Row> cells)
+    {
+        var traces = Table1.Metrics.Where(m => cells.Any(c => c.Metric == m)).Select(m =>
+        {
+            var rows = cells.Where(c => c.Metric == m).ToList();
+            return Points(rows.Select(r => r.Paper!.Value), rows.Select(r => r.Ours!.Value), Table1.Display(m),
+                rows.Select(r => $"{r.Method} {r.Backbone} {r.TrainDefectPct:0.##}%"));
+        }).ToList();
+        traces.Add(Line(new[] { 0.0, 1.0 }, [0.0, 1.0], "ours = paper", dash: "dot"));
+        return PlotlyFigure.Of(traces).WithTitle("Table 1, cell by cell: ours against the paper's")
+            .WithAxisTitles("paper", "ours")
+            .WithLayout("xaxis.range", new System.Text.Json.Nodes.JsonArray(0, 1)).WithLayout("yaxis.range", new System.Text.Json.Nodes.JsonArray(0, 1))
+            .WithSize(620, 560);
+    }
+
+    /// <summary>Ours minus the paper's for one metric: rows method / backbone, columns train share; red below the paper, blue above.</summary>
+    public static PlotlyFigure PaperDifference(IReadOnlyList<Table1Row> cells, Metric? metric = null)
+    {
+        metric ??= Metric.F1;
+        var rows = cells.Where(c => c.Metric == metric).ToList();
+        var groups = rows.Select(r => (r.Method, r.Backbone)).Distinct().ToList();
+        var shares = rows.Select(r => r.TrainDefectPct).Distinct().Order().ToList();
+        var z = groups.Select(g => shares.Select(p => rows.FirstOrDefault(r => (r.Method, r.Backbone) == g && r.TrainDefectPct == p)?.Difference ?? double.NaN).ToArray()).ToArray();
+        var chart = PlotlyFigure.Of(Heatmap(z, shares.Select(p => $"{p:0.##}%"), groups.Select(g => $"{g.Method} {g.Backbone}"),
+            colorScale: "RdBu", reverseScale: true)).WithReversedYAxis();
+        return ChartStyle.WithCellValues(ChartStyle.WithColorMidpoint(chart))
+            .WithTitle($"{Table1.Display(metric)}: ours minus the paper's (natural split of the runs' reported split; red: below the paper, blue: above)")
+            .WithAxisTitles("train defect share", "method, backbone")
+            .WithSize(760, Math.Max(300, 80 + 34 * groups.Count));
+    }
+
+    static string Pct(double v) => v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " %";
+    static string Number(double v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     static double? Mean(IEnumerable<double?> values)
     {

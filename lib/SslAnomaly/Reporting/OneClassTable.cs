@@ -102,27 +102,21 @@ public static class OneClassTable
         string Lead(OneClassRow r) => $"| {r.Method} | {r.Backbone} | {r.TrainDefectPct.ToString("0.##", CultureInfo.InvariantCulture)} % |{(Seeds(rows) ? $" {r.Seed} |" : "")}";
         string seedHead = Seeds(rows) ? " seed |" : "", seedAlign = Seeds(rows) ? "---:|" : "";
 
-        s.AppendLine($"### AUPRC without defect labels: probe beside the detectors ({splitName}, natural subset)");
-        s.AppendLine();
-        s.AppendLine($"| method | backbone | train share |{seedHead} probe (labels) |{detectorHeads} chance |");
-        s.AppendLine($"|---|---|---:|{seedAlign}---:|{align}---:|");
-        foreach (var r in rows)
-            s.AppendLine($"{Lead(r)} {MetricEstimate.Text(r.ProbeAuprc)} |{string.Concat(columns.Select(c => $" {MetricEstimate.Text(r.Of(c.Detector, c.Pool)?.Auprc)} |"))} {Chance(r)} |");
-        s.AppendLine();
-        s.AppendLine($"### F1 at the label-free threshold ({splitName}, natural subset)");
-        s.AppendLine();
-        s.AppendLine($"| method | backbone | train share |{seedHead} probe (labels) |{detectorHeads}");
-        s.AppendLine($"|---|---|---:|{seedAlign}---:|{align}");
-        foreach (var r in rows)
-            s.AppendLine($"{Lead(r)} {MetricEstimate.Text(r.ProbeF1)} |{string.Concat(columns.Select(c => $" {MetricEstimate.Text(r.Of(c.Detector, c.Pool)?.F1)} |"))}");
-        s.AppendLine();
-        s.AppendLine($"### Upper bound, not a result: F1 at the best threshold the subset's own labels would pick ({splitName}, natural subset)");
-        s.AppendLine();
-        s.AppendLine($"| method | backbone | train share |{seedHead}{detectorHeads}");
-        s.AppendLine($"|---|---|---:|{seedAlign}{align}");
-        foreach (var r in rows)
-            s.AppendLine($"{Lead(r)}{string.Concat(columns.Select(c => $" {Fmt(r.Of(c.Detector, c.Pool)?.BestF1)} |"))}");
-        s.AppendLine();
+        // The three tables share their rows' lead and detector columns; the probe's column and the chance level are in some.
+        void Table(string heading, Func<OneClassRow, string>? probe, Func<DetectorCell?, string> detector, bool chance)
+        {
+            s.AppendLine($"### {heading} ({splitName}, natural subset)");
+            s.AppendLine();
+            s.AppendLine($"| method | backbone | train share |{seedHead}{(probe is null ? "" : " probe (labels) |")}{detectorHeads}{(chance ? " chance |" : "")}");
+            s.AppendLine($"|---|---|---:|{seedAlign}{(probe is null ? "" : "---:|")}{align}{(chance ? "---:|" : "")}");
+            foreach (var r in rows)
+                s.AppendLine($"{Lead(r)}{(probe is null ? "" : $" {probe(r)} |")}{string.Concat(columns.Select(c => $" {detector(r.Of(c.Detector, c.Pool))} |"))}" +
+                             (chance ? $" {Chance(r)} |" : ""));
+            s.AppendLine();
+        }
+        Table("AUPRC without defect labels: probe beside the detectors", r => MetricEstimate.Text(r.ProbeAuprc), d => MetricEstimate.Text(d?.Auprc), chance: true);
+        Table("F1 at the label-free threshold", r => MetricEstimate.Text(r.ProbeF1), d => MetricEstimate.Text(d?.F1), chance: false);
+        Table("Upper bound, not a result: F1 at the best threshold the subset's own labels would pick", null, d => Fmt(d?.BestF1), chance: false);
         s.AppendLine(Legend);
         return s.ToString();
     }

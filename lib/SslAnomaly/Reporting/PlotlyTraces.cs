@@ -9,15 +9,36 @@ namespace SslAnomaly.Reporting;
 /// </summary>
 public static class PlotlyTraces
 {
-    /// <summary>A line; <paramref name="dash"/> is plotly's dash name ("dash", "dot").</summary>
+    /// <summary>A line; <paramref name="dash"/> is plotly's dash name ("dash", "dot"), <paramref name="color"/> a CSS colour.</summary>
     public static JsonObject Line<TX>(IEnumerable<TX> x, IEnumerable<double> y, string name, bool markers = false,
-        string? dash = null, double? opacity = null, bool? showLegend = null)
+        string? dash = null, double? opacity = null, bool? showLegend = null, string? color = null)
     {
         var trace = Trace("scatter", name, Values(x), Numbers(y));
         trace["mode"] = markers ? "lines+markers" : "lines";
-        if (dash is not null) trace["line"] = new JsonObject { ["dash"] = dash };
+        if (dash is not null || color is not null)
+        {
+            var line = new JsonObject();
+            if (dash is not null) line["dash"] = dash;
+            if (color is not null) line["color"] = color;
+            trace["line"] = line;
+        }
         if (opacity is not null) trace["opacity"] = opacity.Value;
         if (showLegend is not null) trace["showlegend"] = showLegend.Value;
+        return trace;
+    }
+
+    /// <summary>
+    /// Vertical interval bars on a trace's points: from <paramref name="low"/> to <paramref name="high"/> around each y (plotly
+    /// reads them as distances from y); a point without an interval (null) gets no bar.
+    /// </summary>
+    public static JsonObject WithErrorBars(JsonObject trace, IReadOnlyList<double> y, IReadOnlyList<double?> low, IReadOnlyList<double?> high)
+    {
+        trace["error_y"] = new JsonObject
+        {
+            ["type"] = "data", ["symmetric"] = false, ["visible"] = true,
+            ["array"] = Numbers(y.Select((v, i) => high[i] is { } h ? h - v : double.NaN)),
+            ["arrayminus"] = Numbers(y.Select((v, i) => low[i] is { } l ? v - l : double.NaN)),
+        };
         return trace;
     }
 

@@ -7,35 +7,25 @@ using SslAnomaly.Util;
 namespace SslAnomaly.Reporting;
 
 /// <summary>
-/// Writes a report folder from finished runs: Table 1 (CSV, markdown), the imbalance heatmaps, the table and figures
-/// without defect labels (<see cref="OneClassTable"/>, <see cref="LabelEfficiencyFigure"/>, <see cref="OneClassFindings"/>), the
-/// monitoring curves and the RankMe scatter as offline Plotly HTML (plotly.js written once beside
-/// them), an index.html that shows everything, and runs.json listing every run that fed a number
-/// (folder, seed, manifest hash) so each figure traces back to its runs.
+/// Writes a report folder from finished runs: Table 1 (CSV, markdown), the table without defect labels
+/// (<see cref="OneClassTable"/>, <see cref="OneClassFindings"/>), the ablations' Table 2 and Figure 3 where their runs are
+/// given (<see cref="AblationRuns"/>), every figure of <see cref="FigureCatalogue"/> the runs can draw as offline Plotly HTML
+/// (plotly.js written once beside them), an index.html that shows everything, and runs.json listing every run that fed a
+/// number (folder, seed, manifest hash) so each figure traces back to its runs.
 /// </summary>
 public sealed class ReportWriter(string outDir)
 {
-    public sealed record Figure(string Name, string Title, PlotlyFigure Chart);
-
     /// <summary>The report's sub-folder for the label-free section (<c>Analysis.LabelFreeReport</c> writes it). The report's
     /// layout is this class's to name, so the index can link the section without knowing the analysis behind it.</summary>
     public const string LabelFreeFolder = "label-free";
 
-    public static readonly IReadOnlyList<string> HeatmapMetrics = ["f1", "f2_ciw", "f1_normal", "precision", "recall", "auroc", "auprc"];
-
-    /// <summary>Names of the per-epoch curves (metrics.csv) the report plots, in order.</summary>
-    public static IReadOnlyList<string> CurveNames { get; set; } =
-        ["rankme/backbone", "rankme/projector", "features/backbone_mean", "features/backbone_std", "features/projector_mean", "features/projector_std"];
-
-    /// <summary>Maps final RankMe values onto the x axis of Figure 7: min-max over all plotted runs (RankMeRescaling).</summary>
-    public static Func<IReadOnlyList<RunResult>, IReadOnlyList<double>> RankMeRescale { get; set; } =
-        runs => RankMeRescaling.MinMax(runs.Select(r => r.Rankme ?? double.NaN).ToList());
-
-    /// <param name="read">Runs as read from their folders; the report shows the split <see cref="RunResult.ReportedSplit"/> picks
-    /// (the held-out test split when every run scored it), with Table 1 on validation beside it.</param>
-    public string Write(IReadOnlyList<RunResult> read)
+    /// <param name="given">Runs as read from their folders; the report shows the split <see cref="RunResult.ReportedSplit"/> picks
+    /// (the held-out test split when every run scored it), with Table 1 on validation beside it. The ablation grids' runs
+    /// among them feed Table 2 and Figure 3 alone, on validation as the paper shows them: they are how settings were chosen.</param>
+    public string Write(IReadOnlyList<RunResult> given)
     {
-        if (read.Count == 0) throw new UserInputException("no finished runs (result.json) were found: nothing to report.");
+        if (given.Count == 0) throw new UserInputException("no finished runs (result.json) were found: nothing to report.");
+        var (read, ablations) = AblationRuns.Separate(given);
         Directory.CreateDirectory(outDir);
         Directory.CreateDirectory(Path.Combine(outDir, "figures"));
         var split = RunResult.ReportedSplit(read);
@@ -65,16 +55,40 @@ public sealed class ReportWriter(string outDir)
             AtomicFile.WriteAllText(Path.Combine(outDir, OneClassTable.MarkdownFile), OneClassTable.ToMarkdown(oneClass, Figures.SplitName(runs)));
         }
 
-        var figures = BuildFigures(runs, floors);
+        var ablationTables = WriteAblationTables(ablations);
+
+        var figures = FigureCatalogue.DrawReport(FigureRuns.ForReport(runs, floors, table, ablations));
         foreach (var f in figures)
             AtomicFile.WriteAllText(Path.Combine(outDir, "figures", f.Name + ".html"), PlotlyHtml.Page(f.Chart, f.Title, "../" + PlotlyHtml.ScriptFile));
         AtomicFile.WriteAllText(Path.Combine(outDir, "runs.json"), JsonSerializer.Serialize(
-            runs.Select(r => new { r.RunDirectory, r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Status, r.FailureReason, r.ManifestSha256 }),
+            runs.Concat(ablations.Runs).Select(r => new { r.RunDirectory, r.Method, r.Backbone, r.TrainDefectPct, r.Seed, r.Status, r.FailureReason, r.ManifestSha256 }),
             new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         var index = Path.Combine(outDir, "index.html");
         AtomicFile.WriteAllText(index, Index(runs, table, validationTable, figures, F2Reading.Compare(runs), oneClass, OneClassFindings.Compute(runs),
-            File.Exists(Path.Combine(outDir, LabelFreeFolder, "index.html"))));
+            ablationTables, File.Exists(Path.Combine(outDir, LabelFreeFolder, "index.html"))));
         return index;
+    }
+
+    /// <summary>Table 2 and the table of Figure 3 (.csv, .md) where their runs were given; the markdown of each, for the index.</summary>
+    IReadOnlyList<(string Heading, string File, string Markdown)> WriteAblationTables(AblationRuns ablations)
+    {
+        var tables = new List<(string Heading, string File, string Markdown)>();
+        if (ablations.Resolution.Count > 0)
+        {
+            var lines = AblationRuns.ResolutionTable(ablations.Resolution);
+            tables.Add(("Table 2: F1 by input resolution (supervised, no augmentation but the resize), ours beside the paper's best validation F1",
+                AblationRuns.ResolutionFile, AblationRuns.ResolutionMarkdown(lines)));
+            AtomicFile.WriteAllText(Path.Combine(outDir, AblationRuns.ResolutionFile + ".csv"), AblationRuns.ResolutionCsv(lines));
+        }
+        if (ablations.Augmentation.Count > 0)
+        {
+            var lines = AblationRuns.AugmentationTable(ablations.Augmentation);
+            tables.Add(("Figure 3 as a table: the supervised resnet18 by min_scale and t_val", AblationRuns.AugmentationFile, AblationRuns.AugmentationMarkdown(lines)));
+            AtomicFile.WriteAllText(Path.Combine(outDir, AblationRuns.AugmentationFile + ".csv"), AblationRuns.AugmentationCsv(lines));
+        }
+        foreach (var (_, file, markdown) in tables)
+            AtomicFile.WriteAllText(Path.Combine(outDir, file + ".md"), markdown);
+        return tables;
     }
 
     /// <summary>The id of index.html's section without defect labels (the one-class table and the findings).</summary>
@@ -92,7 +106,7 @@ public sealed class ReportWriter(string outDir)
         var main = ReferenceRows.With(Table1.PaperSetting(runs));
         var families = new List<FloorFamily> { Table1.FloorFamily(runs, floors) };
         foreach (var backbone in runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
-            families.AddRange(HeatmapMetrics.Select(metric => Figures.HeatmapFamily(main, backbone, metric, floors)));
+            families.AddRange(FigureCatalogue.HeatmapMetrics.Select(metric => Figures.HeatmapFamily(main, backbone, metric, floors)));
         return new System.Text.Json.Nodes.JsonObject
         {
             ["families"] = new System.Text.Json.Nodes.JsonArray(families.Select(f => (System.Text.Json.Nodes.JsonNode)f.ToJson()).ToArray()),
@@ -103,45 +117,9 @@ public sealed class ReportWriter(string outDir)
     public static int FloorBootstrapReplicates { get; set; } = 1000;
     static Eval.BootstrapOptions FloorBootstrap => new(FloorBootstrapReplicates);
 
-    /// <summary>The heatmaps' legend: the marks of Table 1, with q-values over each heatmap's own cells.</summary>
-    public const string HeatmapMarks = "† better than the random-init floor, ↓ worse, ° cannot be told apart (two-sided paired bootstrap, " +
-                                       "Benjamini-Hochberg q < 0.05 over this heatmap's cells); * fewer than 30 defect images behind the cell (hover for the count)";
-
-    public static IReadOnlyList<Figure> BuildFigures(IReadOnlyList<RunResult> runs, FloorComparisons? floors = null)
-    {
-        var figures = new List<Figure>();
-        var main = ReferenceRows.With(Table1.PaperSetting(runs));
-        foreach (var backbone in runs.Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
-            foreach (var metric in HeatmapMetrics)
-            {
-                var title = $"{backbone}: {Table1.Display(metric)} by train share (rows) and {Figures.SplitName(runs)} share (columns); {HeatmapMarks}{ChanceNote(metric)}";
-                figures.Add(new Figure($"heatmap-{backbone}-{metric}", title, Figures.ImbalanceHeatmap(main, backbone, metric, title, floors)));
-            }
-        foreach (var probePct in Figures.FixedProbeShares(runs))
-            foreach (var backbone in runs.Where(r => r.ProbeDefectPct == probePct && !r.ProbeAtTrainShare).Select(r => r.Backbone).Distinct().Order(StringComparer.Ordinal))
-            {
-                var chart = Figures.FixedProbePanel(runs, backbone, probePct);
-                figures.Add(new Figure($"fixed-probe-{backbone}-p{probePct.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-                    $"{backbone}: probe fixed at {probePct:0.##}% while the pretraining share moves", chart));
-            }
-        foreach (var backbone in LabelEfficiencyFigure.Backbones(runs))
-            foreach (var share in LabelEfficiencyFigure.Shares(runs, backbone))
-                figures.Add(new Figure(LabelEfficiencyFigure.Name(backbone, share), LabelEfficiencyFigure.Title(backbone, share, Figures.SplitName(runs)),
-                    LabelEfficiencyFigure.Build(runs, backbone, share)));
-        foreach (var curve in CurveNames)
-            figures.Add(new Figure($"curve-{curve.Replace('/', '-')}", $"{curve} per epoch", Figures.Curves(runs, curve, $"{curve} per epoch")));
-        string scatterTitle = $"Probe F1 (natural {Figures.SplitName(runs)} split) against re-scaled final RankMe";
-        figures.Add(new Figure("rankme-vs-f1", scatterTitle, Figures.RankMeScatter(runs, Eval.ImbalanceGrid.NaturalKey, RankMeRescale, scatterTitle)));
-        return figures;
-    }
-
-    /// <summary>What a threshold-free metric's heatmap is measured against (empty for the others).</summary>
-    public static string ChanceNote(string metric) => metric switch
-    {
-        "auprc" => "; AUPRC is threshold-free and its chance level is the column's defect share (0.05 on a 5 % column)",
-        "auroc" => "; AUROC is threshold-free and its chance level is 0.5",
-        _ => "",
-    };
+    /// <summary>Every figure of the catalogue the runs can draw, as the report draws them (<see cref="FigureCatalogue.DrawReport"/>).</summary>
+    public static IReadOnlyList<DrawnFigure> BuildFigures(IReadOnlyList<RunResult> runs, FloorComparisons? floors = null) =>
+        FigureCatalogue.DrawReport(FigureRuns.ForReport(runs, floors));
 
     /// <summary>
     /// Where the runs computed and whether the kernel check found a wrong kernel in any of them: a remedy in force is
@@ -162,8 +140,9 @@ public sealed class ReportWriter(string outDir)
                $"{string.Join(", ", remedied.Select(r => $"{r.Method}/{r.Backbone}/{r.TrainDefectPct:0.##}%"))}.{unchecked_}";
     }
 
-    static string Index(IReadOnlyList<RunResult> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Table1Row>? validationTable, IReadOnlyList<Figure> figures,
-        F2ReadingComparison f2Reading, IReadOnlyList<OneClassRow> oneClass, OneClassFindings findings, bool labelFree = false)
+    static string Index(IReadOnlyList<RunResult> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Table1Row>? validationTable, IReadOnlyList<DrawnFigure> figures,
+        F2ReadingComparison f2Reading, IReadOnlyList<OneClassRow> oneClass, OneClassFindings findings,
+        IReadOnlyList<(string Heading, string File, string Markdown)> ablationTables, bool labelFree)
     {
         var s = new StringBuilder();
         s.AppendLine("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>SSL anomaly detection: report</title>");
@@ -208,6 +187,11 @@ public sealed class ReportWriter(string outDir)
             foreach (var paragraph in findings.Paragraphs())
                 s.AppendLine($"<p>{WebUtility.HtmlEncode(paragraph)}</p>");
         }
+        if (ablationTables.Count > 0)
+            s.AppendLine("<h2 id=\"ablations\">Ablations of the paper's Appendix A</h2><p>The supervised baseline on the validation split, where the " +
+                         "paper chose its resolution and augmentations; their figures follow with the others.</p>");
+        foreach (var (heading, file, markdown) in ablationTables)
+            s.AppendLine($"<h3>{WebUtility.HtmlEncode(heading)}</h3><p><a href=\"{file}.csv\">{file}.csv</a></p>\n{MarkdownHtml.ToHtml(markdown)}");
         foreach (var f in figures)
             s.AppendLine($"<h2>{WebUtility.HtmlEncode(f.Title)}</h2>\n{PlotlyHtml.Fragment(f.Chart)}");
         s.AppendLine("</body></html>");

@@ -58,13 +58,8 @@ public static class CheckpointFile
         }.ToJsonString());
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        AtomicFile.Write(path, stream =>
+        AtomicFile.WriteFramed(path, Magic, header, lengthBytes: 8, stream =>
         {
-            stream.Write(Magic);
-            Span<byte> length = stackalloc byte[8];
-            BinaryPrimitives.WriteInt64LittleEndian(length, header.Length);
-            stream.Write(length);
-            stream.Write(header);
             foreach (var blob in blobs) stream.Write(blob.bytes);
         });
     }

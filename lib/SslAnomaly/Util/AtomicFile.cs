@@ -26,6 +26,21 @@ public static class AtomicFile
     });
 
     /// <summary>
+    /// The layout of the workbook's binary files (feature caches, checkpoints), written atomically: the magic, the header's
+    /// length as a little-endian integer of <paramref name="lengthBytes"/> bytes (4 or 8), the header, then the payload.
+    /// </summary>
+    public static void WriteFramed(string path, byte[] magic, byte[] header, int lengthBytes, Action<Stream> payload) => Write(path, stream =>
+    {
+        stream.Write(magic);
+        Span<byte> length = stackalloc byte[lengthBytes];
+        if (lengthBytes == 4) System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, header.Length);
+        else System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(length, header.Length);
+        stream.Write(length);
+        stream.Write(header);
+        payload(stream);
+    });
+
+    /// <summary>
     /// Lets <paramref name="produce"/> create the file at a temp path in the target's folder (also for tools that
     /// write files themselves), then renames it over <paramref name="path"/>; the temp file never outlives the call.
     /// <paramref name="tempExtension"/> serves tools that pick the format from the extension.

@@ -86,6 +86,23 @@ public class MetricsCommandTests
 
     static string Name(int i) => $"{i + 1:D8}.png";
 
+    /// <summary>Random labels and scores (<see cref="RandomData"/>) written as SewerML_Val.csv and predictions.csv in <paramref name="dir"/>.</summary>
+    static (int[,] Truth, double[,] Scores) WriteRandomFiles(TempDir dir, int n, int scoreColumns, int seed)
+    {
+        var (truth, scores) = RandomData(n, scoreColumns, seed);
+        WriteTruth(dir.File("SewerML_Val.csv"), truth);
+        WritePredictions(dir.File("predictions.csv"), scores, seed);
+        return (truth, scores);
+    }
+
+    /// <summary>`ssl-anomaly metrics` on two files of <paramref name="dir"/>, refused as bad input (exit 2); what it said.</summary>
+    static string Refused(TempDir dir, string pred, string truth = "SewerML_Val.csv")
+    {
+        var run = CliProcess.Run("metrics", "--truth", dir.File(truth), "--pred", dir.File(pred));
+        Assert.Equal(2, run.ExitCode);
+        return run.Stderr;
+    }
+
     /// <summary>SewerML_Val.csv-like: columns in a different order than the codes, plus the extra official columns.</summary>
     static void WriteTruth(string path, int[,] truth)
     {
@@ -136,9 +153,7 @@ public class MetricsCommandTests
     public void Json_output_agrees_with_the_published_definition(int scoreColumns, int seed)
     {
         using var dir = new TempDir();
-        var (truth, scores) = RandomData(700, scoreColumns, seed);
-        WriteTruth(dir.File("SewerML_Val.csv"), truth);
-        WritePredictions(dir.File("predictions.csv"), scores, seed);
+        var (truth, scores) = WriteRandomFiles(dir, 700, scoreColumns, seed);
 
         var run = CliProcess.Run("metrics", "--truth", dir.File("SewerML_Val.csv"), "--pred", dir.File("predictions.csv"), "--json");
 
@@ -163,9 +178,7 @@ public class MetricsCommandTests
     public void Table_output_shows_the_official_metrics()
     {
         using var dir = new TempDir();
-        var (truth, scores) = RandomData(50, 17, 4);
-        WriteTruth(dir.File("SewerML_Val.csv"), truth);
-        WritePredictions(dir.File("predictions.csv"), scores, 4);
+        var (truth, scores) = WriteRandomFiles(dir, 50, 17, 4);
 
         var run = CliProcess.Run("metrics", "--truth", dir.File("SewerML_Val.csv"), "--pred", dir.File("predictions.csv"));
 
@@ -185,25 +198,20 @@ public class MetricsCommandTests
         WriteTruth(dir.File("SewerML_Val.csv"), truth);
 
         WritePredictions(dir.File("missing.csv"), scores, 5, rows: Enumerable.Range(0, 20).Where(i => i != 6));
-        var missing = CliProcess.Run("metrics", "--truth", dir.File("SewerML_Val.csv"), "--pred", dir.File("missing.csv"));
-        Assert.Equal(2, missing.ExitCode);
-        Assert.Contains("00000007.png", missing.Stderr);
-        Assert.Contains("no prediction for 1 image", missing.Stderr);
+        var missing = Refused(dir, "missing.csv");
+        Assert.Contains("00000007.png", missing);
+        Assert.Contains("no prediction for 1 image", missing);
 
         WritePredictions(dir.File("extra.csv"), scores, 5);
         File.AppendAllText(dir.File("extra.csv"), "99999999.png,m,0.5\r\n");
-        var extra = CliProcess.Run("metrics", "--truth", dir.File("SewerML_Val.csv"), "--pred", dir.File("extra.csv"));
-        Assert.Equal(2, extra.ExitCode);
-        Assert.Contains("99999999.png", extra.Stderr);
+        Assert.Contains("99999999.png", Refused(dir, "extra.csv"));
     }
 
     [Fact]
     public void Bad_numbers_are_reported_with_file_line_and_column()
     {
         using var dir = new TempDir();
-        var (truth, scores) = RandomData(5, 17, 6);
-        WriteTruth(dir.File("SewerML_Val.csv"), truth);
-        WritePredictions(dir.File("predictions.csv"), scores, 6);
+        WriteRandomFiles(dir, 5, 17, 6);
         var lines = File.ReadAllLines(dir.File("predictions.csv"));
         var fields = lines[3].Split(',');
         fields[1 + SewerMlCodes.IndexOf("FS")] = "abc";
@@ -238,19 +246,13 @@ public class MetricsCommandTests
         var (truth, _) = RandomData(3, 1, 7);
         WriteTruth(dir.File("SewerML_Val.csv"), truth);
         File.WriteAllText(dir.File("logits.csv"), "Filename,Defect\n00000001.png,2.5\n00000002.png,0\n00000003.png,0\n");
-        var logits = CliProcess.Run("metrics", "--truth", dir.File("SewerML_Val.csv"), "--pred", dir.File("logits.csv"));
-        Assert.Equal(2, logits.ExitCode);
-        Assert.Contains("line 2, column Defect: 2.5 is not a probability", logits.Stderr);
+        Assert.Contains("line 2, column Defect: 2.5 is not a probability", Refused(dir, "logits.csv"));
 
         File.WriteAllText(dir.File("partial.csv"), "Filename,RB,OB\n00000001.png,0.1,0.2\n");
-        var partial = CliProcess.Run("metrics", "--truth", dir.File("SewerML_Val.csv"), "--pred", dir.File("partial.csv"));
-        Assert.Equal(2, partial.ExitCode);
-        Assert.Contains("missing PF, DE", partial.Stderr);
+        Assert.Contains("missing PF, DE", Refused(dir, "partial.csv"));
 
         File.WriteAllText(dir.File("bad-truth.csv"), "Filename,Defect\n00000001.png,1\n");
-        var badTruth = CliProcess.Run("metrics", "--truth", dir.File("bad-truth.csv"), "--pred", dir.File("logits.csv"));
-        Assert.Equal(2, badTruth.ExitCode);
-        Assert.Contains("missing required columns 'RB'", badTruth.Stderr);
+        Assert.Contains("missing required columns 'RB'", Refused(dir, "logits.csv", truth: "bad-truth.csv"));
     }
 
     [Fact]

@@ -76,13 +76,14 @@ public class OneClassReportingTests
         Assert.StartsWith("simclr,resnet18,45,0,5,0.55,0.5,0.6,", csv[2]);
 
         var markdown = OneClassTable.ToMarkdown(rows, "test");
-        Assert.Contains("### AUPRC without defect labels: probe beside the detectors (test, natural subset)", markdown);
-        Assert.Contains("| simclr | resnet18 | 45 % | 0.550 [0.500, 0.600] | 0.350 [0.300, 0.400] | 0.150 [0.100, 0.200] |", markdown);
-        Assert.Contains("| 0.050 |", markdown); // the chance level: the subset's defect share
-        Assert.Contains("### F1 at the label-free threshold", markdown);
-        Assert.Contains("### Upper bound, not a result", markdown);
-        Assert.Contains("| simclr | resnet18 | 45 % | 0.900 | 0.900 | 0.900 | 0.900 |", markdown);
-        Assert.Contains("chance level is the subset's defect share", markdown);
+        TextAssert.ContainsAll(markdown,
+            "### AUPRC without defect labels: probe beside the detectors (test, natural subset)",
+            "| simclr | resnet18 | 45 % | 0.550 [0.500, 0.600] | 0.350 [0.300, 0.400] | 0.150 [0.100, 0.200] |",
+            "| 0.050 |", // the chance level: the subset's defect share
+            "### F1 at the label-free threshold",
+            "### Upper bound, not a result",
+            "| simclr | resnet18 | 45 % | 0.900 | 0.900 | 0.900 | 0.900 |",
+            "chance level is the subset's defect share");
     }
 
     [Fact]
@@ -110,10 +111,11 @@ public class OneClassReportingTests
         Assert.Equal(IntervalVerdict.Inconclusive, findings.Contamination.Single(f => f.Detector == DetectorKind.Mahalanobis).Verdict);
 
         var text = string.Join("\n", findings.Paragraphs());
-        Assert.Contains("probe lower at the rarer share (imbalance hurts)", text);
-        Assert.Contains("knn, clean inconclusive", text);
-        Assert.Contains("contamination hurts more", text);
-        Assert.Contains("mahalanobis: contamination costs", text);
+        TextAssert.ContainsAll(text,
+            "probe lower at the rarer share (imbalance hurts)",
+            "knn, clean inconclusive",
+            "contamination hurts more",
+            "mahalanobis: contamination costs");
     }
 
     [Fact]
@@ -136,10 +138,11 @@ public class OneClassReportingTests
         Assert.Empty(findings.Imbalance); // one share per method: nothing to compare across shares
 
         var text = string.Join("\n", findings.Paragraphs());
-        Assert.Contains("simclr/resnet18 at 5 %: 100 labelled defects (budget 100: 0.525 [0.450, 0.600]) beat knn, clean 0.350 [0.300, 0.400]", text);
-        Assert.Contains("byol/resnet18 at 5 %: not within the budgets: even 60 labelled defects", text);
-        Assert.Contains("dino/resnet18 at 5 %: inconclusive", text);
-        Assert.Contains("No method has runs at two train shares", text);
+        TextAssert.ContainsAll(text,
+            "simclr/resnet18 at 5 %: 100 labelled defects (budget 100: 0.525 [0.450, 0.600]) beat knn, clean 0.350 [0.300, 0.400]",
+            "byol/resnet18 at 5 %: not within the budgets: even 60 labelled defects",
+            "dino/resnet18 at 5 %: inconclusive",
+            "No method has runs at two train shares");
     }
 
     [Fact]
@@ -191,12 +194,13 @@ public class OneClassReportingTests
             Run("simclr", 45, probe: (0.5, 0.6), knnClean: (0.35, 0.45), knnContaminated: (0.1, 0.2), budgets: [("10", 10, 0.1, 0.3), ("all", 900, 0.5, 0.6)]),
         };
         var index = File.ReadAllText(new ReportWriter(outDir.Path).Write(runs));
-        Assert.Contains($"id=\"{ReportWriter.OneClassSection}\"", index);
-        Assert.Contains("AUPRC without defect labels: probe beside the detectors (validation, natural subset)", index);
-        Assert.Contains("Upper bound, not a result", index);
-        Assert.Contains("(b) Does a contaminated reference hurt more than imbalanced pretraining?", index);
-        Assert.Contains("Table 1: AUPRC (validation)", index);
-        Assert.Contains("AUPRC&#39;s is the evaluated subset&#39;s defect share", index); // Table 1's legend, HTML-encoded
+        TextAssert.ContainsAll(index,
+            $"id=\"{ReportWriter.OneClassSection}\"",
+            "AUPRC without defect labels: probe beside the detectors (validation, natural subset)",
+            "Upper bound, not a result",
+            "(b) Does a contaminated reference hurt more than imbalanced pretraining?",
+            "Table 1: AUPRC (validation)",
+            "AUPRC&#39;s is the evaluated subset&#39;s defect share"); // Table 1's legend, HTML-encoded
         Assert.Contains("\"xaxis2\"", File.ReadAllText(Path.Combine(outDir.Path, "figures", "label-efficiency-resnet18-t45.html")));
         Assert.True(File.Exists(Path.Combine(outDir.Path, "figures", "label-efficiency-resnet18-t1.html")));
         Assert.True(File.Exists(Path.Combine(outDir.Path, "figures", "heatmap-resnet18-auprc.html")));

@@ -19,10 +19,5 @@ public static class BarlowTwinsRecipe
         (BarlowTwinsConfig)Published.Method with { ProjectorHiddenDim = 512, ProjectorOutputDim = 128 },
         MethodRecipe.OnCpu(Published.Optimizer));
 
-    public static MethodRecipe For(string profile) => profile switch
-    {
-        Profiles.Paper => Published,
-        Profiles.Smoke or Profiles.Quick or Profiles.Standard => Cpu,
-        _ => throw Profiles.Unknown(profile),
-    };
+    public static MethodRecipe For(string profile) => MethodRecipe.PaperOrCpu(profile, Published, Cpu);
 }

@@ -28,10 +28,5 @@ public static class DinoRecipe
         (DinoConfig)Published.Method with { DinoHiddenDim = 512, DinoBottleneckDim = 128, DinoPrototypes = 1024 },
         MethodRecipe.OnCpu(Published.Optimizer));
 
-    public static MethodRecipe For(string profile) => profile switch
-    {
-        Profiles.Paper => Published,
-        Profiles.Smoke or Profiles.Quick or Profiles.Standard => Cpu,
-        _ => throw Profiles.Unknown(profile),
-    };
+    public static MethodRecipe For(string profile) => MethodRecipe.PaperOrCpu(profile, Published, Cpu);
 }

@@ -16,10 +16,5 @@ public static class MaeRecipe
         (MaeConfig)Published.Method with { MaeDecoderDim = 128, MaeDecoderDepth = 2, MaeDecoderHeads = 4 },
         MethodRecipe.OnCpu(Published.Optimizer));
 
-    public static MethodRecipe For(string profile) => profile switch
-    {
-        Profiles.Paper => Published,
-        Profiles.Smoke or Profiles.Quick or Profiles.Standard => Cpu,
-        _ => throw Profiles.Unknown(profile),
-    };
+    public static MethodRecipe For(string profile) => MethodRecipe.PaperOrCpu(profile, Published, Cpu);
 }

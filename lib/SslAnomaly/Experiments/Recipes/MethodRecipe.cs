@@ -52,4 +52,12 @@ public sealed record MethodRecipe(MethodConfig Method, OptimizerSettings Optimiz
     /// every CPU run's config.json reads the same.
     /// </summary>
     internal static OptimizerSettings OnCpu(OptimizerSettings published) => published with { LarsClipLr = false };
+
+    /// <summary>The choice most methods make: the published recipe on the paper profile, one CPU recipe on smoke, quick and standard.</summary>
+    internal static MethodRecipe PaperOrCpu(string profile, MethodRecipe published, MethodRecipe cpu) => profile switch
+    {
+        Profiles.Paper => published,
+        Profiles.Smoke or Profiles.Quick or Profiles.Standard => cpu,
+        _ => throw Profiles.Unknown(profile),
+    };
 }

@@ -15,10 +15,5 @@ public static class RandomInitRecipe
 
     public static readonly MethodRecipe Cpu = Published with { Optimizer = MethodRecipe.OnCpu(Published.Optimizer) };
 
-    public static MethodRecipe For(string profile) => profile switch
-    {
-        Profiles.Paper => Published,
-        Profiles.Smoke or Profiles.Quick or Profiles.Standard => Cpu,
-        _ => throw Profiles.Unknown(profile),
-    };
+    public static MethodRecipe For(string profile) => MethodRecipe.PaperOrCpu(profile, Published, Cpu);
 }

@@ -8,7 +8,7 @@ namespace SslAnomaly.Reporting;
 /// <summary>
 /// The workbook's headline in one picture: probe F1 on the natural subset of the reported split against the defect share
 /// the model was pretrained at, one line per method on ResNet-18, each point a Table 1 cell with its 95 % interval (over
-/// images for one run, over seeds then images for several: <see cref="Table1Row.Low"/>). The random-init floor is a line
+/// images for one run, over training runs and images for several: <see cref="Table1Row.Low"/>). The random-init floor is a line
 /// of its own, so a method is read against what an untrained backbone gives; the supervised ceiling is drawn apart
 /// (black, dotted), so the gap to labels shows. Table 1 is the source, so the picture cannot disagree with the table.
 /// </summary>

@@ -58,9 +58,9 @@ public class FigureCatalogueTests
     }
 
     [Fact]
-    public void The_headline_takes_each_cells_mean_and_interval_from_table1_so_seeds_use_the_hierarchical_interval()
+    public void The_headline_takes_each_cells_mean_and_interval_from_table1_so_seeds_use_the_interval_over_seeds()
     {
-        // A cell over three seeds: the interval is Table 1's (over seeds, then images), not any one run's; a cell without one has no bar.
+        // A cell over three seeds: the interval is Table 1's (over training runs and images), not any one run's; a cell without one has no bar.
         var table = new List<Table1Row>
         {
             new("f1", "byol", "resnet18", 5, 0.5, 3, null) { Low = 0.4, High = 0.65 },

@@ -20,6 +20,22 @@ public class OneClassEvaluationTests(ITestOutputHelper output)
         new OneClassOptions(LabelBudgets: [10, 100]), seed, new BootstrapOptions(Replicates: 50));
 
     [Fact]
+    public void Fitted_once_it_scores_a_second_split_with_the_same_detectors_thresholds_and_budget_probes()
+    {
+        var fitted = OneClassEvaluation.Fit(Pool, new OneClassOptions(LabelBudgets: [10, 100]), 0);
+        var other = Synthetic(500, 0.3, 16, seed: 3);
+        var onValidation = fitted.Evaluate(Validation, Subsets(), new BootstrapOptions(Replicates: 50));
+        var onOther = fitted.Evaluate(other, [ValidationSubset.Natural(other)], new BootstrapOptions(Replicates: 50));
+        Assert.Equal(onValidation.Detectors.Select(d => (d.Key, d.Threshold)), onOther.Detectors.Select(d => (d.Key, d.Threshold)));
+        Assert.All(onValidation.Detectors.Zip(onOther.Detectors), p => Assert.Same(p.First.Detector, p.Second.Detector));
+        Assert.All(onValidation.LabelEfficiency.Zip(onOther.LabelEfficiency), p => Assert.Same(p.First.Probe, p.Second.Probe));
+        // Fitting apart and scoring one split is the same study.
+        var once = Study();
+        Assert.Equal(once.Detectors.Select(d => d.Grid[ImbalanceGrid.NaturalKey].Metrics.Auprc), onValidation.Detectors.Select(d => d.Grid[ImbalanceGrid.NaturalKey].Metrics.Auprc));
+        Assert.Throws<ArgumentException>(() => fitted.Evaluate(Synthetic(50, 0.3, 8, seed: 4), [], null));
+    }
+
+    [Fact]
     public void Every_detector_and_pool_is_judged_on_every_subset_at_its_own_threshold()
     {
         var study = Study();

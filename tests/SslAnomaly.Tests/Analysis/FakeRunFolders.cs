@@ -12,6 +12,12 @@ public static class FakeRunFolders
 {
     static readonly string Sha = new('a', 64);
 
+    /// <summary>200 images, every other one a defect: the labels the floor tests' fake runs share.</summary>
+    public static readonly bool[] Labels = Enumerable.Range(0, 200).Select(i => i % 2 == 0).ToArray();
+    /// <summary>Scores that ignore the label (a floor at chance) and scores that separate the classes.</summary>
+    public static readonly double[] Chance = Labels.Select((_, i) => (i * 37 % 100) / 100.0).ToArray();
+    public static readonly double[] Separating = Labels.Select(l => l ? 0.9 : 0.1).ToArray();
+
     /// <summary>One epoch's monitor values (curve name -> value), its probe F1 on the natural split, and its mean loss.</summary>
     public sealed record Epoch(IReadOnlyDictionary<string, double> Curves, double ProbeF1Natural, double Loss);
 

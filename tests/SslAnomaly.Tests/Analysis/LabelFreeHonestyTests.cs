@@ -12,9 +12,6 @@ namespace SslAnomaly.Tests.Analysis;
 public class LabelFreeHonestyTests
 {
     static readonly BootstrapOptions Quick = new(200);
-    static readonly bool[] Labels = Enumerable.Range(0, 200).Select(i => i % 2 == 0).ToArray();
-    static readonly double[] Chance = Labels.Select((_, i) => (i * 37 % 100) / 100.0).ToArray();
-    static readonly double[] Separating = Labels.Select(l => l ? 0.9 : 0.1).ToArray();
 
     [Fact]
     public void The_floor_group_follows_the_validation_verdict_not_the_test_F1()

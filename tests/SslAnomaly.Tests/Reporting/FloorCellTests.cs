@@ -9,12 +9,8 @@ namespace SslAnomaly.Tests.Reporting;
 /// </summary>
 public class FloorCellTests
 {
-    static readonly BootstrapOptions Quick = new(200);
-    static readonly bool[] Labels = Enumerable.Range(0, 200).Select(i => i % 2 == 0).ToArray();
-    static readonly double[] Chance = Labels.Select((_, i) => (i * 37 % 100) / 100.0).ToArray();
-
     /// <summary>Scores that separate the classes, except on every <paramref name="miss"/>-th image.</summary>
-    static double[] Separating(int miss) => Labels.Select((l, i) => (l ^ (i % miss == 1)) ? 0.8 : 0.2).ToArray();
+    static double[] SeparatingBut(int miss) => Labels.Select((l, i) => (l ^ (i % miss == 1)) ? 0.8 : 0.2).ToArray();
 
     [Fact]
     public void Seeds_of_a_cell_are_one_test_and_variants_are_tests_of_their_own()
@@ -24,14 +20,14 @@ public class FloorCellTests
         foreach (var seed in new[] { 0, 1, 2 })
         {
             Write(dir.Path, "random-init", "resnet18", 45, epochs, seed: seed, valScores: Chance, valLabels: Labels);
-            Write(dir.Path, "simclr", "resnet18", 45, epochs, seed: seed, valScores: Separating(5 + seed), valLabels: Labels);
+            Write(dir.Path, "simclr", "resnet18", 45, epochs, seed: seed, valScores: SeparatingBut(5 + seed), valLabels: Labels);
         }
         // Two variants of one recipe at seed 0: pooling them would test the recipes' average, not a method.
-        Write(dir.Path, "byol", "resnet18", 45, epochs, temperature: 0.1, valScores: Separating(6), valLabels: Labels);
+        Write(dir.Path, "byol", "resnet18", 45, epochs, temperature: 0.1, valScores: SeparatingBut(6), valLabels: Labels);
         Write(dir.Path, "byol", "resnet18", 45, epochs, temperature: 0.2, valScores: Chance, valLabels: Labels);
 
         var runs = RunResult.ReadAll(dir.Path);
-        var family = FloorComparisons.Compute(runs, Quick).Family("test", runs, ["natural"], ["f1"]);
+        var family = FloorComparisons.Compute(runs, new BootstrapOptions(200)).Family("test", runs, ["natural"], ["f1"]);
         var simclr = runs.Where(r => r.Method == "simclr").ToList();
         var cell = Assert.Single(family.Tests, t => t.Runs[0].Method == "simclr");
         Assert.Equal([0, 1, 2], cell.Runs.Select(r => r.Seed));

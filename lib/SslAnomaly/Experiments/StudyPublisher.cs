@@ -278,3 +278,35 @@ public static class StudyPublisher
         };
     }
 }
+
+/// <summary>
+/// A published study as its readers see it (study.json and runs/): the folder, how many runs, the commit and profile they
+/// were computed with. The notebooks show one when no local runs exist.
+/// </summary>
+public sealed record PublishedStudy(string Folder, int Runs, string? CodeCommit, string? Profile)
+{
+    public string RunsFolder => Path.Combine(Folder, StudyPublisher.RunsFolder);
+
+    /// <summary>The study in <paramref name="folder"/>, or null where the folder holds no study.json with runs beside it.</summary>
+    public static PublishedStudy? TryRead(string folder)
+    {
+        var path = Path.Combine(folder, StudyPublisher.StudyFile);
+        if (!File.Exists(path) || !Directory.Exists(Path.Combine(folder, StudyPublisher.RunsFolder))) return null;
+        try
+        {
+            var study = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new UserInputException($"{path} is not a JSON object.");
+            if (study["format"]?.GetValue<string>() != StudyPublisher.Format) throw new UserInputException($"{path} is not a study.json (format is not '{StudyPublisher.Format}').");
+            return new PublishedStudy(Path.GetFullPath(folder), study["runs"]?.GetValue<int>() ?? 0, study["code_commit"]?.GetValue<string>(), study["profile"]?.GetValue<string>());
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new UserInputException($"{path} is not a valid study.json: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Its finished runs, each on the split it is reported on (the held-out test split where scored).</summary>
+    public IReadOnlyList<RunResult> ReadRuns() => RunResult.ReadAll(RunsFolder).Select(r => r.OnReportedSplit()).ToList();
+
+    /// <summary>The commit as people quote it (12 hex digits), or "commits differ" when the runs were computed by several.</summary>
+    public string ShortCommit => CodeCommit is { Length: > 12 } c ? c[..12] : CodeCommit ?? "commits differ";
+}

@@ -110,15 +110,28 @@ public sealed class NotebookExperiments
     TextWriter Out => Log ?? Console.Out;
 
     /// <summary>The --set overrides every run of this profile gets (<see cref="Profiles.NotebookSets"/>: empty outside smoke).</summary>
-    public IReadOnlyList<string> Sets => Profiles.NotebookSets(Profile);
+    /// <summary>While showing a study: the --set pairs its sweep ran with (its sweep.json), not the notebooks' own.</summary>
+    public IReadOnlyList<string> Sets => Study is { } study
+        ? File.Exists(Path.Combine(study.Folder, SweepPlan.PlanFile)) ? SweepPlan.Load(study.Folder).Sets : []
+        : Profiles.NotebookSets(Profile);
 
     public string SweepDirectory => Path.Combine(OutputRoot, "imbalance-sweep");
     public string AblationDirectory => Path.Combine(OutputRoot, "ablations");
 
     /// <summary>The configuration `ssl-anomaly run` would build for these options under this profile.</summary>
+    /// <remarks>While showing a study, the config its run of these options recorded, where it has one: what the study ran.</remarks>
     public ExperimentConfig Config(string method, string backbone, double trainDefectPct, int seed = 0) =>
-        ExperimentConfigBuilder.Build(Profile, null,
-            new ExperimentChoices { Method = method, Backbone = backbone, TrainDefectPct = trainDefectPct, Seed = seed, DataRoot = DataRoot }, Sets);
+        StudyRun(method, backbone, trainDefectPct, seed) is { } run
+            ? RunReplication.ConfigOf(run.RunDirectory)
+            : ExperimentConfigBuilder.Build(Profile, null,
+                new ExperimentChoices { Method = method, Backbone = backbone, TrainDefectPct = trainDefectPct, Seed = seed, DataRoot = DataRoot }, Sets);
+
+    /// <summary>The study's runs, read once (each is a result.json of about 200 kB).</summary>
+    IReadOnlyList<RunResult> StudyRuns => studyRuns ??= Study?.ReadRuns() ?? [];
+    IReadOnlyList<RunResult>? studyRuns;
+
+    RunResult? StudyRun(string method, string backbone, double trainDefectPct, int seed) =>
+        StudyRuns.FirstOrDefault(r => r.Method == method && r.Backbone == backbone && r.TrainDefectPct == trainDefectPct && r.Seed == seed);
 
     /// <summary>The dataset's root folder (the embedded one is rendered into its cache first if needed).</summary>
     public string DataRootPath()
@@ -137,7 +150,7 @@ public sealed class NotebookExperiments
     public RunResult Pretrain(string method, string backbone, double trainDefectPct)
     {
         if (Study is { } study)
-            return study.ReadRuns().FirstOrDefault(r => r.Method == method && r.Backbone == backbone && r.TrainDefectPct == trainDefectPct && r.Seed == 0)
+            return StudyRun(method, backbone, trainDefectPct, 0)
                 ?? throw new UserInputException($"the committed study {study.Folder} has no {method} {backbone} run at {trainDefectPct} % (seed 0): set {NotebookProfile.EnvironmentVariable} to run it.");
         var plan = Plan(Grids.ImbalanceFor(Profile));
         var entry = new SweepEntry(0, method, backbone, trainDefectPct, 0);
@@ -156,7 +169,7 @@ public sealed class NotebookExperiments
     {
         if (Study is { } study)
         {
-            var shown = study.ReadRuns();
+            var shown = StudyRuns;
             Out.WriteLine($"imbalance sweep: {Describe()}");
             return new ImbalanceSweep(study.Folder,
                 MethodRegistry.Names.Where(m => shown.Any(r => r.Method == m)).ToList(),

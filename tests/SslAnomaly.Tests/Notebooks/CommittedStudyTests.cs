@@ -14,7 +14,9 @@ public class CommittedStudyTests
     {
         var dir = Path.Combine(runs, $"{method}-resnet18-t{pct}-s0");
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "config.json"), "{}");
+        // The study's own config (a train size no profile has), so that the notebooks' config views can be told to read it.
+        File.WriteAllText(Path.Combine(dir, "config.json"), ExperimentConfigBuilder.Build("standard", null,
+            new ExperimentChoices { Method = method, Backbone = "resnet18", TrainDefectPct = pct }, ["train_size=123"]).ToJson());
         File.WriteAllText(Path.Combine(dir, "result.json"), JsonSerializer.Serialize(new
         {
             status = "completed", method, backbone = "resnet18", resolution = 64, train_defect_pct = pct, seed = 0, profile = "standard",
@@ -50,6 +52,9 @@ public class CommittedStudyTests
         Assert.All(sweep.Runs, r => Assert.StartsWith(study.RunsFolder, r.RunDirectory));
         Assert.Contains("showing the committed reference study", log.ToString());
         Assert.Equal(0.05, experiments.Pretrain("simclr", "resnet18", 5).Metric("natural", Metric.F1));
+        Assert.Equal(123, experiments.Config("simclr", "resnet18", 5).TrainSize);
+        Assert.Equal(ExperimentConfigBuilder.Build("standard", null, new ExperimentChoices { Method = "byol", Backbone = "resnet18", TrainDefectPct = 5 }).TrainSize,
+            experiments.Config("byol", "resnet18", 5).TrainSize);
         var missing = Assert.Throws<UserInputException>(() => experiments.Pretrain("byol", "resnet18", 5));
         Assert.Contains("SSL_ANOMALY_PROFILE", missing.Message);
         Assert.False(Directory.Exists(dir.File("out")), "showing a study wrote a run folder");

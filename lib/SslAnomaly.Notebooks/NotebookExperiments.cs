@@ -37,7 +37,9 @@ public sealed class NotebookExperiments
     public NotebookExperiments(string profile, string outputRoot, string? dataRoot, TextWriter? log, PublishedStudy? study)
     {
         Study = study;
-        Fresh = study is null ? null : new NotebookExperiments(profile, outputRoot, dataRoot, log);
+        // A smoke study (CI) fills its gaps at smoke; any other at the profile asked for (quick by default), since the
+        // study's own profile (standard, paper) would take hours for the ablations.
+        Fresh = study is null ? null : new NotebookExperiments(study.Profile == Profiles.Smoke ? Profiles.Smoke : profile, outputRoot, dataRoot, log);
         profile = study?.Profile ?? profile;
         Profile = NotebookProfile.Parse(profile);
         OutputRoot = Path.GetFullPath(outputRoot);
@@ -84,8 +86,8 @@ public sealed class NotebookExperiments
     /// <summary>The published study the notebooks show, or null when they run (or reuse) their own experiments.</summary>
     public PublishedStudy? Study { get; }
 
-    /// <summary>While showing a study: the notebooks' own experiments, for the grids the study lacks.</summary>
-    NotebookExperiments? Fresh { get; }
+    /// <summary>While showing a study: the notebooks' own experiments, for the grids the study lacks (null otherwise).</summary>
+    public NotebookExperiments? Fresh { get; }
 
     /// <summary>One line for the notebook's first cell: what it shows, and how to get the other.</summary>
     public string Describe() => Study is { } s

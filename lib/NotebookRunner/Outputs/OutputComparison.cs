@@ -91,10 +91,11 @@ public static partial class OutputComparison
         return s.ToString();
     }
 
-    /// <summary>Ids, timings, rates and dates replaced by placeholders; the checkout's path by &lt;repo&gt;.</summary>
+    /// <summary>Ids, timings, rates and dates replaced by placeholders; the checkout's path by &lt;repo&gt;, the user's workbook cache by &lt;cache&gt;.</summary>
     public static string Volatile(string text, string? repositoryRoot = null)
     {
         if (repositoryRoot is { Length: > 1 }) text = text.Replace(Path.TrimEndingDirectorySeparator(repositoryRoot), "<repo>", StringComparison.Ordinal);
+        text = Cache().Replace(text, "<cache>");
         text = Guid().Replace(text, "<id>");
         text = Hex32().Replace(text, "<id>");
         text = IsoTime().Replace(text, "<time>");
@@ -131,6 +132,10 @@ public static partial class OutputComparison
 
     [GeneratedRegex(@"(?<![\w.])\d+(\.\d+)?\s?(ms|s|sec|seconds|min|minutes)\b")]
     private static partial Regex Duration();
+
+    // The workbook's per-user cache (rendered datasets, kernel verdicts) lives under each user's home.
+    [GeneratedRegex(@"[^\s""'<>(]*/\.cache/ssl-anomaly")]
+    private static partial Regex Cache();
 
     [GeneratedRegex(@"/tmp/[^\s""'<>)]+")]
     private static partial Regex Temp();

@@ -60,6 +60,10 @@ public class CommittedStudyTests
         Assert.False(Directory.Exists(dir.File("out")), "showing a study wrote a run folder");
         // The grids a study lacks go to the notebooks' own experiments, at the profile the notebooks run fresh.
         Assert.Equal(Path.Combine(dir.File("out/quick"), "selection-grid"), experiments.SelectionGridDirectory);
+        Assert.Equal("quick", experiments.Fresh!.Profile);
+        // A smoke study (CI's) fills its gaps at smoke, in minutes.
+        var smoke = study with { Profile = "smoke" };
+        Assert.Equal("smoke", new NotebookExperiments("quick", dir.File("out/quick"), null, log, smoke).Fresh!.Profile);
     }
 
     [Fact]

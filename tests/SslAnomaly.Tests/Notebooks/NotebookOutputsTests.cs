@@ -68,6 +68,9 @@ public class NotebookOutputsTests
         Assert.Equal("42", NotebookOutputs.Text(outputs[3], "text/plain"));
         Assert.Contains("0.5", rendered[1]);
 
+        Assert.True(NotebookRunnerProcess.Schema.Validate(System.Text.Json.JsonDocument.Parse(NotebookOutputs.Write(notebook)).RootElement) is var errors && errors.Count == 0,
+            string.Join("\n", errors));
+
         Assert.Equal(2, NotebookOutputs.AddFigurePngs(notebook, Render));
         Assert.Equal(4, notebook["cells"]![1]!["outputs"]!.AsArray().Count);
         Assert.Equal(2, notebook["cells"]![2]!["outputs"]!.AsArray().Count);
@@ -97,10 +100,12 @@ public class NotebookOutputsTests
     public void The_check_ignores_ids_timings_paths_and_png_bytes()
     {
         var committed = Notebook(Markdown("m"),
-            Code("c1", Stream("sweep finished in 41 s; 12.5 img/s at 2026-12-07T09:58:01.123+00:00 in /home/a/repo/notebooks/out/quick\n")),
+            Code("c1", Stream("sweep finished in 41 s; 12.5 img/s at 2026-12-07T09:58:01.123+00:00 in /home/a/repo/notebooks/out/quick\n"),
+                Stream("embedded dataset: /root/.cache/ssl-anomaly/embedded/synth-v1\n")),
             Code("c2", FigureOutput(0.25)), Code("c3", Display("0.659218", type: "execute_result")));
         var produced = Notebook(Markdown("m"),
-            Code("c1", Stream("sweep finished in 7.5 s; 30.1 img/s at 2026-12-08T10:00:00Z in /work/other/notebooks/out/quick\n")),
+            Code("c1", Stream("sweep finished in 7.5 s; 30.1 img/s at 2026-12-08T10:00:00Z in /work/other/notebooks/out/quick\n"),
+                Stream("embedded dataset: /home/runner/.cache/ssl-anomaly/embedded/synth-v1\n")),
             Code("c2", FigureOutput(0.25)), Code("c3", Display("0.659218")));
         NotebookOutputs.AddFigurePngs(committed, _ => [1, 2, 3]);
         NotebookOutputs.AddFigurePngs(produced, _ => [4, 5, 6, 7]);

@@ -39,7 +39,7 @@ public sealed class NotebookExperiments
         Study = study;
         // A smoke study (CI) fills its gaps at smoke; any other at the profile asked for (quick by default), since the
         // study's own profile (standard, paper) would take hours for the ablations.
-        Fresh = study is null ? null : new NotebookExperiments(study.Profile == Profiles.Smoke ? Profiles.Smoke : profile, outputRoot, dataRoot, log);
+        Fresh = study is null ? null : FreshFor(study, profile, outputRoot, dataRoot, log);
         profile = study?.Profile ?? profile;
         Profile = NotebookProfile.Parse(profile);
         OutputRoot = Path.GetFullPath(outputRoot);
@@ -80,8 +80,28 @@ public sealed class NotebookExperiments
         return null;
     }
 
-    static bool HasFinishedRuns(string root) =>
-        Directory.Exists(root) && Directory.EnumerateFiles(root, RunDirectory.ResultFile, SearchOption.AllDirectories).Any();
+    /// <summary>Whether the notebooks' own imbalance sweep under <paramref name="root"/> has a finished run: what a study
+    /// stands in for (the ablations run beside it even while a study is shown, so they do not count).</summary>
+    static bool HasFinishedRuns(string root)
+    {
+        var sweep = Path.Combine(root, SweepFolder);
+        return Directory.Exists(sweep) && Directory.EnumerateFiles(sweep, RunDirectory.ResultFile, SearchOption.AllDirectories).Any();
+    }
+
+    const string SweepFolder = "imbalance-sweep";
+
+    /// <summary>
+    /// The notebooks' own experiments beside a study, for the grids it lacks. Each profile keeps its own folder
+    /// (out/&lt;profile&gt;), so a smoke study's gaps filled at smoke never land among quick runs.
+    /// </summary>
+    static NotebookExperiments FreshFor(PublishedStudy study, string profile, string outputRoot, string? dataRoot, TextWriter? log)
+    {
+        var fresh = study.Profile == Profiles.Smoke ? Profiles.Smoke : NotebookProfile.Parse(profile);
+        var root = Path.GetFullPath(outputRoot);
+        if (fresh != NotebookProfile.Parse(profile) && Path.GetFileName(root) == NotebookProfile.Parse(profile))
+            root = Path.Combine(Path.GetDirectoryName(root)!, fresh);
+        return new NotebookExperiments(fresh, root, dataRoot, log);
+    }
 
     /// <summary>The published study the notebooks show, or null when they run (or reuse) their own experiments.</summary>
     public PublishedStudy? Study { get; }
@@ -117,7 +137,7 @@ public sealed class NotebookExperiments
         ? File.Exists(Path.Combine(study.Folder, SweepPlan.PlanFile)) ? SweepPlan.Load(study.Folder).Sets : []
         : Profiles.NotebookSets(Profile);
 
-    public string SweepDirectory => Path.Combine(OutputRoot, "imbalance-sweep");
+    public string SweepDirectory => Path.Combine(OutputRoot, SweepFolder);
     public string AblationDirectory => Path.Combine(OutputRoot, "ablations");
 
     /// <summary>The configuration `ssl-anomaly run` would build for these options under this profile.</summary>

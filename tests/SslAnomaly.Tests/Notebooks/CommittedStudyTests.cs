@@ -63,7 +63,9 @@ public class CommittedStudyTests
         Assert.Equal("quick", experiments.Fresh!.Profile);
         // A smoke study (CI's) fills its gaps at smoke, in minutes.
         var smoke = study with { Profile = "smoke" };
-        Assert.Equal("smoke", new NotebookExperiments("quick", dir.File("out/quick"), null, log, smoke).Fresh!.Profile);
+        var smokeGaps = new NotebookExperiments("quick", dir.File("out/quick"), null, log, smoke).Fresh!;
+        Assert.Equal("smoke", smokeGaps.Profile);
+        Assert.Equal(dir.File("out/smoke"), smokeGaps.OutputRoot);
     }
 
     [Fact]
@@ -86,8 +88,11 @@ public class CommittedStudyTests
             Assert.Equal("smoke", fresh.Profile);
             Assert.StartsWith("profile smoke; runs live in ", fresh.Describe());
 
-            // Local runs of the default profile win over the study.
+            // Runs of the grids a study lacks do not count as local runs; a finished run of the notebooks' own sweep does,
+            // and wins over the study.
             Environment.SetEnvironmentVariable(NotebookProfile.EnvironmentVariable, null);
+            FinishedRun(Path.Combine(dir.File("out"), "quick", "ablations", "resolution"), "supervised", 5);
+            Assert.Equal(study.Folder, NotebookExperiments.Current().Study?.Folder);
             FinishedRun(Path.Combine(dir.File("out"), "quick", "imbalance-sweep", "runs"), "simclr", 45);
             Assert.Null(NotebookExperiments.Current().Study);
 

@@ -91,7 +91,11 @@ public static partial class OutputComparison
         return s.ToString();
     }
 
-    /// <summary>Ids, timings, rates and dates replaced by placeholders; the checkout's path by &lt;repo&gt;, the user's workbook cache by &lt;cache&gt;.</summary>
+    /// <summary>
+    /// Ids, timings, rates and dates replaced by placeholders; the checkout's path by &lt;repo&gt;, the user's workbook cache by
+    /// &lt;cache&gt;; a notebook's own run "completed in ..." or "reused" alike; how many kernel checks ran now rather than came
+    /// from the cache.
+    /// </summary>
     public static string Volatile(string text, string? repositoryRoot = null)
     {
         if (repositoryRoot is { Length: > 1 }) text = text.Replace(Path.TrimEndingDirectorySeparator(repositoryRoot), "<repo>", StringComparison.Ordinal);
@@ -101,6 +105,10 @@ public static partial class OutputComparison
         text = IsoTime().Replace(text, "<time>");
         text = Rate().Replace(text, "<rate>");
         text = Duration().Replace(text, "<duration>");
+        // Whether a notebook's own run trained now or was reused from an earlier call depends on the runs folder, not on the code.
+        text = RunProgress().Replace(text, "${run}: <ran or reused>");
+        // How many kernel verdicts notebook 00 computed now rather than read from the per-user cache.
+        text = CheckedNow().Replace(text, "<n> checked now");
         text = Temp().Replace(text, "<temp>");
         return text.Replace("\r\n", "\n");
     }
@@ -136,6 +144,12 @@ public static partial class OutputComparison
     // The workbook's per-user cache (rendered datasets, kernel verdicts) lives under each user's home.
     [GeneratedRegex(@"[^\s""'<>(]*/\.cache/ssl-anomaly")]
     private static partial Regex Cache();
+
+    [GeneratedRegex(@"^(?<run>\S+): (completed in <duration>[^\n]*|reused \(finished earlier\))$", RegexOptions.Multiline)]
+    private static partial Regex RunProgress();
+
+    [GeneratedRegex(@"\b\d+ checked now\b")]
+    private static partial Regex CheckedNow();
 
     [GeneratedRegex(@"/tmp/[^\s""'<>)]+")]
     private static partial Regex Temp();

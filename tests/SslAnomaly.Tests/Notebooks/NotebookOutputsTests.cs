@@ -101,11 +101,13 @@ public class NotebookOutputsTests
     {
         var committed = Notebook(Markdown("m"),
             Code("c1", Stream("sweep finished in 41 s; 12.5 img/s at 2026-12-07T09:58:01.123+00:00 in /home/a/repo/notebooks/out/quick\n"),
-                Stream("embedded dataset: /root/.cache/ssl-anomaly/embedded/synth-v1\n")),
+                Stream("embedded dataset: /root/.cache/ssl-anomaly/embedded/synth-v1\n"),
+                Stream("supervised-resnet18-r16: completed in 12.5 s; F1 on the natural test split 0.384\nnumerics: 34 op shapes, 5 checked now in 3 s\n")),
             Code("c2", FigureOutput(0.25)), Code("c3", Display("0.659218", type: "execute_result")));
         var produced = Notebook(Markdown("m"),
             Code("c1", Stream("sweep finished in 7.5 s; 30.1 img/s at 2026-12-08T10:00:00Z in /work/other/notebooks/out/quick\n"),
-                Stream("embedded dataset: /home/runner/.cache/ssl-anomaly/embedded/synth-v1\n")),
+                Stream("embedded dataset: /home/runner/.cache/ssl-anomaly/embedded/synth-v1\n"),
+                Stream("supervised-resnet18-r16: reused (finished earlier)\nnumerics: 34 op shapes, 0 checked now in 0 s\n")),
             Code("c2", FigureOutput(0.25)), Code("c3", Display("0.659218")));
         NotebookOutputs.AddFigurePngs(committed, _ => [1, 2, 3]);
         NotebookOutputs.AddFigurePngs(produced, _ => [4, 5, 6, 7]);
@@ -120,6 +122,8 @@ public class NotebookOutputsTests
     [Fact]
     public void The_check_names_each_cell_whose_numbers_figures_or_outputs_changed()
     {
+        Assert.NotEqual(OutputComparison.Volatile("numerics: 34 op shapes"), OutputComparison.Volatile("numerics: 35 op shapes"));
+        Assert.NotEqual(OutputComparison.Volatile("r16: failed in 2 s (non-finite loss)"), OutputComparison.Volatile("r16: reused (finished earlier)"));
         var committed = Notebook(Markdown("m"), Code("c1", Display("F1 0.659218")), Code("c2", FigureOutput(0.25)), Code("c3", Stream("ok\n")), Code("c4"));
         var produced = Notebook(Markdown("m"), Code("c1", Display("F1 0.659219")), Code("c2", FigureOutput(0.26)), Code("c3", Stream("ok\n")), Code("c4", Stream("new\n")));
         var differences = OutputComparison.Compare(committed, produced);

@@ -32,4 +32,28 @@ dib.SetAction(parse =>
     return 0;
 });
 root.Subcommands.Add(dib);
+
+var outputNotebooks = new Argument<string[]>("notebooks") { Description = "the .ipynb files to execute (default: every notebooks/*.ipynb of the repository)", Arity = ArgumentArity.ZeroOrMore };
+var study = new Option<string?>("--study") { Description = $"the published study the notebooks show (default: the repository's {NotebookRunner.Outputs.OutputsCommand.DefaultStudy})" };
+var runsOut = new Option<string?>("--runs-out") { Description = "where the grids the study lacks (ablations, selection grid) run and are reused (default: notebooks/out/with-study)" };
+var check = new Option<bool>("--check") { Description = "write nothing; exit 1 when the committed outputs differ from what the current code produces, naming the cells" };
+var noPng = new Option<bool>("--no-png") { Description = "no PNG copies of the figures (they need chromium)" };
+var outputs = new Command("outputs", "Executes the notebooks in the real kernel against a published study and writes their outputs into the .ipynb files, " +
+                                     "each Plotly figure also as a PNG; --check compares the committed outputs instead.")
+{
+    outputNotebooks, study, runsOut, check, noPng, timeout,
+};
+outputs.SetAction(parse =>
+{
+    var root = NotebookRunner.Outputs.OutputsCommand.RepositoryRoot(Path.Combine(Directory.GetCurrentDirectory(), "x")) ?? Directory.GetCurrentDirectory();
+    var given = parse.GetValue(outputNotebooks) ?? [];
+    var files = given.Length > 0 ? given
+        : Directory.Exists(Path.Combine(root, "notebooks")) ? Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal).ToArray() : [];
+    return NotebookRunner.Outputs.OutputsCommand.Run(new NotebookRunner.Outputs.OutputsCommand.Options(
+        files,
+        parse.GetValue(study) ?? Path.Combine(root, NotebookRunner.Outputs.OutputsCommand.DefaultStudy),
+        parse.GetValue(runsOut) ?? Path.Combine(root, "notebooks", "out", "with-study"),
+        parse.GetValue(check), !parse.GetValue(noPng), parse.GetValue(timeout)), Console.Error);
+});
+root.Subcommands.Add(outputs);
 return root.Parse(args).Invoke();

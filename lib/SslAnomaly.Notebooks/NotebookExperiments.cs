@@ -10,6 +10,9 @@ namespace SslAnomaly.Notebooks;
 /// what is missing and reuses what is finished: run folders are the CLI's own (config.json, metrics.csv,
 /// result.json...), so `ssl-anomaly sweep`/`report` work on them too, and a notebook opened a second time
 /// only reads. Runs execute in the notebook's process, one after the other.
+/// Where no profile is asked for (SSL_ANOMALY_PROFILE unset) and no local runs exist, the notebooks show the committed
+/// reference study instead (<see cref="Study"/>, results/standard or SSL_ANOMALY_STUDY): the imbalance sweep and its runs
+/// come from it, nothing trains; only the grids the study lacks (the ablations, the selection grid) run at quick.
 /// </summary>
 public sealed class NotebookExperiments
 {
@@ -17,9 +20,27 @@ public sealed class NotebookExperiments
     public const string OutputVariable = "SSL_ANOMALY_NOTEBOOK_OUT";
     /// <summary>A Sewer-ML root (CSVs + images); without it the embedded synthetic dataset is used (not in the paper profile).</summary>
     public const string DataRootVariable = "SSL_ANOMALY_DATA_ROOT";
+    /// <summary>A published study to show (ssl-anomaly publish) instead of the repository's results/standard.</summary>
+    public const string StudyVariable = "SSL_ANOMALY_STUDY";
+    /// <summary>The committed reference study, relative to the repository root.</summary>
+    public const string CommittedStudy = "results/standard";
 
     public NotebookExperiments(string profile, string outputRoot, string? dataRoot = null, TextWriter? log = null)
+        : this(profile, outputRoot, dataRoot, log, study: null)
     {
+    }
+
+    /// <summary>
+    /// Shows <paramref name="study"/> (a published study): its profile is <see cref="Profile"/>, the sweep and its runs are
+    /// read from it; the grids it lacks run at <paramref name="profile"/> under <paramref name="outputRoot"/>.
+    /// </summary>
+    public NotebookExperiments(string profile, string outputRoot, string? dataRoot, TextWriter? log, PublishedStudy? study)
+    {
+        Study = study;
+        // A smoke study (CI) fills its gaps at smoke; any other at the profile asked for (quick by default), since the
+        // study's own profile (standard, paper) would take hours for the ablations.
+        Fresh = study is null ? null : FreshFor(study, profile, outputRoot, dataRoot, log);
+        profile = study?.Profile ?? profile;
         Profile = NotebookProfile.Parse(profile);
         OutputRoot = Path.GetFullPath(outputRoot);
         DataRoot = dataRoot is null ? null : Path.GetFullPath(dataRoot);
@@ -30,7 +51,11 @@ public sealed class NotebookExperiments
                 "(the embedded dataset is for the smoke and quick profiles).");
     }
 
-    /// <summary>The profile from SSL_ANOMALY_PROFILE, the output root from SSL_ANOMALY_NOTEBOOK_OUT or out/&lt;profile&gt;.</summary>
+    /// <summary>
+    /// The profile from SSL_ANOMALY_PROFILE, the output root from SSL_ANOMALY_NOTEBOOK_OUT or out/&lt;profile&gt;. With
+    /// SSL_ANOMALY_PROFILE unset and no finished run under the output root, the committed study when there is one
+    /// (<see cref="FindStudy"/>): setting the profile is how a reader asks for fresh experiments.
+    /// </summary>
     public static NotebookExperiments Current()
     {
         var profile = NotebookProfile.Current;
@@ -38,7 +63,65 @@ public sealed class NotebookExperiments
             ? Path.Combine(overridden, profile)
             : Path.Combine("out", profile);
         var data = Environment.GetEnvironmentVariable(DataRootVariable) is { Length: > 0 } d ? d : null;
-        return new NotebookExperiments(profile, root, data);
+        bool profileAsked = Environment.GetEnvironmentVariable(NotebookProfile.EnvironmentVariable) is { Length: > 0 };
+        var study = profileAsked || data is not null || HasFinishedRuns(root) ? null : FindStudy();
+        return new NotebookExperiments(profile, root, data, null, study);
+    }
+
+    /// <summary>SSL_ANOMALY_STUDY when set (an error when it holds no study), else results/standard of the repository the
+    /// notebook runs in (searched upwards from the working folder), else null.</summary>
+    public static PublishedStudy? FindStudy()
+    {
+        if (Environment.GetEnvironmentVariable(StudyVariable) is { Length: > 0 } chosen)
+            return PublishedStudy.TryRead(chosen) ?? throw new UserInputException($"{StudyVariable}={chosen} holds no published study (study.json and runs/, written by `ssl-anomaly publish`).");
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "NotebookSupport.sln")))
+                return PublishedStudy.TryRead(Path.Combine(dir.FullName, CommittedStudy));
+        return null;
+    }
+
+    /// <summary>Whether the notebooks' own imbalance sweep under <paramref name="root"/> has a finished run: what a study
+    /// stands in for (the ablations run beside it even while a study is shown, so they do not count).</summary>
+    static bool HasFinishedRuns(string root)
+    {
+        var sweep = Path.Combine(root, SweepFolder);
+        return Directory.Exists(sweep) && Directory.EnumerateFiles(sweep, RunDirectory.ResultFile, SearchOption.AllDirectories).Any();
+    }
+
+    const string SweepFolder = "imbalance-sweep";
+
+    /// <summary>
+    /// The notebooks' own experiments beside a study, for the grids it lacks. Each profile keeps its own folder
+    /// (out/&lt;profile&gt;), so a smoke study's gaps filled at smoke never land among quick runs.
+    /// </summary>
+    static NotebookExperiments FreshFor(PublishedStudy study, string profile, string outputRoot, string? dataRoot, TextWriter? log)
+    {
+        var fresh = study.Profile == Profiles.Smoke ? Profiles.Smoke : NotebookProfile.Parse(profile);
+        var root = Path.GetFullPath(outputRoot);
+        if (fresh != NotebookProfile.Parse(profile) && Path.GetFileName(root) == NotebookProfile.Parse(profile))
+            root = Path.Combine(Path.GetDirectoryName(root)!, fresh);
+        return new NotebookExperiments(fresh, root, dataRoot, log);
+    }
+
+    /// <summary>The published study the notebooks show, or null when they run (or reuse) their own experiments.</summary>
+    public PublishedStudy? Study { get; }
+
+    /// <summary>While showing a study: the notebooks' own experiments, for the grids the study lacks (null otherwise).</summary>
+    public NotebookExperiments? Fresh { get; }
+
+    /// <summary>One line for the notebook's first cell: what it shows, and how to get the other.</summary>
+    public string Describe() => Study is { } s
+        ? $"showing the committed reference study {ShownPath(s.Folder)} ({s.Runs} runs, commit {s.ShortCommit}, profile {s.Profile ?? "mixed"}); " +
+          $"set {NotebookProfile.EnvironmentVariable}=quick (or smoke, standard, paper) to run fresh experiments instead"
+        : $"profile {Profile}; runs live in {OutputRoot}";
+
+    /// <summary>A study inside the repository by its path from the root (results/standard), else in full.</summary>
+    static string ShownPath(string folder)
+    {
+        for (var dir = new DirectoryInfo(folder).Parent; dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "NotebookSupport.sln")))
+                return Path.GetRelativePath(dir.FullName, folder).Replace('\\', '/');
+        return folder;
     }
 
     public string Profile { get; }
@@ -49,15 +132,28 @@ public sealed class NotebookExperiments
     TextWriter Out => Log ?? Console.Out;
 
     /// <summary>The --set overrides every run of this profile gets (<see cref="Profiles.NotebookSets"/>: empty outside smoke).</summary>
-    public IReadOnlyList<string> Sets => Profiles.NotebookSets(Profile);
+    /// <summary>While showing a study: the --set pairs its sweep ran with (its sweep.json), not the notebooks' own.</summary>
+    public IReadOnlyList<string> Sets => Study is { } study
+        ? File.Exists(Path.Combine(study.Folder, SweepPlan.PlanFile)) ? SweepPlan.Load(study.Folder).Sets : []
+        : Profiles.NotebookSets(Profile);
 
-    public string SweepDirectory => Path.Combine(OutputRoot, "imbalance-sweep");
+    public string SweepDirectory => Path.Combine(OutputRoot, SweepFolder);
     public string AblationDirectory => Path.Combine(OutputRoot, "ablations");
 
     /// <summary>The configuration `ssl-anomaly run` would build for these options under this profile.</summary>
+    /// <remarks>While showing a study, the config its run of these options recorded, where it has one: what the study ran.</remarks>
     public ExperimentConfig Config(string method, string backbone, double trainDefectPct, int seed = 0) =>
-        ExperimentConfigBuilder.Build(Profile, null,
-            new ExperimentChoices { Method = method, Backbone = backbone, TrainDefectPct = trainDefectPct, Seed = seed, DataRoot = DataRoot }, Sets);
+        StudyRun(method, backbone, trainDefectPct, seed) is { } run
+            ? RunReplication.ConfigOf(run.RunDirectory)
+            : ExperimentConfigBuilder.Build(Profile, null,
+                new ExperimentChoices { Method = method, Backbone = backbone, TrainDefectPct = trainDefectPct, Seed = seed, DataRoot = DataRoot }, Sets);
+
+    /// <summary>The study's runs, read once (each is a result.json of about 200 kB).</summary>
+    IReadOnlyList<RunResult> StudyRuns => studyRuns ??= Study?.ReadRuns() ?? [];
+    IReadOnlyList<RunResult>? studyRuns;
+
+    RunResult? StudyRun(string method, string backbone, double trainDefectPct, int seed) =>
+        StudyRuns.FirstOrDefault(r => r.Method == method && r.Backbone == backbone && r.TrainDefectPct == trainDefectPct && r.Seed == seed);
 
     /// <summary>The dataset's root folder (the embedded one is rendered into its cache first if needed).</summary>
     public string DataRootPath()
@@ -75,6 +171,9 @@ public sealed class NotebookExperiments
     /// </summary>
     public RunResult Pretrain(string method, string backbone, double trainDefectPct)
     {
+        if (Study is { } study)
+            return StudyRun(method, backbone, trainDefectPct, 0)
+                ?? throw new UserInputException($"the committed study {study.Folder} has no {method} {backbone} run at {trainDefectPct} % (seed 0): set {NotebookProfile.EnvironmentVariable} to run it.");
         var plan = Plan(Grids.ImbalanceFor(Profile));
         var entry = new SweepEntry(0, method, backbone, trainDefectPct, 0);
         return Run(plan.RunDirectoryOf(SweepDirectory, entry), plan.Config(entry));
@@ -90,6 +189,15 @@ public sealed class NotebookExperiments
     /// </summary>
     public ImbalanceSweep ImbalanceSweep()
     {
+        if (Study is { } study)
+        {
+            var shown = StudyRuns;
+            Out.WriteLine($"imbalance sweep: {Describe()}");
+            return new ImbalanceSweep(study.Folder,
+                MethodRegistry.Names.Where(m => shown.Any(r => r.Method == m)).ToList(),
+                Backbones.BackboneConfig.AllNames.Where(b => shown.Any(r => r.Backbone == b)).ToList(),
+                shown);
+        }
         Directory.CreateDirectory(SweepDirectory);
         var plan = Plan(Grids.ImbalanceFor(Profile), Profiles.NotebookMethods(Profile), Profiles.NotebookBackbones(Profile)).SaveOrVerify(SweepDirectory);
         int done = plan.Entries.Count(e => RunDirectory.ReadStatus(plan.RunDirectoryOf(SweepDirectory, e)) is not null);
@@ -100,7 +208,16 @@ public sealed class NotebookExperiments
         return new ImbalanceSweep(SweepDirectory, plan.Methods, plan.Backbones, runs);
     }
 
-    public string SelectionGridDirectory => Path.Combine(OutputRoot, "selection-grid");
+    public string SelectionGridDirectory => Fresh?.SelectionGridDirectory ?? Path.Combine(OutputRoot, "selection-grid");
+
+    /// <summary>While showing a study that lacks a grid, says so and hands the grid to the notebooks' own experiments.</summary>
+    NotebookExperiments OwnRunsFor(string what)
+    {
+        if (Fresh is null) return this;
+        Fresh.Log = Log;
+        Out.WriteLine($"the committed study holds no {what}: running it at the {Fresh.Profile} profile into {Fresh.OutputRoot} (finished runs are reused)");
+        return Fresh;
+    }
 
     /// <summary>SimCLR's temperatures of the selection grid (notebook 07): the paper's default 0.2 and one on each side.</summary>
     public static readonly IReadOnlyList<double> SelectionTemperatures = [0.1, 0.2, 0.5];
@@ -112,6 +229,7 @@ public sealed class NotebookExperiments
     /// </summary>
     public IReadOnlyList<RunResult> SelectionGrid()
     {
+        if (Fresh is not null) return OwnRunsFor("selection grid").SelectionGrid();
         var previous = Environment.GetEnvironmentVariable(EpochProbeMonitor.EnvironmentVariable);
         Environment.SetEnvironmentVariable(EpochProbeMonitor.EnvironmentVariable, "1");
         try
@@ -135,6 +253,7 @@ public sealed class NotebookExperiments
     /// </summary>
     public IReadOnlyList<RunResult> ResolutionAblation()
     {
+        if (Fresh is not null) return OwnRunsFor("resolution ablation").ResolutionAblation();
         var plan = Plan(Grids.Resolution);
         Out.WriteLine($"resolution ablation ({Profile}): supervised, no augmentation but resize, {string.Join(", ", plan.Entries.Select(e => e.Resolution).Distinct())} px x {string.Join(", ", plan.Backbones)}");
         return plan.Entries.Select(e => Run(Path.Combine(AblationDirectory, Grids.Resolution, e.RunName), plan.Config(e))).ToList();
@@ -143,6 +262,7 @@ public sealed class NotebookExperiments
     /// <summary>Figure 3 (<see cref="Grids.AugmentationAblation"/>): the supervised ResNet-18 with the paper's pipeline at each (min_scale, t_val).</summary>
     public IReadOnlyList<AugmentationRun> AugmentationAblation()
     {
+        if (Fresh is not null) return OwnRunsFor("augmentation ablation").AugmentationAblation();
         var plan = Plan(Grids.Augmentation);
         var (scales, tvals) = Profiles.AugmentationGrid(Profile);
         Out.WriteLine($"augmentation ablation ({Profile}): supervised resnet18, min_scale {string.Join(", ", scales.Select(F))} x t_val {string.Join(", ", tvals.Select(F))}");

@@ -34,7 +34,7 @@ dib.SetAction(parse =>
 root.Subcommands.Add(dib);
 
 var outputNotebooks = new Argument<string[]>("notebooks") { Description = "the .ipynb files to execute (default: every notebooks/*.ipynb of the repository)", Arity = ArgumentArity.ZeroOrMore };
-var study = new Option<string?>("--study") { Description = $"the published study the notebooks show (default: the repository's {NotebookRunner.Outputs.OutputsCommand.DefaultStudy})" };
+var study = new Option<string?>("--study") { Description = $"the published study the notebooks show (default: the repository's {SslAnomaly.Experiments.PublishedStudy.Committed})" };
 var runsOut = new Option<string?>("--runs-out") { Description = "where the grids the study lacks (ablations, selection grid) run and are reused (default: notebooks/out/with-study)" };
 var check = new Option<bool>("--check") { Description = "write nothing; exit 1 when the committed outputs differ from what the current code produces, naming the cells" };
 var noPng = new Option<bool>("--no-png") { Description = "no PNG copies of the figures (they need chromium)" };
@@ -51,7 +51,7 @@ outputs.SetAction(parse =>
         : Directory.Exists(Path.Combine(root, "notebooks")) ? Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal).ToArray() : [];
     return NotebookRunner.Outputs.OutputsCommand.Run(new NotebookRunner.Outputs.OutputsCommand.Options(
         files,
-        parse.GetValue(study) ?? Path.Combine(root, NotebookRunner.Outputs.OutputsCommand.DefaultStudy),
+        parse.GetValue(study) ?? Path.Combine(root, SslAnomaly.Experiments.PublishedStudy.Committed),
         parse.GetValue(runsOut) ?? Path.Combine(root, "notebooks", "out", "with-study"),
         parse.GetValue(check), !parse.GetValue(noPng), parse.GetValue(timeout)), Console.Error);
 });

@@ -21,9 +21,9 @@ public sealed class NotebookExperiments
     /// <summary>A Sewer-ML root (CSVs + images); without it the embedded synthetic dataset is used (not in the paper profile).</summary>
     public const string DataRootVariable = "SSL_ANOMALY_DATA_ROOT";
     /// <summary>A published study to show (ssl-anomaly publish) instead of the repository's results/standard.</summary>
-    public const string StudyVariable = "SSL_ANOMALY_STUDY";
+    public const string StudyVariable = PublishedStudy.EnvironmentVariable;
     /// <summary>The committed reference study, relative to the repository root.</summary>
-    public const string CommittedStudy = "results/standard";
+    public const string CommittedStudy = PublishedStudy.Committed;
 
     public NotebookExperiments(string profile, string outputRoot, string? dataRoot = null, TextWriter? log = null)
         : this(profile, outputRoot, dataRoot, log, study: null)

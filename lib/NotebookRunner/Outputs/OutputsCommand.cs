@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotebookRunner.Kernel;
+using SslAnomaly.Experiments;
 
 namespace NotebookRunner.Outputs;
 
@@ -12,9 +13,8 @@ namespace NotebookRunner.Outputs;
 /// </summary>
 public static class OutputsCommand
 {
-    public const string StudyVariable = "SSL_ANOMALY_STUDY";
+    /// <summary>Where the notebooks keep the runs of the grids a study lacks (their own output root).</summary>
     public const string OutputVariable = "SSL_ANOMALY_NOTEBOOK_OUT";
-    public const string DefaultStudy = "results/standard";
 
     public sealed record Options(IReadOnlyList<string> Notebooks, string Study, string RunsOut, bool Check, bool Png, int TimeoutSeconds);
 
@@ -40,7 +40,7 @@ public static class OutputsCommand
         // lacks run there at the quick profile and are reused by the next call.
         Environment.SetEnvironmentVariable("SSL_ANOMALY_PROFILE", null);
         Environment.SetEnvironmentVariable("SSL_ANOMALY_DATA_ROOT", null);
-        Environment.SetEnvironmentVariable(StudyVariable, study);
+        Environment.SetEnvironmentVariable(PublishedStudy.EnvironmentVariable, study);
         Environment.SetEnvironmentVariable(OutputVariable, Path.GetFullPath(options.RunsOut));
         log.WriteLine($"NotebookRunner outputs: {notebooks.Count} notebook(s) against {study}; grids the study lacks run under {Path.GetFullPath(options.RunsOut)}");
 

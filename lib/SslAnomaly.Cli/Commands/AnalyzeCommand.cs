@@ -14,8 +14,8 @@ public static class AnalyzeCommand
 {
     public static Command Create()
     {
-        var runs = new Option<string>("--runs") { Description = "folder searched recursively for finished run folders (result.json, metrics.csv)", Required = true };
-        var outDir = new Option<string>("--out") { Description = "folder for the tables (CSV, markdown), analysis.json and figures/", Required = true };
+        var runs = CliOptions.Required("--runs", "folder searched recursively for finished run folders (result.json, metrics.csv)");
+        var outDir = CliOptions.Required("--out", "folder for the tables (CSV, markdown), analysis.json and figures/");
         var json = new Option<bool>("--json") { Description = "print analysis.json's content instead of the ranking table" };
         var bootstrap = new Option<int>("--bootstrap") { Description = "bootstrap replicates of each correlation interval", DefaultValueFactory = _ => 1000 };
         var command = new Command("analyze", "Rank label-free metrics by how well they predict probe F1, measure label-free model selection, and evaluate prior-shift adjustment.")

@@ -20,7 +20,7 @@ public static class DataCommand
 
     static Command Manifest()
     {
-        var root = new Option<string>("--data-root") { Description = "Folder with SewerML_Train.csv / SewerML_Val.csv and the images (flat or Train/, Val/).", Required = true };
+        var root = CliOptions.Required("--data-root", "Folder with SewerML_Train.csv / SewerML_Val.csv and the images (flat or Train/, Val/).");
         var split = new Option<string?>("--split") { Description = "train, val or test (test needs a labelled annotation file)." };
         var pct = new Option<string?>("--defect-pct") { Description = "Defect share in percent (e.g. 1, 2, 5, 15, 45, 0.5), or 'natural' for the split as it is." };
         var size = new Option<int?>("--size") { Description = "Images in the subset (default: as many as the share allows; natural: the whole split)." };
@@ -28,7 +28,7 @@ public static class DataCommand
         var name = new Option<string?>("--name") { Description = "Name recorded in the manifest." };
         var spec = new Option<string?>("--spec") { Description = "A spec file (data-manifests/…/*.spec.json) instead of --split/--defect-pct/--size/--seed; its expected CSV SHA-256 is checked." };
         var noImageCheck = new Option<bool>("--no-image-check") { Description = "Do not check that the selected images exist." };
-        var output = new Option<string>("--out") { Description = "Manifest file to write (atomically; nothing is written on error).", Required = true };
+        var output = CliOptions.Required("--out", "Manifest file to write (atomically; nothing is written on error).");
         var command = new Command("manifest", "Write a manifest: a deterministic subset of a split with a given defect share and size.")
         {
             root, split, pct, size, seed, name, spec, noImageCheck, output,
@@ -61,7 +61,7 @@ public static class DataCommand
 
     static Command Synth()
     {
-        var output = new Option<string>("--out") { Description = "Folder to create (must not exist or be empty).", Required = true };
+        var output = CliOptions.Required("--out", "Folder to create (must not exist or be empty).");
         var train = new Option<int>("--train") { Description = "Training frames.", DefaultValueFactory = _ => new SyntheticSewerOptions().Train };
         var val = new Option<int>("--val") { Description = "Validation frames.", DefaultValueFactory = _ => new SyntheticSewerOptions().Val };
         var test = new Option<int>("--test") { Description = "Held-out test frames (labelled).", DefaultValueFactory = _ => new SyntheticSewerOptions().Test };
@@ -110,7 +110,7 @@ public static class DataCommand
 
     static Command Check()
     {
-        var root = new Option<string>("--data-root") { Description = "Folder with the annotation files and images.", Required = true };
+        var root = CliOptions.Required("--data-root", "Folder with the annotation files and images.");
         var splits = new Option<string[]>("--split") { Description = "Splits to check (default: train, val, and test where its annotation file exists).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("check", "Validate annotation files (columns, 0/1 values, duplicates, Defect vs codes) and that every image exists.")
         {

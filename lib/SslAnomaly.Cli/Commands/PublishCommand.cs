@@ -11,8 +11,8 @@ public static class PublishCommand
 {
     public static Command Create()
     {
-        var runs = new Option<string>("--runs") { Description = "a sweep folder (or any folder) searched recursively for run folders", Required = true };
-        var outDir = new Option<string>("--out") { Description = "the study folder to write or update, e.g. results/standard", Required = true };
+        var runs = CliOptions.Required("--runs", "a sweep folder (or any folder) searched recursively for run folders");
+        var outDir = CliOptions.Required("--out", "the study folder to write or update, e.g. results/standard");
         var command = new Command("publish",
             "Copy the finished runs' results (config, result.json, metrics.csv, predictions, labels, manifests; no checkpoints or caches) into a study folder " +
             "with study.json, for committing; publishing again updates what changed")

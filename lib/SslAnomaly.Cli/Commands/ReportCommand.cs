@@ -9,8 +9,8 @@ public static class ReportCommand
 {
     public static Command Create()
     {
-        var runs = new Option<string>("--runs") { Description = "folder searched recursively for run folders with result.json", Required = true };
-        var outDir = new Option<string>("--out") { Description = "report folder", Required = true };
+        var runs = CliOptions.Required("--runs", "folder searched recursively for run folders with result.json");
+        var outDir = CliOptions.Required("--out", "report folder");
         var noPng = NoPngOption();
         var command = new Command("report", "Write Table 1, the imbalance heatmaps, monitor curves and the RankMe scatter (offline HTML, PNG copies).") { runs, outDir, noPng };
         command.SetAction(p =>

@@ -18,7 +18,7 @@ public static class ReproduceCommand
         var methods = new Option<string?>("--methods") { Description = "comma-separated subset of the methods (default: all)" };
         var backbones = new Option<string?>("--backbones") { Description = "comma-separated subset of the backbones (default: both)" };
         var parallel = SweepCommand.ParallelOption();
-        var outDir = new Option<string>("--out") { Description = "output folder (sweep/ and report/)", Required = true };
+        var outDir = CliOptions.Required("--out", "output folder (sweep/ and report/)");
         var noPng = ReportCommand.NoPngOption();
         var seeds = SweepCommand.SeedsOption();
         var headlineSeeds = SweepCommand.HeadlineSeedsOption();

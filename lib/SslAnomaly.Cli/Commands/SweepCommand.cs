@@ -25,7 +25,7 @@ public static class SweepCommand
         var seeds = SeedsOption();
         var headlineSeeds = HeadlineSeedsOption();
         var probePct = new Option<double?>("--probe-defect-pct") { Description = "hold the probe set's defect share fixed at this percent while the train share moves (the report's fixed-probe panel); default: the train share" };
-        var outDir = new Option<string>("--out") { Description = "sweep folder (sweep.json, runs/)", Required = true };
+        var outDir = CliOptions.Required("--out", "sweep folder (sweep.json, runs/)");
         var parallel = ParallelOption();
         var slurm = new Option<bool>("--slurm") { Description = "write an sbatch job array (one task per missing experiment) and submit it" };
         var dryRun = new Option<bool>("--dry-run") { Description = "list the sweep's runs and whether each has finished, run nothing; with --slurm: write the script, do not submit" };
@@ -72,7 +72,7 @@ public static class SweepCommand
         });
 
         var index = new Option<int>("--index") { Description = "entry of sweep.json (the Slurm array index)", Required = true };
-        var taskOut = new Option<string>("--out") { Description = "sweep folder", Required = true };
+        var taskOut = CliOptions.Required("--out", "sweep folder");
         var task = new Command("task", "Run one experiment of a sweep in this process (what each Slurm array task does).") { taskOut, index };
         // On a worker thread, like `run`: on SIGTERM System.CommandLine waits for the running task, which checkpoints.
         task.SetAction((p, cancel) => Task.Run(() =>

@@ -285,6 +285,11 @@ public static class StudyPublisher
 /// </summary>
 public sealed record PublishedStudy(string Folder, int Runs, string? CodeCommit, string? Profile)
 {
+    /// <summary>The repository's reference study, relative to its root.</summary>
+    public const string Committed = "results/standard";
+    /// <summary>Names another published study for the notebooks to show.</summary>
+    public const string EnvironmentVariable = "SSL_ANOMALY_STUDY";
+
     public string RunsFolder => Path.Combine(Folder, StudyPublisher.RunsFolder);
 
     /// <summary>The study in <paramref name="folder"/>, or null where the folder holds no study.json with runs beside it.</summary>

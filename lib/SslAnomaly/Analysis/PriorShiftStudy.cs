@@ -1,6 +1,7 @@
 using SslAnomaly.Data;
 using SslAnomaly.Eval;
 using SslAnomaly.Experiments;
+using SslAnomaly.Reporting;
 
 namespace SslAnomaly.Analysis;
 
@@ -46,22 +47,15 @@ public static class PriorShiftStudy
     public static IReadOnlyList<PriorShiftRow> EvaluateRun(AnalysisRun run)
     {
         string dir = run.Summary.RunDirectory;
-        var split = run.Summary.ScoredSplit;
-        string predictionsPath = Require(dir, RunResult.PredictionsFile(split)), truthPath = Require(dir, RunResult.TruthFile(split));
-        var truth = TruthTable.Read(truthPath);
-        var scores = PredictionCsv.Read(predictionsPath).AlignTo(truth.Filenames, Path.GetFileName(truthPath));
-        var index = truth.Filenames.Select((f, i) => (f, i)).ToDictionary(p => p.f, p => p.i, StringComparer.Ordinal);
+        var scored = RunScores.Read(run.Summary, "the prior-shift study needs the probe's predictions of every completed run");
         double? threshold = F2Threshold(dir);
 
         var rows = new List<PriorShiftRow>();
         foreach (var key in ImbalanceGrid.ValidationKeys)
         {
-            var manifestPath = Path.Combine(dir, RunResult.SubsetManifestFile(split, key));
-            if (!File.Exists(manifestPath)) continue;
-            var rowsOf = Manifest.Read(manifestPath).Filenames.Where(index.ContainsKey).Select(f => index[f]).ToArray();
-            if (rowsOf.Length == 0) continue;
-            var t = truth.Truth.Select(rowsOf);
-            var p = scores.Select(rowsOf).Defect;
+            if (scored.Subset(key) is not { Images.Count: > 0 } subset) continue;
+            var t = subset.Truth;
+            var p = subset.Scores.Defect;
             double share = (double)t.Positives / t.Count;
             var estimate = PriorShift.EstimatePrior(p);
             void Add(DecisionRule rule, DefectMetrics m) =>
@@ -88,12 +82,6 @@ public static class PriorShiftStudy
         var missing = predictions.Filenames.FirstOrDefault(f => !labels.ContainsKey(f));
         if (missing is not null) throw new UserInputException($"{path}: {missing} is not in the probe manifest {manifest}.");
         return ThresholdSelection.MaximiseFBeta(predictions.Filenames.Select(f => labels[f]).ToArray(), predictions.Scores.Defect).Threshold;
-    }
-
-    static string Require(string dir, string file)
-    {
-        var path = Path.Combine(dir, file);
-        return File.Exists(path) ? path : throw new UserInputException($"{path} is missing: the prior-shift study needs the probe's validation predictions of every completed run.");
     }
 
     public static IReadOnlyList<PriorShiftSummary> Summarise(IReadOnlyList<PriorShiftRow> rows) =>

@@ -36,7 +36,7 @@ public static class SeedStatistics
             return DefectMetrics.ScalarNames.ToDictionary(name => name, name => (observed[0].Scalar(name), intervals[name]));
         }
         RequireSharedLabels(seeds.Select(s => s.Truth), sameImages);
-        var replicates = ImageReplicates(seeds[0].Truth, seeds.Count, sameImages, options, (s, m) => seeds[s].Evaluate(m));
+        var replicates = ImageReplicates(seeds[0].Truth, seeds.Count, sameImages, options, (s, m) => Scalars(seeds[s].Evaluate(m)));
         return DefectMetrics.ScalarNames.Select((name, k) =>
         {
             var (mean, interval, _) = Combined(observed.Select(o => o.Scalar(name)).ToArray(), SharedVariance(replicates, k, seeds.Count, out _), options.Level);
@@ -71,6 +71,8 @@ public static class SeedStatistics
         }).ToDictionary(c => c.Metric);
     }
 
+    static double[] Scalars(DefectMetrics metrics) => DefectMetrics.ScalarNames.Select(metrics.Scalar).ToArray();
+
     static double[] Difference(DefectMetrics method, DefectMetrics floor) =>
         DefectMetrics.ScalarNames.Select(name => method.Scalar(name) - floor.Scalar(name)).ToArray();
 
@@ -83,9 +85,6 @@ public static class SeedStatistics
 
     /// <summary>Each seed's values on each replicate's one draw of images for all seeds: [metric, seed, replicate]; none
     /// (zero replicates) when the seeds do not share their images.</summary>
-    static double[,,] ImageReplicates(GroundTruth truth, int seedCount, bool sameImages, BootstrapOptions options, Func<int, int[], DefectMetrics> evaluate) =>
-        ImageReplicates(truth, seedCount, sameImages, options, (s, m) => { var metrics = evaluate(s, m); return DefectMetrics.ScalarNames.Select(metrics.Scalar).ToArray(); });
-
     static double[,,] ImageReplicates(GroundTruth truth, int seedCount, bool sameImages, BootstrapOptions options, Func<int, int[], double[]> values)
     {
         var names = DefectMetrics.ScalarNames;

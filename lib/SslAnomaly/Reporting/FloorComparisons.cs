@@ -16,10 +16,10 @@ namespace SslAnomaly.Reporting;
 public sealed class FloorComparisons
 {
     /// <summary>A run and the floor of its seed, scored on the same images of each compared subset.</summary>
-    sealed record SeedPair(RunResult Run, RunResult Floor, IReadOnlyDictionary<string, ScoredSubset> BySubset);
+    sealed record SeedPair(RunResult Run, RunResult Floor, IReadOnlyDictionary<string, PairedSubset> BySubset);
 
     /// <summary>Both models on one evaluated subset, and its images in row order.</summary>
-    sealed record ScoredSubset(EvaluationSet Method, EvaluationSet Floor, IReadOnlyList<string> Images);
+    sealed record PairedSubset(EvaluationSet Method, EvaluationSet Floor, IReadOnlyList<string> Images);
 
     readonly Dictionary<string, SeedPair> _byRun;
     readonly BootstrapOptions? _options;
@@ -40,12 +40,15 @@ public sealed class FloorComparisons
         var floors = completed.Where(r => MethodRegistry.KindOf(r.Method) == MethodKind.Floor)
             .GroupBy(FloorKey).ToDictionary(g => g.Key, g => g.First());
         var byRun = new Dictionary<string, SeedPair>(StringComparer.Ordinal);
+        var floorScores = new Dictionary<string, RunScores>(StringComparer.Ordinal);
         foreach (var run in completed.Where(r => MethodRegistry.KindOf(r.Method) != MethodKind.Floor))
         {
             if (!floors.TryGetValue(FloorKey(run), out var floor)) continue;
             try
             {
-                var subsets = Subsets(run, floor, validationKeys);
+                if (!floorScores.TryGetValue(floor.RunDirectory, out var floorScored))
+                    floorScores[floor.RunDirectory] = floorScored = RunScores.Read(floor, NeededFor);
+                var subsets = Subsets(run, RunScores.Read(run, NeededFor), floor, floorScored, validationKeys);
                 if (subsets.Count > 0) byRun[run.RunDirectory] = new SeedPair(run, floor, subsets);
             }
             catch (Exception e) when (e is UserInputException or IOException)
@@ -106,34 +109,22 @@ public sealed class FloorComparisons
 
     static (string, double, double, int, int) FloorKey(RunResult r) => (r.Backbone, r.TrainDefectPct, r.ProbeDefectPct, r.Seed, r.Resolution);
 
-    /// <summary>Both runs' scores on every validation subset both were scored on (of <paramref name="validationKeys"/>, where given).</summary>
-    static IReadOnlyDictionary<string, ScoredSubset> Subsets(RunResult run, RunResult floor, IReadOnlyCollection<string>? validationKeys)
+    const string NeededFor = "floor comparisons need every run's truth and predictions files (a run from before they existed?)";
+
+    /// <summary>Both runs' scores on every validation subset both were scored on (of <paramref name="validationKeys"/>, where
+    /// given), on the same images.</summary>
+    static IReadOnlyDictionary<string, PairedSubset> Subsets(RunResult run, RunScores runScores, RunResult floor, RunScores floorScores,
+        IReadOnlyCollection<string>? validationKeys)
     {
         if (floor.ScoredSplit != run.ScoredSplit) throw new ArgumentException("a run and its floor are compared on one split", nameof(floor));
-        var split = run.ScoredSplit;
-        string truthFile = RunResult.TruthFile(split), predictionsFile = RunResult.PredictionsFile(split);
-        var truth = TruthTable.Read(RunFile(run, truthFile));
-        var method = PredictionCsv.Read(RunFile(run, predictionsFile)).AlignTo(truth.Filenames);
-        var baseline = PredictionCsv.Read(RunFile(floor, predictionsFile)).AlignTo(truth.Filenames, $"{run.RunDirectory}/{truthFile}");
-        var row = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < truth.Count; i++) row[truth.Filenames[i]] = i;
-        var result = new Dictionary<string, ScoredSubset>();
+        var result = new Dictionary<string, PairedSubset>();
         foreach (var key in run.Metrics.Keys.Where(k => floor.Metrics.ContainsKey(k) && (validationKeys?.Contains(k) ?? true)))
         {
-            var manifestPath = Path.Combine(run.RunDirectory, RunResult.SubsetManifestFile(split, key));
-            if (!File.Exists(manifestPath)) continue;
-            var images = Manifest.Read(manifestPath).Filenames;
-            var rows = images.Select(f => row.TryGetValue(f, out var i) ? i
-                : throw new UserInputException($"{manifestPath}: {f} is not in {truthFile}")).ToArray();
-            var labels = truth.Truth.Select(rows);
-            result[key] = new ScoredSubset(new EvaluationSet(labels, method.Select(rows)), new EvaluationSet(labels, baseline.Select(rows)), images);
+            if (runScores.Subset(key) is not { } method || floorScores.Subset(key) is not { } baseline) continue;
+            if (!method.Images.SequenceEqual(baseline.Images, StringComparer.Ordinal))
+                throw new UserInputException($"{run.RunDirectory} and its floor {floor.RunDirectory} were scored on different images of subset {key}.");
+            result[key] = new PairedSubset(method.Set(), baseline.Set(), method.Images);
         }
         return result;
-    }
-
-    static string RunFile(RunResult run, string name)
-    {
-        var path = Path.Combine(run.RunDirectory, name);
-        return File.Exists(path) ? path : throw new UserInputException($"{path} does not exist (a run from before floor comparisons).");
     }
 }

@@ -123,8 +123,8 @@ public static class Table1
         if (cache.TryGetValue(key, out var known)) return known;
         var subsets = cellRuns.Select(r => RunScores.Subset(r, valKey)).ToList();
         if (subsets.Any(s => s is null)) return cache[key] = null;
-        bool sameImages = subsets.All(s => s!.Value.Images.SequenceEqual(subsets[0]!.Value.Images, StringComparer.Ordinal));
-        return cache[key] = SeedStatistics.MeanIntervals(subsets.Select(s => s!.Value.Set).ToList(), sameImages, options);
+        bool sameImages = subsets.All(s => s!.Images.SequenceEqual(subsets[0]!.Images, StringComparer.Ordinal));
+        return cache[key] = SeedStatistics.MeanIntervals(subsets.Select(s => s!.Set()).ToList(), sameImages, options);
     }
 
     /// <summary>Flags the rows below their trivial classifiers or worse than the floor (<see cref="Table1Row.DidNotLearn"/>).</summary>

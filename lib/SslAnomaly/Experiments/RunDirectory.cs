@@ -15,6 +15,7 @@ public sealed class RunDirectory : IDisposable
     public const string ConfigFile = "config.json";
     public const string ResultFile = "result.json";
     public const string LockFile = "run.lock";
+    public const string LogFile = "run.log";
 
     readonly FileStream lockStream;
 
@@ -28,7 +29,7 @@ public sealed class RunDirectory : IDisposable
     public string ConfigPath => System.IO.Path.Combine(Path, ConfigFile);
     public string ResultPath => System.IO.Path.Combine(Path, ResultFile);
     public string CheckpointDirectory => System.IO.Path.Combine(Path, "checkpoints");
-    public string LogPath => System.IO.Path.Combine(Path, "run.log");
+    public string LogPath => System.IO.Path.Combine(Path, LogFile);
     public string MetricsCsvPath => System.IO.Path.Combine(Path, "metrics.csv");
     public string TensorBoardDirectory => System.IO.Path.Combine(Path, "tensorboard");
     public string FeatureCacheDirectory => System.IO.Path.Combine(Path, "features");

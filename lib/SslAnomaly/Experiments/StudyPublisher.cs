@@ -20,7 +20,8 @@ public sealed record PublishOutcome(
     int Files,
     long TotalBytes,
     long DistinctBytes,
-    long DistinctCompressedBytes)
+    long DistinctCompressedBytes,
+    StudyTime Time)
 {
     public int Published => Added.Count + Updated.Count + Unchanged.Count;
 }
@@ -42,7 +43,7 @@ public static class StudyPublisher
     /// <summary>Files of a run folder that readers need, by name (docs/result-json.md, "The run folder").</summary>
     public static readonly IReadOnlyList<string> RunFiles =
     [
-        RunDirectory.ConfigFile, "metrics.csv", "run.log",
+        RunDirectory.ConfigFile, "metrics.csv", RunDirectory.LogFile,
         RunResult.PredictionsFile(SewerMlSplit.Val), RunResult.PredictionsFile(SewerMlSplit.Test), "predictions-probe.csv",
         RunResult.TruthFile(SewerMlSplit.Val), RunResult.TruthFile(SewerMlSplit.Test),
         RunDirectory.ResultFile, // last: a reader that sees it sees a complete run
@@ -95,9 +96,10 @@ public static class StudyPublisher
 
         var runs = RunResult.ReadAll(runsOut);
         var sizes = Sizes(outDir);
-        var study = StudyJson(runs, runsDir, unfinished, sizes);
+        var time = StudyTime.Of(runs);
+        var study = StudyJson(runs, runsDir, unfinished, sizes, time);
         AtomicFile.WriteAllText(Path.Combine(outDir, StudyFile), study.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        var outcome = new PublishOutcome(outDir, added, updated, unchanged, unfinished, kept, sizes.Files, sizes.Total, sizes.Distinct, sizes.DistinctCompressed);
+        var outcome = new PublishOutcome(outDir, added, updated, unchanged, unfinished, kept, sizes.Files, sizes.Total, sizes.Distinct, sizes.DistinctCompressed, time);
         log?.WriteLine(Summary(outcome));
         return outcome;
     }
@@ -113,6 +115,8 @@ public static class StudyPublisher
             s.AppendLine($"kept {o.KeptNotInSource.Count} run(s) published earlier that --runs does not hold: {string.Join(", ", o.KeptNotInSource)}");
         s.Append(string.Create(CultureInfo.InvariantCulture,
             $"folder size {Mb(o.TotalBytes)} in {o.Files} files; {Mb(o.DistinctBytes)} of distinct content ({Mb(o.DistinctCompressedBytes)} compressed: about what a clone of it costs, as git stores equal files once)"));
+        s.AppendLine();
+        s.Append(o.Time.Summary());
         return s.ToString();
     }
 
@@ -215,8 +219,14 @@ public static class StudyPublisher
     }
 
     /// <summary>study.json: what the study holds and where it was computed, read from its runs' result.json (docs/result-json.md, "A published study").</summary>
-    static JsonObject StudyJson(IReadOnlyList<RunResult> runs, string source, IReadOnlyList<string> unfinished, FolderSizes sizes)
+    static JsonObject StudyJson(IReadOnlyList<RunResult> runs, string source, IReadOnlyList<string> unfinished, FolderSizes sizes, StudyTime time)
     {
+        static JsonObject Phases(PhaseSeconds p) => new()
+        {
+            ["runs"] = p.Runs, ["wall_seconds"] = Math.Round(p.Wall, 1), ["setup_seconds"] = Math.Round(p.Setup, 1),
+            ["training_seconds"] = Math.Round(p.Training, 1), ["feature_seconds"] = Math.Round(p.Features, 1),
+            ["probe_seconds"] = Math.Round(p.Probe, 1), ["one_class_seconds"] = Math.Round(p.OneClass, 1),
+        };
         static JsonArray Strings(IEnumerable<string> values) => new(values.Distinct().Order(StringComparer.Ordinal).Select(v => (JsonNode?)v).ToArray());
         var commits = runs.Select(r => r.Environment.GetValueOrDefault("code_commit") ?? "unknown").ToList();
         var profiles = runs.Select(r => r.Profile).ToList();
@@ -268,6 +278,14 @@ public static class StudyPublisher
             ["total_bytes"] = sizes.Total,
             ["distinct_bytes"] = sizes.Distinct,
             ["distinct_compressed_bytes"] = sizes.DistinctCompressed,
+            ["time"] = new JsonObject
+            {
+                ["busy_wall_seconds"] = Math.Round(time.BusyWallSeconds, 1),
+                ["processes"] = time.Processes,
+                ["unended_processes"] = time.UnendedProcesses,
+                ["all_runs"] = Phases(time.All),
+                ["by_method"] = new JsonObject(time.ByMethod.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)Phases(m.Value)))),
+            },
             ["run_list"] = new JsonArray(runs.OrderBy(r => Path.GetFileName(r.RunDirectory), StringComparer.Ordinal).Select(r => (JsonNode?)new JsonObject
             {
                 ["name"] = Path.GetFileName(r.RunDirectory),

@@ -60,6 +60,14 @@ public class PublishEndToEndTests(TinyDataFixture data, ITestOutputHelper output
         Assert.NotNull(studyJson["numerics"]!["verdict"]);
         long bytes = Directory.GetFiles(study, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != "study.json").Sum(f => new FileInfo(f).Length);
         Assert.Equal(bytes, studyJson["total_bytes"]!.GetValue<long>());
+        var time = studyJson["time"]!;
+        Assert.Equal(2, time["all_runs"]!["runs"]!.GetValue<int>());
+        Assert.Equal(2, time["processes"]!.GetValue<int>());
+        Assert.Equal(0, time["unended_processes"]!.GetValue<int>());
+        Assert.True(time["all_runs"]!["training_seconds"]!.GetValue<double>() > 0);
+        Assert.InRange(time["busy_wall_seconds"]!.GetValue<double>(), 0.1, time["all_runs"]!["wall_seconds"]!.GetValue<double>() + 0.1);
+        Assert.Equal(["random-init", "simclr"], time["by_method"]!.AsObject().Select(p => p.Key));
+        Assert.Matches(@"time: \d+\.\d\d h of wall time with a run working", first.Stdout);
         Assert.Equal(["byol-unfinished"], studyJson["unfinished_at_publication"]!.AsArray().Select(n => Path.GetFileName(n!.GetValue<string>())));
 
         // Publishing again copies nothing and leaves study.json as it was; a changed run is updated, a stale file removed.

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace SslAnomaly.Experiments;
+
+/// <summary>One process that worked on a run, from its start line in run.log to the line that ended it.</summary>
+public readonly record struct RunProcess(DateTimeOffset Start, DateTimeOffset End)
+{
+    public double Seconds => (End - Start).TotalSeconds;
+}
+
+/// <summary>
+/// Where a finished run's time went, over every process that worked on it (a run interrupted and resumed has several):
+/// read from run.log, whose start and end lines carry timestamps and whose phase lines carry each phase's seconds.
+/// result.json keeps only the last process's pretraining seconds, so a resumed run's training is summed here.
+/// Setup is what a process spent outside training and evaluation: loading data, building the model, the kernel check.
+/// A process killed without writing its end line (a lost machine) is not counted, and is counted in
+/// <see cref="UnendedProcesses"/>.
+/// </summary>
+public sealed partial record RunTimes(
+    IReadOnlyList<RunProcess> Processes,
+    double TrainingSeconds,
+    double FeatureSeconds,
+    double OneClassSeconds,
+    double EvaluationSeconds,
+    int UnendedProcesses)
+{
+    public double WallSeconds => Processes.Sum(p => p.Seconds);
+    /// <summary>The probe, its imbalance grids and their bootstrap intervals: evaluation less features and the one-class study.</summary>
+    public double ProbeSeconds => Math.Max(0, EvaluationSeconds - FeatureSeconds - OneClassSeconds);
+    public double SetupSeconds => Math.Max(0, WallSeconds - TrainingSeconds - EvaluationSeconds);
+
+    [GeneratedRegex(@"^--- (\S+) (start|interrupted|completed|failed)\b")]
+    private static partial Regex Boundary();
+    [GeneratedRegex(@"^training \S+ after \d+ steps in ([0-9.]+) s")]
+    private static partial Regex Training();
+    [GeneratedRegex(@"^features: .* in ([0-9.]+) s")]
+    private static partial Regex Features();
+
+    /// <summary>The times in <paramref name="runLog"/>; evaluation and one-class seconds come from the finished run's
+    /// result.json, as its last process measured them.</summary>
+    public static RunTimes Read(string runLog, double evaluationSeconds, double oneClassSeconds)
+    {
+        var processes = new List<RunProcess>();
+        DateTimeOffset? open = null;
+        int unended = 0;
+        double training = 0, features = 0, openTraining = 0, openFeatures = 0;
+        // A process's phase seconds count once its end line is read: one killed before it counts neither its wall time nor
+        // the training it logged (its steps since the last checkpoint were done again by the next process).
+        foreach (var line in File.ReadLines(runLog))
+        {
+            if (Boundary().Match(line) is { Success: true } boundary)
+            {
+                var at = DateTimeOffset.Parse(boundary.Groups[1].Value, CultureInfo.InvariantCulture);
+                if (open is { } start && boundary.Groups[2].Value != "start")
+                {
+                    processes.Add(new RunProcess(start, at));
+                    training += openTraining;
+                    if (openFeatures > 0) features = openFeatures;
+                }
+                else if (open is not null) unended++;
+                open = boundary.Groups[2].Value == "start" ? at : null;
+                (openTraining, openFeatures) = (0, 0);
+            }
+            else if (Training().Match(line) is { Success: true } t) openTraining += double.Parse(t.Groups[1].Value, CultureInfo.InvariantCulture);
+            else if (Features().Match(line) is { Success: true } f) openFeatures = double.Parse(f.Groups[1].Value, CultureInfo.InvariantCulture);
+        }
+        if (open is not null) unended++;
+        return new RunTimes(processes, training, features, oneClassSeconds, evaluationSeconds, unended);
+    }
+
+    /// <summary>Seconds in which at least one of the processes ran: the wall time of a grid whose runs overlapped, without the
+    /// gaps between its sessions.</summary>
+    public static double BusySeconds(IEnumerable<RunProcess> processes)
+    {
+        double busy = 0;
+        DateTimeOffset? from = null, to = null;
+        foreach (var p in processes.OrderBy(p => p.Start))
+        {
+            if (to is { } end && p.Start <= end)
+            {
+                if (p.End > end) to = p.End;
+                continue;
+            }
+            if (from is { } f && to is { } t) busy += (t - f).TotalSeconds;
+            (from, to) = (p.Start, p.End);
+        }
+        if (from is { } last && to is { } lastEnd) busy += (lastEnd - last).TotalSeconds;
+        return busy;
+    }
+}
+
+/// <summary>Process seconds of a group of runs, by phase (<see cref="RunTimes"/>).</summary>
+public sealed record PhaseSeconds(int Runs, double Wall, double Setup, double Training, double Features, double Probe, double OneClass)
+{
+    public static PhaseSeconds Of(IReadOnlyCollection<RunTimes> runs) => new(runs.Count,
+        runs.Sum(r => r.WallSeconds), runs.Sum(r => r.SetupSeconds), runs.Sum(r => r.TrainingSeconds),
+        runs.Sum(r => r.FeatureSeconds), runs.Sum(r => r.ProbeSeconds), runs.Sum(r => r.OneClassSeconds));
+}
+
+/// <summary>
+/// Where a study's time went: the wall time in which any of its runs was working (<see cref="RunTimes.BusySeconds"/>),
+/// and the process seconds of its runs by phase, in all and per method. Runs that overlapped (a sweep's --parallel) add
+/// up to more process seconds than wall seconds.
+/// </summary>
+public sealed record StudyTime(double BusyWallSeconds, int Processes, int UnendedProcesses, PhaseSeconds All, IReadOnlyDictionary<string, PhaseSeconds> ByMethod)
+{
+    /// <summary>The times of the finished runs that have a run.log.</summary>
+    public static StudyTime Of(IReadOnlyList<RunResult> runs)
+    {
+        var timed = runs.Where(r => r.RunDirectory.Length > 0 && File.Exists(Path.Combine(r.RunDirectory, RunDirectory.LogFile)))
+            .Select(r => (r.Method, Times: RunTimes.Read(Path.Combine(r.RunDirectory, RunDirectory.LogFile), r.EvaluationSeconds, r.OneClassSeconds))).ToList();
+        return new StudyTime(
+            RunTimes.BusySeconds(timed.SelectMany(t => t.Times.Processes)),
+            timed.Sum(t => t.Times.Processes.Count),
+            timed.Sum(t => t.Times.UnendedProcesses),
+            PhaseSeconds.Of(timed.Select(t => t.Times).ToList()),
+            timed.GroupBy(t => t.Method, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => PhaseSeconds.Of(g.Select(t => t.Times).ToList()), StringComparer.Ordinal));
+    }
+
+    /// <summary>One line: the busy wall time, then the process hours by phase.</summary>
+    public string Summary()
+    {
+        static string H(double seconds) => (seconds / 3600).ToString("0.00", CultureInfo.InvariantCulture) + " h";
+        return $"time: {H(BusyWallSeconds)} of wall time with a run working; {H(All.Wall)} of run processes ({All.Runs} runs, {Processes} processes" +
+               (UnendedProcesses > 0 ? $", {UnendedProcesses} ended without a log line and not counted" : "") +
+               $"): training {H(All.Training)}, setup {H(All.Setup)}, features {H(All.Features)}, probe and grids {H(All.Probe)}, one-class {H(All.OneClass)}";
+    }
+}

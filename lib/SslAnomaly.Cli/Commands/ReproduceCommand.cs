@@ -12,7 +12,7 @@ public static class ReproduceCommand
 {
     public static Command Create()
     {
-        var profile = new Option<string>("--profile") { Description = "smoke, quick (default: the whole grid on 2 CPU cores within 30 min), standard (4x the pretraining, about 7 h on 2 cores; split it with --parallel or --slurm) or paper (Sewer-ML on a GPU)", DefaultValueFactory = _ => Profiles.Quick };
+        var profile = new Option<string>("--profile") { Description = "smoke, quick (default: the whole grid on 2 CPU cores within 30 min), standard (4x the pretraining, about 10 h on 2 cores; split it with --parallel or --slurm) or paper (Sewer-ML on a GPU)", DefaultValueFactory = _ => Profiles.Quick };
         profile.AcceptOnlyFromAmong([.. Profiles.Names]);
         var dataRoot = new Option<string?>("--data-root") { Description = "Sewer-ML root; omitted: the embedded dataset" };
         var methods = new Option<string?>("--methods") { Description = "comma-separated subset of the methods (default: all)" };

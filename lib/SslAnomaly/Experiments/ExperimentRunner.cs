@@ -69,6 +69,7 @@ public static class ExperimentRunner
         {
             var failed = phases.Result(RunStatus.Failed, failure.Reason, data, pretraining, pretrainSeconds);
             run.WriteResult(failed, RunResult.Json);
+            log.WriteLine($"--- {DateTimeOffset.UtcNow:O} failed");
             return new RunOutcome(ExitFailedRun, $"{run.Path}: failed: {failure.Reason}", failed);
         }
         if (!outcome.Completed)

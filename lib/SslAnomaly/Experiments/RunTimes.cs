@@ -14,8 +14,8 @@ public readonly record struct RunProcess(DateTimeOffset Start, DateTimeOffset En
 /// read from run.log, whose start and end lines carry timestamps and whose phase lines carry each phase's seconds.
 /// result.json keeps only the last process's pretraining seconds, so a resumed run's training is summed here.
 /// Setup is what a process spent outside training and evaluation: loading data, building the model, the kernel check.
-/// A process killed without writing its end line (a lost machine) is not counted, and is counted in
-/// <see cref="UnendedProcesses"/>.
+/// A process that crashed or was killed under a sweep gets its end line from the sweep ("ended"); one killed with no sweep
+/// to see it (a lost machine) is not counted, and is counted in <see cref="UnendedProcesses"/>.
 /// </summary>
 public sealed partial record RunTimes(
     IReadOnlyList<RunProcess> Processes,
@@ -30,7 +30,7 @@ public sealed partial record RunTimes(
     public double ProbeSeconds => Math.Max(0, EvaluationSeconds - FeatureSeconds - OneClassSeconds);
     public double SetupSeconds => Math.Max(0, WallSeconds - TrainingSeconds - EvaluationSeconds);
 
-    [GeneratedRegex(@"^--- (\S+) (start|interrupted|completed|failed)\b")]
+    [GeneratedRegex(@"^--- (\S+) (start|interrupted|completed|failed|ended)\b")]
     private static partial Regex Boundary();
     [GeneratedRegex(@"^training \S+ after \d+ steps in ([0-9.]+) s")]
     private static partial Regex Training();

@@ -106,13 +106,14 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
                     Thread.Sleep(1000);
                     continue;
                 }
-            int exitCode = Launch(entry, runDir, threads, cancel);
+            var (exitCode, errors) = Launch(entry, runDir, threads, cancel);
             if (RunDirectory.ReadStatus(runDir) is not null) return;
             using (var probe = RunDirectory.TryOpen(runDir))
             {
                 // Unfinished with the folder locked: another process took it between our probe and our child's start, so
                 // our child was refused; wait for that one instead of counting the run as missing.
                 if (probe is null) continue;
+                if (DiedWithoutEndLine(exitCode)) RecordDeath(probe, exitCode, errors);
             }
             attempts++;
             if (cancel.IsCancellationRequested || !IsCrash(exitCode)) return;
@@ -126,8 +127,28 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
     /// <summary>Killed by SIGABRT, SIGBUS or SIGSEGV (128 + signal): a native crash, not an interrupt (SIGINT, SIGTERM) or a kill.</summary>
     public static bool IsCrash(int exitCode) => exitCode is 134 or 135 or 139;
 
-    /// <returns>The child's exit code.</returns>
-    int Launch(SweepEntry entry, string runDir, int? threads, CancellationToken cancel)
+    /// <summary>A crash or SIGKILL (an out-of-memory kill): the child could not write its own end line to run.log.</summary>
+    static bool DiedWithoutEndLine(int exitCode) => IsCrash(exitCode) || exitCode == 137;
+
+    /// <summary>
+    /// Ends the dead child's part of run.log for it: when it died (so the run's time accounting knows where the process
+    /// ended, <see cref="RunTimes"/>) and what it wrote to standard error, whose opening lines name the exception; the
+    /// sweep's own log keeps only a few lines of it.
+    /// </summary>
+    public static void RecordDeath(RunDirectory run, int exitCode, string errors)
+    {
+        var lines = errors.TrimEnd().Split('\n');
+        var kept = lines.Length <= MaxRecordedErrorLines ? lines
+            : [.. lines.Take(MaxRecordedErrorLines / 2), $"({lines.Length - MaxRecordedErrorLines} lines left out)", .. lines.TakeLast(MaxRecordedErrorLines / 2)];
+        File.AppendAllText(run.LogPath,
+            $"--- {DateTimeOffset.UtcNow:O} ended (exit code {exitCode}) without writing its own end line; its standard error:\n" +
+            string.Concat(kept.Select(l => $"    {l.TrimEnd('\r')}\n")));
+    }
+
+    const int MaxRecordedErrorLines = 200;
+
+    /// <returns>The child's exit code and what it wrote to standard error.</returns>
+    (int ExitCode, string Errors) Launch(SweepEntry entry, string runDir, int? threads, CancellationToken cancel)
     {
         var info = SelfInvocation.StartInfo([.. SweepPlan.TaskArguments(sweepDir), entry.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         info.RedirectStandardOutput = true;
@@ -147,8 +168,14 @@ public sealed class SweepRunner(string sweepDir, SweepPlan plan, TextWriter log)
             if (child.ExitCode != 0)
                 log.WriteLine(Indent(stderr.Result.Length > 0 ? stderr.Result : stdout.Result));
         }
-        return child.ExitCode;
+        return (child.ExitCode, stderr.Result);
     }
 
-    static string Indent(string text) => string.Join('\n', text.TrimEnd().Split('\n').TakeLast(10).Select(l => "    " + l));
+    /// <summary>The opening lines (an unhandled exception's type and message) and the last of a child's output, indented.</summary>
+    static string Indent(string text)
+    {
+        var lines = text.TrimEnd().Split('\n');
+        var shown = lines.Length <= 12 ? lines : [.. lines.Take(4), $"({lines.Length - 12} lines left out; the run's run.log has them after a crash)", .. lines.TakeLast(8)];
+        return string.Join('\n', shown.Select(l => "    " + l));
+    }
 }

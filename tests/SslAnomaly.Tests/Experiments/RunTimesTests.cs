@@ -47,4 +47,28 @@ public class RunTimesTests
         Assert.Equal(120 + 60, RunTimes.BusySeconds([P(200, 260), P(0, 100), P(210, 220), P(50, 120)]), 6);
         Assert.Equal(0, RunTimes.BusySeconds([]));
     }
+
+    [Fact]
+    public void A_process_the_sweep_saw_crash_ends_where_the_sweep_recorded_it_with_the_exception_kept()
+    {
+        using var dir = new TempDir();
+        using (var run = RunDirectory.Open(dir.File("run")))
+        {
+            File.WriteAllLines(run.LogPath, [$"--- {DateTimeOffset.UtcNow.AddSeconds(-90):O} start (pid 7)", "data: embedded ..."]);
+            var stderr = "Unhandled exception. System.InvalidOperationException: the thing that went wrong\n" +
+                         string.Concat(Enumerable.Range(0, 300).Select(i => $"   at Frame{i}()\n"));
+            SweepRunner.RecordDeath(run, 134, stderr);
+        }
+        var log = dir.File("run/run.log");
+        var text = File.ReadAllText(log);
+        Assert.Contains("ended (exit code 134)", text);
+        Assert.Contains("    Unhandled exception. System.InvalidOperationException: the thing that went wrong", text);
+        Assert.Contains("(101 lines left out)", text);
+        Assert.Contains("   at Frame299()", text);
+
+        var times = RunTimes.Read(log, evaluationSeconds: 0, oneClassSeconds: 0);
+        Assert.Single(times.Processes);
+        Assert.Equal(0, times.UnendedProcesses);
+        Assert.InRange(times.WallSeconds, 89, 120);
+    }
 }

@@ -30,12 +30,26 @@ public sealed partial record RunTimes(
     public double ProbeSeconds => Math.Max(0, EvaluationSeconds - FeatureSeconds - OneClassSeconds);
     public double SetupSeconds => Math.Max(0, WallSeconds - TrainingSeconds - EvaluationSeconds);
 
-    [GeneratedRegex(@"^--- (\S+) (start|interrupted|completed|failed|ended)\b")]
-    private static partial Regex Boundary();
-    [GeneratedRegex(@"^training \S+ after \d+ steps in ([0-9.]+) s")]
-    private static partial Regex Training();
-    [GeneratedRegex(@"^features: .* in ([0-9.]+) s")]
-    private static partial Regex Features();
+    // A process's first and last lines: "--- 2026-12-07T08:58:18.67+00:00 start (pid 1)", then "--- TIME interrupted at
+    // step 748", "completed", "failed", or "ended (exit code 134)", which the sweep writes for a child that died.
+    static readonly HashSet<string> BoundaryWords = new(StringComparer.Ordinal) { "start", "interrupted", "completed", "failed", "ended" };
+
+    // The seconds a phase line reports: "training completed after 992 steps in 1315.7 s (22.8 img/s); ...",
+    // "features: 3255 probe-training and 4848 val and 4886 test rows in 76.1 s".
+    [GeneratedRegex(@" in ([0-9.]+) s\b")]
+    private static partial Regex ReportedSeconds();
+
+    static bool IsBoundary(string line, out DateTimeOffset at, out string word)
+    {
+        var parts = line.Split(' ', 4);
+        (at, word) = (default, "");
+        if (parts.Length < 3 || parts[0] != "---" || !BoundaryWords.Contains(parts[2])) return false;
+        word = parts[2];
+        return DateTimeOffset.TryParse(parts[1], CultureInfo.InvariantCulture, DateTimeStyles.None, out at);
+    }
+
+    static double Seconds(string line) =>
+        ReportedSeconds().Match(line) is { Success: true } m ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
 
     /// <summary>The times in <paramref name="runLog"/>; evaluation and one-class seconds come from the finished run's
     /// result.json, as its last process measured them.</summary>
@@ -49,21 +63,20 @@ public sealed partial record RunTimes(
         // the training it logged (its steps since the last checkpoint were done again by the next process).
         foreach (var line in File.ReadLines(runLog))
         {
-            if (Boundary().Match(line) is { Success: true } boundary)
+            if (IsBoundary(line, out var at, out var word))
             {
-                var at = DateTimeOffset.Parse(boundary.Groups[1].Value, CultureInfo.InvariantCulture);
-                if (open is { } start && boundary.Groups[2].Value != "start")
+                if (open is { } start && word != "start")
                 {
                     processes.Add(new RunProcess(start, at));
                     training += openTraining;
                     if (openFeatures > 0) features = openFeatures;
                 }
                 else if (open is not null) unended++;
-                open = boundary.Groups[2].Value == "start" ? at : null;
+                open = word == "start" ? at : null;
                 (openTraining, openFeatures) = (0, 0);
             }
-            else if (Training().Match(line) is { Success: true } t) openTraining += double.Parse(t.Groups[1].Value, CultureInfo.InvariantCulture);
-            else if (Features().Match(line) is { Success: true } f) openFeatures = double.Parse(f.Groups[1].Value, CultureInfo.InvariantCulture);
+            else if (line.StartsWith("training ", StringComparison.Ordinal)) openTraining += Seconds(line);
+            else if (line.StartsWith("features: ", StringComparison.Ordinal)) openFeatures = Seconds(line);
         }
         if (open is not null) unended++;
         return new RunTimes(processes, training, features, oneClassSeconds, evaluationSeconds, unended);

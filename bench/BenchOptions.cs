@@ -24,7 +24,7 @@ public sealed class BenchUsageException(string message) : Exception(message);
 public sealed record BenchOptions
 {
     public static readonly IReadOnlyList<string> AllSections = ["peak", "train", "extract", "augment", "decode", "synth", "probe", "memory"];
-    /// <summary>Sections run only when asked for by --only (split reads a finished sweep instead of measuring).</summary>
+    /// <summary>Sections run only when asked for by --only (split reads a study's runs and costs its plan instead of timing steps).</summary>
     public static readonly IReadOnlyList<string> ExtraSections = ["profile", "split", "fresh"];
     /// <summary>The methods with a training step (the random-init floor has none to time).</summary>
     public static readonly IReadOnlyList<string> AllMethods = [.. MethodRegistry.All.Where(m => m != MethodRegistry.RandomInitFloor).Select(m => m.Name)];
@@ -72,7 +72,7 @@ public sealed record BenchOptions
     /// window to every round.
     /// </summary>
     public bool PyTorchNchw { get; init; }
-    /// <summary>The sweep's runs folder that the split section reads (--runs).</summary>
+    /// <summary>The study the split section reads (--runs): a sweep folder, a published study or a folder of run folders.</summary>
     public string? RunsDirectory { get; init; }
 
     /// <summary>The PyTorch of the in-process sections (--reference): torch113 runs <see cref="Python"/>, torch26 the Debian 13 root's.</summary>
@@ -141,7 +141,7 @@ public sealed record BenchOptions
           --omp-wait-ours P   ours only (default: default, as ssl-anomaly run gets it)
           --omp-wait-pytorch P  the PyTorch side only (default: passive, its fastest)
           --pytorch-nchw      also time the plain NCHW PyTorch script (the former default) as a secondary comparison
-          --runs DIR          split: a finished sweep's runs folder (each run's run.log gives its time split)
+          --runs DIR          split: a sweep folder or published study (every planned run costed) or a folder of runs
           --reference R       PyTorch of the in-process sections: torch113 (--python, default) or torch26
                               (bench/reference-env.sh's Debian 13 root)
 
@@ -237,7 +237,7 @@ public sealed record BenchOptions
                 _ => throw new BenchUsageException($"unknown option '{arg}'"),
             };
         }
-        if (o.Runs("split") && o.RunsDirectory is null) throw new BenchUsageException("--only split needs --runs DIR (a sweep's runs folder)");
+        if (o.Runs("split") && o.RunsDirectory is null) throw new BenchUsageException("--only split needs --runs DIR (a sweep folder, a published study or a folder of runs)");
         return o;
     }
 }

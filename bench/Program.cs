@@ -265,35 +265,64 @@ void RunExtract()
     }
 }
 
-void RunSplit(string runsDirectory)
+void RunSplit(string folder)
 {
-    var (runs, skipped) = TimeSplit.Read(runsDirectory);
+    // Sweeps run one libtorch thread per run, one run per core: the bound is the one-thread GEMM peak times the cores.
+    var gemm = PeakBench.Run(1, null);
+    var counter = new GridCost.Counter();
+    var cost = new StudyCost(GridCost.Read(folder, counter.Count), gemm.Gflops * 1e9, Environment.ProcessorCount);
+    var finished = cost.Finished;
     var section = report.Section("split");
-    section["runs_directory"] = Path.GetFullPath(runsDirectory);
-    section["runs"] = runs.Count;
-    section["skipped_not_completed"] = new JsonArray(skipped.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
-    section["unit"] = "seconds of each run's wall clock, summed over the runs of a group (runs in parallel overlap)";
-    var table = new Table().Title($"Time split of {runs.Count} finished runs in {Markup.Escape(runsDirectory)} (seconds summed over runs; share of the row's total)").RoundedBorder();
-    foreach (var h in new[] { "method", "backbone", "runs", "start-up + data", "pretraining", "features", "probe + grid", "total" }) table.AddColumn(h);
-    JsonObject Row(IReadOnlyCollection<RunSplit> group, string method, string backbone)
+    section["folder"] = Path.GetFullPath(folder);
+    section["runs_planned"] = cost.Runs.Count;
+    section["runs_finished"] = finished.Count;
+    section["peak_gflops_one_thread"] = BenchReport.Num(gemm.Gflops);
+    section["parallel"] = cost.Parallel;
+    section["load_average_1min"] = BenchReport.Num(Machine.LoadAverage()[0]);
+    section["unit"] = "process seconds by phase, summed over a group's finished runs (runs in parallel overlap); TFLOP of " +
+                      "products (multiply-accumulates x 2) of every planned run; floor: those products at the one-thread GEMM peak";
+    static string H(double seconds) => $"{seconds / 3600:F2} h";
+    string Share(double share) => double.IsFinite(share) ? $"{100 * share:F0} %" : "–";
+    var table = new Table().Title($"{Markup.Escape(folder)}: process time of the finished runs (training, features, the rest: setup, probe, " +
+                                  "one-class), the products of every planned run, their time at the one-thread peak, and the share of it training / features reached").RoundedBorder();
+    foreach (var h in new[] { "method", "backbone", "done", "training", "features", "rest", "TFLOP", "at peak", "% of peak" })
+        table.AddColumn(h);
+    JsonObject Row(IReadOnlyCollection<CostedRun> group, string method, string backbone)
     {
-        double a = group.Sum(r => r.StartupAndData), p = group.Sum(r => r.Pretraining), f = group.Sum(r => r.Features), g = group.Sum(r => r.ProbeAndGrid), t = group.Sum(r => r.Total);
-        string Cell(double v) => $"{v:F0} ({100 * v / t:F0} %)";
+        var done = group.Where(r => r.Finished).Select(r => r.Times!).ToList();
+        var phases = SslAnomaly.Experiments.PhaseSeconds.Of(done);
+        double trainingFlops = group.Sum(r => r.TrainingFlops), featureFlops = group.Sum(r => r.FeatureFlops);
+        double atPeak = cost.SecondsAtPeak(trainingFlops + featureFlops);
+        double trainingShare = cost.TrainingShareOfPeak(group), featureShare = cost.FeatureShareOfPeak(group);
         bool total = method == "total";
-        table.AddRow(total ? "[bold]total[/]" : method, backbone, $"{group.Count}", Cell(a), Cell(p), Cell(f), Cell(g), total ? $"[bold]{t:F0}[/]" : $"{t:F0}");
+        table.AddRow(total ? "[bold]total[/]" : method, backbone, $"{done.Count}/{group.Count}", H(phases.Training), H(phases.Features),
+            H(phases.Setup + phases.Probe + phases.OneClass), $"{(trainingFlops + featureFlops) / 1e12:F0}", total ? $"[bold]{H(atPeak)}[/]" : H(atPeak),
+            $"{Share(trainingShare)} / {Share(featureShare)}");
         return new JsonObject
         {
-            ["runs"] = group.Count, ["startup_data_s"] = BenchReport.Num(a), ["pretraining_s"] = BenchReport.Num(p),
-            ["features_s"] = BenchReport.Num(f), ["probe_grid_s"] = BenchReport.Num(g), ["total_s"] = BenchReport.Num(t),
+            ["runs_planned"] = group.Count, ["runs_finished"] = done.Count,
+            ["setup_s"] = BenchReport.Num(phases.Setup), ["training_s"] = BenchReport.Num(phases.Training), ["features_s"] = BenchReport.Num(phases.Features),
+            ["probe_s"] = BenchReport.Num(phases.Probe), ["one_class_s"] = BenchReport.Num(phases.OneClass), ["process_s"] = BenchReport.Num(phases.Wall),
+            ["training_tflop"] = BenchReport.Num(trainingFlops / 1e12), ["features_tflop"] = BenchReport.Num(featureFlops / 1e12),
+            ["seconds_at_peak_one_thread"] = BenchReport.Num(atPeak),
+            ["training_share_of_peak"] = BenchReport.Num(trainingShare), ["features_share_of_peak"] = BenchReport.Num(featureShare),
         };
     }
     var groups = new JsonObject();
-    foreach (var group in runs.GroupBy(r => (r.Method, r.Backbone)))
+    foreach (var group in cost.Runs.GroupBy(r => (r.Method, r.Backbone)))
         groups[$"{group.Key.Method}.{group.Key.Backbone}"] = Row(group.ToList(), group.Key.Method, group.Key.Backbone);
     section["groups"] = groups;
-    if (runs.Count > 0) section["total"] = Row(runs, "total", "");
+    section["total"] = Row(cost.Runs, "total", "");
+    section["floor_wall_s"] = BenchReport.Num(cost.FloorWallSeconds);
+    section["busy_wall_s_finished"] = BenchReport.Num(cost.BusyWallSeconds);
+    section["unknown_feature_rows"] = cost.Runs.Count(r => r.FeatureRows is null);
     AnsiConsole.Write(table);
-    if (skipped.Count > 0) AnsiConsole.MarkupLine($"[yellow]{skipped.Count} run(s) without a completed attempt left out:[/] {Markup.Escape(string.Join(", ", skipped))}");
+    AnsiConsole.MarkupLine(Markup.Escape(
+        $"All {cost.Runs.Count} runs need {(cost.TrainingFlops + cost.FeatureFlops) / 1e12:F0} TFLOP ({cost.TrainingFlops / 1e12:F0} training, {cost.FeatureFlops / 1e12:F0} features): " +
+        $"at least {H(cost.FloorWallSeconds)} of wall time in fp32 at {gemm.Gflops:F0} GFLOP/s per thread, {cost.Parallel} runs at once, with nothing but products. " +
+        $"The {finished.Count} finished runs kept the machine busy for {H(cost.BusyWallSeconds)}."));
+    if (cost.Runs.Any(r => r.FeatureRows is null))
+        AnsiConsole.MarkupLine("[yellow]features not counted for runs whose feature rows are unknown (no finished run to take them from)[/]");
 }
 
 void RunAugment()

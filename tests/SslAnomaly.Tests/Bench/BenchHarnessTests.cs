@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using SslAnomaly.Backbones;
 using SslAnomaly.Bench;
+using SslAnomaly.Experiments;
+using SslAnomaly.Tests.Support;
 
 namespace SslAnomaly.Tests.Bench;
 
@@ -39,54 +42,74 @@ public class BenchHarnessTests
     }
 
     [Fact]
-    public void A_run_log_splits_into_start_up_pretraining_features_and_probe()
+    public void A_run_costs_its_planned_steps_and_the_rows_its_last_features_line_names()
     {
-        string[] log =
+        var config = Profiles.Scale(Profiles.Standard) with { TrainSize = 2000, BatchSize = 64, Epochs = 8 };
+        Assert.Equal(31 * 8, GridCost.PlannedSteps(config)); // full batches only: 2000 / 64 = 31
+        Assert.Equal(0, GridCost.PlannedSteps(config with { Epochs = 0 }));
+        Assert.Equal(3255 + 4848 + 4886, GridCost.FeatureRows(
         [
-            "--- 2026-11-30T03:00:00.0000000+00:00 start (pid 1)",
-            "training interrupted after 10 steps in 5.0 s (40.0 img/s); this process trained 10 steps, from step 0",
-            "--- 2026-11-30T03:00:09.0000000+00:00 interrupted at step 10 (checkpoint step-10.pt)",
-            "--- 2026-11-30T03:51:41.9372109+00:00 start (pid 601)",
-            "data: embedded at /cache; train 1000 images",
-            "training completed after 62 steps in 53.5 s (41.2 img/s); this process trained 52 steps, from step 10",
-            "features: 3255 probe-training and 1318 validation rows in 15.3 s",
-            "probe trained in 15.7 s (200 L-BFGS iterations)",
-            "grid with 200 bootstrap samples done at 15.8 s",
-            "--- 2026-11-30T03:52:51.7206143+00:00 completed",
-        ];
-        var split = TimeSplit.Parse("simclr-resnet18-t1-s0", "simclr", "resnet18", log)!;
-        // The last completed attempt: 69.78 s from start to completed.
-        Assert.Equal(69.7834034, split.Total, 6);
-        Assert.Equal(53.5, split.Pretraining);
-        Assert.Equal(15.3, split.Features);
-        Assert.Equal(0.5, split.ProbeAndGrid, 9);
-        Assert.Equal(69.7834034 - 53.5 - 15.8, split.StartupAndData, 6);
-        Assert.Null(TimeSplit.Parse("killed", "simclr", "resnet18", log.Take(3)));
+            "features: 10 probe-training and 20 val rows in 1.0 s",
+            "probe trained in 2.0 s (200 L-BFGS iterations)",
+            "features: 3255 probe-training and 4848 val and 4886 test rows in 67.8 s",
+        ]));
+        Assert.Null(GridCost.FeatureRows(["training completed after 62 steps in 50.0 s (41.2 img/s)"]));
     }
 
     [Fact]
-    public void The_split_reads_run_folders_of_both_config_shapes()
+    public void A_sweep_is_costed_whole_finished_runs_from_their_folders_and_the_rest_from_the_plan()
     {
         using var dir = new TempDir();
-        string[] log =
+        var plan = SweepPlan.Create(Grids.Quick, Profiles.Smoke, ["simclr"], [BackboneConfig.ResNet18], 0, null, null, null).SaveOrVerify(dir.Path);
+        var done = plan.Entries.First(e => e.Method == "simclr");
+        string runDir = plan.RunDirectoryOf(dir.Path, done);
+        Directory.CreateDirectory(runDir);
+        File.WriteAllText(Path.Combine(runDir, RunDirectory.ConfigFile), plan.Config(done).ToJson());
+        File.WriteAllLines(Path.Combine(runDir, RunDirectory.LogFile),
         [
             "--- 2026-11-30T03:00:00.0000000+00:00 start (pid 1)",
-            "training completed after 62 steps in 50.0 s (41.2 img/s); this process trained 62 steps, from step 0",
-            "features: 3255 probe-training and 1318 validation rows in 15.0 s",
-            "grid with 200 bootstrap samples done at 16.0 s",
-            "--- 2026-11-30T03:01:10.0000000+00:00 completed",
-        ];
-        void Run(string name, string config)
+            "training completed after 30 steps in 40.0 s (41.2 img/s); this process trained 30 steps, from step 0",
+            "features: 300 probe-training and 100 val and 100 test rows in 5.0 s",
+            "--- 2026-11-30T03:01:00.0000000+00:00 completed",
+        ]);
+        var result = RunResults.Of("simclr", BackboneConfig.ResNet18, done.TrainDefectPct, runDirectory: runDir) with { Steps = 30, EvaluationSeconds = 10 };
+        File.WriteAllText(Path.Combine(runDir, RunDirectory.ResultFile), System.Text.Json.JsonSerializer.Serialize(result, RunResult.Json));
+
+        // A stand-in count: 1 GFLOP per step of a method that trains, 1 MFLOP per image through the backbone.
+        static ModelFlops Count(ExperimentConfig c) => new(GridCost.PlannedSteps(c) > 0 ? 1e9 : 0, 1e6);
+        var runs = GridCost.Read(dir.Path, Count);
+        Assert.Equal(plan.Entries.Count, runs.Count);
+        var finished = Assert.Single(runs, r => r.Finished);
+        Assert.Equal((done.RunName, 30L, 500.0), (finished.Name, finished.Steps, finished.FeatureRows));
+        Assert.Equal(40, finished.Times!.TrainingSeconds);
+        foreach (var planned in runs.Where(r => !r.Finished))
         {
-            Directory.CreateDirectory(dir.File(name));
-            File.WriteAllText(Path.Combine(dir.File(name), "config.json"), config);
-            File.WriteAllLines(Path.Combine(dir.File(name), "run.log"), log);
+            var entry = plan.Entries.Single(e => e.RunName == planned.Name);
+            Assert.Equal(GridCost.PlannedSteps(plan.Config(entry)), planned.Steps);
+            Assert.Equal(500.0, planned.FeatureRows); // the splits the finished runs scored
         }
-        Run("new", """{"method": {"name": "dino", "dino_prototypes": 1024}, "backbone": "vit-tiny"}""");
-        Run("old", """{"method": "byol", "backbone": "resnet18"}""");
-        var (runs, skipped) = TimeSplit.Read(dir.Path);
-        Assert.Empty(skipped);
-        Assert.Equal([("new", "dino", "vit-tiny"), ("old", "byol", "resnet18")], runs.Select(r => (r.Run, r.Method, r.Backbone)));
+        Assert.Contains(runs, r => r.Method == "random-init" && r.TrainingFlops == 0 && r.FeatureFlops == 5e8);
+
+        var cost = new StudyCost(runs, PeakFlopsPerThread: 1e9, Parallel: 2);
+        Assert.Equal(runs.Sum(r => r.Steps * (r.Method == "random-init" ? 0 : 1e9)), cost.TrainingFlops);
+        Assert.Equal((cost.TrainingFlops + runs.Count * 5e8) / 1e9 / 2, cost.FloorWallSeconds, 9);
+        Assert.Equal(60, cost.BusyWallSeconds, 9);
+        Assert.Equal(30 * 1e9 / 40 / 1e9, cost.TrainingShareOfPeak(runs), 9); // only finished runs have a share
+    }
+
+    [Fact]
+    public void The_count_of_a_config_is_a_training_step_of_its_model_with_the_views_its_recipe_makes()
+    {
+        var counter = new GridCost.Counter();
+        var simclr = ExperimentConfigBuilder.Build(Profiles.Smoke, null, new ExperimentChoices { Method = "simclr", Backbone = BackboneConfig.ResNet18, TrainDefectPct = 5 }, []);
+        var floor = ExperimentConfigBuilder.Build(Profiles.Smoke, null, new ExperimentChoices { Method = "random-init", Backbone = BackboneConfig.ResNet18, TrainDefectPct = 5 }, []);
+        var step = counter.Count(simclr);
+        // Two trained views of the batch through the backbone cost at least 3 forward passes each (forward, two gradients).
+        Assert.True(step.StepFlops >= 2 * 3 * simclr.BatchSize * step.ForwardFlopsPerImage, $"{step}");
+        Assert.True(step.StepFlops < 1.2 * 2 * 3 * simclr.BatchSize * step.ForwardFlopsPerImage, $"{step}"); // the heads are small
+        var untrained = counter.Count(floor);
+        Assert.Equal((0.0, step.ForwardFlopsPerImage), (untrained.StepFlops, untrained.ForwardFlopsPerImage));
+        Assert.Equal(step, counter.Count(simclr with { Seed = 3, TrainDefectPct = 45 })); // the same shapes: counted once
     }
 
     [Fact]

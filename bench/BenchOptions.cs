@@ -74,6 +74,9 @@ public sealed record BenchOptions
     public bool PyTorchNchw { get; init; }
     /// <summary>The study the split section reads (--runs): a sweep folder, a published study or a folder of run folders.</summary>
     public string? RunsDirectory { get; init; }
+    /// <summary>The one-thread GEMM peak the split section divides by (--peak-gflops; null: measured in this process). The
+    /// runs of a study may have run in other sessions on a faster or slower host than this one.</summary>
+    public double? PeakGflopsOverride { get; init; }
 
     /// <summary>The PyTorch of the in-process sections (--reference): torch113 runs <see cref="Python"/>, torch26 the Debian 13 root's.</summary>
     public string Reference { get; init; } = ReferenceInstall.Torch113;
@@ -142,6 +145,7 @@ public sealed record BenchOptions
           --omp-wait-pytorch P  the PyTorch side only (default: passive, its fastest)
           --pytorch-nchw      also time the plain NCHW PyTorch script (the former default) as a secondary comparison
           --runs DIR          split: a sweep folder or published study (every planned run costed) or a folder of runs
+          --peak-gflops G     split: the one-thread fp32 GEMM peak to divide by (default: measured now)
           --reference R       PyTorch of the in-process sections: torch113 (--python, default) or torch26
                               (bench/reference-env.sh's Debian 13 root)
 
@@ -178,6 +182,13 @@ public sealed record BenchOptions
                 if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < 1)
                     throw new BenchUsageException($"{arg} needs a positive integer, not '{v}'");
                 return n;
+            }
+            double PositiveNumber()
+            {
+                string v = Value();
+                if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || !(x > 0) || !double.IsFinite(x))
+                    throw new BenchUsageException($"{arg} needs a positive number, not '{v}'");
+                return x;
             }
             string OneOf(params string[] valid)
             {
@@ -218,6 +229,7 @@ public sealed record BenchOptions
                 "--memory-steps" => o with { MemorySteps = Positive() },
                 "--pytorch-nchw" => o with { PyTorchNchw = true },
                 "--runs" => o with { RunsDirectory = Value() },
+                "--peak-gflops" => o with { PeakGflopsOverride = PositiveNumber() },
                 "--reference" => o with { Reference = OneOf(ReferenceInstall.Torch113, ReferenceInstall.Torch26) },
                 "--child-train" => o with { ChildTrain = true },
                 "--patch" => o with { PatchOverride = Positive() },

@@ -268,15 +268,16 @@ void RunExtract()
 void RunSplit(string folder)
 {
     // Sweeps run one libtorch thread per run, one run per core: the bound is the one-thread GEMM peak times the cores.
-    var gemm = PeakBench.Run(1, null);
+    double peakGflops = options.PeakGflopsOverride ?? PeakBench.Run(1, null).Gflops;
     var counter = new GridCost.Counter();
-    var cost = new StudyCost(GridCost.Read(folder, counter.Count), gemm.Gflops * 1e9, Environment.ProcessorCount);
+    var cost = new StudyCost(GridCost.Read(folder, counter.Count), peakGflops * 1e9, Environment.ProcessorCount);
     var finished = cost.Finished;
     var section = report.Section("split");
     section["folder"] = Path.GetFullPath(folder);
     section["runs_planned"] = cost.Runs.Count;
     section["runs_finished"] = finished.Count;
-    section["peak_gflops_one_thread"] = BenchReport.Num(gemm.Gflops);
+    section["peak_gflops_one_thread"] = BenchReport.Num(peakGflops);
+    section["peak_source"] = options.PeakGflopsOverride is null ? "measured" : "--peak-gflops";
     section["parallel"] = cost.Parallel;
     section["load_average_1min"] = BenchReport.Num(Machine.LoadAverage()[0]);
     section["unit"] = "process seconds by phase, summed over a group's finished runs (runs in parallel overlap); TFLOP of " +
@@ -319,7 +320,7 @@ void RunSplit(string folder)
     AnsiConsole.Write(table);
     AnsiConsole.MarkupLine(Markup.Escape(
         $"All {cost.Runs.Count} runs need {(cost.TrainingFlops + cost.FeatureFlops) / 1e12:F0} TFLOP ({cost.TrainingFlops / 1e12:F0} training, {cost.FeatureFlops / 1e12:F0} features): " +
-        $"at least {H(cost.FloorWallSeconds)} of wall time in fp32 at {gemm.Gflops:F0} GFLOP/s per thread, {cost.Parallel} runs at once, with nothing but products. " +
+        $"at least {H(cost.FloorWallSeconds)} of wall time in fp32 at {peakGflops:F0} GFLOP/s per thread, {cost.Parallel} runs at once, with nothing but products. " +
         $"The {finished.Count} finished runs kept the machine busy for {H(cost.BusyWallSeconds)}."));
     if (cost.Runs.Any(r => r.FeatureRows is null))
         AnsiConsole.MarkupLine("[yellow]features not counted for runs whose feature rows are unknown (no finished run to take them from)[/]");

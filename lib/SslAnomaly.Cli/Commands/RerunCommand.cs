@@ -34,7 +34,15 @@ public static class RerunCommand
         else if (config.DataRoot is { } root && !Directory.Exists(root))
             throw new UserInputException($"the run used Sewer-ML at {root}, which this machine lacks: give --data-root");
         var target = Path.GetFullPath(outDir ?? Path.Combine(Path.GetTempPath(), $"ssl-anomaly-rerun-{Path.GetFileName(Path.GetFullPath(runDirectory).TrimEnd('/'))}-{Environment.ProcessId}"));
-        Console.WriteLine($"rerunning {runDirectory} into {target}");
+        // A sweep shares the cores out through OMP_NUM_THREADS, which the config does not record (a run's identity must not
+        // depend on the machine it ran on); with another thread count the kernels sum in another order and the model moves.
+        int? threads = config.Threads == 0 && committed.Numerics?.Threads is > 0 and var t ? t : null;
+        if (threads is { } n)
+        {
+            SslAnomaly.Native.TorchRuntime.EnsureLoaded();
+            TorchSharp.torch.set_num_threads(n);
+        }
+        Console.WriteLine($"rerunning {runDirectory} into {target}" + (threads is { } shown ? $" with {shown} libtorch thread(s), as it ran" : ""));
         int exit = RunCommand.RunOnce(config, target, force: false, cancel);
         if (exit != 0) return exit;
         var report = RunReplication.Compare(committed, RunResult.TryRead(target)!);

@@ -39,6 +39,9 @@ public class BenchHarnessTests
         Assert.Equal("out/sweep/runs", o.RunsDirectory);
         var e = Assert.Throws<BenchUsageException>(() => BenchOptions.Parse(["--only", "split"]));
         Assert.Contains("--runs", e.Message);
+        Assert.Null(o.PeakGflopsOverride); // measured in the process
+        Assert.Equal(91.5, BenchOptions.Parse(["--only", "split", "--runs", "r", "--peak-gflops", "91.5"]).PeakGflopsOverride);
+        Assert.Contains("positive number", Assert.Throws<BenchUsageException>(() => BenchOptions.Parse(["--peak-gflops", "0"])).Message);
     }
 
     [Fact]

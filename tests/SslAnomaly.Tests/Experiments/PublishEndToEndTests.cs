@@ -103,6 +103,15 @@ public class PublishEndToEndTests(TinyDataFixture data, ITestOutputHelper output
         var rerun = Cli("rerun", Path.Combine(study, "runs", "random-init"), "--out", dir.File("rerun"));
         Assert.True(rerun.ExitCode == 0, rerun.All);
         Assert.Contains("replicated (same code and same kind of CPU", rerun.Stdout);
+
+        // A sweep gives each run one thread through OMP_NUM_THREADS, which the config does not hold: the rerun takes the
+        // thread count the run recorded, whatever this process would have had, and trains the same model.
+        var sweepRun = CliProcess.Run(TinyDataFixture.RunArgs("simclr", dir.File("one-thread")), new Dictionary<string, string>(data.Environment) { ["OMP_NUM_THREADS"] = "1" });
+        Assert.True(sweepRun.ExitCode == 0, sweepRun.All);
+        var retrained = Cli("rerun", dir.File("one-thread"), "--out", dir.File("one-thread-rerun"));
+        Assert.True(retrained.ExitCode == 0, retrained.All);
+        Assert.Contains("with 1 libtorch thread(s), as it ran", retrained.Stdout);
+        Assert.Contains("replicated (same code and same kind of CPU", retrained.Stdout);
     }
 
     [Fact]

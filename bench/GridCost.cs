@@ -47,7 +47,7 @@ public static partial class GridCost
         {
             var config = RunReplication.ConfigOf(r.RunDirectory);
             string log = Path.Combine(r.RunDirectory, RunDirectory.LogFile);
-            var times = File.Exists(log) ? RunTimes.Read(log, r.EvaluationSeconds, r.OneClassSeconds) : null;
+            var times = RunTimes.Of(r);
             var rows = File.Exists(log) ? FeatureRows(File.ReadLines(log)) : null;
             runs.Add(new CostedRun(Path.GetFileName(r.RunDirectory), r.Method, r.Backbone, r.Steps, count(config), rows,
                 times ?? new RunTimes([], 0, 0, r.OneClassSeconds, r.EvaluationSeconds, 0)));

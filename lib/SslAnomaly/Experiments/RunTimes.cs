@@ -51,6 +51,14 @@ public sealed partial record RunTimes(
     static double Seconds(string line) =>
         ReportedSeconds().Match(line) is { Success: true } m ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
 
+    /// <summary>The times of a finished run from its run.log and result.json; null when its folder has no run.log (a
+    /// published run keeps it, a copied result.json alone does not).</summary>
+    public static RunTimes? Of(RunResult run)
+    {
+        string log = Path.Combine(run.RunDirectory, RunDirectory.LogFile);
+        return run.RunDirectory.Length > 0 && File.Exists(log) ? Read(log, run.EvaluationSeconds, run.OneClassSeconds) : null;
+    }
+
     /// <summary>The times in <paramref name="runLog"/>; evaluation and one-class seconds come from the finished run's
     /// result.json, as its last process measured them.</summary>
     public static RunTimes Read(string runLog, double evaluationSeconds, double oneClassSeconds)
@@ -121,8 +129,8 @@ public sealed record StudyTime(double BusyWallSeconds, int Processes, int Unende
     /// <summary>The times of the finished runs that have a run.log.</summary>
     public static StudyTime Of(IReadOnlyList<RunResult> runs)
     {
-        var timed = runs.Where(r => r.RunDirectory.Length > 0 && File.Exists(Path.Combine(r.RunDirectory, RunDirectory.LogFile)))
-            .Select(r => (r.Method, Times: RunTimes.Read(Path.Combine(r.RunDirectory, RunDirectory.LogFile), r.EvaluationSeconds, r.OneClassSeconds))).ToList();
+        var timed = runs.Select(r => (r.Method, Times: RunTimes.Of(r))).Where(t => t.Times is not null)
+            .Select(t => (t.Method, Times: t.Times!)).ToList();
         return new StudyTime(
             RunTimes.BusySeconds(timed.SelectMany(t => t.Times.Processes)),
             timed.Sum(t => t.Times.Processes.Count),

@@ -12,7 +12,8 @@ namespace SslAnomaly.Notebooks;
 /// only reads. Runs execute in the notebook's process, one after the other.
 /// Where no profile is asked for (SSL_ANOMALY_PROFILE unset) and no local runs exist, the notebooks show the committed
 /// reference study instead (<see cref="Study"/>, results/standard or SSL_ANOMALY_STUDY): the imbalance sweep and its runs
-/// come from it, nothing trains; only the grids the study lacks (the ablations, the selection grid) run at quick.
+/// come from it, nothing trains; the grids no sweep holds (the ablations, the selection grid) come from the study's
+/// notebook-grids/ where it holds them current, and otherwise run at quick.
 /// </summary>
 public sealed class NotebookExperiments
 {
@@ -40,6 +41,8 @@ public sealed class NotebookExperiments
         // A smoke study (CI) fills its gaps at smoke; any other at the profile asked for (quick by default), since the
         // study's own profile (standard, paper) would take hours for the ablations.
         Fresh = study is null ? null : FreshFor(study, profile, outputRoot, dataRoot, log);
+        Committed = study is null || Fresh is null || !Directory.Exists(study.NotebookGrids(Fresh.Profile)) ? null
+            : new NotebookExperiments(Fresh.Profile, study.NotebookGrids(Fresh.Profile), dataRoot, log) { readOnly = true };
         profile = study?.Profile ?? profile;
         Profile = NotebookProfile.Parse(profile);
         OutputRoot = Path.GetFullPath(outputRoot);
@@ -109,6 +112,16 @@ public sealed class NotebookExperiments
     /// <summary>While showing a study: the notebooks' own experiments, for the grids the study lacks (null otherwise).</summary>
     public NotebookExperiments? Fresh { get; }
 
+    /// <summary>While showing a study that holds the notebooks' grids at <see cref="Fresh"/>'s profile: those runs, read
+    /// only (a grid is taken from them when every run of it is there and of the current configuration).</summary>
+    NotebookExperiments? Committed { get; }
+
+    /// <summary>Set on <see cref="Committed"/>: runs are read, never trained or written.</summary>
+    bool readOnly;
+
+    /// <summary>Thrown by a read-only experiments object for a run it does not hold finished and current.</summary>
+    sealed class NotHeld(string message) : Exception(message);
+
     /// <summary>One line for the notebook's first cell: what it shows, and how to get the other.</summary>
     public string Describe() => Study is { } s
         ? $"showing the committed reference study {ShownPath(s.Folder)} ({s.Runs} runs, commit {s.ShortCommit}, profile {s.Profile ?? "mixed"}); " +
@@ -138,7 +151,7 @@ public sealed class NotebookExperiments
         : Profiles.NotebookSets(Profile);
 
     public string SweepDirectory => Path.Combine(OutputRoot, SweepFolder);
-    public string AblationDirectory => Path.Combine(OutputRoot, "ablations");
+    public string AblationDirectory => Path.Combine(OutputRoot, StudyPublisher.AblationsFolder);
 
     /// <summary>The configuration `ssl-anomaly run` would build for these options under this profile.</summary>
     /// <remarks>While showing a study, the config its run of these options recorded, where it has one: what the study ran.</remarks>
@@ -208,15 +221,36 @@ public sealed class NotebookExperiments
         return new ImbalanceSweep(SweepDirectory, plan.Methods, plan.Backbones, runs);
     }
 
-    public string SelectionGridDirectory => Fresh?.SelectionGridDirectory ?? Path.Combine(OutputRoot, "selection-grid");
+    /// <summary>The selection grid's folder: the study's copy once <see cref="SelectionGrid"/> has read it from there.</summary>
+    public string SelectionGridDirectory => selectionGridFrom?.SelectionGridDirectory ?? Fresh?.SelectionGridDirectory ?? Path.Combine(OutputRoot, StudyPublisher.SelectionGridFolder);
+    NotebookExperiments? selectionGridFrom;
 
-    /// <summary>While showing a study that lacks a grid, says so and hands the grid to the notebooks' own experiments.</summary>
-    NotebookExperiments OwnRunsFor(string what)
+    /// <summary>
+    /// While showing a study: the grid from the study's own copy (<see cref="Committed"/>) when it holds all of it, of the
+    /// current configuration; else says why and runs it, or reuses it, in the notebooks' own experiments (<see cref="Fresh"/>).
+    /// </summary>
+    T BesideStudy<T>(string what, Func<NotebookExperiments, T> grid, out NotebookExperiments source)
     {
-        if (Fresh is null) return this;
-        Fresh.Log = Log;
-        Out.WriteLine($"the committed study holds no {what}: running it at the {Fresh.Profile} profile into {Fresh.OutputRoot} (finished runs are reused)");
-        return Fresh;
+        if (Committed is { } committed)
+        {
+            committed.Log = Log;
+            try
+            {
+                var held = grid(committed);
+                Out.WriteLine($"{what} ({committed.Profile}): read from the committed study, {ShownPath(committed.OutputRoot)}");
+                source = committed;
+                return held;
+            }
+            catch (NotHeld e)
+            {
+                Out.WriteLine($"the committed study's {what} cannot be shown ({e.Message})");
+            }
+        }
+        var fresh = Fresh!;
+        fresh.Log = Log;
+        Out.WriteLine($"the committed study holds no {what}: running it at the {fresh.Profile} profile into {fresh.OutputRoot} (finished runs are reused)");
+        source = fresh;
+        return grid(fresh);
     }
 
     /// <summary>SimCLR's temperatures of the selection grid (notebook 07): the paper's default 0.2 and one on each side.</summary>
@@ -229,22 +263,24 @@ public sealed class NotebookExperiments
     /// </summary>
     public IReadOnlyList<RunResult> SelectionGrid()
     {
-        if (Fresh is not null) return OwnRunsFor("selection grid").SelectionGrid();
+        if (Fresh is not null) return BesideStudy("selection grid", e => e.SelectionGrid(), out selectionGridFrom);
         var previous = Environment.GetEnvironmentVariable(EpochProbeMonitor.EnvironmentVariable);
         Environment.SetEnvironmentVariable(EpochProbeMonitor.EnvironmentVariable, "1");
         try
         {
-            return SelectionTemperatures.Select(t => Run(
-                Path.Combine(SelectionGridDirectory, $"simclr-resnet18-t5-temperature{t.ToString(CultureInfo.InvariantCulture)}"),
-                ExperimentConfigBuilder.Build(Profile, null,
-                    new ExperimentChoices { Method = "simclr", Backbone = "resnet18", TrainDefectPct = 5, DataRoot = DataRoot },
-                    [.. Sets, $"method.temperature={t.ToString(CultureInfo.InvariantCulture)}"]))).ToList();
+            return SelectionGridRuns().Select(r => Run(Path.Combine(SelectionGridDirectory, r.Name), r.Config)).ToList();
         }
         finally
         {
             Environment.SetEnvironmentVariable(EpochProbeMonitor.EnvironmentVariable, previous);
         }
     }
+
+    /// <summary>The selection grid's runs at this profile: folder name and configuration, one per temperature.</summary>
+    public IReadOnlyList<(string Name, ExperimentConfig Config)> SelectionGridRuns() =>
+        SelectionTemperatures.Select(t => ($"simclr-resnet18-t5-temperature{F(t)}", ExperimentConfigBuilder.Build(Profile, null,
+            new ExperimentChoices { Method = "simclr", Backbone = "resnet18", TrainDefectPct = 5, DataRoot = DataRoot },
+            [.. Sets, $"method.temperature={F(t)}"]))).ToList();
 
     /// <summary>
     /// Table 2 (<see cref="Grids.ResolutionAblation"/>): the supervised baseline with no augmentation but the resize, at
@@ -253,7 +289,7 @@ public sealed class NotebookExperiments
     /// </summary>
     public IReadOnlyList<RunResult> ResolutionAblation()
     {
-        if (Fresh is not null) return OwnRunsFor("resolution ablation").ResolutionAblation();
+        if (Fresh is not null) return BesideStudy("resolution ablation", e => e.ResolutionAblation(), out _);
         var plan = Plan(Grids.Resolution);
         Out.WriteLine($"resolution ablation ({Profile}): supervised, no augmentation but resize, {string.Join(", ", plan.Entries.Select(e => e.Resolution).Distinct())} px x {string.Join(", ", plan.Backbones)}");
         return plan.Entries.Select(e => Run(Path.Combine(AblationDirectory, Grids.Resolution, e.RunName), plan.Config(e))).ToList();
@@ -262,7 +298,7 @@ public sealed class NotebookExperiments
     /// <summary>Figure 3 (<see cref="Grids.AugmentationAblation"/>): the supervised ResNet-18 with the paper's pipeline at each (min_scale, t_val).</summary>
     public IReadOnlyList<AugmentationRun> AugmentationAblation()
     {
-        if (Fresh is not null) return OwnRunsFor("augmentation ablation").AugmentationAblation();
+        if (Fresh is not null) return BesideStudy("augmentation ablation", e => e.AugmentationAblation(), out _);
         var plan = Plan(Grids.Augmentation);
         var (scales, tvals) = Profiles.AugmentationGrid(Profile);
         Out.WriteLine($"augmentation ablation ({Profile}): supervised resnet18, min_scale {string.Join(", ", scales.Select(F))} x t_val {string.Join(", ", tvals.Select(F))}");
@@ -278,6 +314,12 @@ public sealed class NotebookExperiments
     {
         var name = Path.GetFileName(Path.GetFullPath(directory));
         var configPath = Path.Combine(directory, RunDirectory.ConfigFile);
+        if (readOnly)
+        {
+            if (RunDirectory.ReadStatus(directory) is null) throw new NotHeld($"{name} is not among its finished runs");
+            if (!RunDirectory.HoldsExperiment(directory, config)) throw new NotHeld($"{name} ran with another configuration than the current code builds");
+            return RunResult.TryRead(directory)!.OnReportedSplit();
+        }
         // Another process (a second notebook, `ssl-anomaly sweep`) may be running this experiment: wait for it.
         bool announced = false;
         while (RunDirectory.ReadStatus(directory) is null)

@@ -13,15 +13,20 @@ public static class PublishCommand
     {
         var runs = CliOptions.Required("--runs", "a sweep folder (or any folder) searched recursively for run folders");
         var outDir = CliOptions.Required("--out", "the study folder to write or update, e.g. results/standard");
+        var grids = new Option<string?>("--notebook-grids")
+        {
+            Description = "the notebooks' own runs folder (NotebookRunner outputs --runs-out): its finished ablation and selection-grid runs " +
+                          "are published under notebook-grids/, so notebooks shown against the study train nothing",
+        };
         var command = new Command("publish",
             "Copy the finished runs' results (config, result.json, metrics.csv, predictions, labels, manifests; no checkpoints or caches) into a study folder " +
             "with study.json, for committing; publishing again updates what changed")
         {
-            runs, outDir,
+            runs, outDir, grids,
         };
         command.SetAction(p =>
         {
-            StudyPublisher.Publish(p.GetValue(runs)!, p.GetValue(outDir)!, Console.Out);
+            StudyPublisher.Publish(p.GetValue(runs)!, p.GetValue(outDir)!, Console.Out, p.GetValue(grids));
             return 0;
         });
         return command;

@@ -17,6 +17,7 @@ public sealed record PublishOutcome(
     IReadOnlyList<string> Unchanged,
     IReadOnlyList<string> SkippedUnfinished,
     IReadOnlyList<string> KeptNotInSource,
+    int NotebookGridRuns,
     int Files,
     long TotalBytes,
     long DistinctBytes,
@@ -40,6 +41,14 @@ public static class StudyPublisher
     public const string RunsFolder = "runs";
     public const string Format = "ssl-anomaly-study";
 
+    /// <summary>
+    /// The runs the notebooks need beside the sweep (the ablations, the label-free selection grid), computed at the profile
+    /// the notebooks fill gaps at, in the notebooks' own layout: notebook-grids/&lt;profile&gt;/ablations/&lt;grid&gt;/NAME and
+    /// notebook-grids/&lt;profile&gt;/selection-grid/NAME. With them committed, the notebooks shown against the study train nothing.
+    /// </summary>
+    public const string NotebookGridsFolder = "notebook-grids";
+    public const string AblationsFolder = "ablations", SelectionGridFolder = "selection-grid";
+
     /// <summary>Files of a run folder that readers need, by name (docs/result-json.md, "The run folder").</summary>
     public static readonly IReadOnlyList<string> RunFiles =
     [
@@ -57,13 +66,16 @@ public static class StudyPublisher
     /// study.json. A run folder without result.json is unfinished: it is skipped and named. Two finished runs with the
     /// same folder name would overwrite each other, so that is an error naming both.
     /// </summary>
-    public static PublishOutcome Publish(string runsDir, string outDir, TextWriter? log = null)
+    /// <param name="notebookGrids">The notebooks' own runs folder (their SSL_ANOMALY_NOTEBOOK_OUT, one folder per profile
+    /// below it): its finished ablation and selection-grid runs are published under notebook-grids/, keeping their layout.</param>
+    public static PublishOutcome Publish(string runsDir, string outDir, TextWriter? log = null, string? notebookGrids = null)
     {
         runsDir = Path.GetFullPath(runsDir);
         outDir = Path.GetFullPath(outDir);
         if (!Directory.Exists(runsDir)) throw new UserInputException($"--runs {runsDir} does not exist.");
         if (IsInside(outDir, runsDir) || IsInside(runsDir, outDir))
             throw new UserInputException($"--out {outDir} and --runs {runsDir} overlap: publish into a folder of its own.");
+        var gridRuns = notebookGrids is null ? [] : NotebookGridRuns(Path.GetFullPath(notebookGrids), outDir);
 
         var folders = RunFolders(runsDir);
         var finished = folders.Where(f => File.Exists(Path.Combine(f, RunDirectory.ResultFile))).ToList();
@@ -88,6 +100,11 @@ public static class StudyPublisher
             int changed = CopyRun(source, target);
             (existed ? changed > 0 ? updated : unchanged : added).Add(name);
         }
+        foreach (var (source, relative) in gridRuns)
+        {
+            _ = RunResult.TryRead(source);
+            CopyRun(source, Path.Combine(outDir, NotebookGridsFolder, relative));
+        }
         var sweep = SweepFile(runsDir);
         if (sweep is not null) CopyIfChanged(sweep, Path.Combine(outDir, SweepPlan.PlanFile));
 
@@ -97,9 +114,11 @@ public static class StudyPublisher
         var runs = RunResult.ReadAll(runsOut);
         var sizes = Sizes(outDir);
         var time = StudyTime.Of(runs);
-        var study = StudyJson(runs, runsDir, unfinished, sizes, time);
+        var gridsOut = Path.Combine(outDir, NotebookGridsFolder);
+        var grids = Directory.Exists(gridsOut) ? RunResult.ReadAll(gridsOut) : [];
+        var study = StudyJson(runs, runsDir, unfinished, sizes, time, grids);
         AtomicFile.WriteAllText(Path.Combine(outDir, StudyFile), study.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        var outcome = new PublishOutcome(outDir, added, updated, unchanged, unfinished, kept, sizes.Files, sizes.Total, sizes.Distinct, sizes.DistinctCompressed, time);
+        var outcome = new PublishOutcome(outDir, added, updated, unchanged, unfinished, kept, gridRuns.Count, sizes.Files, sizes.Total, sizes.Distinct, sizes.DistinctCompressed, time);
         log?.WriteLine(Summary(outcome));
         return outcome;
     }
@@ -111,6 +130,8 @@ public static class StudyPublisher
         s.AppendLine($"published {o.Published} finished run(s) into {o.OutDir}: {o.Added.Count} new, {o.Updated.Count} updated, {o.Unchanged.Count} unchanged");
         if (o.SkippedUnfinished.Count > 0)
             s.AppendLine($"skipped {o.SkippedUnfinished.Count} unfinished run(s) (no result.json yet; publish again when they finish): {string.Join(", ", o.SkippedUnfinished)}");
+        if (o.NotebookGridRuns > 0)
+            s.AppendLine($"published {o.NotebookGridRuns} finished run(s) of the notebooks' grids into {Path.Combine(o.OutDir, NotebookGridsFolder)}");
         if (o.KeptNotInSource.Count > 0)
             s.AppendLine($"kept {o.KeptNotInSource.Count} run(s) published earlier that --runs does not hold: {string.Join(", ", o.KeptNotInSource)}");
         s.Append(string.Create(CultureInfo.InvariantCulture,
@@ -136,6 +157,26 @@ public static class StudyPublisher
             foreach (var sub in Directory.GetDirectories(dir).Order(StringComparer.Ordinal)) Walk(sub);
         }
         Walk(root);
+        return found;
+    }
+
+    /// <summary>
+    /// The finished ablation and selection-grid runs below a notebooks' runs folder, each with its path under
+    /// notebook-grids/ (profile/ablations/grid/NAME, profile/selection-grid/NAME). Nothing finished there is an error, as
+    /// is a grids folder that overlaps the study.
+    /// </summary>
+    static IReadOnlyList<(string Source, string Relative)> NotebookGridRuns(string gridsRoot, string outDir)
+    {
+        if (!Directory.Exists(gridsRoot)) throw new UserInputException($"--notebook-grids {gridsRoot} does not exist.");
+        if (IsInside(outDir, gridsRoot) || IsInside(gridsRoot, outDir))
+            throw new UserInputException($"--out {outDir} and --notebook-grids {gridsRoot} overlap: publish into a folder of its own.");
+        var found = new List<(string, string)>();
+        foreach (var profile in Directory.GetDirectories(gridsRoot).Order(StringComparer.Ordinal))
+            foreach (var kind in new[] { AblationsFolder, SelectionGridFolder }.Select(k => Path.Combine(profile, k)).Where(Directory.Exists))
+                found.AddRange(RunFolders(kind).Where(f => File.Exists(Path.Combine(f, RunDirectory.ResultFile)))
+                    .Select(f => (f, Path.GetRelativePath(gridsRoot, f))));
+        if (found.Count == 0)
+            throw new UserInputException($"--notebook-grids {gridsRoot} holds no finished run under <profile>/{AblationsFolder} or <profile>/{SelectionGridFolder}: run the notebooks against the study first (NotebookRunner outputs --runs-out {gridsRoot}).");
         return found;
     }
 
@@ -219,7 +260,8 @@ public static class StudyPublisher
     }
 
     /// <summary>study.json: what the study holds and where it was computed, read from its runs' result.json (docs/result-json.md, "A published study").</summary>
-    static JsonObject StudyJson(IReadOnlyList<RunResult> runs, string source, IReadOnlyList<string> unfinished, FolderSizes sizes, StudyTime time)
+    static JsonObject StudyJson(IReadOnlyList<RunResult> runs, string source, IReadOnlyList<string> unfinished, FolderSizes sizes, StudyTime time,
+        IReadOnlyList<RunResult> notebookGrids)
     {
         static JsonObject Phases(PhaseSeconds p) => new()
         {
@@ -286,6 +328,12 @@ public static class StudyPublisher
                 ["all_runs"] = Phases(time.All),
                 ["by_method"] = new JsonObject(time.ByMethod.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)Phases(m.Value)))),
             },
+            ["notebook_grids"] = new JsonObject
+            {
+                ["runs"] = notebookGrids.Count,
+                ["profiles"] = Strings(notebookGrids.Select(r => r.Profile)),
+                ["code_commits"] = Strings(notebookGrids.Select(r => r.Environment.GetValueOrDefault("code_commit") ?? "unknown")),
+            },
             ["run_list"] = new JsonArray(runs.OrderBy(r => Path.GetFileName(r.RunDirectory), StringComparer.Ordinal).Select(r => (JsonNode?)new JsonObject
             {
                 ["name"] = Path.GetFileName(r.RunDirectory),
@@ -309,6 +357,9 @@ public sealed record PublishedStudy(string Folder, int Runs, string? CodeCommit,
     public const string EnvironmentVariable = "SSL_ANOMALY_STUDY";
 
     public string RunsFolder => Path.Combine(Folder, StudyPublisher.RunsFolder);
+
+    /// <summary>Where the study keeps the notebooks' grids computed at <paramref name="profile"/> (it may hold none).</summary>
+    public string NotebookGrids(string profile) => Path.Combine(Folder, StudyPublisher.NotebookGridsFolder, profile);
 
     /// <summary>The study in <paramref name="folder"/>, or null where the folder holds no study.json with runs beside it.</summary>
     public static PublishedStudy? TryRead(string folder)

@@ -10,18 +10,21 @@ namespace SslAnomaly.Tests.Notebooks;
 [Collection(EnvironmentVariables.Name)]
 public class CommittedStudyTests
 {
-    static void FinishedRun(string runs, string method, double pct, string commit = "0123456789abcdef0123")
-    {
-        var dir = Path.Combine(runs, $"{method}-resnet18-t{pct}-s0");
-        Directory.CreateDirectory(dir);
+    static void FinishedRun(string runs, string method, double pct, string commit = "0123456789abcdef0123") =>
         // The study's own config (a train size no profile has), so that the notebooks' config views can be told to read it.
-        File.WriteAllText(Path.Combine(dir, "config.json"), ExperimentConfigBuilder.Build("standard", null,
-            new ExperimentChoices { Method = method, Backbone = "resnet18", TrainDefectPct = pct }, ["train_size=123"]).ToJson());
+        FinishedRunOf(Path.Combine(runs, $"{method}-resnet18-t{pct}-s0"), ExperimentConfigBuilder.Build("standard", null,
+            new ExperimentChoices { Method = method, Backbone = "resnet18", TrainDefectPct = pct }, ["train_size=123"]), commit);
+
+    /// <summary>A finished run folder of <paramref name="config"/>: its config.json and a small result.json (F1 = share / 100).</summary>
+    static void FinishedRunOf(string dir, ExperimentConfig config, string commit = "0123456789abcdef0123")
+    {
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJson());
         File.WriteAllText(Path.Combine(dir, "result.json"), JsonSerializer.Serialize(new
         {
-            status = "completed", method, backbone = "resnet18", resolution = 64, train_defect_pct = pct, seed = 0, profile = "standard",
-            manifest_sha256 = "abc", environment = new Dictionary<string, string> { ["code_commit"] = commit },
-            metrics = new Dictionary<string, object> { ["natural"] = new { f1 = pct / 100, precision = 0.5, recall = 0.5 } },
+            status = "completed", method = config.Method.Name, backbone = "resnet18", resolution = 64, train_defect_pct = config.TrainDefectPct, seed = 0,
+            profile = config.Profile, manifest_sha256 = "abc", environment = new Dictionary<string, string> { ["code_commit"] = commit },
+            metrics = new Dictionary<string, object> { ["natural"] = new { f1 = config.TrainDefectPct / 100, precision = 0.5, recall = 0.5 } },
         }));
     }
 
@@ -104,5 +107,59 @@ public class CommittedStudyTests
         {
             foreach (var (n, v) in before) Environment.SetEnvironmentVariable(n, v);
         }
+    }
+
+    [Fact]
+    public void A_study_that_holds_the_notebooks_grids_shows_them_without_training_and_falls_back_when_they_are_stale()
+    {
+        using var dir = new TempDir();
+        FinishedRun(dir.File("sweep/runs"), "simclr", 5);
+        var quick = new NotebookExperiments("quick", dir.File("scratch"));
+        foreach (var (name, config) in quick.SelectionGridRuns())
+            FinishedRunOf(Path.Combine(dir.File("grids"), "quick", StudyPublisher.SelectionGridFolder, name), config, "fedcba9876543210");
+        // The notebooks' own sweep folder beside the grids is not a grid: publishing leaves it out.
+        FinishedRun(Path.Combine(dir.File("grids"), "quick", "imbalance-sweep", "runs"), "byol", 45);
+
+        var outcome = StudyPublisher.Publish(dir.File("sweep"), dir.File("study"), null, dir.File("grids"));
+        Assert.Equal(3, outcome.NotebookGridRuns);
+        var committedGrid = Path.Combine(dir.File("study"), StudyPublisher.NotebookGridsFolder, "quick", StudyPublisher.SelectionGridFolder);
+        Assert.Equal(3, Directory.GetDirectories(committedGrid).Length);
+        Assert.False(Directory.Exists(Path.Combine(dir.File("study"), StudyPublisher.NotebookGridsFolder, "quick", "imbalance-sweep")));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir.File("study/study.json")))!;
+        Assert.Equal(3, json["notebook_grids"]!["runs"]!.GetValue<int>());
+        Assert.Equal("quick", json["notebook_grids"]!["profiles"]![0]!.GetValue<string>());
+        Assert.Equal(1, json["runs"]!.GetValue<int>()); // the grids are not runs of the study's sweep
+        var study = PublishedStudy.TryRead(dir.File("study"))!;
+
+        // Shown against the study, the selection grid is read from the study's copy: nothing trains, nothing is written.
+        var log = new StringWriter();
+        var experiments = new NotebookExperiments("quick", dir.File("out/quick"), null, log, study);
+        var grid = experiments.SelectionGrid();
+        Assert.Equal(3, grid.Count);
+        Assert.All(grid, r => Assert.StartsWith(committedGrid, r.RunDirectory));
+        Assert.Equal(committedGrid, experiments.SelectionGridDirectory);
+        Assert.Contains("selection grid (quick): read from the committed study", log.ToString());
+        Assert.False(Directory.Exists(dir.File("out")), "reading the committed grid wrote a run folder");
+
+        // A committed run the current code would configure otherwise is not shown: the grid comes from the notebooks' own
+        // runs instead (finished here, so reused), and the log says why.
+        var stale = Path.Combine(committedGrid, quick.SelectionGridRuns()[1].Name);
+        File.WriteAllText(Path.Combine(stale, "config.json"), ExperimentConfigBuilder.Build("quick", null,
+            new ExperimentChoices { Method = "simclr", Backbone = "resnet18", TrainDefectPct = 5 }, ["train_size=123"]).ToJson());
+        foreach (var (name, config) in quick.SelectionGridRuns())
+            FinishedRunOf(Path.Combine(dir.File("out/quick"), StudyPublisher.SelectionGridFolder, name), config);
+        log = new StringWriter();
+        experiments = new NotebookExperiments("quick", dir.File("out/quick"), null, log, study);
+        grid = experiments.SelectionGrid();
+        Assert.All(grid, r => Assert.StartsWith(dir.File("out/quick"), r.RunDirectory));
+        Assert.Contains($"cannot be shown ({quick.SelectionGridRuns()[1].Name} ran with another configuration than the current code builds)", log.ToString());
+        Assert.Contains("the committed study holds no selection grid: running it at the quick profile", log.ToString());
+
+        // Publishing grids from a folder without any is refused before anything is written.
+        Directory.CreateDirectory(dir.File("empty/quick/ablations"));
+        var refused = Assert.Throws<UserInputException>(() => StudyPublisher.Publish(dir.File("sweep"), dir.File("study2"), null, dir.File("empty")));
+        Assert.Contains("--notebook-grids", refused.Message);
+        Assert.False(Directory.Exists(dir.File("study2")));
+        Assert.Contains("does not exist", Assert.Throws<UserInputException>(() => StudyPublisher.Publish(dir.File("sweep"), dir.File("study2"), null, dir.File("nowhere"))).Message);
     }
 }

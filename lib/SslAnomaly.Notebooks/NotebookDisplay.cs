@@ -36,6 +36,7 @@ public static class NotebookDisplay
         Add<RunResult>(RunResultDisplay.ToHtml, RunResultDisplay.ToText);
         Add<TextTable>(t => t.ToHtml(), t => t.ToText());
         Add<MarkdownText>(m => m.ToHtml(), m => m.Markdown);
+        Add<SetupReport>(r => r.ToHtml(), r => r.ToText());
         Formatter.Register<IEnumerable>((items, writer) => writer.Write(SequenceTable(items)?.ToHtml() ?? items.ToDisplayString(defaultHtml)), Html);
         Formatter.Register<IEnumerable>((items, writer) => writer.Write(SequenceTable(items)?.ToText() ?? items.ToDisplayString(defaultPlain)), Plain);
     }

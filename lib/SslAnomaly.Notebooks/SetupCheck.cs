@@ -7,13 +7,32 @@ namespace SslAnomaly.Notebooks;
 public sealed record CheckLine(string Check, string Found, bool Ok);
 
 /// <summary>
+/// What <see cref="SetupCheck.Run"/> found on the machine the notebook runs on. It is shown marked as such
+/// (<see cref="MachineMarker"/>), so that a check of committed notebook outputs made on another machine leaves it alone:
+/// it describes that machine, not the study.
+/// </summary>
+public sealed record SetupReport(IReadOnlyList<CheckLine> Lines)
+{
+    /// <summary>The attribute of the element that holds an output describing the machine that produced it.</summary>
+    public const string MachineMarker = "data-ssl-anomaly-machine";
+
+    TextTable Table() => Tables.TryFromRecords(Lines)!;
+
+    public string ToHtml() => $"<div {MachineMarker}=\"this machine\">{Table().ToHtml()}</div>";
+
+    public string ToText() => Table().ToText();
+}
+
+/// <summary>
 /// The notebook form of `ssl-anomaly doctor`: .NET, TorchSharp and libtorch versions, how libtorch was
 /// loaded (and whether the GLIBCXX fix was needed), threads, CUDA, a tiny forward/backward pass, the CPU, and the kernel check
 /// of the profile's backbones (wrong kernels and their remedies).
 /// </summary>
 public static class SetupCheck
 {
-    public static IReadOnlyList<CheckLine> Run()
+    public static SetupReport Run() => new(Lines());
+
+    static IReadOnlyList<CheckLine> Lines()
     {
         var lines = new List<CheckLine>
         {
@@ -45,12 +64,10 @@ public static class SetupCheck
         return lines;
     }
 
-    public static bool AllOk(IEnumerable<CheckLine> lines) => lines.All(l => l.Ok);
-
     /// <summary>Stops a notebook (and the headless run) when a check failed, naming what failed.</summary>
-    public static void EnsureOk(IEnumerable<CheckLine> lines)
+    public static void EnsureOk(SetupReport report)
     {
-        var failed = lines.Where(l => !l.Ok).ToList();
+        var failed = report.Lines.Where(l => !l.Ok).ToList();
         if (failed.Count > 0)
             throw new InvalidOperationException("environment check failed: " + string.Join("; ", failed.Select(l => $"{l.Check}: {l.Found}")));
     }

@@ -32,8 +32,10 @@ public sealed record CellDifference(int Cell, string? Id, string Committed, stri
 /// <summary>
 /// Committed notebook outputs against freshly produced ones, cell by cell, after removing what changes from run to run
 /// without the code or the study changing: element ids, execution counts, timings and rates, the checkout's own path,
-/// the PNG bytes (the figure's JSON beside each PNG is compared instead, so a changed figure is still caught) and the
-/// inlined plotly.js. Everything else (numbers, tables, text, figure data) must be equal.
+/// the PNG bytes (the figure's JSON beside each PNG is compared instead, so a changed figure is still caught), the
+/// inlined plotly.js, and outputs marked as describing the machine that ran the notebook (its CPU, threads, library
+/// paths: notebook 00's environment check), of which only the presence is compared. Everything else (numbers, tables,
+/// text, figure data) must be equal.
 /// </summary>
 public static partial class OutputComparison
 {
@@ -69,6 +71,11 @@ public static partial class OutputComparison
             s.Append("== ").Append(type == "execute_result" ? "display_data" : type); // the kernel reports a cell's value either way
             if (NotebookOutputs.IsPngCopy(output)) s.Append(" (PNG copy)");
             s.Append('\n');
+            if (DescribesMachine(output))
+            {
+                s.Append("(describes the machine that ran the notebook: not compared)\n");
+                continue;
+            }
             switch (type)
             {
                 case "stream":
@@ -112,6 +119,12 @@ public static partial class OutputComparison
         text = Temp().Replace(text, "<temp>");
         return text.Replace("\r\n", "\n");
     }
+
+    /// <summary>The attribute the workbook puts on an output that describes the machine (SslAnomaly.Notebooks' SetupReport).</summary>
+    public const string MachineMarker = "data-ssl-anomaly-machine";
+
+    static bool DescribesMachine(JsonObject output) =>
+        output["data"] is JsonObject data && data.Any(p => p.Key == "text/html" && Multiline(p.Value).Contains(MachineMarker, StringComparison.Ordinal));
 
     static string Multiline(JsonNode? node) => node switch
     {

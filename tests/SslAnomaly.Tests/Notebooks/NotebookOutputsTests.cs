@@ -136,5 +136,24 @@ public class NotebookOutputsTests
         Assert.Equal(4, OutputComparison.Compare(NotebookOutputs.Cleared(produced), produced).Count);
     }
 
+    [Fact]
+    public void The_check_leaves_alone_what_describes_the_machine_but_not_whether_it_was_shown()
+    {
+        static JsonObject Machine(string cpu)
+        {
+            var report = new SetupReport([new("CPU", cpu, true), new("threads", "2 intra-op", true)]);
+            return Display(report.ToText(), report.ToHtml());
+        }
+        Assert.Equal(SetupReport.MachineMarker, OutputComparison.MachineMarker);
+        var zen3 = Notebook(Code("c1", Stream("profile: quick\n"), Machine("AMD EPYC (family 25, model 1)")), Code("c2", Display("F1 0.5")));
+        var zen5 = Notebook(Code("c1", Stream("profile: quick\n"), Machine("AMD EPYC 9R45 (family 26, model 2)")), Code("c2", Display("F1 0.5")));
+        Assert.Empty(OutputComparison.Compare(zen3, zen5));
+        // The same table unmarked is compared like any output; a machine report that is missing, or the text around it, still counts.
+        var unmarked = Notebook(Code("c1", Stream("profile: quick\n"), Display("AMD EPYC 9R45", "<table>AMD EPYC 9R45</table>")), Code("c2", Display("F1 0.5")));
+        Assert.Equal([1], OutputComparison.Compare(zen3, unmarked).Select(d => d.Cell));
+        Assert.Equal([1], OutputComparison.Compare(zen3, Notebook(Code("c1", Stream("profile: quick\n")), Code("c2", Display("F1 0.5")))).Select(d => d.Cell));
+        Assert.Equal([1], OutputComparison.Compare(zen3, Notebook(Code("c1", Stream("profile: smoke\n"), Machine("AMD EPYC (family 25, model 1)")), Code("c2", Display("F1 0.5")))).Select(d => d.Cell));
+    }
+
     static JsonObject Replace(JsonObject notebook, string from, string to) => JsonNode.Parse(notebook.ToJsonString().Replace(from, to))!.AsObject();
 }

@@ -33,6 +33,39 @@ public static partial class NotebookOutputs
         return merged;
     }
 
+    /// <summary>
+    /// Every copy of plotly.js the kernel inlined (about 3.6 MB, in the first figure of each notebook) replaced by a few
+    /// lines that load the same version from plotly's CDN (through require.js where the page has it, as Jupyter front ends
+    /// do), so that each committed notebook carries its figures, not the library. The figures' own scripts wait for
+    /// window.Plotly either way; the PNG copies need no script at all. Returns how many copies were replaced.
+    /// </summary>
+    public static int LinkPlotlyJs(JsonObject notebook)
+    {
+        int replaced = 0;
+        foreach (var output in Cells(notebook, "notebook").SelectMany(c => c["outputs"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (Text(output, "text/html") is not { } html || !InlinedPlotlyJs().IsMatch(html)) continue;
+            output["data"]!["text/html"] = InlinedPlotlyJs().Replace(html, m =>
+            {
+                replaced++;
+                string version = m.Groups["version"].Value;
+                return $"<script type=\"text/javascript\" {PlotlyScriptMarker}=\"{version}\" data-ssl-anomaly-plotly-cdn>if (!window.Plotly) {{ (function () {{\n" +
+                       $"  var url = 'https://cdn.plot.ly/plotly-{version}.min';\n" +
+                       "  if (typeof window.requirejs === 'function') { window.requirejs.config({ paths: { plotly: url } }); window.requirejs(['plotly'], function (p) { window.Plotly = p; }); }\n" +
+                       "  else { var s = document.createElement('script'); s.src = url + '.js'; document.head.appendChild(s); }\n" +
+                       "})(); }</script>";
+            });
+        }
+        return replaced;
+    }
+
+    /// <summary>The attribute SslAnomaly.Notebooks' PlotlyDisplay puts on the script that carries plotly.js, valued with its version.</summary>
+    public const string PlotlyScriptMarker = "data-ssl-anomaly-plotly-js";
+
+    // The copies the kernel inlined, not the loaders that replaced them (data-ssl-anomaly-plotly-cdn).
+    [GeneratedRegex(@"<script(?![^>]*data-ssl-anomaly-plotly-cdn)[^>]*data-ssl-anomaly-plotly-js=""(?<version>[0-9.]+)""[^>]*>.*?</script>", RegexOptions.Singleline)]
+    private static partial Regex InlinedPlotlyJs();
+
     /// <summary>The notebook without outputs or execution counts: what the source looks like before execution.</summary>
     public static JsonObject Cleared(JsonObject notebook)
     {

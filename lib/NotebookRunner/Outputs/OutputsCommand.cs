@@ -7,7 +7,8 @@ namespace NotebookRunner.Outputs;
 
 /// <summary>
 /// `NotebookRunner outputs`: executes each notebook in the real kernel against a published study (no profile asked for,
-/// so the notebooks show the study) and writes its outputs, with a PNG copy after every figure, into the .ipynb itself;
+/// so the notebooks show the study) and writes its outputs, with a PNG copy after every figure and plotly.js linked rather
+/// than inlined (<see cref="NotebookOutputs.LinkPlotlyJs"/>), into the .ipynb itself;
 /// `--check` writes nothing and exits 1 when the committed outputs differ from what the current code produces, naming the
 /// cells. Exit 2 when a notebook or the study cannot be read, 1 when a cell fails (nothing is written then).
 /// </summary>
@@ -81,6 +82,7 @@ public static class OutputsCommand
                     }
                     continue;
                 }
+                NotebookOutputs.LinkPlotlyJs(produced);
                 var temp = $"{path}.{Environment.ProcessId}.tmp";
                 File.WriteAllText(temp, NotebookOutputs.Write(produced));
                 File.Move(temp, path, overwrite: true);

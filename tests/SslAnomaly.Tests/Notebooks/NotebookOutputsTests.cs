@@ -155,5 +155,28 @@ public class NotebookOutputsTests
         Assert.Equal([1], OutputComparison.Compare(zen3, Notebook(Code("c1", Stream("profile: smoke\n"), Machine("AMD EPYC (family 25, model 1)")), Code("c2", Display("F1 0.5")))).Select(d => d.Cell));
     }
 
+    [Fact]
+    public void Committed_figures_link_plotly_js_instead_of_carrying_it_and_still_compare_equal()
+    {
+        PlotlyDisplay.ResetEmbeddedScript();
+        var produced = Notebook(Code("c1", FigureOutput(0.25)), Code("c2", FigureOutput(0.5)));
+        var first = NotebookOutputs.Text(produced["cells"]![0]!["outputs"]![0]!.AsObject(), "text/html")!;
+        Assert.True(first.Length > 1_000_000, "the first figure of a kernel carries plotly.js");
+        var committed = JsonNode.Parse(NotebookOutputs.Write(produced))!.AsObject();
+
+        Assert.Equal(1, NotebookOutputs.LinkPlotlyJs(committed));
+        var linked = NotebookOutputs.Text(committed["cells"]![0]!["outputs"]![0]!.AsObject(), "text/html")!;
+        Assert.True(linked.Length < 20_000, $"still {linked.Length} characters");
+        Assert.Contains($"{PlotlyDisplay.PlotlyScriptMarker}=\"", linked);
+        Assert.Contains("https://cdn.plot.ly/plotly-", linked);
+        Assert.Equal(PlotlyDisplay.PlotlyScriptMarker, NotebookOutputs.PlotlyScriptMarker);
+        // The figure itself is untouched: its data, its PNG copy, and the check against what the kernel produces.
+        Assert.Equal(NotebookOutputs.FigureJson(produced["cells"]![0]!["outputs"]![0]!.AsObject()), NotebookOutputs.FigureJson(committed["cells"]![0]!["outputs"]![0]!.AsObject()));
+        Assert.Equal(2, NotebookOutputs.AddFigurePngs(committed, _ => [1]));
+        NotebookOutputs.AddFigurePngs(produced, _ => [2]);
+        Assert.Empty(OutputComparison.Compare(committed, produced));
+        Assert.Equal(0, NotebookOutputs.LinkPlotlyJs(committed));
+    }
+
     static JsonObject Replace(JsonObject notebook, string from, string to) => JsonNode.Parse(notebook.ToJsonString().Replace(from, to))!.AsObject();
 }

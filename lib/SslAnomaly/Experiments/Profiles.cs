@@ -7,8 +7,9 @@ namespace SslAnomaly.Experiments;
 /// <c>quick</c>: the imbalance grid at three of the five train shares on the embedded data on 2 CPU cores within half an hour: enough for the supervised
 /// ceiling to learn, too short for most SSL cells to leave the random-init floor (the report says which).
 /// <c>standard</c>: the same data with 4x the pretraining (BYOL 16x), where the joint-embedding methods beat the floor
-/// (the ResNet-18 runs at 45 % that show it take under an hour on 2 cores; the whole grid of 89 runs, headline seeds included, about 10 hours, so
-/// split it with --parallel or --slurm). <c>paper</c>: Sewer-ML at 224 px on a GPU with
+/// (the ResNet-18 runs at 45 % that show it take under an hour on 2 cores, BYOL's longer; the whole grid of 89 runs, headline seeds included,
+/// needs at least 5.5 hours of arithmetic on 2 cores and about twice that in practice (docs/profiles.md), so split it with --parallel or
+/// --slurm, or let it resume across sessions). <c>paper</c>: Sewer-ML at 224 px on a GPU with
 /// paper-scale subsets (our choice of sizes: the paper does not state them; 200k training images keep even the
 /// 1 % subset at 2,000 defects).
 ///

@@ -243,12 +243,12 @@ public sealed class NotebookExperiments
             }
             catch (NotHeld e)
             {
-                Out.WriteLine($"the committed study's {what} cannot be shown ({e.Message})");
+                Out.Write($"the committed study's {what} cannot be shown ({e.Message})");
             }
         }
         var fresh = Fresh!;
         fresh.Log = Log;
-        Out.WriteLine($"the committed study holds no {what}: running it at the {fresh.Profile} profile into {fresh.OutputRoot} (finished runs are reused)");
+        Out.WriteLine($"{(Committed is null ? $"the committed study holds no {what}" : "")}: running it at the {fresh.Profile} profile into {fresh.OutputRoot} (finished runs are reused)");
         source = fresh;
         return grid(fresh);
     }

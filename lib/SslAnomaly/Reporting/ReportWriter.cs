@@ -57,6 +57,13 @@ public sealed class ReportWriter(string outDir)
 
         var ablationTables = WriteAblationTables(ablations);
 
+        // The answer in words, from the same cells as the headline figure, each sentence naming its run folders.
+        var headline = HeadlineFindings.Compute(table, Figures.SplitName(runs), (method, share) => runs
+            .Where(r => r.IsCompleted && r.Method == method && r.Backbone == HeadlineFigure.Backbone && r.TrainDefectPct == share)
+            .Select(r => Path.GetFileName(r.RunDirectory)).ToList());
+        if (headline.Count > 0)
+            AtomicFile.WriteAllText(Path.Combine(outDir, HeadlineFindings.MarkdownFile), HeadlineFindings.ToMarkdown(headline, "runs"));
+
         var figures = FigureCatalogue.DrawReport(FigureRuns.ForReport(runs, floors, table, ablations));
         foreach (var f in figures)
             AtomicFile.WriteAllText(Path.Combine(outDir, "figures", f.Name + ".html"), PlotlyHtml.Page(f.Chart, f.Title, "../" + PlotlyHtml.ScriptFile));
@@ -65,7 +72,7 @@ public sealed class ReportWriter(string outDir)
             new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         var index = Path.Combine(outDir, "index.html");
         AtomicFile.WriteAllText(index, Index(runs, table, validationTable, figures, F2Reading.Compare(runs), oneClass, OneClassFindings.Compute(runs),
-            ablationTables, File.Exists(Path.Combine(outDir, LabelFreeFolder, "index.html"))));
+            ablationTables, File.Exists(Path.Combine(outDir, LabelFreeFolder, "index.html")), headline));
         return index;
     }
 
@@ -142,7 +149,7 @@ public sealed class ReportWriter(string outDir)
 
     static string Index(IReadOnlyList<RunResult> runs, IReadOnlyList<Table1Row> table, IReadOnlyList<Table1Row>? validationTable, IReadOnlyList<DrawnFigure> figures,
         F2ReadingComparison f2Reading, IReadOnlyList<OneClassRow> oneClass, OneClassFindings findings,
-        IReadOnlyList<(string Heading, string File, string Markdown)> ablationTables, bool labelFree)
+        IReadOnlyList<(string Heading, string File, string Markdown)> ablationTables, bool labelFree, IReadOnlyList<HeadlineSentence> headline)
     {
         var s = new StringBuilder();
         s.AppendLine("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>SSL anomaly detection: report</title>");
@@ -151,6 +158,8 @@ public sealed class ReportWriter(string outDir)
         int completed = runs.Count(r => r.IsCompleted);
         s.AppendLine($"<h1>SSL anomaly detection under controlled imbalance</h1><p>{completed} completed and {runs.Count - completed} failed runs. {WebUtility.HtmlEncode(SplitSentence(runs))} " +
                      "Table 1 is measured on the natural split; cells show ours [95 % interval] (paper).</p>");
+        foreach (var sentence in headline)
+            s.AppendLine($"<p><b>{WebUtility.HtmlEncode(sentence.Text)}</b><br><small>runs: {WebUtility.HtmlEncode(string.Join(", ", sentence.Runs))}</small></p>");
         s.AppendLine($"<p>{WebUtility.HtmlEncode(Table1.Legend)} Reference rows: always-defect and prior see no image (computed from the labels), " +
                      "random-init probes the untrained backbone, supervised-head scores the supervised model with its own trained head. " +
                      $"Every floor comparison with its difference, interval, p, q and verdict: <a href=\"{FloorComparisonsFile}\">{FloorComparisonsFile}</a>.</p>");

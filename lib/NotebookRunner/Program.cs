@@ -37,7 +37,7 @@ var outputNotebooks = new Argument<string[]>("notebooks") { Description = "the .
 var study = new Option<string?>("--study") { Description = $"the published study the notebooks show (default: the repository's {SslAnomaly.Experiments.PublishedStudy.Committed})" };
 var runsOut = new Option<string?>("--runs-out") { Description = "where the grids the study lacks (ablations, selection grid) run and are reused (default: notebooks/out/with-study)" };
 var check = new Option<bool>("--check") { Description = "write nothing; exit 1 when the committed outputs differ from what the current code produces, naming the cells" };
-var noPng = new Option<bool>("--no-png") { Description = "no PNG copies of the figures (they need chromium)" };
+var noPng = new Option<bool>("--no-png") { Description = "write no PNG copies of the figures (they need chromium; --check needs none, since it compares figure data)" };
 var outputs = new Command("outputs", "Executes the notebooks in the real kernel against a published study and writes their outputs into the .ipynb files, " +
                                      "each Plotly figure also as a PNG; --check compares the committed outputs instead.")
 {

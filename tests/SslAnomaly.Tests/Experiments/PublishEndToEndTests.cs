@@ -86,12 +86,13 @@ public class PublishEndToEndTests(TinyDataFixture data, ITestOutputHelper output
         var fromOriginal = Cli("report", "--runs", runs, "--out", dir.File("report-original"), "--no-png");
         var fromStudy = Cli("report", "--runs", study, "--out", dir.File("report-study"), "--no-png");
         Assert.True(fromOriginal.ExitCode == 0 && fromStudy.ExitCode == 0, fromOriginal.All + fromStudy.All);
-        foreach (var table in new[] { "table1.csv", "table1.md", "table1-validation.csv", "one-class.csv" })
+        foreach (var table in new[] { "table1.csv", "table1.md", "table1-validation.csv", "one-class.csv", "headline.md" })
         {
             var original = File.ReadAllText(Path.Combine(dir.File("report-original"), table));
             Assert.Equal(original, File.ReadAllText(Path.Combine(dir.File("report-study"), table)));
             Assert.Contains("random-init", original);
         }
+        Assert.Contains("self-supervised methods beat the random-init floor", File.ReadAllText(Path.Combine(dir.File("report-study"), "headline.md")));
         Assert.Contains("\nf1,simclr,resnet18,15,", File.ReadAllText(Path.Combine(dir.File("report-study"), "table1.csv")));
 
         // analyze reads the published metrics.csv, predictions and manifests.

@@ -198,10 +198,14 @@ public sealed record RunResult
         }
     }
 
-    /// <summary>Every run folder under <paramref name="root"/> (searched recursively) that holds result.json, by method, backbone, share and seed.</summary>
+    /// <summary>Every run folder under <paramref name="root"/> (searched recursively) that holds result.json, by method, backbone, share and seed.
+    /// A published study (study.json beside runs/) is its runs/ alone: the notebooks' grids it keeps beside them ran at another
+    /// profile for other questions, and must not enter its tables.</summary>
     public static IReadOnlyList<RunResult> ReadAll(string root)
     {
         if (!System.IO.Directory.Exists(root)) throw new UserInputException($"--runs {root} does not exist.");
+        if (File.Exists(Path.Combine(root, StudyPublisher.StudyFile)) && System.IO.Directory.Exists(Path.Combine(root, StudyPublisher.RunsFolder)))
+            root = Path.Combine(root, StudyPublisher.RunsFolder);
         return System.IO.Directory.EnumerateFiles(root, Experiments.RunDirectory.ResultFile, SearchOption.AllDirectories)
             .Select(f => TryRead(Path.GetDirectoryName(f)!)!)
             .OrderBy(r => r.Method, StringComparer.Ordinal).ThenBy(r => r.Backbone, StringComparer.Ordinal).ThenBy(r => r.TrainDefectPct).ThenBy(r => r.Seed)

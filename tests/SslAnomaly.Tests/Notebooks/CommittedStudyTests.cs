@@ -129,6 +129,8 @@ public class CommittedStudyTests
         Assert.Equal(3, json["notebook_grids"]!["runs"]!.GetValue<int>());
         Assert.Equal("quick", json["notebook_grids"]!["profiles"]![0]!.GetValue<string>());
         Assert.Equal(1, json["runs"]!.GetValue<int>()); // the grids are not runs of the study's sweep
+        // Nor of what report, analyze and the bench read from the study's folder.
+        Assert.Equal(["simclr"], RunResult.ReadAll(dir.File("study")).Select(r => r.Method));
         var study = PublishedStudy.TryRead(dir.File("study"))!;
 
         // Shown against the study, the selection grid is read from the study's copy: nothing trains, nothing is written.

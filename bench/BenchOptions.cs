@@ -109,6 +109,8 @@ public sealed record BenchOptions
     public IReadOnlyList<int> BlasThreads => BlasThreadsOverride ?? [.. new[] { Threads, 1 }.Distinct()];
     /// <summary>ResNet-18's 3x3 convolutions on 2x2 maps as products (true) and as each framework's convolution (false).</summary>
     public IReadOnlyList<bool> SmallMapSettings { get; init; } = [true, false];
+    /// <summary>The side configurations the fresh protocol times, cell by cell (--configs); null: every one the options span.</summary>
+    public IReadOnlyList<ConfigSelector>? FreshConfigs { get; init; }
     /// <summary>Rounds per configuration and repeat in the fresh protocol (--rounds sets it too).</summary>
     public int FreshRounds => RoundsOverride ?? 15;
 
@@ -160,6 +162,9 @@ public sealed record BenchOptions
           --thread-rows N1,N2 thread counts (default: --threads and 1)
           --blas-threads N1,N2  the references' OPENBLAS_NUM_THREADS (default: --threads and 1)
           --small-map S1,S2   on, off: ResNet-18's 2x2-map products on each side (default on,off)
+          --configs C1,C2     time only these configurations: [CELLS:]KEY, KEY as the JSON's samples name it
+                              (ours/default/products, torch113/passive/stock/blas1), CELLS a pattern over
+                              backbone.method.threadsN with * (vit_tiny.*.threads1); the headline after a screen
           --resamples N       bootstrap resamples per interval (default 2000)
           (--child-train is the harness's own: one window of ours, started by --only fresh)
         """;
@@ -242,6 +247,7 @@ public sealed record BenchOptions
                 "--thread-rows" => o with { ThreadRowsOverride = Integers() },
                 "--blas-threads" => o with { BlasThreadsOverride = Integers() },
                 "--small-map" => o with { SmallMapSettings = [.. List(["on", "off"]).Select(v => v == "on")] },
+                "--configs" => o with { FreshConfigs = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ConfigSelector.Parse).Distinct()] },
                 "--omp-wait" => OneOf(OmpWaitPolicies) switch { var both => o with { OmpWaitOurs = both, OmpWaitPyTorch = both } },
                 "--omp-wait-ours" => o with { OmpWaitOurs = OneOf(OmpWaitPolicies) },
                 "--omp-wait-pytorch" => o with { OmpWaitPyTorch = OneOf(OmpWaitPolicies) },

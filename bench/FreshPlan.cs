@@ -60,6 +60,32 @@ public sealed record SideConfig(string Side, string WaitPolicy, bool SmallMapPro
         $"{Side}/{WaitPolicy}/{(SmallMapProducts ? "products" : "stock")}{(IsOurs ? "" : $"/blas{BlasThreads}")}");
 }
 
+/// <summary>
+/// One entry of --configs: a side configuration's key (as the JSON's samples name it) and the cells it applies to, a
+/// pattern over the cell's key ("resnet18.simclr.threads2") where '*' stands for any text. A headline run after a
+/// screen times only the configurations the screen left in contention, cell by cell.
+/// </summary>
+public sealed record ConfigSelector(string CellPattern, string ConfigKey)
+{
+    /// <summary>"KEY" (every cell) or "CELLS:KEY", e.g. "vit_tiny.*.threads2:torch113/passive/stock/blas1".</summary>
+    public static ConfigSelector Parse(string text)
+    {
+        int colon = text.LastIndexOf(':');
+        var (pattern, key) = colon < 0 ? ("*", text) : (text[..colon], text[(colon + 1)..]);
+        int parts = key.Split('/').Length;
+        bool ours = key.StartsWith(Sides.Ours + "/", StringComparison.Ordinal);
+        if (pattern.Length == 0 || (ours ? parts != 3 : parts != 4))
+            throw new BenchUsageException($"--configs: '{text}' is not [CELLS:]KEY with a key like ours/default/products or torch113/passive/stock/blas1");
+        return new ConfigSelector(pattern, key);
+    }
+
+    public bool Matches(FreshCell cell, SideConfig config) =>
+        config.Key == ConfigKey && System.Text.RegularExpressions.Regex.IsMatch(cell.Key,
+            "^" + string.Join(".*", CellPattern.Split('*').Select(System.Text.RegularExpressions.Regex.Escape)) + "$");
+
+    public override string ToString() => $"{CellPattern}:{ConfigKey}";
+}
+
 /// <summary>One fresh process: a warm-up window, then one timed window of one side in one configuration.</summary>
 public sealed record FreshJob(int Repeat, int Round, FreshCell Cell, SideConfig Config);
 
@@ -91,6 +117,22 @@ public static class FreshPlan
                         configs.Add(new SideConfig(reference, wait, products, b));
             }
         return configs;
+    }
+
+    /// <summary>
+    /// Keeps the configurations some selector names (all of them where there are no selectors); a selector that names
+    /// nothing in the plan is an error, so a mistyped key never shrinks the headline without a word.
+    /// </summary>
+    public static List<(FreshCell Cell, IReadOnlyList<SideConfig> Configs)> Select(
+        IReadOnlyList<(FreshCell Cell, IReadOnlyList<SideConfig> Configs)> cells, IReadOnlyList<ConfigSelector>? selectors)
+    {
+        if (selectors is null) return [.. cells];
+        var unused = selectors.Where(s => !cells.Any(c => c.Configs.Any(config => s.Matches(c.Cell, config)))).ToList();
+        if (unused.Count > 0)
+            throw new BenchUsageException($"--configs: '{string.Join("', '", unused)}' names no configuration of the plan (its keys: {string.Join(", ", cells.SelectMany(c => c.Configs).Select(c => c.Key).Distinct())})");
+        return [.. cells
+            .Select(c => (c.Cell, (IReadOnlyList<SideConfig>)[.. c.Configs.Where(config => selectors.Any(s => s.Matches(c.Cell, config)))]))
+            .Where(c => c.Item2.Count > 0)];
     }
 
     public static IReadOnlyList<FreshJob> Build(IReadOnlyList<(FreshCell Cell, IReadOnlyList<SideConfig> Configs)> cells, int rounds, int repeats, int seed)

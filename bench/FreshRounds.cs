@@ -96,6 +96,7 @@ public sealed class FreshRounds(BenchOptions options, Action<string> log)
                     var cell = new FreshCell(backbone, method, resolution, batch, patch, threads);
                     cells.Add((cell, FreshPlan.Configs(cell, [.. references.Select(r => r.Name)], options.FreshPolicies, options.SmallMapSettings, options.BlasThreads)));
                 }
+        cells = FreshPlan.Select(cells, options.FreshConfigs);
         var jobs = FreshPlan.Build(cells, options.FreshRounds, options.Repeats, options.Seed);
         section["protocol"] = new JsonObject
         {
@@ -117,6 +118,7 @@ public sealed class FreshRounds(BenchOptions options, Action<string> log)
             ["policies"] = new JsonArray([.. options.FreshPolicies.Select(p => (JsonNode)p)]),
             ["reference_blas_threads"] = new JsonArray([.. options.BlasThreads.Select(t => (JsonNode)t)]),
             ["small_map_settings"] = new JsonArray([.. options.SmallMapSettings.Select(s => (JsonNode)(s ? "on" : "off"))]),
+            ["configs"] = options.FreshConfigs is { } selected ? new JsonArray([.. selected.Select(c => (JsonNode)c.ToString())]) : "all",
             ["jobs"] = jobs.Count,
         };
         log($"fresh protocol: {cells.Count} cells, {jobs.Count} processes ({options.FreshRounds} rounds x {options.Repeats} repeats per configuration), batch {batch}, ViT patch {patch}");

@@ -152,6 +152,33 @@ public class FreshProtocolTests
     }
 
     [Fact]
+    public void Configs_option_keeps_the_named_configurations_cell_by_cell_and_refuses_one_that_names_nothing()
+    {
+        var single = ResNet with { Threads = 1 };
+        var cells = new List<(FreshCell, IReadOnlyList<SideConfig>)>
+        {
+            (ResNet, FreshPlan.Configs(ResNet, ["torch113"], ["default", "passive"], [true, false], [2, 1])),
+            (single, FreshPlan.Configs(single, ["torch113"], ["default", "passive"], [true, false], [2, 1])),
+            (Vit, FreshPlan.Configs(Vit, ["torch113"], ["default", "passive"], [true, false], [2, 1])),
+        };
+        var o = BenchOptions.Parse(["--configs", "ours/default/products, resnet18.*.threads2:torch113/passive/stock/blas1,vit_tiny.*:ours/passive/stock"]);
+        Assert.Null(BenchOptions.Parse([]).FreshConfigs);
+        var kept = FreshPlan.Select(cells, o.FreshConfigs);
+        Assert.Equal(["ours/default/products", "torch113/passive/stock/blas1"], kept[0].Configs.Select(c => c.Key));
+        Assert.Equal(["ours/default/products"], kept[1].Configs.Select(c => c.Key)); // the pattern left out the one-thread row
+        Assert.Equal(["ours/passive/stock"], kept[2].Configs.Select(c => c.Key));
+        Assert.Equal(cells.Select(c => c.Item2.Count), FreshPlan.Select(cells, null).Select(c => c.Configs.Count));
+        // A cell nothing is kept of leaves the plan.
+        Assert.Equal([ResNet], FreshPlan.Select(cells, [ConfigSelector.Parse("*.threads2:torch113/default/products/blas2")]).Select(c => c.Cell));
+        // A selector that names nothing (a typo, a cell not in the plan) is an error naming it, never a silently smaller plan.
+        var e = Assert.Throws<BenchUsageException>(() => FreshPlan.Select(cells, [ConfigSelector.Parse("ours/default/product")]));
+        Assert.Contains("ours/default/product'", e.Message);
+        Assert.Throws<BenchUsageException>(() => FreshPlan.Select(cells, [ConfigSelector.Parse("resnet18.mae.*:ours/default/products")]));
+        Assert.Throws<BenchUsageException>(() => BenchOptions.Parse(["--configs", "torch113/passive/stock"])); // a reference key needs its OpenBLAS threads
+        Assert.Throws<BenchUsageException>(() => BenchOptions.Parse(["--configs", ":ours/default/stock"]));
+    }
+
+    [Fact]
     public void Options_parse_the_fresh_protocol()
     {
         var o = BenchOptions.Parse(["--only", "fresh", "--quick"]);

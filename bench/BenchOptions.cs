@@ -124,6 +124,12 @@ public sealed record BenchOptions
     public int Rounds => RoundsOverride ?? 5;
     /// <summary>Training steps per timed window (one warm-up window of the same length comes first).</summary>
     public int StepsPerWindow => StepsOverride ?? (Quick ? 1 : 2);
+    /// <summary>
+    /// Steps per window of the fresh protocol (its warm-up window is as long): the second step of a new process still runs
+    /// about a quarter below the steady state on both sides (supervised ResNet-18, batch 32: 59-61 img/s after one
+    /// warm-up step, 75-83 after five or more), so one-step windows time a cold process, not training.
+    /// </summary>
+    public int FreshStepsPerWindow => StepsOverride ?? 5;
     public bool Include224 => !Quick;
     public bool Runs(string section) => Sections.Contains(section);
 
@@ -154,6 +160,7 @@ public sealed record BenchOptions
         The fresh-process protocol (--only fresh): every timed window in its own process, in random order
           --rounds N          rounds per configuration and repeat (default 15)
           --repeats N         blocks of rounds, each in a new random order (default 3)
+          --steps N           steps per timed window, after a warm-up window as long (default 5)
           --seed N            seed of the order and the bootstrap (default 1)
           --profile P         quick or standard: the batch and ViT patch timed (default quick with --quick, else standard)
           --patch N           ViT patch instead of the profile's (in-process sections too: default 8 at 64 px there)

@@ -104,7 +104,7 @@ public sealed class FreshRounds(BenchOptions options, Action<string> log)
             ["resolution"] = resolution,
             ["batch"] = batch,
             ["vit_patch"] = patch,
-            ["steps_per_window"] = options.StepsPerWindow,
+            ["steps_per_window"] = options.FreshStepsPerWindow,
             ["warmup_windows"] = 1,
             ["compile_warmup_steps"] = CompileWarmupSteps,
             ["rounds"] = options.FreshRounds,
@@ -203,7 +203,7 @@ public sealed class FreshRounds(BenchOptions options, Action<string> log)
         foreach (var a in new[]
                  {
                      "--child-train", "--backbones", job.Cell.Backbone, "--methods", job.Cell.Method, "--batch", Invariant(job.Cell.Batch),
-                     "--patch", Invariant(job.Cell.Patch), "--threads", Invariant(job.Cell.Threads), "--steps", Invariant(options.StepsPerWindow),
+                     "--patch", Invariant(job.Cell.Patch), "--threads", Invariant(job.Cell.Threads), "--steps", Invariant(options.FreshStepsPerWindow),
                      "--omp-wait-ours", job.Config.WaitPolicy,
                  })
             info.ArgumentList.Add(a);
@@ -242,7 +242,7 @@ public sealed class FreshRounds(BenchOptions options, Action<string> log)
             setup["compile"] = install.Compile;
             setup["mkldnn"] = verdicts.GetValueOrDefault((install.Python, job.Cell.Backbone, job.Config.SmallMapProducts), true);
             python.Call(setup);
-            int steps = options.StepsPerWindow;
+            int steps = options.FreshStepsPerWindow;
             python.Call(new JsonObject { ["op"] = "train_run", ["steps"] = install.Compile ? Math.Max(steps, CompileWarmupSteps) : steps });
             var reply = python.Call(new JsonObject { ["op"] = "train_run", ["steps"] = steps });
             return new JobResult(job, new Window(reply["seconds"]!.GetValue<double>(), (long)steps * job.Cell.Batch, reply["cpu_seconds"]!.GetValue<double>()), null);

@@ -40,6 +40,7 @@ void Log(string message) => AnsiConsole.MarkupLine($"[grey]{clock.Elapsed:mm\\:s
 
 var machine = report.Section("machine");
 machine["cpu"] = Machine.CpuModel();
+machine["cpu_identity"] = SslAnomaly.Numerics.CpuInfo.Read().Describe(); // "AMD EPYC" alone does not say Zen 3 from Zen 5
 machine["cores"] = Environment.ProcessorCount;
 machine["memory_gb"] = BenchReport.Num(Machine.TotalMemoryGb(), 3);
 machine["os"] = RuntimeInformation.OSDescription;

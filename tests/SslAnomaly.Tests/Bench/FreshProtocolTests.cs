@@ -185,6 +185,8 @@ public class FreshProtocolTests
         Assert.True(o.Runs("fresh"));
         Assert.Equal(15, o.FreshRounds);
         Assert.Equal(3, o.Repeats);
+        Assert.Equal(5, o.FreshStepsPerWindow); // a step after a one-step warm-up runs cold
+        Assert.Equal(1, o.StepsPerWindow); // the in-process sections keep theirs
         Assert.Equal("quick", o.Profile);
         Assert.Equal(["default", "passive"], o.FreshPolicies);
         Assert.Equal([true, false], o.SmallMapSettings);

@@ -1,22 +1,10 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace SslAnomaly.Bench;
 
 /// <summary>What the numbers were measured on, and the process's memory (Linux /proc; blanks elsewhere).</summary>
 public static class Machine
 {
-    public static string CpuModel()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            return line?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
-        }
-        catch (IOException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
-        catch (UnauthorizedAccessException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
-    }
-
     /// <summary>1, 5 and 15-minute load averages (runnable processes; above the core count means contention).</summary>
     public static double[] LoadAverage()
     {

@@ -39,8 +39,9 @@ var clock = System.Diagnostics.Stopwatch.StartNew();
 void Log(string message) => AnsiConsole.MarkupLine($"[grey]{clock.Elapsed:mm\\:ss}[/] {Markup.Escape(message)}");
 
 var machine = report.Section("machine");
-machine["cpu"] = Machine.CpuModel();
-machine["cpu_identity"] = SslAnomaly.Numerics.CpuInfo.Read().Describe(); // "AMD EPYC" alone does not say Zen 3 from Zen 5
+var cpu = SslAnomaly.Numerics.CpuInfo.Read();
+machine["cpu"] = cpu.ModelName;
+machine["cpu_identity"] = cpu.Describe(); // "AMD EPYC" alone does not say Zen 3 from Zen 5
 machine["cores"] = Environment.ProcessorCount;
 machine["memory_gb"] = BenchReport.Num(Machine.TotalMemoryGb(), 3);
 machine["os"] = RuntimeInformation.OSDescription;
@@ -506,7 +507,7 @@ void PrintSummary()
     AnsiConsole.WriteLine();
     var load0 = report.Root["machine"]!["load_average_start"]!.AsArray().Select(v => v?.ToString() ?? "?");
     var load1 = report.Root["machine"]!["load_average_end"]!.AsArray().Select(v => v?.ToString() ?? "?");
-    AnsiConsole.MarkupLine($"[bold]Machine[/]: {Markup.Escape(Machine.CpuModel())}, {Environment.ProcessorCount} cores, {get_num_threads()} torch threads; " +
+    AnsiConsole.MarkupLine($"[bold]Machine[/]: {Markup.Escape(SslAnomaly.Numerics.CpuInfo.Read().ModelName)}, {Environment.ProcessorCount} cores, {get_num_threads()} torch threads; " +
                            $"load average {string.Join(" ", load0)} at start, {string.Join(" ", load1)} at end; no GPU used");
     if (trainResults.Count > 0)
     {

@@ -107,8 +107,7 @@ public static partial class GridCost
         {
             using var scope = NewDisposeScope();
             manual_seed(0);
-            var backbone = BackboneFactory.Create(new BackboneConfig(config.Backbone, config.Resolution, config.PatchSize,
-                Enum.Parse<ResNetStem>(config.Stem, ignoreCase: true)));
+            var backbone = BackboneFactory.Create(config.BackboneSettings());
             double forward = FlopCounter.BackboneForward(backbone, config.Resolution).ForwardFlops;
             if (PlannedSteps(config) == 0) return new ModelFlops(0, forward);
             using var method = MethodFactory.Create(config.Method.Name, backbone, config.Method, config.Optimizer, config.TrainDefectPct / 100.0);

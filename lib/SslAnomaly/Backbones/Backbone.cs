@@ -1,3 +1,4 @@
+using SslAnomaly.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,6 +13,13 @@ public abstract class Backbone : nn.Module<Tensor, Tensor>
     protected Backbone(string name, BackboneConfig config) : base(name) => Config = config;
 
     public BackboneConfig Config { get; }
+
+    /// <summary>Images [B, 3, H, W] as the trunk computes: cast to bfloat16 under <see cref="ComputePrecision.BFloat16"/>,
+    /// where every checked op then follows the activations (<see cref="Kernels"/>).</summary>
+    protected Tensor InComputePrecision(Tensor images) => images.to(Config.Precision.ScalarType());
+
+    /// <summary>Activations back in float32, as heads, losses, the probe and the feature caches read them.</summary>
+    protected static Tensor InFloat32(Tensor activations) => activations.dtype == ScalarType.Float32 ? activations : activations.to(ScalarType.Float32);
 
     /// <summary>Width of the pooled feature (512 for ResNet-18, 192 for ViT-Tiny).</summary>
     public abstract int FeatureDim { get; }

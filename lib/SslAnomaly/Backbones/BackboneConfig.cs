@@ -1,10 +1,14 @@
+using SslAnomaly.Numerics;
+
 namespace SslAnomaly.Backbones;
 
 /// <summary>
 /// Which backbone to build and for what input. <see cref="PatchSize"/> (ViT) and <see cref="Stem"/>
-/// (ResNet) default from the resolution; see <see cref="BackboneFactory"/>.
+/// (ResNet) default from the resolution; see <see cref="BackboneFactory"/>. <see cref="Precision"/> is what the trunk
+/// computes its activations in; its parameters and the features it returns are float32 either way.
 /// </summary>
-public sealed record BackboneConfig(string Name, int Resolution, int PatchSize = 0, ResNetStem Stem = ResNetStem.Auto)
+public sealed record BackboneConfig(string Name, int Resolution, int PatchSize = 0, ResNetStem Stem = ResNetStem.Auto,
+    ComputePrecision Precision = ComputePrecision.Float32)
 {
     public const string ResNet18 = "resnet18";
     public const string VitTiny = "vit-tiny";

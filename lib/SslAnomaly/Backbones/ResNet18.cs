@@ -68,10 +68,11 @@ public sealed class ResNet18 : Backbone
         using var scope = NewDisposeScope();
         // In-place ReLUs, as torchvision's ReLU(inplace=True): BatchNorm's and the residual sum's outputs are not needed
         // by their backward passes, so overwriting them saves one activation-sized buffer per ReLU.
-        var stem = Kernels.Conv2d(ChannelsLast ? ToChannelsLast(images) : images, conv1.weight!, null, conv1Stride, conv1Padding);
+        var input = InComputePrecision(ChannelsLast ? ToChannelsLast(images) : images);
+        var stem = Kernels.Conv2d(input, conv1.weight!, null, conv1Stride, conv1Padding);
         var x = maxpool.call(Kernels.BatchNorm(bn1, stem).relu_());
         x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
-        return x.mean([2, 3]).MoveToOuterDisposeScope(); // adaptive average pool to 1x1, flattened
+        return InFloat32(x).mean([2, 3]).MoveToOuterDisposeScope(); // adaptive average pool to 1x1, flattened
     }
 
     /// <summary>torchvision: Kaiming-normal (fan_out, ReLU) convolutions, BN weight 1 and bias 0.</summary>

@@ -58,24 +58,25 @@ public sealed class VisionTransformer : Backbone
     /// <summary>The whole normalised token sequence [B, 1 + patches, dim] (class token first).</summary>
     public Tensor ForwardTokens(Tensor images) => Encode(Embed(images));
 
-    /// <summary>Patch tokens with position embeddings added, no class token: [B, patches, dim]. MAE masks these.</summary>
+    /// <summary>Patch tokens with position embeddings added, no class token: [B, patches, dim], in the compute precision. MAE masks these.</summary>
     public Tensor Embed(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var tokens = patch_embed.call(images);
+        var tokens = patch_embed.call(InComputePrecision(images));
         int grid = (int)Math.Round(Math.Sqrt(tokens.shape[1]));
-        return tokens.add(PatchPositions(grid)).MoveToOuterDisposeScope();
+        return tokens.add(PatchPositions(grid).to(tokens.dtype)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Prepends the class token (with its position), runs the blocks and the final norm.</summary>
+    /// <summary>Prepends the class token (with its position), runs the blocks and the final norm; returns float32 whatever
+    /// the compute precision, so MAE's decoder and every head stay float32.</summary>
     public Tensor Encode(Tensor patchTokens)
     {
         using var scope = NewDisposeScope();
         long batch = patchTokens.shape[0];
-        var cls = cls_token.add(pos_embed.narrow(1, 0, 1)).expand(batch, -1, -1);
+        var cls = cls_token.add(pos_embed.narrow(1, 0, 1)).to(patchTokens.dtype).expand(batch, -1, -1);
         var x = cat([cls, patchTokens], 1);
         foreach (var block in blocks) x = block.call(x);
-        return Kernels.LayerNorm(norm, x).MoveToOuterDisposeScope();
+        return InFloat32(Kernels.LayerNorm(norm, x)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Patch position embeddings for a grid x grid input, resampled bicubically when it differs.</summary>

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using SslAnomaly.Backbones;
 using SslAnomaly.Methods;
+using SslAnomaly.Numerics;
 using SslAnomaly.Optim;
 
 namespace SslAnomaly.Experiments;
@@ -27,6 +29,13 @@ public sealed record ExperimentConfig
     public int PatchSize { get; init; }
     /// <summary>ResNet stem: auto (ImageNet stem from 96 px), imagenet or small.</summary>
     public string Stem { get; init; } = "auto";
+    /// <summary>
+    /// What the backbone computes its activations in: float32, or bfloat16 with float32 weights, heads and losses
+    /// (<see cref="ComputePrecision"/>; pays only where the CPU multiplies bfloat16 natively). Left out of config.json at
+    /// float32, so every config written before the choice existed still reads, and hashes, as it did.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ComputePrecision Precision { get; init; }
 
     /// <summary>Defect share of the pretraining subset, in percent (and of the probe set unless <see cref="ProbeDefectPct"/> is set).</summary>
     public double TrainDefectPct { get; init; } = 5;
@@ -92,8 +101,19 @@ public sealed record ExperimentConfig
     /// <summary>The defaults of an experiment with <paramref name="method"/>: its published hyper-parameters and optimiser.</summary>
     public static ExperimentConfig For(MethodSpec method) => MethodRecipe.Published(method).ApplyTo(new ExperimentConfig());
 
+    /// <summary>The backbone this experiment builds. The stem must parse: <see cref="ExperimentValidator"/> names a bad one first.</summary>
+    public BackboneConfig BackboneSettings() => new(Backbone, Resolution, PatchSize, Enum.Parse<ResNetStem>(Stem, ignoreCase: true), Precision);
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
     public JsonObject ToJsonObject() => JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+
+    /// <summary>Every key a config file or --set may name: config.json's, plus those it leaves out at their default.</summary>
+    public JsonObject ToEditableJsonObject()
+    {
+        var json = ToJsonObject();
+        json.TryAdd("precision", Precision.Name());
+        return json;
+    }
 }
 
 /// <summary>The paper's augmentation pipeline (Appendix A): RandomResizedCrop + ColorJitter with t_val.</summary>

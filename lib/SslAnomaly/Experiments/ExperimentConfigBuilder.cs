@@ -110,7 +110,7 @@ public static class ConfigOverrides
     /// </summary>
     public static ExperimentConfig Merge(ExperimentConfig config, JsonObject layer, string source)
     {
-        var json = config.ToJsonObject();
+        var json = config.ToEditableJsonObject();
         Merge(json, layer, source);
         return ToConfig(json);
     }
@@ -119,7 +119,7 @@ public static class ConfigOverrides
     public static ExperimentConfig ApplySets(ExperimentConfig config, IReadOnlyList<string> assignments)
     {
         if (assignments.Count == 0) return config;
-        var json = config.ToJsonObject();
+        var json = config.ToEditableJsonObject();
         ApplySets(json, assignments);
         return ToConfig(json);
     }

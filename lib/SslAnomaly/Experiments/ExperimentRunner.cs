@@ -149,8 +149,11 @@ public static class ExperimentRunner
         {
             // Weight initialisation draws from libtorch's global generator: seed it so a run is a function of its config.
             torch.manual_seed(config.Seed);
-            var stem = Enum.Parse<ResNetStem>(config.Stem, ignoreCase: true);
-            var backbone = BackboneFactory.Create(new BackboneConfig(config.Backbone, config.Resolution, config.PatchSize, stem));
+            var backbone = BackboneFactory.Create(config.BackboneSettings());
+            if (config.Precision == ComputePrecision.BFloat16)
+                log.WriteLine(device.type == DeviceType.CPU && !CpuInfo.Read().NativeBFloat16
+                    ? "warning: precision bfloat16 on a CPU without native bfloat16 (no avx512_bf16 or amx_bf16): libtorch emulates it, slower than float32"
+                    : "precision: bfloat16 activations in the backbone; float32 weights, optimiser, heads, losses and features");
             var method = MethodFactory.Create(config.Method.Name, backbone, config.Method, config.Optimizer, config.TrainDefectPct / 100.0);
             method.to(device);
             return new Model(backbone, method);

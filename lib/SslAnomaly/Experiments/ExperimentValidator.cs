@@ -26,9 +26,11 @@ public static class ExperimentValidator
         if (c.ProbeSize < 0) throw new UserInputException($"probe_size must be 0 (automatic) or positive, not {c.ProbeSize}.");
         foreach (var v in c.ValDefectPcts)
             if (!(v > 0 && v < 100)) throw new UserInputException($"val_defect_pcts: {v} is outside (0, 100).");
-        if (!Enum.TryParse<ResNetStem>(c.Stem, ignoreCase: true, out var stem))
+        if (!Enum.TryParse<ResNetStem>(c.Stem, ignoreCase: true, out _))
             throw new UserInputException($"stem '{c.Stem}' is not one of auto, imagenet, small.");
-        BackboneFactory.Resolve(new BackboneConfig(c.Backbone, c.Resolution, c.PatchSize, stem));
+        if (!Enum.IsDefined(c.Precision))
+            throw new UserInputException($"precision {(int)c.Precision} is not one of float32, bfloat16.");
+        BackboneFactory.Resolve(c.BackboneSettings());
         Positive(c.TrainSize, "train_size");
         Positive(c.ValSize, "val_size");
         // epochs = 0 probes the randomly initialised backbone: the floor every method must beat.

@@ -27,8 +27,7 @@ public static class ProfileKernelCheck
         using var recording = KernelGuard.Record();
         try
         {
-            var stem = Enum.Parse<ResNetStem>(config.Stem, ignoreCase: true);
-            using var backbone = BackboneFactory.Create(new BackboneConfig(config.Backbone, config.Resolution, config.PatchSize, stem));
+            using var backbone = BackboneFactory.Create(config.BackboneSettings());
             backbone.Exercise(config.BatchSize);
             return new BackboneKernels(name, config.Resolution, config.BatchSize, recording.Report(), null);
         }

@@ -34,6 +34,10 @@ public sealed record CpuInfo(string Vendor, string ModelName, int Family, int Mo
     /// <summary>The kernel-relevant flags this CPU has.</summary>
     public IReadOnlyList<string> KernelFlagsPresent => KernelFlags.Where(Flags.Contains).ToList();
 
+    /// <summary>Whether the CPU multiplies bfloat16 in hardware (AVX512_BF16 or AMX); without it libtorch converts, and
+    /// bfloat16 runs slower than float32.</summary>
+    public bool NativeBFloat16 => Flags.Contains("avx512_bf16") || Flags.Contains("amx_bf16");
+
     /// <summary>Short and stable: a cache key, not for reading.</summary>
     public string FlagsHash => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(' ', Flags.Order(StringComparer.Ordinal)))))[..12].ToLowerInvariant();
 

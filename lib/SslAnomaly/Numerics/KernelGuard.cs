@@ -130,7 +130,7 @@ public static class KernelGuard
         var cpu = CpuInfo.Read();
         var build = LibTorchBuild.Read();
         return $"cpu={cpu.ModelName};family={cpu.Family};model={cpu.Model};stepping={cpu.Stepping};flags={cpu.FlagsHash}|libtorch={__version__};onednn={build.OneDnnVersion};" +
-               $"capability={build.CpuCapability};mkl={build.MklVersion}|isa={Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? ""}|check=v1;tol={KernelCheck.Tolerance}";
+               $"capability={build.CpuCapability};mkl={build.MklVersion}|isa={Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? ""}|check=v1;tol={KernelCheck.Tolerance};tol-bf16={KernelCheck.BFloat16Tolerance}";
     }
 
     sealed record CacheFile(string Fingerprint, IReadOnlyList<OpVerdict> Verdicts);

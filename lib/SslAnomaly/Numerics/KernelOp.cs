@@ -21,8 +21,15 @@ public enum KernelPath { Native, Nchw, Products, Math }
 /// </summary>
 public abstract record KernelOp(bool Backward)
 {
-    /// <summary>oneDNN-verbose-like text naming the op: its kind, sizes, layout and direction.</summary>
-    public abstract string Descriptor { get; }
+    /// <summary>The number format of the op's activations (its input, output and their gradients); weights stay float32.</summary>
+    public ComputePrecision Precision { get; init; }
+
+    /// <summary>oneDNN-verbose-like text naming the op: its kind, sizes, layout and direction, and "bf16" for a bfloat16 one
+    /// (a float32 op's text carries no precision, as before there was a choice, so cached verdicts stay valid).</summary>
+    public string Descriptor => Precision == ComputePrecision.BFloat16 ? Shape + " bf16" : Shape;
+
+    /// <summary>The op's kind, sizes, layout and direction.</summary>
+    protected abstract string Shape { get; }
 
     /// <summary>The paths to try, best first: the first is what the model runs when nothing fails.</summary>
     public abstract IReadOnlyList<KernelPath> Paths { get; }
@@ -48,7 +55,7 @@ public abstract record KernelOp(bool Backward)
 public sealed record ConvOp(long N, long InChannels, long Height, long Width, long OutChannels, long Kernel, long Stride, long Padding, bool Bias,
     MemoryLayout Layout, bool SmallMapProducts, bool Backward) : KernelOp(Backward)
 {
-    public override string Descriptor => Format(
+    protected override string Shape => Format(
         $"conv2d mb{N} ic{InChannels} ih{Height} iw{Width} oc{OutChannels} k{Kernel} s{Stride} p{Padding} {(Bias ? "bias" : "nobias")} {LayoutName(Layout)} {Direction}");
 
     public long OutHeight => (Height + 2 * Padding - Kernel) / Stride + 1;
@@ -82,7 +89,7 @@ public sealed record ConvOp(long N, long InChannels, long Height, long Width, lo
 /// <summary>Batch norm over [N, C, H, W] in <see cref="Layout"/>: batch statistics when training, running ones otherwise.</summary>
 public sealed record BatchNormOp(long N, long Channels, long Height, long Width, MemoryLayout Layout, bool Training, bool Backward) : KernelOp(Backward)
 {
-    public override string Descriptor => Format($"batch_norm mb{N} c{Channels} h{Height} w{Width} {LayoutName(Layout)} {(Training ? "train" : "eval")} {Direction}");
+    protected override string Shape => Format($"batch_norm mb{N} c{Channels} h{Height} w{Width} {LayoutName(Layout)} {(Training ? "train" : "eval")} {Direction}");
 
     public override IReadOnlyList<KernelPath> Paths => Layout == MemoryLayout.ChannelsLast ? [KernelPath.Native, KernelPath.Nchw, KernelPath.Math] : [KernelPath.Native, KernelPath.Math];
 }
@@ -90,7 +97,7 @@ public sealed record BatchNormOp(long N, long Channels, long Height, long Width,
 /// <summary>A linear layer applied to [N, Rows, In] (Rows = 1 for a 2-d input).</summary>
 public sealed record LinearOp(long N, long Rows, long InFeatures, long OutFeatures, bool Bias, bool Backward) : KernelOp(Backward)
 {
-    public override string Descriptor => Format($"linear mb{N} rows{Rows} in{InFeatures} out{OutFeatures} {(Bias ? "bias" : "nobias")} {Direction}");
+    protected override string Shape => Format($"linear mb{N} rows{Rows} in{InFeatures} out{OutFeatures} {(Bias ? "bias" : "nobias")} {Direction}");
 
     public override double ForwardMacs => (double)N * Rows * OutFeatures * InFeatures;
 
@@ -100,7 +107,7 @@ public sealed record LinearOp(long N, long Rows, long InFeatures, long OutFeatur
 /// <summary>Layer norm over the last dimension of [N, Rows, Features], with an affine weight and bias.</summary>
 public sealed record LayerNormOp(long N, long Rows, long Features, double Eps, bool Backward) : KernelOp(Backward)
 {
-    public override string Descriptor => Format($"layer_norm mb{N} rows{Rows} c{Features} eps{Eps:G3} {Direction}");
+    protected override string Shape => Format($"layer_norm mb{N} rows{Rows} c{Features} eps{Eps:G3} {Direction}");
 
     public override IReadOnlyList<KernelPath> Paths => [KernelPath.Native, KernelPath.Math];
 }
@@ -108,7 +115,7 @@ public sealed record LayerNormOp(long N, long Rows, long Features, double Eps, b
 /// <summary>Scaled dot-product self-attention, q, k and v taken from one [N, Tokens, 3 * Heads * HeadDim] projection.</summary>
 public sealed record AttentionOp(long N, long Heads, long Tokens, long HeadDim, bool Backward) : KernelOp(Backward)
 {
-    public override string Descriptor => Format($"attention mb{N} heads{Heads} tokens{Tokens} dh{HeadDim} {Direction}");
+    protected override string Shape => Format($"attention mb{N} heads{Heads} tokens{Tokens} dh{HeadDim} {Direction}");
 
     /// <summary>q k^T and (softmax) v: each N x heads x tokens^2 x head dim.</summary>
     public override double ForwardMacs => 2.0 * N * Heads * Tokens * Tokens * HeadDim;

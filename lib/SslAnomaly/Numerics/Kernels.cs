@@ -8,7 +8,9 @@ namespace SslAnomaly.Numerics;
 /// The checked ops a backbone runs. Each call describes its op (<see cref="KernelOp"/>), asks <see cref="KernelGuard"/>
 /// which path passed the kernel check for it (checking it first if this op shape is new), and runs that path. So no
 /// convolution, batch norm, linear layer, layer norm or attention of a backbone runs on a kernel that failed the check,
-/// whatever batch size, layout or grad mode it is called with.
+/// whatever batch size, layout, grad mode or precision it is called with. The activations decide the precision
+/// (<see cref="ComputePrecision"/>): a bfloat16 input multiplies by its float32 weight cast to bfloat16, and norms take their
+/// float32 parameters as they are.
 /// </summary>
 public static class Kernels
 {
@@ -27,7 +29,7 @@ public static class Kernels
         if (norm.momentum != BatchNormMomentum || norm.eps != BatchNormEps)
             throw new ArgumentException($"the checked batch norm runs libtorch's defaults (momentum {BatchNormMomentum}, eps {BatchNormEps}), not momentum {norm.momentum}, eps {norm.eps}");
         var op = new BatchNormOp(input.shape[0], input.shape[1], input.shape[2], input.shape[3], LayoutOf(input), norm.training,
-            NeedsBackward(input, norm.weight));
+            NeedsBackward(input, norm.weight)) { Precision = ComputePrecisions.Of(input.dtype) };
         var output = Run(op, Choose(op), input, norm.weight!, norm.bias!, norm.running_mean!, norm.running_var!);
         if (norm.training)
             using (no_grad()) norm.num_batches_tracked?.add_(1); // as the module's own forward counts
@@ -42,14 +44,16 @@ public static class Kernels
 
     public static Tensor LayerNorm(LayerNorm norm, Tensor input)
     {
-        var op = new LayerNormOp(input.shape[0], input.dim() == 3 ? input.shape[1] : 1, input.shape[^1], norm.eps, NeedsBackward(input, norm.weight));
+        var op = new LayerNormOp(input.shape[0], input.dim() == 3 ? input.shape[1] : 1, input.shape[^1], norm.eps, NeedsBackward(input, norm.weight))
+            { Precision = ComputePrecisions.Of(input.dtype) };
         return Run(op, Choose(op), input, norm.weight!, norm.bias!);
     }
 
     /// <summary>Self-attention over q, k, v [N, Heads, Tokens, HeadDim].</summary>
     public static Tensor Attention(Tensor q, Tensor k, Tensor v)
     {
-        var op = new AttentionOp(q.shape[0], q.shape[1], q.shape[2], q.shape[3], is_grad_enabled() && (q.requires_grad || k.requires_grad || v.requires_grad));
+        var op = new AttentionOp(q.shape[0], q.shape[1], q.shape[2], q.shape[3], is_grad_enabled() && (q.requires_grad || k.requires_grad || v.requires_grad))
+            { Precision = ComputePrecisions.Of(q.dtype) };
         return Run(op, Choose(op), q, k, v);
     }
 
@@ -83,18 +87,24 @@ public static class Kernels
         long k = weight.shape[2], h = input.shape[2], w = input.shape[3];
         bool smallMap = SmallMapConvolution.Enabled && k == 3 && stride == 1 && padding == 1 && h <= SmallMapConvolution.MaxSide && w <= SmallMapConvolution.MaxSide;
         return new ConvOp(input.shape[0], input.shape[1], h, w, weight.shape[0], k, stride, padding, bias is not null, LayoutOf(input), smallMap,
-            NeedsBackward(input, weight));
+            NeedsBackward(input, weight)) { Precision = ComputePrecisions.Of(input.dtype) };
     }
 
     internal static LinearOp DescribeLinear(Tensor input, Tensor weight, Tensor? bias) =>
-        new(input.shape[0], input.dim() == 3 ? input.shape[1] : 1, weight.shape[1], weight.shape[0], bias is not null, NeedsBackward(input, weight));
+        new(input.shape[0], input.dim() == 3 ? input.shape[1] : 1, weight.shape[1], weight.shape[0], bias is not null, NeedsBackward(input, weight))
+            { Precision = ComputePrecisions.Of(input.dtype) };
+
+    /// <summary>A float32 weight or bias in the precision of the activations it multiplies: the cast is part of the graph, so
+    /// its gradient returns to the float32 parameter.</summary>
+    static Tensor As(Tensor parameter, Tensor activations) => parameter.dtype == activations.dtype ? parameter : parameter.to(activations.dtype);
 
     static bool NeedsBackward(Tensor input, Tensor? weight) => is_grad_enabled() && (input.requires_grad || weight?.requires_grad == true);
 
     // The paths. The model and the kernel check both run these, so what the check passed is what the model runs.
 
-    internal static Tensor Run(ConvOp op, KernelPath path, Tensor input, Tensor weight, Tensor? bias) => Faulted(op, path, input, weight, (x, w) =>
+    internal static Tensor Run(ConvOp op, KernelPath path, Tensor input, Tensor weight, Tensor? bias) => Faulted(op, path, input, As(weight, input), (x, w) =>
     {
+        bias = bias is null ? null : As(bias, input);
         long[] stride = [op.Stride, op.Stride], padding = [op.Padding, op.Padding];
         return path switch
         {
@@ -115,11 +125,15 @@ public static class Kernels
         return output.view(op.N, op.OutChannels, op.OutHeight, op.OutWidth);
     }
 
-    internal static Tensor Run(LinearOp op, KernelPath path, Tensor input, Tensor weight, Tensor? bias) => Faulted(op, path, input, weight, (x, w) => path switch
+    internal static Tensor Run(LinearOp op, KernelPath path, Tensor input, Tensor weight, Tensor? bias) => Faulted(op, path, input, As(weight, input), (x, w) =>
     {
-        KernelPath.Native => nn.functional.linear(x, w, bias),
-        KernelPath.Products => bias is null ? x.matmul(w.t()) : x.matmul(w.t()).add(bias),
-        _ => throw new ArgumentOutOfRangeException(nameof(path), path, "no such path for a linear layer"),
+        bias = bias is null ? null : As(bias, input);
+        return path switch
+        {
+            KernelPath.Native => nn.functional.linear(x, w, bias),
+            KernelPath.Products => bias is null ? x.matmul(w.t()) : x.matmul(w.t()).add(bias),
+            _ => throw new ArgumentOutOfRangeException(nameof(path), path, "no such path for a linear layer"),
+        };
     });
 
     internal static Tensor Run(LayerNormOp op, KernelPath path, Tensor input, Tensor weight, Tensor bias) => Faulted(op, path, input, weight, (x, w) => path switch
@@ -162,8 +176,10 @@ public static class Kernels
         Tensor mean, variance;
         if (training)
         {
-            mean = input.mean([0, 2, 3]);
-            variance = input.var([0, 2, 3], unbiased: false);
+            // Statistics in float32 whatever the input's precision, as libtorch's mixed-precision kernel keeps them.
+            var values = input.dtype == float32 ? input : input.to(float32);
+            mean = values.mean([0, 2, 3]);
+            variance = values.var([0, 2, 3], unbiased: false);
             using var noGrad = no_grad();
             long count = input.numel() / input.shape[1];
             runningMean.mul_(1 - momentum).add_(mean.detach(), alpha: momentum);
@@ -176,14 +192,15 @@ public static class Kernels
         }
         var scale = weight.div(variance.add(eps).sqrt());
         var shift = bias.sub(mean.mul(scale));
-        return input.mul(scale.view(1, -1, 1, 1)).add(shift.view(1, -1, 1, 1));
+        // Float32 parameters would promote a bfloat16 input; the native kernel keeps the input's precision, and so does this.
+        return input.mul(scale.view(1, -1, 1, 1).to(input.dtype)).add(shift.view(1, -1, 1, 1).to(input.dtype));
     }
 
     static Tensor LayerNormMath(Tensor input, Tensor weight, Tensor bias, double eps)
     {
         var mean = input.mean([-1], keepdim: true);
         var variance = input.var([-1], unbiased: false, keepdim: true);
-        return input.sub(mean).div(variance.add(eps).sqrt()).mul(weight).add(bias);
+        return input.sub(mean).div(variance.add(eps).sqrt()).mul(weight.to(input.dtype)).add(bias.to(input.dtype));
     }
 
     static Tensor AttentionMath(Tensor q, Tensor k, Tensor v)

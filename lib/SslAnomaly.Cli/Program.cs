@@ -12,5 +12,6 @@ root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(AnalyzeCommand.Create());
 root.Subcommands.Add(ReproduceCommand.Create());
 root.Subcommands.Add(RerunCommand.Create());
+root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(PublishCommand.Create());
 return await CliErrors.InvokeAsync(root, args);

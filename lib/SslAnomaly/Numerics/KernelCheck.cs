@@ -69,11 +69,11 @@ public static class KernelCheck
 
     /// <summary>The case as a bfloat16 model runs it: the activation (the first input) enters as bfloat16, the parameters
     /// stay float32 (the op casts what it multiplies), and the output is compared in float32.</summary>
-    static Case InBFloat16(Case c) => c with { Fp32 = t => c.Fp32([t[0].to(bfloat16), .. t[1..]]).to(float32) };
+    static Case InBFloat16(Case c) => c with { AsModelRuns = t => c.AsModelRuns([t[0].to(bfloat16), .. t[1..]]).to(float32) };
 
     /// <summary>The fp32 inputs (the first is the op's input, in the model's layout) and the op as the path runs it and as
     /// the float64 reference.</summary>
-    sealed record Case(Tensor[] Inputs, Func<Tensor[], Tensor> Fp32, Func<Tensor[], Tensor> Reference, bool SamplesIndependent);
+    sealed record Case(Tensor[] Inputs, Func<Tensor[], Tensor> AsModelRuns, Func<Tensor[], Tensor> Reference, bool SamplesIndependent);
 
     static Case ConvCase(ConvOp op, KernelPath path, Generator g)
     {
@@ -148,7 +148,7 @@ public static class KernelCheck
     static PathCheck Compare(KernelOp op, KernelPath path, Case c, Generator g)
     {
         var inputs = c.Inputs.Select(t => t.requires_grad_(op.Backward)).ToArray();
-        var output = c.Fp32(inputs);
+        var output = c.AsModelRuns(inputs);
         long batch = inputs[0].shape[0];
         var samples = c.SamplesIndependent ? ComparedSamples(batch) : [.. Enumerable.Range(0, (int)batch).Select(i => (long)i)];
         var index = tensor(samples);

@@ -15,11 +15,15 @@ public abstract class Backbone : nn.Module<Tensor, Tensor>
     public BackboneConfig Config { get; }
 
     /// <summary>Images [B, 3, H, W] as the trunk computes: cast to bfloat16 under <see cref="ComputePrecision.BFloat16"/>,
-    /// where every checked op then follows the activations (<see cref="Kernels"/>).</summary>
-    protected Tensor InComputePrecision(Tensor images) => images.to(Config.Precision.ScalarType());
+    /// where every checked op then follows the activations (<see cref="Kernels"/>); otherwise as they come (float32, or
+    /// float64 for a model the golden tests moved to float64).</summary>
+    protected Tensor InComputePrecision(Tensor images) =>
+        Config.Precision == ComputePrecision.BFloat16 ? images.to(ScalarType.BFloat16) : images;
 
-    /// <summary>Activations back in float32, as heads, losses, the probe and the feature caches read them.</summary>
-    protected static Tensor InFloat32(Tensor activations) => activations.dtype == ScalarType.Float32 ? activations : activations.to(ScalarType.Float32);
+    /// <summary>Bfloat16 activations back in float32, as heads, losses, the probe and the feature caches read them; any
+    /// other precision as it is.</summary>
+    protected static Tensor FromComputePrecision(Tensor activations) =>
+        activations.dtype == ScalarType.BFloat16 ? activations.to(ScalarType.Float32) : activations;
 
     /// <summary>Width of the pooled feature (512 for ResNet-18, 192 for ViT-Tiny).</summary>
     public abstract int FeatureDim { get; }

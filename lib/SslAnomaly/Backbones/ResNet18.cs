@@ -72,7 +72,7 @@ public sealed class ResNet18 : Backbone
         var stem = Kernels.Conv2d(input, conv1.weight!, null, conv1Stride, conv1Padding);
         var x = maxpool.call(Kernels.BatchNorm(bn1, stem).relu_());
         x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
-        return InFloat32(x).mean([2, 3]).MoveToOuterDisposeScope(); // adaptive average pool to 1x1, flattened
+        return FromComputePrecision(x).mean([2, 3]).MoveToOuterDisposeScope(); // adaptive average pool to 1x1, flattened
     }
 
     /// <summary>torchvision: Kaiming-normal (fan_out, ReLU) convolutions, BN weight 1 and bias 0.</summary>

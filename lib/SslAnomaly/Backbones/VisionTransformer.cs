@@ -76,7 +76,7 @@ public sealed class VisionTransformer : Backbone
         var cls = cls_token.add(pos_embed.narrow(1, 0, 1)).to(patchTokens.dtype).expand(batch, -1, -1);
         var x = cat([cls, patchTokens], 1);
         foreach (var block in blocks) x = block.call(x);
-        return InFloat32(Kernels.LayerNorm(norm, x)).MoveToOuterDisposeScope();
+        return FromComputePrecision(Kernels.LayerNorm(norm, x)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Patch position embeddings for a grid x grid input, resampled bicubically when it differs.</summary>

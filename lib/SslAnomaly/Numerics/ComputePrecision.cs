@@ -20,8 +20,6 @@ public enum ComputePrecision
 
 public static class ComputePrecisions
 {
-    public static ScalarType ScalarType(this ComputePrecision precision) => precision == ComputePrecision.BFloat16 ? bfloat16 : float32;
-
     /// <summary>The precision an activation of <paramref name="dtype"/> computes in (float32 for anything but bfloat16).</summary>
     public static ComputePrecision Of(ScalarType dtype) => dtype == bfloat16 ? ComputePrecision.BFloat16 : ComputePrecision.Float32;
 

@@ -176,8 +176,9 @@ public static class Kernels
         Tensor mean, variance;
         if (training)
         {
-            // Statistics in float32 whatever the input's precision, as libtorch's mixed-precision kernel keeps them.
-            var values = input.dtype == float32 ? input : input.to(float32);
+            // Statistics of a bfloat16 input in float32, as libtorch's mixed-precision kernel keeps them; any other
+            // precision (float32, or float64 in the golden tests) as it comes.
+            var values = input.dtype == bfloat16 ? input.to(float32) : input;
             mean = values.mean([0, 2, 3]);
             variance = values.var([0, 2, 3], unbiased: false);
             using var noGrad = no_grad();
